@@ -1,0 +1,213 @@
+public import Foundation
+
+/// What a person fills in to join.
+public struct RegistrationInput: Sendable {
+    public var email: String
+    public var password: String
+    public var name: String
+    public var handle: String
+    public var invitation: String?
+
+    public init(email: String, password: String, name: String, handle: String, invitation: String? = nil) {
+        self.email = email
+        self.password = password
+        self.name = name
+        self.handle = handle
+        self.invitation = invitation
+    }
+}
+
+/// Accounts: registration, signing in, sessions, API tokens and invitations.
+public struct AccountService: Sendable {
+    public struct Settings: Sendable {
+        public var registration: RegistrationMode
+        public var sessionLifetime: TimeInterval
+        public var invitationLifetime: TimeInterval
+        /// Failed sign-ins allowed per account, and per client address, inside `throttleWindow`.
+        public var accountAttempts: Int
+        public var addressAttempts: Int
+        public var throttleWindow: TimeInterval
+
+        public init(
+            registration: RegistrationMode = .open,
+            sessionLifetime: TimeInterval = 30 * 86_400,
+            invitationLifetime: TimeInterval = 14 * 86_400,
+            accountAttempts: Int = 5,
+            addressAttempts: Int = 30,
+            throttleWindow: TimeInterval = 15 * 60
+        ) {
+            self.registration = registration
+            self.sessionLifetime = sessionLifetime
+            self.invitationLifetime = invitationLifetime
+            self.accountAttempts = accountAttempts
+            self.addressAttempts = addressAttempts
+            self.throttleWindow = throttleWindow
+        }
+    }
+
+    private let members: any MemberRepository
+    private let credentials: any CredentialRepository
+    private let invitations: any InvitationRepository
+    private let throttle: any LoginThrottleRepository
+    private let hasher: any PasswordHasher
+    public let settings: Settings
+    private let now: @Sendable () -> Date
+
+    public init(
+        members: any MemberRepository,
+        credentials: any CredentialRepository,
+        invitations: any InvitationRepository,
+        throttle: any LoginThrottleRepository,
+        hasher: any PasswordHasher,
+        settings: Settings,
+        now: @escaping @Sendable () -> Date
+    ) {
+        self.members = members
+        self.credentials = credentials
+        self.invitations = invitations
+        self.throttle = throttle
+        self.hasher = hasher
+        self.settings = settings
+        self.now = now
+    }
+
+    /// Registers a member. In invite-only mode a usable invitation is required and consumed in
+    /// the same transaction as the insert, so one invitation admits exactly one person.
+    public func register(_ input: RegistrationInput, role: Role = .member, bypassInvitation: Bool = false) async throws
+        -> Member
+    {
+        var check = Validation()
+        let email = check.capture { try EmailAddress(input.email) }
+        let handle = check.capture { try Handle(input.handle) }
+        let name = check.capture { try Member.validName(input.name) }
+        let password = check.capture { try Password(input.password) }
+        try check.throwIfFailed()
+
+        var invitationDigest: String?
+        if settings.registration == .invite && !bypassInvitation {
+            guard let code = input.invitation, !code.isEmpty else {
+                throw DomainError.forbidden("This community is invite-only: an invitation is required to join.")
+            }
+            let digest = SecretToken(value: code).digest
+            guard let invitation = try await invitations.usableInvitation(digest: digest, now: now()) else {
+                throw DomainError.forbidden("This invitation is not valid: it may have been used or have expired.")
+            }
+            if let invited = invitation.email, invited != email {
+                throw DomainError.forbidden("This invitation was sent to another email address.")
+            }
+            invitationDigest = digest
+        }
+
+        let createdAt = now()
+        let member = Member(
+            id: .make(at: createdAt),
+            email: email!,
+            handle: handle!,
+            name: name!,
+            role: role,
+            createdAt: createdAt
+        )
+        let hash = try await hasher.hash(password!.value)
+        switch try await members.insert(member, passwordHash: hash, consumingInvitation: invitationDigest, now: createdAt) {
+        case .registered: return member
+        case .emailTaken: throw DomainError.conflict(field: "email", message: "An account with this email already exists.")
+        case .handleTaken: throw DomainError.conflict(field: "handle", message: "This handle is taken; choose another.")
+        case .invitationUnusable:
+            throw DomainError.forbidden("This invitation is not valid: it may have been used or have expired.")
+        }
+    }
+
+    /// Checks an email and password. An unknown email costs the same bcrypt work and gets the
+    /// same answer as a wrong password, so neither the message nor the timing tells which.
+    public func signIn(email rawEmail: String, password: String, clientAddress: String) async throws -> Member {
+        let accountKey = "account:" + rawEmail.trimmingCharacters(in: .whitespaces).lowercased()
+        let addressKey = "address:" + clientAddress
+        let moment = now()
+        let since = moment.addingTimeInterval(-settings.throttleWindow)
+        for (key, limit) in [(accountKey, settings.accountAttempts), (addressKey, settings.addressAttempts)] {
+            let (count, oldest) = try await throttle.failures(key: key, since: since)
+            if count >= limit {
+                let retry = (oldest ?? moment).addingTimeInterval(settings.throttleWindow).timeIntervalSince(moment)
+                throw DomainError.rateLimited(retryAfterSeconds: max(1, Int(retry.rounded(.up))))
+            }
+        }
+        let wrong = DomainError.unauthorized("The email or password is not right.")
+        let email = try? EmailAddress(rawEmail)
+        var found: (member: Member, passwordHash: String)?
+        if let email { found = try await members.credentials(email: email) }
+        let matches = try await hasher.verify(password, against: found?.passwordHash ?? hasher.unknownAccountHash)
+        guard let found, matches else {
+            try await throttle.recordFailure(keys: [accountKey, addressKey], at: moment)
+            throw wrong
+        }
+        try await throttle.clear(key: accountKey)
+        return found.member
+    }
+
+    /// Starts a browser session: a fresh secret each time, so signing in rotates the session id.
+    public func startSession(for member: Member) async throws -> (token: SecretToken, session: Session) {
+        let token = SecretToken.generate(prefix: "s_")
+        let csrf = SecretToken.generate(prefix: "c_").value
+        let createdAt = now()
+        let expiresAt = createdAt.addingTimeInterval(settings.sessionLifetime)
+        try await credentials.insertSession(
+            digest: token.digest,
+            member: member.id,
+            csrfToken: csrf,
+            createdAt: createdAt,
+            expiresAt: expiresAt
+        )
+        return (token, Session(member: member, csrfToken: csrf, expiresAt: expiresAt))
+    }
+
+    public func session(token: String) async throws -> Session? {
+        guard token.count <= 200 else { return nil }
+        return try await credentials.session(digest: SecretToken(value: token).digest, now: now())
+    }
+
+    public func endSession(token: String) async throws {
+        try await credentials.deleteSession(digest: SecretToken(value: token).digest)
+    }
+
+    /// Issues an API token. The plaintext is returned once; only its digest is stored.
+    public func issueToken(for member: Member, name: String = "api") async throws -> SecretToken {
+        let token = SecretToken.generate(prefix: "kith_")
+        let label = try Text.clean(name, field: "name", max: 60)
+        try await credentials.insertToken(digest: token.digest, member: member.id, name: label, createdAt: now())
+        return token
+    }
+
+    public func member(bearer token: String) async throws -> Member? {
+        guard token.count <= 200 else { return nil }
+        return try await credentials.member(tokenDigest: SecretToken(value: token).digest)
+    }
+
+    public func revokeToken(_ token: String) async throws {
+        _ = try await credentials.deleteToken(digest: SecretToken(value: token).digest)
+    }
+
+    /// Creates a one-time invitation code, optionally bound to one email address.
+    /// Only admins may invite through the app; the CLI acts as the operator (`by: nil`).
+    public func invite(email rawEmail: String?, by inviter: Member?) async throws -> SecretToken {
+        if let inviter, inviter.role != .admin {
+            throw DomainError.forbidden("Only admins can invite new members.")
+        }
+        let email = try rawEmail.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : try EmailAddress($0) }
+        let token = SecretToken.generate(prefix: "inv_")
+        let createdAt = now()
+        try await invitations.insert(
+            Invitation(
+                digest: token.digest,
+                email: email,
+                createdBy: inviter?.id,
+                createdAt: createdAt,
+                expiresAt: createdAt.addingTimeInterval(settings.invitationLifetime)
+            )
+        )
+        return token
+    }
+
+    public func memberCount() async throws -> Int {
+        try await members.count()
+    }
+}

@@ -1,0 +1,62 @@
+public import Foundation
+
+/// Someone with an account in the community.
+public struct Member: Sendable, Equatable, Identifiable {
+    public typealias ID = Identifier<Member>
+
+    public var id: ID
+    public var email: EmailAddress
+    public var handle: Handle
+    public var name: String
+    public var role: Role
+    public var createdAt: Date
+
+    public init(id: ID, email: EmailAddress, handle: Handle, name: String, role: Role, createdAt: Date) {
+        self.id = id
+        self.email = email
+        self.handle = handle
+        self.name = name
+        self.role = role
+        self.createdAt = createdAt
+    }
+
+    /// Validates a display name: 1–100 characters on one line.
+    public static func validName(_ raw: String, field: String = "name") throws(DomainError) -> String {
+        try Text.clean(raw, field: field, max: 100, min: 1)
+    }
+}
+
+/// What a member may do beyond their own data. Moderators act on reports; admins run the community.
+public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
+    case member
+    case moderator
+    case admin
+
+    private var rank: Int {
+        switch self {
+        case .member: 0
+        case .moderator: 1
+        case .admin: 2
+        }
+    }
+
+    public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// Whether anyone may sign up, or only people holding an invitation.
+public enum RegistrationMode: String, Sendable, Codable, CaseIterable {
+    case open
+    case invite
+}
+
+/// A password as typed, checked against the rules. Never stored; only its bcrypt hash is.
+public struct Password: Sendable {
+    public let value: String
+
+    public init(_ raw: String, field: String = "password") throws(DomainError) {
+        guard raw.count >= 8 else { throw .invalid(field: field, reason: "must be at least 8 characters") }
+        // bcrypt reads only the first 72 bytes; longer passwords would be silently truncated.
+        guard raw.utf8.count <= 72 else { throw .invalid(field: field, reason: "must be at most 72 bytes") }
+        self.value = raw
+    }
+}

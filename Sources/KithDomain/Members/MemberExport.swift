@@ -1,0 +1,121 @@
+public import Foundation
+
+/// Everything Kith holds about one member, for `kith export` (data portability, GDPR art. 20).
+/// Later capabilities add their sections here. It contains the member's own private data, so it
+/// is produced only for the member themselves or by the operator on the command line.
+public struct MemberExport: Sendable, Encodable {
+    public struct Account: Sendable, Encodable {
+        public var id: String
+        public var email: String
+        public var handle: String
+        public var name: String
+        public var role: String
+        public var createdAt: Date
+    }
+
+    public struct ProfileData: Sendable, Encodable {
+        public var headline: String
+        public var bio: String
+        public var location: String
+        public var industry: String
+        public var careerStage: String?
+        public var skills: [String]
+        public var interests: [String]
+        public var openTo: [String]
+        public var website: String
+        public var phone: String
+        public var visibility: [String: String]
+        public var updatedAt: Date
+    }
+
+    public struct AffiliationData: Sendable, Encodable {
+        public var id: String
+        public var kind: String
+        public var organization: String
+        public var title: String
+        public var cohort: String
+        public var startYear: Int?
+        public var endYear: Int?
+    }
+
+    public var exportedAt: Date
+    public var account: Account
+    public var profile: ProfileData
+    public var affiliations: [AffiliationData]
+    public var blockedHandles: [String]
+    public var apiTokens: [APITokenInfo]
+}
+
+public struct ExportService: Sendable {
+    private let members: any MemberRepository
+    private let profiles: any ProfileRepository
+    private let blocks: any BlockRepository
+    private let credentials: any CredentialRepository
+    private let now: @Sendable () -> Date
+
+    public init(
+        members: any MemberRepository,
+        profiles: any ProfileRepository,
+        blocks: any BlockRepository,
+        credentials: any CredentialRepository,
+        now: @escaping @Sendable () -> Date
+    ) {
+        self.members = members
+        self.profiles = profiles
+        self.blocks = blocks
+        self.credentials = credentials
+        self.now = now
+    }
+
+    public func export(handle raw: String) async throws -> MemberExport {
+        guard let handle = try? Handle(raw), let member = try await members.member(handle: handle) else {
+            throw DomainError.notFound("member")
+        }
+        return try await export(member)
+    }
+
+    public func export(_ member: Member) async throws -> MemberExport {
+        let profile = try await profiles.profile(of: member.id) ?? Profile(memberID: member.id, updatedAt: member.createdAt)
+        let affiliations = try await profiles.affiliations(of: member.id)
+        return MemberExport(
+            exportedAt: now(),
+            account: .init(
+                id: member.id.description,
+                email: member.email.rawValue,
+                handle: member.handle.rawValue,
+                name: member.name,
+                role: member.role.rawValue,
+                createdAt: member.createdAt
+            ),
+            profile: .init(
+                headline: profile.headline,
+                bio: profile.bio,
+                location: profile.location,
+                industry: profile.industry,
+                careerStage: profile.careerStage?.rawValue,
+                skills: profile.skills,
+                interests: profile.interests,
+                openTo: profile.openTo.sorted().map(\.rawValue),
+                website: profile.website,
+                phone: profile.phone,
+                visibility: Dictionary(
+                    uniqueKeysWithValues: ProfileSection.allCases.map { ($0.rawValue, profile.visibility(of: $0).rawValue) }
+                ),
+                updatedAt: profile.updatedAt
+            ),
+            affiliations: affiliations.map {
+                .init(
+                    id: $0.id.description,
+                    kind: $0.kind.rawValue,
+                    organization: $0.organization,
+                    title: $0.title,
+                    cohort: $0.cohort,
+                    startYear: $0.startYear,
+                    endYear: $0.endYear
+                )
+            },
+            blockedHandles: try await blocks.blocked(by: member.id).map(\.handle.rawValue),
+            apiTokens: try await credentials.tokens(of: member.id)
+        )
+    }
+}

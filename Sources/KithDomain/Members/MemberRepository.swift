@@ -1,0 +1,94 @@
+public import Foundation
+
+/// What registering a member can run into; expected outcomes are values, not errors.
+public enum RegistrationOutcome: Sendable, Equatable {
+    case registered
+    case emailTaken
+    case handleTaken
+    case invitationUnusable
+}
+
+/// Storage for members and their credentials.
+public protocol MemberRepository: Sendable {
+    /// Inserts the member with an empty profile, in one transaction. When `invitationDigest` is
+    /// given the invitation is consumed in the same transaction, or nothing is written.
+    func insert(
+        _ member: Member,
+        passwordHash: String,
+        consumingInvitation invitationDigest: String?,
+        now: Date
+    ) async throws -> RegistrationOutcome
+    func member(id: Member.ID) async throws -> Member?
+    func member(handle: Handle) async throws -> Member?
+    /// The member and their password hash, for signing in.
+    func credentials(email: EmailAddress) async throws -> (member: Member, passwordHash: String)?
+    func count() async throws -> Int
+    func setRole(_ role: Role, of member: Member.ID) async throws -> Bool
+}
+
+/// A signed-in browser session, stored by digest.
+public struct Session: Sendable, Equatable {
+    public var member: Member
+    /// The synchroniser token every form of this session must carry.
+    public var csrfToken: String
+    public var expiresAt: Date
+
+    public init(member: Member, csrfToken: String, expiresAt: Date) {
+        self.member = member
+        self.csrfToken = csrfToken
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Storage for browser sessions and API tokens.
+public protocol CredentialRepository: Sendable {
+    func insertSession(digest: String, member: Member.ID, csrfToken: String, createdAt: Date, expiresAt: Date) async throws
+    func session(digest: String, now: Date) async throws -> Session?
+    func deleteSession(digest: String) async throws
+    func insertToken(digest: String, member: Member.ID, name: String, createdAt: Date) async throws
+    func member(tokenDigest: String) async throws -> Member?
+    func deleteToken(digest: String) async throws -> Bool
+    func tokens(of member: Member.ID) async throws -> [APITokenInfo]
+}
+
+/// What a member may know about their own tokens (never the secret).
+public struct APITokenInfo: Sendable, Equatable, Codable {
+    public var name: String
+    public var createdAt: Date
+
+    public init(name: String, createdAt: Date) {
+        self.name = name
+        self.createdAt = createdAt
+    }
+}
+
+/// A one-time invitation, stored by digest.
+public struct Invitation: Sendable, Equatable {
+    public var digest: String
+    public var email: EmailAddress?
+    public var createdBy: Member.ID?
+    public var createdAt: Date
+    public var expiresAt: Date
+
+    public init(digest: String, email: EmailAddress?, createdBy: Member.ID?, createdAt: Date, expiresAt: Date) {
+        self.digest = digest
+        self.email = email
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}
+
+public protocol InvitationRepository: Sendable {
+    func insert(_ invitation: Invitation) async throws
+    /// The invitation if it exists, is unused and has not expired.
+    func usableInvitation(digest: String, now: Date) async throws -> Invitation?
+}
+
+/// Failed sign-in attempts, kept in the database so every instance counts the same attempts.
+public protocol LoginThrottleRepository: Sendable {
+    func recordFailure(keys: [String], at: Date) async throws
+    /// How many failures `key` had since `since`, and when the oldest of them happened.
+    func failures(key: String, since: Date) async throws -> (count: Int, oldest: Date?)
+    func clear(key: String) async throws
+}

@@ -1,0 +1,66 @@
+public import Foundation
+
+/// One page of a keyset-paginated list. `next` is an opaque cursor, or nil on the last page.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var next: String?
+
+    public init(items: [Item], next: String?) {
+        self.items = items
+        self.next = next
+    }
+
+    public func map<T: Sendable>(_ transform: (Item) throws -> T) rethrows -> Page<T> {
+        Page<T>(items: try items.map(transform), next: next)
+    }
+}
+
+/// The page size a caller asked for, validated: 1 to 100, 20 when absent.
+public struct PageSize: Sendable, Equatable {
+    public let value: Int
+
+    public static let `default` = PageSize(checked: 20)
+
+    private init(checked value: Int) {
+        self.value = value
+    }
+
+    public init(_ raw: String?, field: String = "limit") throws(DomainError) {
+        guard let raw, !raw.isEmpty else {
+            self = .default
+            return
+        }
+        guard let value = Int(raw), (1...100).contains(value) else {
+            throw .invalid(field: field, reason: "must be a whole number from 1 to 100")
+        }
+        self.value = value
+    }
+
+    public init(_ value: Int) throws(DomainError) {
+        try self.init(String(value))
+    }
+}
+
+/// Opaque keyset cursors: the sort key of the last row, base64url-encoded.
+public enum Cursor {
+    public static func encode(_ parts: [String]) -> String {
+        let joined = parts.joined(separator: "\u{1F}")
+        return Data(joined.utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func decode(_ cursor: String?, parts count: Int, field: String = "after") throws(DomainError) -> [String]? {
+        guard let cursor, !cursor.isEmpty else { return nil }
+        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard cursor.count <= 512, let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8)
+        else { throw .invalid(field: field, reason: "is not a cursor returned by this list") }
+        let parts = text.components(separatedBy: "\u{1F}")
+        guard parts.count == count else {
+            throw .invalid(field: field, reason: "is not a cursor returned by this list")
+        }
+        return parts
+    }
+}

@@ -1,0 +1,66 @@
+public import Foundation
+import SQLKit
+
+/// One numbered schema change. Statements may differ per dialect where SQL must (full-text
+/// search); everything else is the same text on both backends. Never edit a migration once it
+/// has landed: add a new one.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let statements: @Sendable (StoreDialect) -> [String]
+}
+
+/// Applies pending migrations in order, each in its own transaction, recording them in
+/// `schema_migrations`. Safe to run from several processes at once.
+public enum Migrator {
+    static let all: [Migration] = [.v001CreateMembersAndProfiles, .v002CreateMemberSearch]
+
+    /// The newest schema version this build knows.
+    public static var latestVersion: Int { all.map(\.version).max() ?? 0 }
+
+    /// Applies what is pending; returns the versions applied now.
+    @discardableResult
+    public static func migrate(_ store: any Store, now: Date = Date()) async throws -> [Int] {
+        try await store.write { db in
+            try await db.raw(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
+                """
+            ).run()
+        }
+        var applied: [Int] = []
+        for migration in all {
+            let ran = try await store.write { db in
+                if store.dialect == .postgres {
+                    // Two instances starting together: the second waits, then sees the version.
+                    try await db.raw("SELECT pg_advisory_xact_lock(7361001)").run()
+                }
+                let done = try await db.raw(
+                    "SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)"
+                ).first()
+                guard done == nil else { return false }
+                for statement in migration.statements(store.dialect) {
+                    try await db.raw(SQLQueryString(statement)).run()
+                }
+                try await db.raw(
+                    """
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Millis.from(now)))
+                    """
+                ).run()
+                return true
+            }
+            if ran { applied.append(migration.version) }
+        }
+        return applied
+    }
+
+    /// Versions recorded as applied, oldest first.
+    public static func appliedVersions(_ store: any Store) async throws -> [Int] {
+        try await store.read { db in
+            try await db.raw("SELECT version FROM schema_migrations ORDER BY version").all()
+                .map { Int(try $0.decode(column: "version", as: Int64.self)) }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import KithDomain
+import SQLKit
+
+/// Writes a profile row and its facet tables (skills, "open to") inside the caller's transaction.
+enum ProfileWriter {
+    static func upsert(_ profile: Profile, in db: any SQLDatabase) async throws {
+        let id = profile.memberID.description
+        let vis = { (section: ProfileSection) in profile.visibility(of: section).rawValue }
+        try await db.raw(
+            """
+            INSERT INTO profiles (member_id, headline, bio, location, location_key, industry, industry_key,
+                career_stage, skills, interests, open_to, website, phone, vis_contact, vis_affiliations,
+                vis_skills, vis_bio, vis_location, updated_at)
+            VALUES (\(bind: id), \(bind: profile.headline), \(bind: profile.bio), \(bind: profile.location),
+                \(bind: Text.key(profile.location)), \(bind: profile.industry), \(bind: Text.key(profile.industry)),
+                \(bind: profile.careerStage?.rawValue), \(bind: Lists.join(profile.skills)),
+                \(bind: Lists.join(profile.interests)), \(bind: Lists.join(profile.openTo.sorted().map(\.rawValue))),
+                \(bind: profile.website), \(bind: profile.phone), \(bind: vis(.contact)), \(bind: vis(.affiliations)),
+                \(bind: vis(.skills)), \(bind: vis(.bio)), \(bind: vis(.location)), \(bind: Millis.from(profile.updatedAt)))
+            ON CONFLICT (member_id) DO UPDATE SET
+                headline = excluded.headline, bio = excluded.bio, location = excluded.location,
+                location_key = excluded.location_key, industry = excluded.industry,
+                industry_key = excluded.industry_key, career_stage = excluded.career_stage,
+                skills = excluded.skills, interests = excluded.interests, open_to = excluded.open_to,
+                website = excluded.website, phone = excluded.phone, vis_contact = excluded.vis_contact,
+                vis_affiliations = excluded.vis_affiliations, vis_skills = excluded.vis_skills,
+                vis_bio = excluded.vis_bio, vis_location = excluded.vis_location, updated_at = excluded.updated_at
+            """
+        ).run()
+        try await db.raw("DELETE FROM member_skills WHERE member_id = \(bind: id)").run()
+        let skillKeys = Array(Set(profile.skills.map(Text.key)))
+        if !skillKeys.isEmpty {
+            let values = skillKeys.map { "(\(bind: id), \(bind: $0))" as SQLQueryString }.joined(separator: ", ")
+            try await db.raw("INSERT INTO member_skills (member_id, skill_key) VALUES \(values)").run()
+        }
+        try await db.raw("DELETE FROM member_open_to WHERE member_id = \(bind: id)").run()
+        if !profile.openTo.isEmpty {
+            let values = profile.openTo.map { "(\(bind: id), \(bind: $0.rawValue))" as SQLQueryString }
+                .joined(separator: ", ")
+            try await db.raw("INSERT INTO member_open_to (member_id, signal) VALUES \(values)").run()
+        }
+    }
+}
+
+/// Keeps the full-text index in step with what the community may see of a member. Only
+/// sections visible to the whole community are indexed, so no search can match hidden text.
+struct SearchIndexWriter {
+    let dialect: StoreDialect
+
+    func reindex(_ memberID: Member.ID, in db: any SQLDatabase) async throws {
+        let id = memberID.description
+        guard
+            let row = try await db.raw(
+                "SELECT m.seq, m.handle, m.name, \(unsafeRaw: Columns.profile) FROM members m JOIN profiles p ON p.member_id = m.id WHERE m.id = \(bind: id)"
+            ).first()
+        else { return }
+        let profile = try row.profile()
+        let affiliations = try await db.raw(
+            "SELECT \(unsafeRaw: Columns.affiliation) FROM affiliations a WHERE a.member_id = \(bind: id)"
+        ).all().map { try $0.affiliation() }
+        let name = try row.string("name") + " " + row.string("handle")
+        let body = Self.publicText(profile: profile, affiliations: affiliations)
+        switch dialect {
+        case .sqlite:
+            let seq = try row.int64("seq")
+            try await db.raw("DELETE FROM member_search WHERE rowid = \(bind: seq)").run()
+            try await db.raw("INSERT INTO member_search (rowid, name, body) VALUES (\(bind: seq), \(bind: name), \(bind: body))")
+                .run()
+        case .postgres:
+            try await db.raw(
+                """
+                INSERT INTO member_search (member_id, document)
+                VALUES (\(bind: id), setweight(to_tsvector('simple', \(bind: name)), 'A') || to_tsvector('simple', \(bind: body)))
+                ON CONFLICT (member_id) DO UPDATE SET document = excluded.document
+                """
+            ).run()
+        }
+    }
+
+    /// The searchable text: always-public fields, plus each section only if the whole community sees it.
+    static func publicText(profile: Profile, affiliations: [Affiliation]) -> String {
+        var parts = [profile.headline, profile.industry] + profile.interests
+        let community = { (section: ProfileSection) in ProfilePolicy.canSee(section, of: profile, as: .member) }
+        if community(.bio) { parts.append(profile.bio) }
+        if community(.skills) { parts += profile.skills }
+        if community(.location) { parts.append(profile.location) }
+        if community(.affiliations) {
+            for affiliation in affiliations { parts += [affiliation.organization, affiliation.title, affiliation.cohort] }
+        }
+        return parts.filter { !$0.isEmpty }.joined(separator: " \n ")
+    }
+}

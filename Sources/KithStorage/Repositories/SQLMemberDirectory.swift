@@ -1,0 +1,134 @@
+import Foundation
+public import KithDomain
+import SQLKit
+
+/// Directory search on both backends. Facets on optional sections only match members who show
+/// that section to the whole community; the text index holds only community-visible text.
+/// Ordering is keyset-stable: (score desc, name, id) for searches, (name, id) for browsing.
+public struct SQLMemberDirectory: MemberDirectory {
+    private let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    public func search(_ query: DirectoryQuery, viewer: Member.ID) async throws -> [DirectoryEntry] {
+        let dialect = store.dialect
+        let sql = Self.sql(query, viewer: viewer, dialect: dialect)
+        let searching = !query.terms.isEmpty
+        return try await store.read { db in
+            try await db.raw(sql).all().map { row in
+                let member = try row.member()
+                let nameKey = try row.string("name_key")
+                let cursor =
+                    searching
+                    ? Cursor.encode([String(try row.int64("score")), nameKey, member.id.description])
+                    : Cursor.encode([nameKey, member.id.description])
+                return DirectoryEntry(member: member, profile: try row.profile(), cursor: cursor)
+            }
+        }
+    }
+
+    static func sql(_ query: DirectoryQuery, viewer: Member.ID, dialect: StoreDialect) -> SQLQueryString {
+        let viewerID = viewer.description
+        var conditions: [SQLQueryString] = [
+            """
+            NOT EXISTS (SELECT 1 FROM blocks b
+                WHERE (b.blocker_id = \(bind: viewerID) AND b.blocked_id = m.id)
+                   OR (b.blocker_id = m.id AND b.blocked_id = \(bind: viewerID)))
+            """
+        ]
+        if let skill = query.skill {
+            conditions.append(
+                """
+                p.vis_skills = 'community' AND EXISTS (SELECT 1 FROM member_skills s
+                    WHERE s.member_id = m.id AND s.skill_key = \(bind: Text.key(skill)))
+                """
+            )
+        }
+        if let industry = query.industry {
+            conditions.append("p.industry_key = \(bind: Text.key(industry))")
+        }
+        if let stage = query.careerStage {
+            conditions.append("p.career_stage = \(bind: stage.rawValue)")
+        }
+        if let cohort = query.cohort {
+            conditions.append(
+                """
+                p.vis_affiliations = 'community' AND EXISTS (SELECT 1 FROM affiliations a
+                    WHERE a.member_id = m.id AND a.cohort_key = \(bind: Text.key(cohort)))
+                """
+            )
+        }
+        if let organization = query.organization {
+            conditions.append(
+                """
+                p.vis_affiliations = 'community' AND EXISTS (SELECT 1 FROM affiliations a
+                    WHERE a.member_id = m.id AND a.organization_key = \(bind: Text.key(organization)))
+                """
+            )
+        }
+        if let location = query.location {
+            let pattern = "%" + Self.escapeLike(Text.key(location)) + "%"
+            conditions.append("p.vis_location = 'community' AND p.location_key LIKE \(bind: pattern) ESCAPE '\\'")
+        }
+        if let signal = query.openTo {
+            conditions.append(
+                "EXISTS (SELECT 1 FROM member_open_to o WHERE o.member_id = m.id AND o.signal = \(bind: signal.rawValue))"
+            )
+        }
+
+        let select: SQLQueryString = "SELECT \(unsafeRaw: Columns.member), m.name_key, \(unsafeRaw: Columns.profile)"
+        let limit = query.limit + 1
+        if query.terms.isEmpty {
+            if let after = query.after {
+                conditions.append("(m.name_key, m.id) > (\(bind: after[0]), \(bind: after[1]))")
+            }
+            return select
+                + " FROM members m JOIN profiles p ON p.member_id = m.id WHERE "
+                + conditions.joined(separator: " AND ")
+                + " ORDER BY m.name_key, m.id LIMIT \(literal: limit)"
+        }
+
+        if let after = query.after, let score = Int64(after[0]) {
+            conditions.append(
+                """
+                (hits.score < \(bind: score) OR (hits.score = \(bind: score)
+                    AND (m.name_key, m.id) > (\(bind: after[1]), \(bind: after[2]))))
+                """
+            )
+        }
+        let hits: SQLQueryString
+        switch dialect {
+        case .sqlite:
+            // Every word must match; the last one also as a prefix (typeahead). bm25 is negative:
+            // lower is better, so it is negated into an integer score where higher is better.
+            let match = query.terms.map { "\"\($0)\"*" }.joined(separator: " ")
+            hits = """
+                WITH hits AS (
+                    SELECT rowid AS seq, CAST(-bm25(member_search, 10.0, 1.0) * 1000 AS BIGINT) AS score
+                    FROM member_search WHERE member_search MATCH \(bind: match))
+                \(select), hits.score AS score FROM hits
+                JOIN members m ON m.seq = hits.seq JOIN profiles p ON p.member_id = m.id
+                """
+        case .postgres:
+            let tsquery = query.terms.map { "\($0):*" }.joined(separator: " & ")
+            hits = """
+                WITH q AS (SELECT to_tsquery('simple', \(bind: tsquery)) AS query),
+                hits AS (
+                    SELECT s.member_id, CAST(ts_rank(s.document, q.query) * 100000 AS BIGINT) AS score
+                    FROM member_search s, q WHERE s.document @@ q.query)
+                \(select), hits.score AS score FROM hits
+                JOIN members m ON m.id = hits.member_id JOIN profiles p ON p.member_id = m.id
+                """
+        }
+        return hits + " WHERE " + conditions.joined(separator: " AND ")
+            + " ORDER BY hits.score DESC, m.name_key, m.id LIMIT \(literal: limit)"
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+}

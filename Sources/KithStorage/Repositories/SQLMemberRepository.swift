@@ -1,0 +1,106 @@
+public import Foundation
+public import KithDomain
+import SQLKit
+
+public struct SQLMemberRepository: MemberRepository {
+    private let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    public func insert(
+        _ member: Member,
+        passwordHash: String,
+        consumingInvitation invitationDigest: String?,
+        now: Date
+    ) async throws -> RegistrationOutcome {
+        struct Rollback: Error { let outcome: RegistrationOutcome }
+        let dialect = store.dialect
+        do {
+            return try await store.write { db in
+                if let invitationDigest {
+                    let used = try await db.raw(
+                        """
+                        UPDATE invitations SET used_at = \(bind: Millis.from(now)), used_by = NULL
+                        WHERE digest = \(bind: invitationDigest) AND used_at IS NULL
+                          AND expires_at > \(bind: Millis.from(now))
+                          AND (email IS NULL OR email = \(bind: member.email.rawValue))
+                        RETURNING digest
+                        """
+                    ).first()
+                    guard used != nil else { throw Rollback(outcome: .invitationUnusable) }
+                }
+                let seq: SQLQueryString =
+                    dialect == .postgres
+                    ? "nextval('members_seq')" : "(SELECT COALESCE(MAX(seq), 0) + 1 FROM members)"
+                let inserted = try await db.raw(
+                    """
+                    INSERT INTO members (id, seq, email, handle, name, name_key, role, password_hash, created_at)
+                    VALUES (\(bind: member.id.description), \(seq), \(bind: member.email.rawValue),
+                        \(bind: member.handle.rawValue), \(bind: member.name), \(bind: Text.key(member.name)),
+                        \(bind: member.role.rawValue), \(bind: passwordHash), \(bind: Millis.from(member.createdAt)))
+                    ON CONFLICT DO NOTHING
+                    RETURNING id
+                    """
+                ).first()
+                guard inserted != nil else {
+                    let emailTaken = try await db.raw(
+                        "SELECT id FROM members WHERE email = \(bind: member.email.rawValue)"
+                    ).first()
+                    throw Rollback(outcome: emailTaken != nil ? .emailTaken : .handleTaken)
+                }
+                if invitationDigest != nil {
+                    try await db.raw(
+                        "UPDATE invitations SET used_by = \(bind: member.id.description) WHERE digest = \(bind: invitationDigest!)"
+                    ).run()
+                }
+                let profile = Profile(memberID: member.id, updatedAt: member.createdAt)
+                try await ProfileWriter.upsert(profile, in: db)
+                try await SearchIndexWriter(dialect: dialect).reindex(member.id, in: db)
+                return .registered
+            }
+        } catch let rollback as Rollback {
+            return rollback.outcome
+        }
+    }
+
+    public func member(id: Member.ID) async throws -> Member? {
+        try await store.read { db in
+            try await db.raw("SELECT \(unsafeRaw: Columns.member) FROM members m WHERE m.id = \(bind: id.description)")
+                .first()?.member()
+        }
+    }
+
+    public func member(handle: Handle) async throws -> Member? {
+        try await store.read { db in
+            try await db.raw("SELECT \(unsafeRaw: Columns.member) FROM members m WHERE m.handle = \(bind: handle.rawValue)")
+                .first()?.member()
+        }
+    }
+
+    public func credentials(email: EmailAddress) async throws -> (member: Member, passwordHash: String)? {
+        try await store.read { db in
+            guard
+                let row = try await db.raw(
+                    "SELECT \(unsafeRaw: Columns.member), m.password_hash FROM members m WHERE m.email = \(bind: email.rawValue)"
+                ).first()
+            else { return nil }
+            return (try row.member(), try row.string("password_hash"))
+        }
+    }
+
+    public func count() async throws -> Int {
+        try await store.read { db in
+            Int(try await db.raw("SELECT COUNT(*) AS n FROM members").first()?.int64("n") ?? 0)
+        }
+    }
+
+    public func setRole(_ role: Role, of member: Member.ID) async throws -> Bool {
+        try await store.write { db in
+            try await db.raw(
+                "UPDATE members SET role = \(bind: role.rawValue) WHERE id = \(bind: member.description) RETURNING id"
+            ).first() != nil
+        }
+    }
+}

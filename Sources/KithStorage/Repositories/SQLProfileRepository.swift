@@ -1,0 +1,86 @@
+import Foundation
+public import KithDomain
+import SQLKit
+
+public struct SQLProfileRepository: ProfileRepository {
+    private let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    public func profile(of member: Member.ID) async throws -> Profile? {
+        try await store.read { db in
+            try await db.raw("SELECT \(unsafeRaw: Columns.profile) FROM profiles p WHERE p.member_id = \(bind: member.description)")
+                .first()?.profile()
+        }
+    }
+
+    public func save(_ profile: Profile, name: String) async throws {
+        let index = SearchIndexWriter(dialect: store.dialect)
+        try await store.write { db in
+            try await db.raw(
+                """
+                UPDATE members SET name = \(bind: name), name_key = \(bind: Text.key(name))
+                WHERE id = \(bind: profile.memberID.description)
+                """
+            ).run()
+            try await ProfileWriter.upsert(profile, in: db)
+            try await index.reindex(profile.memberID, in: db)
+        }
+    }
+
+    public func affiliations(of member: Member.ID) async throws -> [Affiliation] {
+        try await store.read { db in
+            try await db.raw(
+                """
+                SELECT \(unsafeRaw: Columns.affiliation) FROM affiliations a
+                WHERE a.member_id = \(bind: member.description)
+                ORDER BY COALESCE(a.end_year, 9999) DESC, COALESCE(a.start_year, 0) DESC, a.created_at DESC
+                """
+            ).all().map { try $0.affiliation() }
+        }
+    }
+
+    public func insertAffiliation(_ affiliation: Affiliation, limit: Int) async throws -> Bool {
+        let index = SearchIndexWriter(dialect: store.dialect)
+        return try await store.write { db in
+            let id = affiliation.memberID.description
+            if store.dialect == .postgres {
+                // Serialise concurrent inserts for one member so the limit holds.
+                try await db.raw("SELECT id FROM members WHERE id = \(bind: id) FOR UPDATE").run()
+            }
+            let count = try await db.raw("SELECT COUNT(*) AS n FROM affiliations WHERE member_id = \(bind: id)")
+                .first()?.int64("n") ?? 0
+            guard count < limit else { return false }
+            try await db.raw(
+                """
+                INSERT INTO affiliations (id, member_id, kind, organization, organization_key, title, cohort,
+                    cohort_key, start_year, end_year, created_at)
+                VALUES (\(bind: affiliation.id.description), \(bind: id), \(bind: affiliation.kind.rawValue),
+                    \(bind: affiliation.organization), \(bind: Text.key(affiliation.organization)),
+                    \(bind: affiliation.title), \(bind: affiliation.cohort), \(bind: Text.key(affiliation.cohort)),
+                    \(bind: affiliation.startYear.map(Int64.init)), \(bind: affiliation.endYear.map(Int64.init)),
+                    \(bind: Millis.from(affiliation.createdAt)))
+                """
+            ).run()
+            try await index.reindex(affiliation.memberID, in: db)
+            return true
+        }
+    }
+
+    public func deleteAffiliation(_ id: Affiliation.ID, of member: Member.ID) async throws -> Bool {
+        let index = SearchIndexWriter(dialect: store.dialect)
+        return try await store.write { db in
+            let deleted = try await db.raw(
+                """
+                DELETE FROM affiliations WHERE id = \(bind: id.description) AND member_id = \(bind: member.description)
+                RETURNING id
+                """
+            ).first()
+            guard deleted != nil else { return false }
+            try await index.reindex(member, in: db)
+            return true
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// A first-come, first-served async lock: SQLite allows one writer, and callers queue here in
+/// order instead of spinning on SQLITE_BUSY.
+actor AsyncMutex {
+    private var locked = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func lock() async {
+        if !locked {
+            locked = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func unlock() {
+        if waiters.isEmpty {
+            locked = false
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+
+    func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await lock()
+        do {
+            let value = try await body()
+            unlock()
+            return value
+        } catch {
+            unlock()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+public import Logging
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+public import SQLKit
+
+/// PostgreSQL through PostgresNIO's connection pool. Several `kith serve` processes can share one
+/// database: PostgreSQL is the system of record.
+public final class PostgresStore: Store {
+    public let dialect = StoreDialect.postgres
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger) {
+        self.client = client
+        self.runner = runner
+        self.logger = logger
+    }
+
+    /// Connects to `url` (`postgres://user:password@host:port/database?sslmode=disable|prefer|require`).
+    /// With `schema`, every connection uses that schema first (tests use one schema each).
+    public static func open(
+        url: String,
+        schema: String? = nil,
+        maximumConnections: Int = 10,
+        logger: Logger
+    ) async throws -> PostgresStore {
+        var configuration = try configuration(from: url)
+        configuration.options.maximumConnections = maximumConnections
+        if let schema {
+            configuration.options.additionalStartupParameters = [("search_path", schema)]
+        }
+        let quiet = {
+            var copy = logger
+            copy.logLevel = max(logger.logLevel, .error)
+            return copy
+        }()
+        let client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
+        let runner = Task { await client.run() }
+        let store = PostgresStore(client: client, runner: runner, logger: quiet)
+        do {
+            // Fail at start-up, with a clear message, when the server cannot be reached.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { _ = try await client.query("SELECT 1", logger: quiet) }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(10))
+                    throw StoreError("timed out after 10 seconds")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            await store.close()
+            throw StoreError("Cannot reach PostgreSQL at \(redacted(url)): \(String(reflecting: error).prefix(300))")
+        }
+        return store
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await body(connection.sql(queryLogLevel: nil, logger: self.logger))
+        }
+    }
+
+    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let db = connection.sql(queryLogLevel: nil, logger: self.logger)
+            try await db.raw("BEGIN").run()
+            do {
+                let value = try await body(db)
+                try await db.raw("COMMIT").run()
+                return value
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func close() async {
+        runner.cancel()
+        _ = await runner.value
+    }
+
+    static func configuration(from url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url),
+            components.scheme == "postgres" || components.scheme == "postgresql",
+            let host = components.host, !host.isEmpty
+        else {
+            throw StoreError("The database URL must look like postgres://user:password@host:5432/database")
+        }
+        let user = components.percentEncodedUser?.removingPercentEncoding ?? "postgres"
+        let password = components.percentEncodedPassword?.removingPercentEncoding
+        let database = String(components.path.dropFirst())
+        let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
+        let tls: PostgresClient.Configuration.TLS
+        switch mode {
+        case "disable": tls = .disable
+        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+        default: tls = .prefer(.makeClientConfiguration())
+        }
+        return PostgresClient.Configuration(
+            host: host,
+            port: components.port ?? 5432,
+            username: user,
+            password: password,
+            database: database.isEmpty ? nil : database,
+            tls: tls
+        )
+    }
+
+    /// The URL without its password, for error messages.
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return "the configured URL" }
+        if components.password != nil { components.password = "***" }
+        return components.string ?? "the configured URL"
+    }
+}

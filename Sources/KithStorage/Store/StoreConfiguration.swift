@@ -1,0 +1,34 @@
+import Foundation
+public import Logging
+
+/// Which store to open, chosen from the command line or the environment.
+public enum StoreConfiguration: Sendable {
+    /// SQLite at `DIR/kith.sqlite`.
+    case sqlite(path: String)
+    /// PostgreSQL at a URL, optionally inside one schema (used by tests).
+    case postgres(url: String, schema: String? = nil)
+
+    public static func dataDirectory(_ directory: String) -> StoreConfiguration {
+        .sqlite(path: URL(fileURLWithPath: directory).appendingPathComponent("kith.sqlite").path)
+    }
+
+    public func open(logger: Logger) async throws -> any Store {
+        switch self {
+        case .sqlite(let path): try await SQLiteStore.open(path: path, logger: logger)
+        case .postgres(let url, let schema): try await PostgresStore.open(url: url, schema: schema, logger: logger)
+        }
+    }
+
+    /// Opens the store, runs `body`, and closes the store whatever happens.
+    public func withStore<T: Sendable>(logger: Logger, _ body: (any Store) async throws -> T) async throws -> T {
+        let store = try await open(logger: logger)
+        do {
+            let value = try await body(store)
+            await store.close()
+            return value
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+}

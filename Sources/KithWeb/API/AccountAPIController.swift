@@ -1,0 +1,165 @@
+import Foundation
+import Hummingbird
+import KithDomain
+
+/// Registration, API tokens and the caller's own profile.
+struct AccountAPIController {
+    let accounts: AccountService
+    let profiles: ProfileService
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/api/v1/auth/register", use: register)
+        router.post("/api/v1/auth/token", use: createToken)
+        router.delete("/api/v1/auth/token", use: revokeToken)
+        router.get("/api/v1/me", use: me)
+        router.patch("/api/v1/me/profile", use: updateProfile)
+        router.post("/api/v1/me/affiliations", use: addAffiliation)
+        router.delete("/api/v1/me/affiliations/:id", use: removeAffiliation)
+    }
+
+    struct RegisterRequest: APIInput {
+        static let fields: Set<String> = ["email", "password", "name", "handle", "invitation"]
+        var email: String
+        var password: String
+        var name: String
+        var handle: String
+        var invitation: String?
+    }
+
+    @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AuthDTO> {
+        let input = try await JSONBody.decode(RegisterRequest.self, from: request, context: context)
+        let member = try await accounts.register(
+            RegistrationInput(
+                email: input.email,
+                password: input.password,
+                name: input.name,
+                handle: input.handle,
+                invitation: input.invitation
+            )
+        )
+        let token = try await accounts.issueToken(for: member, name: "registration")
+        return EditedResponse(
+            status: .created,
+            headers: [.location: "/api/v1/members/\(member.handle)"],
+            response: AuthDTO(member: MemberDTO(member), token: token.value)
+        )
+    }
+
+    struct TokenRequest: APIInput {
+        static let fields: Set<String> = ["email", "password", "name"]
+        var email: String
+        var password: String
+        var name: String?
+    }
+
+    @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> TokenDTO {
+        let input = try await JSONBody.decode(TokenRequest.self, from: request, context: context)
+        let member = try await accounts.signIn(email: input.email, password: input.password, clientAddress: context.remoteAddress)
+        let token = try await accounts.issueToken(for: member, name: input.name ?? "api")
+        return TokenDTO(token: token.value, member: MemberDTO(member))
+    }
+
+    @Sendable func revokeToken(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        _ = try context.requireMember()
+        if let header = request.headers[.authorization] {
+            try await accounts.revokeToken(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+        }
+        return .noContent
+    }
+
+    @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> MeDTO {
+        let member = try context.requireMember()
+        return MeDTO(id: member.id.description, email: member.email.rawValue, profile: ProfileDTO(try await profiles.own(member)))
+    }
+
+    struct ProfileRequest: APIInput {
+        static let fields: Set<String> = [
+            "name", "headline", "bio", "location", "industry", "career_stage", "skills", "interests", "open_to",
+            "website", "phone", "visibility",
+        ]
+        var name: String?
+        var headline: String?
+        var bio: String?
+        var location: String?
+        var industry: String?
+        var careerStage: String?
+        var skills: [String]?
+        var interests: [String]?
+        var openTo: [String]?
+        var website: String?
+        var phone: String?
+        var visibility: [String: String]?
+    }
+
+    @Sendable func updateProfile(_ request: Request, context: AppRequestContext) async throws -> ProfileDTO {
+        let member = try context.requireMember()
+        let input = try await JSONBody.decode(ProfileRequest.self, from: request, context: context)
+        let changes = ProfileChanges(
+            name: input.name,
+            headline: input.headline,
+            bio: input.bio,
+            location: input.location,
+            industry: input.industry,
+            careerStage: input.careerStage,
+            skills: input.skills,
+            interests: input.interests,
+            openTo: input.openTo,
+            website: input.website,
+            phone: input.phone,
+            visibility: input.visibility
+        )
+        return ProfileDTO(try await profiles.update(changes, of: member))
+    }
+
+    struct AffiliationRequest: APIInput {
+        static let fields: Set<String> = ["kind", "organization", "title", "cohort", "start_year", "end_year"]
+        var kind: String
+        var organization: String
+        var title: String?
+        var cohort: String?
+        var startYear: Int?
+        var endYear: Int?
+    }
+
+    @Sendable func addAffiliation(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AffiliationDTO> {
+        let member = try context.requireMember()
+        let input = try await JSONBody.decode(AffiliationRequest.self, from: request, context: context)
+        let affiliation = try await profiles.addAffiliation(
+            AffiliationInput(
+                kind: input.kind,
+                organization: input.organization,
+                title: input.title,
+                cohort: input.cohort,
+                startYear: input.startYear,
+                endYear: input.endYear
+            ),
+            to: member
+        )
+        return EditedResponse(status: .created, response: AffiliationDTO(affiliation))
+    }
+
+    @Sendable func removeAffiliation(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let member = try context.requireMember()
+        try await profiles.removeAffiliation(id: context.parameters.get("id") ?? "", of: member)
+        return .noContent
+    }
+}
+
+struct MeDTO: ResponseEncodable {
+    var id: String
+    var email: String
+    var profile: ProfileDTO
+
+    func encode(to encoder: any Encoder) throws {
+        // The caller's full profile, with their id and email alongside its fields.
+        try profile.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(email, forKey: .email)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case email
+    }
+}

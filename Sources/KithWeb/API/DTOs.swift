@@ -1,0 +1,136 @@
+import Foundation
+import Hummingbird
+import KithDomain
+
+/// Wire formats, separate from domain types so a domain rename never changes the public API.
+/// Keys become snake_case in the encoder; optional sections are omitted when hidden.
+struct MemberDTO: ResponseEncodable {
+    var id: String
+    var handle: String
+    var name: String
+    var email: String
+    var role: String
+    var createdAt: Date
+
+    init(_ member: Member) {
+        id = member.id.description
+        handle = member.handle.rawValue
+        name = member.name
+        email = member.email.rawValue
+        role = member.role.rawValue
+        createdAt = member.createdAt
+    }
+}
+
+struct AffiliationDTO: ResponseEncodable {
+    var id: String
+    var kind: String
+    var organization: String
+    var title: String
+    var cohort: String
+    var startYear: Int?
+    var endYear: Int?
+
+    init(_ affiliation: Affiliation) {
+        id = affiliation.id.description
+        kind = affiliation.kind.rawValue
+        organization = affiliation.organization
+        title = affiliation.title
+        cohort = affiliation.cohort
+        startYear = affiliation.startYear
+        endYear = affiliation.endYear
+    }
+}
+
+struct ContactDTO: Encodable {
+    var email: String
+    var website: String
+    var phone: String
+}
+
+struct ProfileDTO: ResponseEncodable {
+    var handle: String
+    var name: String
+    var role: String
+    var headline: String
+    var industry: String
+    var careerStage: String?
+    var interests: [String]
+    var openTo: [String]
+    var memberSince: Date
+    var relation: String
+    var bio: String?
+    var location: String?
+    var skills: [String]?
+    var affiliations: [AffiliationDTO]?
+    var contact: ContactDTO?
+    var visibility: [String: String]?
+
+    init(_ view: ProfileView) {
+        handle = view.handle.rawValue
+        name = view.name
+        role = view.role.rawValue
+        headline = view.headline
+        industry = view.industry
+        careerStage = view.careerStage?.rawValue
+        interests = view.interests
+        openTo = view.openTo.map(\.rawValue)
+        memberSince = view.memberSince
+        relation = view.relation.rawValue
+        bio = view.bio
+        location = view.location
+        skills = view.skills
+        affiliations = view.affiliations?.map(AffiliationDTO.init)
+        contact = view.contact.map { ContactDTO(email: $0.email, website: $0.website, phone: $0.phone) }
+        visibility = view.visibility.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key.rawValue, $0.value.rawValue) }) }
+    }
+}
+
+struct MemberSummaryDTO: Encodable {
+    var handle: String
+    var name: String
+    var headline: String
+    var industry: String
+    var careerStage: String?
+    var location: String?
+    var skills: [String]?
+    var openTo: [String]
+
+    init(_ summary: MemberSummary) {
+        handle = summary.handle.rawValue
+        name = summary.name
+        headline = summary.headline
+        industry = summary.industry
+        careerStage = summary.careerStage?.rawValue
+        location = summary.location
+        skills = summary.skills
+        openTo = summary.openTo.map(\.rawValue)
+    }
+}
+
+/// `{"items": [...], "next": cursor-or-null}` — `next` is always present.
+struct ListDTO<Item: Encodable & Sendable>: ResponseEncodable {
+    var items: [Item]
+    var next: String?
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(next, forKey: .next)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case items
+        case next
+    }
+}
+
+struct AuthDTO: ResponseEncodable {
+    var member: MemberDTO
+    var token: String
+}
+
+struct TokenDTO: ResponseEncodable {
+    var token: String
+    var member: MemberDTO
+}

@@ -1,0 +1,255 @@
+import Foundation
+
+/// The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json. A test checks
+/// that every /api route the router knows is described here.
+enum OpenAPIDocument {
+    typealias JSON = [String: Any]
+
+    static func json(serverURL: String) -> String {
+        let document: JSON = [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "Kith API", "version": "1.0.0",
+                "description": "Kith's JSON API. Errors are RFC 9457 problem details; lists are keyset-paginated.",
+            ],
+            "servers": [["url": serverURL]],
+            "components": components,
+            "security": [["bearer": [String]()]],
+            "paths": paths,
+        ]
+        let data = try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func ref(_ name: String) -> JSON { ["$ref": "#/components/schemas/\(name)"] }
+    private static var string: JSON { ["type": "string"] }
+    private static var stringArray: JSON { ["type": "array", "items": string] }
+    private static func nullable(_ type: String) -> JSON { ["type": [type, "null"]] }
+    private static func enumeration(_ values: [String]) -> JSON { ["type": "string", "enum": values] }
+
+    private static let careerStages = ["student", "early_career", "mid_career", "senior", "in_transition", "retired"]
+    private static let openTo = ["mentoring", "being_mentored", "referrals", "giving_referrals", "coffee_chats", "collaboration", "hiring"]
+    private static let visibilities = ["community", "connections", "only_me"]
+
+    private static var components: JSON {
+        [
+            "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
+            "schemas": [
+                "Problem": [
+                    "type": "object", "required": ["title", "status", "detail"],
+                    "properties": [
+                        "type": string, "title": string, "status": ["type": "integer"], "detail": string,
+                        "request_id": string, "retry_after": ["type": "integer"],
+                        "errors": [
+                            "type": "array",
+                            "items": ["type": "object", "required": ["field", "message"], "properties": ["field": string, "message": string]],
+                        ],
+                    ],
+                ],
+                "Member": [
+                    "type": "object", "required": ["id", "handle", "name", "email", "role", "created_at"],
+                    "properties": [
+                        "id": string, "handle": string, "name": string, "email": string,
+                        "role": enumeration(["member", "moderator", "admin"]), "created_at": ["type": "string", "format": "date-time"],
+                    ],
+                ],
+                "Affiliation": [
+                    "type": "object", "required": ["id", "kind", "organization", "title", "cohort"],
+                    "properties": [
+                        "id": string, "kind": enumeration(["school", "employer", "association", "program"]),
+                        "organization": string, "title": string, "cohort": string,
+                        "start_year": ["type": "integer"], "end_year": ["type": "integer"],
+                    ],
+                ],
+                "Profile": [
+                    "type": "object",
+                    "required": ["handle", "name", "role", "headline", "industry", "interests", "open_to", "member_since", "relation"],
+                    "properties": [
+                        "id": string, "email": string,
+                        "handle": string, "name": string, "role": string, "headline": string, "industry": string,
+                        "career_stage": enumeration(careerStages), "interests": stringArray,
+                        "open_to": ["type": "array", "items": enumeration(openTo)],
+                        "member_since": ["type": "string", "format": "date-time"],
+                        "relation": enumeration(["owner", "connection", "member"]),
+                        "bio": string, "location": string, "skills": stringArray,
+                        "affiliations": ["type": "array", "items": ref("Affiliation")],
+                        "contact": ["type": "object", "properties": ["email": string, "website": string, "phone": string]],
+                        "visibility": ["type": "object", "additionalProperties": enumeration(visibilities)],
+                    ],
+                ],
+                "MemberSummary": [
+                    "type": "object", "required": ["handle", "name", "headline", "industry", "open_to"],
+                    "properties": [
+                        "handle": string, "name": string, "headline": string, "industry": string,
+                        "career_stage": enumeration(careerStages), "location": string, "skills": stringArray,
+                        "open_to": ["type": "array", "items": enumeration(openTo)],
+                    ],
+                ],
+                "MemberList": [
+                    "type": "object", "required": ["items", "next"],
+                    "properties": ["items": ["type": "array", "items": ref("MemberSummary")], "next": nullable("string")],
+                ],
+            ],
+        ]
+    }
+
+    private static func body(_ schema: JSON) -> JSON {
+        ["required": true, "content": ["application/json": ["schema": schema]]]
+    }
+
+    private static func ok(_ status: String, _ description: String, _ schema: JSON? = nil) -> JSON {
+        var response: JSON = ["description": description]
+        if let schema { response["content"] = ["application/json": ["schema": schema]] }
+        return [status: response]
+    }
+
+    private static func problems(_ statuses: [String]) -> JSON {
+        Dictionary(uniqueKeysWithValues: statuses.map { ($0, ["description": "Problem", "content": ["application/problem+json": ["schema": ref("Problem")]]] as JSON) })
+    }
+
+    private static func operation(
+        _ id: String,
+        _ summary: String,
+        public isPublic: Bool = false,
+        parameters: [JSON] = [],
+        body requestBody: JSON? = nil,
+        responses: JSON,
+        errors: [String]
+    ) -> JSON {
+        var op: JSON = ["operationId": id, "summary": summary, "responses": responses.merging(problems(errors + (isPublic ? [] : ["401"]))) { a, _ in a }]
+        if isPublic { op["security"] = [JSON]() }
+        if !parameters.isEmpty { op["parameters"] = parameters }
+        if let requestBody { op["requestBody"] = requestBody }
+        return op
+    }
+
+    private static func pathParameter(_ name: String) -> JSON {
+        ["name": name, "in": "path", "required": true, "schema": string]
+    }
+
+    private static func query(_ name: String, _ schema: JSON = string) -> JSON {
+        ["name": name, "in": "query", "required": false, "schema": schema]
+    }
+
+    private static func object(_ properties: JSON, required: [String] = []) -> JSON {
+        ["type": "object", "properties": properties, "required": required, "additionalProperties": false]
+    }
+
+    static var paths: JSON {
+        [
+            "/health": [
+                "get": operation("health", "Liveness check", public: true, responses: ok("200", "Healthy", object(["status": string])), errors: [])
+            ],
+            "/metrics": [
+                "get": [
+                    "operationId": "metrics", "summary": "Prometheus metrics", "security": [JSON](),
+                    "responses": ["200": ["description": "Prometheus text format", "content": ["text/plain": ["schema": string]]]],
+                ] as JSON
+            ],
+            "/api/openapi.json": [
+                "get": operation("openapi", "This document", public: true, responses: ok("200", "The OpenAPI document", ["type": "object"]), errors: [])
+            ],
+            "/api/v1/auth/register": [
+                "post": operation(
+                    "register",
+                    "Create an account and get an API token",
+                    public: true,
+                    body: body(
+                        object(
+                            ["email": string, "password": string, "name": string, "handle": string, "invitation": string],
+                            required: ["email", "password", "name", "handle"]
+                        )
+                    ),
+                    responses: ok("201", "Registered", object(["member": ref("Member"), "token": string], required: ["member", "token"])),
+                    errors: ["400", "403", "409", "413", "422"]
+                )
+            ],
+            "/api/v1/auth/token": [
+                "post": operation(
+                    "createToken",
+                    "Sign in and get an API token",
+                    public: true,
+                    body: body(object(["email": string, "password": string, "name": string], required: ["email", "password"])),
+                    responses: ok("200", "Signed in", object(["member": ref("Member"), "token": string], required: ["member", "token"])),
+                    errors: ["400", "401", "413", "422", "429"]
+                ),
+                "delete": operation("revokeToken", "Revoke the token used for this call", responses: ["204": ["description": "Revoked"]], errors: []),
+            ],
+            "/api/v1/me": [
+                "get": operation("me", "The caller's full profile", responses: ok("200", "Profile", ref("Profile")), errors: [])
+            ],
+            "/api/v1/me/profile": [
+                "patch": operation(
+                    "updateProfile",
+                    "Change the caller's profile",
+                    body: body(
+                        object([
+                            "name": string, "headline": string, "bio": string, "location": string, "industry": string,
+                            "career_stage": ["type": "string", "enum": careerStages + [""]], "skills": stringArray, "interests": stringArray,
+                            "open_to": ["type": "array", "items": enumeration(openTo)], "website": string, "phone": string,
+                            "visibility": [
+                                "type": "object",
+                                "properties": Dictionary(uniqueKeysWithValues: ["contact", "affiliations", "skills", "bio", "location"].map { ($0, enumeration(visibilities)) }),
+                                "additionalProperties": false,
+                            ],
+                        ])
+                    ),
+                    responses: ok("200", "Updated profile", ref("Profile")),
+                    errors: ["400", "413", "422"]
+                )
+            ],
+            "/api/v1/me/affiliations": [
+                "post": operation(
+                    "addAffiliation",
+                    "Add a school, employer, association or programme",
+                    body: body(
+                        object(
+                            [
+                                "kind": enumeration(["school", "employer", "association", "program"]), "organization": string,
+                                "title": string, "cohort": string, "start_year": ["type": "integer"], "end_year": ["type": "integer"],
+                            ],
+                            required: ["kind", "organization"]
+                        )
+                    ),
+                    responses: ok("201", "Added", ref("Affiliation")),
+                    errors: ["400", "413", "422"]
+                )
+            ],
+            "/api/v1/me/affiliations/{id}": [
+                "delete": operation(
+                    "removeAffiliation",
+                    "Remove one of the caller's affiliations",
+                    parameters: [pathParameter("id")],
+                    responses: ["204": ["description": "Removed"]],
+                    errors: ["404"]
+                )
+            ],
+            "/api/v1/members": [
+                "get": operation(
+                    "listMembers",
+                    "Search the directory",
+                    parameters: [
+                        query("q"), query("skill"), query("industry"), query("career_stage", enumeration(careerStages)), query("cohort"),
+                        query("organization"), query("location"), query("open_to", enumeration(openTo)), query("after"),
+                        query("limit", ["type": "integer", "minimum": 1, "maximum": 100]),
+                    ],
+                    responses: ok("200", "Members", ref("MemberList")),
+                    errors: ["422"]
+                )
+            ],
+            "/api/v1/members/{handle}": [
+                "get": operation(
+                    "showMember",
+                    "A member's profile as the caller may see it",
+                    parameters: [pathParameter("handle")],
+                    responses: ok("200", "Profile", ref("Profile")),
+                    errors: ["404"]
+                )
+            ],
+            "/api/v1/members/{handle}/block": [
+                "post": operation("blockMember", "Block a member", parameters: [pathParameter("handle")], responses: ["204": ["description": "Blocked"]], errors: ["404", "422"]),
+                "delete": operation("unblockMember", "Unblock a member", parameters: [pathParameter("handle")], responses: ["204": ["description": "Unblocked"]], errors: ["404"]),
+            ],
+        ]
+    }
+}

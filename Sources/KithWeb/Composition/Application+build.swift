@@ -1,0 +1,139 @@
+public import Foundation
+public import Hummingbird
+public import KithDomain
+public import KithStorage
+public import Logging
+import NIOCore
+public import Prometheus
+
+/// How the app is run: where it listens, who may join, how cookies are sent.
+public struct AppConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var registration: RegistrationMode
+    /// bcrypt cost; 12 in production, 4 in tests.
+    public var bcryptCost: UInt8
+    /// Send cookies with `Secure` even without a proxy header (the app is served over TLS).
+    public var secureCookies: Bool
+    /// The address members reach the site at, used in invitation links.
+    public var publicURL: String
+    public var logLevel: Logger.Level
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        registration: RegistrationMode = .open,
+        bcryptCost: UInt8 = 12,
+        secureCookies: Bool = false,
+        publicURL: String? = nil,
+        logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.registration = registration
+        self.bcryptCost = bcryptCost
+        self.secureCookies = secureCookies
+        self.publicURL = publicURL ?? "http://\(host):\(port)"
+        self.logLevel = logLevel
+    }
+}
+
+/// The domain services wired to one store. Built once per process; the CLI uses it too.
+public struct Services: Sendable {
+    public let accounts: AccountService
+    public let profiles: ProfileService
+    public let directory: DirectoryService
+    public let blocks: BlockService
+    public let exports: ExportService
+
+    public init(
+        store: any Store,
+        registration: RegistrationMode = .open,
+        hasher: any PasswordHasher,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        let members = SQLMemberRepository(store: store)
+        let profileRepository = SQLProfileRepository(store: store)
+        let blockRepository = SQLBlockRepository(store: store)
+        let credentials = SQLCredentialRepository(store: store)
+        let connections = NoConnections()
+        accounts = AccountService(
+            members: members,
+            credentials: credentials,
+            invitations: SQLInvitationRepository(store: store),
+            throttle: SQLLoginThrottleRepository(store: store),
+            hasher: hasher,
+            settings: .init(registration: registration),
+            now: now
+        )
+        profiles = ProfileService(
+            members: members,
+            profiles: profileRepository,
+            blocks: blockRepository,
+            connections: connections,
+            now: now
+        )
+        directory = DirectoryService(directory: SQLMemberDirectory(store: store), connections: connections)
+        blocks = BlockService(members: members, blocks: blockRepository, now: now)
+        exports = ExportService(members: members, profiles: profileRepository, blocks: blockRepository, credentials: credentials, now: now)
+    }
+}
+
+/// Builds the whole app from configuration and a store. `kith serve` and the tests both call
+/// this, so tests exercise the same router, middleware and wiring as production.
+public func buildApplication(
+    configuration: AppConfiguration,
+    store: any Store,
+    registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    now: @escaping @Sendable () -> Date = { Date() }
+) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "kith")
+    logger.logLevel = configuration.logLevel
+    try await Migrator.migrate(store)
+    let services = Services(
+        store: store,
+        registration: configuration.registration,
+        hasher: BcryptPasswordHasher(cost: configuration.bcryptCost),
+        now: now
+    )
+    let router = buildRouter(services: services, configuration: configuration, registry: registry)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kith"),
+        logger: logger
+    )
+}
+
+public func buildRouter(
+    services: Services,
+    configuration: AppConfiguration,
+    registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.addMiddleware {
+        RequestLogMiddleware(metrics: HTTPMetrics(registry: registry))
+        SecurityHeadersMiddleware()
+        ErrorMiddleware()
+        AuthenticationMiddleware(accounts: services.accounts)
+    }
+    router.get("/health") { _, _ in ["status": "ok"] }
+    router.get("/metrics") { _, _ in
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: registry.emitToString())))
+    }
+    let openAPI = OpenAPIDocument.json(serverURL: configuration.publicURL)
+    router.get("/api/openapi.json") { _, _ in
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: openAPI)))
+    }
+    AccountAPIController(accounts: services.accounts, profiles: services.profiles).addRoutes(to: router)
+    MembersAPIController(profiles: services.profiles, directory: services.directory, blocks: services.blocks).addRoutes(to: router)
+    AccountPagesController(accounts: services.accounts, secureCookies: configuration.secureCookies, publicURL: configuration.publicURL)
+        .addRoutes(to: router)
+    ProfilePagesController(accounts: services.accounts, profiles: services.profiles, blocks: services.blocks, secureCookies: configuration.secureCookies)
+        .addRoutes(to: router)
+    DirectoryPagesController(directory: services.directory).addRoutes(to: router)
+    return router
+}

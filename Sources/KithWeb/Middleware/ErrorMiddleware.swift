@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import KithDomain
+import Logging
+
+/// The one place failures become responses: RFC 9457 problem+json under /api, a friendly page
+/// elsewhere. Unexpected errors are logged with the request id and never shown to the client.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = Problem(error, requestID: context.id)
+            if problem.status >= 500 {
+                context.logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error))])
+            }
+            if request.uri.path.hasPrefix("/api/") {
+                return problem.jsonResponse()
+            }
+            if problem.status == 401 {
+                let next = request.uri.path == "/" ? "" : "?next=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")
+                return Response.redirect(to: "/signin" + next, type: .found)
+            }
+            let chrome = PageChrome(member: context.member, csrfToken: context.session?.csrfToken ?? context.csrfCookie ?? "")
+            let page = ErrorPage(chrome: chrome, status: problem.status, title: problem.title, message: problem.detail)
+            var response = HTMLResponse(page.document(), status: .init(code: problem.status)).response()
+            if let retry = problem.retryAfter { response.headers[.retryAfter] = String(retry) }
+            return response
+        }
+    }
+}
+
+/// An RFC 9457 problem: status, title, detail and, for validation, the fields and rules.
+struct Problem: Encodable {
+    var type = "about:blank"
+    var title: String
+    var status: Int
+    var detail: String
+    var errors: [FieldError]?
+    var requestId: String?
+    var retryAfter: Int?
+
+    init(_ error: any Error, requestID: String) {
+        switch error {
+        case let error as DomainError:
+            switch error {
+            case .invalid(let fields):
+                (status, title, errors) = (422, "Invalid input", fields)
+                detail = fields.map { "\($0.field) \($0.message)" }.joined(separator: "; ")
+            case .notFound: (status, title, detail) = (404, "Not found", error.message)
+            case .conflict(let field, let message):
+                (status, title, detail) = (409, "Conflict", message)
+                if let field { errors = [FieldError(field: field, message: message)] }
+            case .forbidden: (status, title, detail) = (403, "Forbidden", error.message)
+            case .unauthorized: (status, title, detail) = (401, "Unauthorized", error.message)
+            case .rateLimited(let seconds):
+                (status, title, detail, retryAfter) = (429, "Too many requests", error.message, seconds)
+            }
+        case let error as MalformedBody:
+            (status, title, detail) = (400, "Bad request", error.detail)
+        case let error as HTTPError:
+            status = Int(error.status.code)
+            title = error.status.reasonPhrase
+            detail =
+                switch error.status {
+                case .notFound: "There is nothing at this address."
+                case .contentTooLarge: "The request body is too large."
+                case .methodNotAllowed: "This method is not allowed here."
+                default: error.body ?? error.status.reasonPhrase
+                }
+        default:
+            (status, title) = (500, "Something went wrong")
+            detail = "Something went wrong on our side. If it keeps happening, quote request id \(requestID)."
+            requestId = requestID
+        }
+    }
+
+    func jsonResponse() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/problem+json"
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        let data = (try? JSONCoding.encoder.encode(self)) ?? Data("{}".utf8)
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Hummingbird
+import KithDomain
+
+/// Sign up, sign in, sign out, and the admin's invitations page.
+struct AccountPagesController {
+    let accounts: AccountService
+    let secureCookies: Bool
+    let publicURL: String
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/signup", use: signUpForm)
+        router.post("/signup", use: signUp)
+        router.get("/signin", use: signInForm)
+        router.post("/signin", use: signIn)
+        router.post("/signout", use: signOut)
+        router.get("/admin/invitations", use: invitations)
+        router.post("/admin/invitations", use: createInvitation)
+    }
+
+    @Sendable func signUpForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if context.member != nil { return Pages.redirect("/") }
+        var form = SignUpForm()
+        form.invitation = request.uri.queryParameters.get("invitation") ?? ""
+        return render(form: form, errors: FieldErrors(), request: request, context: context)
+    }
+
+    @Sendable func signUp(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let data = try await VerifiedForm.read(request, context: context).data
+        let form = SignUpForm(name: data.text("name"), handle: data.text("handle"), email: data.text("email"), invitation: data.text("invitation"))
+        do {
+            let member = try await accounts.register(
+                RegistrationInput(
+                    email: form.email,
+                    password: data.text("password"),
+                    name: form.name,
+                    handle: form.handle,
+                    invitation: form.invitation.isEmpty ? nil : form.invitation
+                )
+            )
+            return try await startSession(member, next: "/me/edit", request: request, context: context)
+        } catch let error as DomainError {
+            return render(form: form, errors: FieldErrors(errors: Self.fieldErrors(error)), request: request, context: context)
+        }
+    }
+
+    private func render(form: SignUpForm, errors: FieldErrors, request: Request, context: AppRequestContext) -> Response {
+        let inviteOnly = accounts.settings.registration == .invite
+        let status: HTTPResponse.Status = errors.errors.isEmpty ? .ok : .unprocessableContent
+        return Pages.render(
+            { HTMLResponse(SignUpPage(chrome: $0, form: form, errors: errors, inviteOnly: inviteOnly).document(), status: status) },
+            context: context,
+            request: request,
+            secureCookies: secureCookies
+        )
+    }
+
+    @Sendable func signInForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if context.member != nil { return Pages.redirect("/") }
+        let next = Pages.safeNext(request.uri.queryParameters.get("next"))
+        return Pages.render(
+            { HTMLResponse(SignInPage(chrome: $0, email: "", next: next, errors: FieldErrors()).document()) },
+            context: context,
+            request: request,
+            secureCookies: secureCookies
+        )
+    }
+
+    @Sendable func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let data = try await VerifiedForm.read(request, context: context).data
+        let email = data.text("email")
+        let next = Pages.safeNext(data["next"])
+        do {
+            let member = try await accounts.signIn(email: email, password: data.text("password"), clientAddress: context.remoteAddress)
+            return try await startSession(member, next: next, request: request, context: context)
+        } catch let error as DomainError {
+            let errors = FieldErrors(errors: [FieldError(field: "form", message: error.message)])
+            var response = Pages.render(
+                { HTMLResponse(SignInPage(chrome: $0, email: email, next: next, errors: errors).document(), status: Self.status(error)) },
+                context: context,
+                request: request,
+                secureCookies: secureCookies
+            )
+            if case .rateLimited(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
+            return response
+        }
+    }
+
+    @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try await VerifiedForm.read(request, context: context)
+        if let token = context.sessionToken { try await accounts.endSession(token: token) }
+        var response = Pages.redirect("/")
+        response.setCookie(Cookie(name: AuthenticationMiddleware.sessionCookie, value: "", maxAge: 0, path: "/", secure: Cookies.secure(request, configured: secureCookies), httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    /// A new session id on every sign-in (no fixation); any previous session of this browser ends.
+    private func startSession(_ member: Member, next: String, request: Request, context: AppRequestContext) async throws -> Response {
+        if let old = context.sessionToken { try await accounts.endSession(token: old) }
+        let (token, session) = try await accounts.startSession(for: member)
+        var response = Pages.redirect(next)
+        response.setCookie(
+            Cookie(
+                name: AuthenticationMiddleware.sessionCookie,
+                value: token.value,
+                expires: session.expiresAt,
+                path: "/",
+                secure: Cookies.secure(request, configured: secureCookies),
+                httpOnly: true,
+                sameSite: .lax
+            )
+        )
+        return response
+    }
+
+    @Sendable func invitations(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        guard member.role == .admin else { throw DomainError.forbidden("Only admins can invite new members.") }
+        return HTMLResponse(InvitationsPage(chrome: context.chrome(), link: nil, email: "", errors: FieldErrors()).document()).response()
+    }
+
+    @Sendable func createInvitation(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let data = try await VerifiedForm.read(request, context: context).data
+        let email = data.text("email")
+        do {
+            let token = try await accounts.invite(email: email, by: member)
+            let link = "\(publicURL)/signup?invitation=\(token.value)"
+            return HTMLResponse(InvitationsPage(chrome: context.chrome(), link: link, email: "", errors: FieldErrors()).document()).response()
+        } catch DomainError.invalid(let errors) {
+            return HTMLResponse(
+                InvitationsPage(chrome: context.chrome(), link: nil, email: email, errors: FieldErrors(errors: errors)).document(),
+                status: .unprocessableContent
+            ).response()
+        }
+    }
+
+    static func fieldErrors(_ error: DomainError) -> [FieldError] {
+        switch error {
+        case .invalid(let errors): errors
+        case .conflict(let field, let message): [FieldError(field: field ?? "form", message: message)]
+        default: [FieldError(field: "form", message: error.message)]
+        }
+    }
+
+    static func status(_ error: DomainError) -> HTTPResponse.Status {
+        switch error {
+        case .rateLimited: .tooManyRequests
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .conflict: .conflict
+        default: .unprocessableContent
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import KithDomain
+import Plot
+
+/// What the sign-up form shows again after a failed attempt (never the password).
+struct SignUpForm: Sendable {
+    var name = ""
+    var handle = ""
+    var email = ""
+    var invitation = ""
+}
+
+struct SignUpPage {
+    let chrome: PageChrome
+    let form: SignUpForm
+    let errors: FieldErrors
+    let inviteOnly: Bool
+
+    func document() -> HTML {
+        let known: Set<String> = ["name", "handle", "email", "password", "invitation"]
+        return Layout.page(
+            title: "Join",
+            chrome: chrome,
+            .section(
+                .class("card narrow"),
+                .h1("Join your community on Kith"),
+                .p(
+                    .class("lede"),
+                    .text("Find classmates and colleagues, keep in touch, and help each other along the way.")
+                ),
+                .form(
+                    .method(.post),
+                    .action("/signup"),
+                    .novalidate(),
+                    csrfField(chrome.csrfToken),
+                    Field.summary(errors.others(known: known)),
+                    Field.text("name", label: "Full name", value: form.name, errors: errors, required: true, autocomplete: "name"),
+                    Field.text(
+                        "handle",
+                        label: "Handle",
+                        value: form.handle,
+                        errors: errors,
+                        hint: "Your address on Kith: /in/your-handle. 3–30 characters: a–z, 0–9 and '-'.",
+                        required: true,
+                        autocomplete: "username"
+                    ),
+                    Field.text("email", label: "Email", value: form.email, type: .email, errors: errors, required: true, autocomplete: "email"),
+                    Field.text(
+                        "password",
+                        label: "Password",
+                        value: "",
+                        type: .password,
+                        errors: errors,
+                        hint: "At least 8 characters.",
+                        required: true,
+                        autocomplete: "new-password"
+                    ),
+                    .if(
+                        inviteOnly,
+                        Field.text(
+                            "invitation",
+                            label: "Invitation code",
+                            value: form.invitation,
+                            errors: errors,
+                            hint: "This community is invite-only: paste the code from your invitation link.",
+                            required: true
+                        )
+                    ),
+                    .button(.type(.submit), .class("primary"), .text("Create my account"))
+                ),
+                .p(.text("Already a member? "), .a(.href("/signin"), .text("Sign in")))
+            )
+        )
+    }
+}
+
+struct SignInPage {
+    let chrome: PageChrome
+    let email: String
+    let next: String
+    let errors: FieldErrors
+
+    func document() -> HTML {
+        Layout.page(
+            title: "Sign in",
+            chrome: chrome,
+            .section(
+                .class("card narrow"),
+                .h1("Welcome back"),
+                .form(
+                    .method(.post),
+                    .action("/signin"),
+                    .novalidate(),
+                    csrfField(chrome.csrfToken),
+                    .input(.type(.hidden), .name("next"), .value(next)),
+                    Field.summary(errors.others(known: ["email", "password"])),
+                    Field.text("email", label: "Email", value: email, type: .email, errors: errors, required: true, autocomplete: "email"),
+                    Field.text(
+                        "password",
+                        label: "Password",
+                        value: "",
+                        type: .password,
+                        errors: errors,
+                        required: true,
+                        autocomplete: "current-password"
+                    ),
+                    .button(.type(.submit), .class("primary"), .text("Sign in"))
+                ),
+                .p(.text("New here? "), .a(.href("/signup"), .text("Join your community")))
+            )
+        )
+    }
+}
+
+struct ErrorPage {
+    let chrome: PageChrome
+    let status: Int
+    let title: String
+    let message: String
+
+    func document() -> HTML {
+        Layout.page(
+            title: title,
+            chrome: chrome,
+            .section(
+                .class("card narrow"),
+                .h1(.text(title)),
+                .p(.text(message)),
+                .p(.a(.href("/"), .text("Go to the home page")), .text(" · "), .a(.href("/directory"), .text("Search the directory")))
+            )
+        )
+    }
+}
+
+struct InvitationsPage {
+    let chrome: PageChrome
+    let link: String?
+    let email: String
+    let errors: FieldErrors
+
+    func document() -> HTML {
+        Layout.page(
+            title: "Invite members",
+            chrome: chrome,
+            .section(
+                .class("card narrow"),
+                .h1("Invite a member"),
+                .p(.text("Each invitation link admits one person and expires after 14 days.")),
+                .unwrap(link) { link in
+                    .div(
+                        .class("notice"),
+                        .attribute(named: "role", value: "status"),
+                        .p(.strong("Invitation created. Send this link:")),
+                        .p(.code(.class("invite-link"), .text(link)))
+                    )
+                },
+                .form(
+                    .method(.post),
+                    .action("/admin/invitations"),
+                    csrfField(chrome.csrfToken),
+                    Field.text(
+                        "email",
+                        label: "Email (optional)",
+                        value: email,
+                        type: .email,
+                        errors: errors,
+                        hint: "When given, only this address can use the invitation."
+                    ),
+                    .button(.type(.submit), .class("primary"), .text("Create invitation link"))
+                )
+            )
+        )
+    }
+}

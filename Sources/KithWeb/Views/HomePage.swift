@@ -1,0 +1,99 @@
+import KithDomain
+import Plot
+
+/// The front door. Signed out: what Kith is. Signed in: a greeting and next steps that fit the
+/// member's career stage.
+struct HomePage {
+    let chrome: PageChrome
+    let profile: ProfileView?
+    let memberCount: Int
+
+    func document() -> HTML {
+        guard let profile else { return landing() }
+        let steps = Self.nextSteps(for: profile)
+        return Layout.page(
+            title: "Home",
+            chrome: chrome,
+            .section(
+                .class("hero card"),
+                .h1(.text("Hello, \(profile.name.split(separator: " ").first.map(String.init) ?? profile.name)")),
+                .p(.class("lede"), .text(Self.greeting(for: profile.careerStage)))
+            ),
+            .section(
+                .class("card"),
+                .h2("Your next steps"),
+                .ol(.class("steps"), .forEach(steps) { step in .li(.a(.href(step.link), .text(step.title)), .p(.class("hint"), .text(step.detail))) })
+            ),
+            .section(
+                .class("card"),
+                .h2("Your community"),
+                .p(.text("\(memberCount) members. "), .a(.href("/directory"), .text("Search the directory")))
+            )
+        )
+    }
+
+    private func landing() -> HTML {
+        Layout.page(
+            title: "Welcome",
+            chrome: chrome,
+            .section(
+                .class("hero card"),
+                .h1("Your community's professional network"),
+                .p(
+                    .class("lede"),
+                    .text("Kith brings your alumni, association or cohort together — and gives every member a private place to keep the relationships that matter.")
+                ),
+                .p(.a(.class("button primary"), .href("/signup"), .text("Join")), .text(" "), .a(.class("button"), .href("/signin"), .text("Sign in")))
+            ),
+            .section(
+                .class("grid"),
+                .div(.class("card"), .h2("Find your people"), .p(.text("Search classmates and colleagues by skill, cohort, employer and what they're open to."))),
+                .div(.class("card"), .h2("You decide who sees what"), .p(.text("Every profile section can be shown to the community, your connections, or only you."))),
+                .div(.class("card"), .h2("Give before you ask"), .p(.text("Mentoring, referrals and introductions between people who share a history.")))
+            )
+        )
+    }
+
+    struct Step: Sendable {
+        let title: String
+        let detail: String
+        let link: String
+    }
+
+    static func greeting(for stage: CareerStage?) -> String {
+        switch stage {
+        case .student: "Your community is full of people who were where you are. Find a mentor and your first internship through them."
+        case .earlyCareer: "Build the relationships that open doors: classmates, mentors and people one step ahead of you."
+        case .midCareer: "Keep your network warm, look for your next move, and help the people coming up behind you."
+        case .senior: "Your experience is what this community needs most. Mentor someone, give a referral, make an introduction."
+        case .inTransition: "Between roles? Your community can help fast: tell them what you're looking for and who you'd like to meet."
+        case .retired: "Stay close to the people you worked with, and pass on what you know to those starting out."
+        case nil: "Tell the community where you are in your career, so Kith can suggest the right next steps."
+        }
+    }
+
+    static func nextSteps(for profile: ProfileView) -> [Step] {
+        var steps: [Step] = []
+        if profile.headline.isEmpty || profile.careerStage == nil {
+            steps.append(Step(title: "Complete your profile", detail: "A headline and career stage help people know how to help you.", link: "/me/edit"))
+        }
+        if profile.affiliations?.isEmpty ?? true {
+            steps.append(Step(title: "Add your school and class year", detail: "Classmates find each other by cohort.", link: "/me/edit#affiliations"))
+        }
+        switch profile.careerStage {
+        case .student, .earlyCareer:
+            steps.append(Step(title: "Find a mentor", detail: "Members open to mentoring, ready for a first conversation.", link: "/directory?open_to=mentoring"))
+            steps.append(Step(title: "Meet people hiring", detail: "Members who say they are hiring.", link: "/directory?open_to=hiring"))
+        case .inTransition:
+            steps.append(Step(title: "Say you're open to referrals", detail: "Members who can refer you will find you.", link: "/me/edit"))
+            steps.append(Step(title: "Find members who give referrals", detail: "People who offered to refer community members.", link: "/directory?open_to=giving_referrals"))
+        case .senior, .retired:
+            steps.append(Step(title: "Offer mentoring", detail: "Students and early-career members are looking for you.", link: "/me/edit"))
+            steps.append(Step(title: "Meet members looking for a mentor", detail: "People who asked to be mentored.", link: "/directory?open_to=being_mentored"))
+        case .midCareer, nil:
+            steps.append(Step(title: "Offer a coffee chat", detail: "Low-key conversations keep a network alive.", link: "/directory?open_to=coffee_chats"))
+            steps.append(Step(title: "Find collaborators", detail: "Members open to collaboration.", link: "/directory?open_to=collaboration"))
+        }
+        return steps
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import KithDomain
+import Plot
+
+struct ProfilePage {
+    let chrome: PageChrome
+    let profile: ProfileView
+
+    func document() -> HTML {
+        let isOwner = profile.relation == .owner
+        return Layout.page(
+            title: profile.name,
+            chrome: chrome,
+            .article(
+                .class("profile"),
+                .header(
+                    .class("profile-head card"),
+                    .div(.class("avatar"), .attribute(named: "aria-hidden", value: "true"), .text(Initials.of(profile.name))),
+                    .div(
+                        .h1(.text(profile.name)),
+                        .p(.class("handle"), .text("@\(profile.handle)")),
+                        .if(!profile.headline.isEmpty, .p(.class("headline"), .text(profile.headline))),
+                        .p(
+                            .class("meta"),
+                            .unwrap(profile.careerStage) { .span(.class("badge"), .text($0.label)) },
+                            .if(!profile.industry.isEmpty, .span(.text(profile.industry))),
+                            .unwrap(profile.location.flatMap { $0.isEmpty ? nil : $0 }) { .span(.text("📍 \($0)")) }
+                        ),
+                        .if(
+                            !profile.openTo.isEmpty,
+                            .ul(.class("chips"), .attribute(named: "aria-label", value: "Open to"), .forEach(profile.openTo) { .li(.text("Open to: \($0.label)")) })
+                        ),
+                        .if(
+                            isOwner,
+                            .p(.a(.class("button"), .href("/me/edit"), .text("Edit profile and visibility"))),
+                            else: .form(
+                                .method(.post),
+                                .action("/in/\(profile.handle)/block"),
+                                csrfField(chrome.csrfToken),
+                                .button(.type(.submit), .class("quiet"), .text("Block \(profile.name)"))
+                            )
+                        )
+                    )
+                ),
+                section("About", .bio, text: profile.bio),
+                .unwrap(profile.skills) { skills in
+                    .section(
+                        .class("card"),
+                        .h2("Skills"),
+                        visibilityNote(.skills),
+                        skills.isEmpty ? .p(.class("empty"), .text("No skills listed yet.")) : .ul(.class("chips"), .forEach(skills) { .li(.text($0)) }),
+                        .if(!profile.interests.isEmpty, .group(.h3("Interests"), .ul(.class("chips"), .forEach(profile.interests) { .li(.text($0)) })))
+                    )
+                },
+                .unwrap(profile.affiliations) { affiliations in
+                    .section(
+                        .class("card"),
+                        .h2("Schools, employers and cohorts"),
+                        visibilityNote(.affiliations),
+                        affiliations.isEmpty
+                            ? .p(.class("empty"), .text("No affiliations listed yet."))
+                            : .ul(.class("affiliations"), .forEach(affiliations) { affiliationItem($0) })
+                    )
+                },
+                .unwrap(profile.contact) { contact in
+                    .section(
+                        .class("card"),
+                        .h2("Contact"),
+                        visibilityNote(.contact),
+                        .dl(
+                            .dt("Email"),
+                            .dd(.a(.href("mailto:\(contact.email)"), .text(contact.email))),
+                            .if(!contact.website.isEmpty, .group(.dt("Website"), .dd(.a(.href(contact.website), .attribute(named: "rel", value: "nofollow noopener"), .text(contact.website))))),
+                            .if(!contact.phone.isEmpty, .group(.dt("Phone"), .dd(.text(contact.phone))))
+                        )
+                    )
+                },
+                .p(.class("meta"), .text("Member since \(Dates.monthYear(profile.memberSince))"))
+            )
+        )
+    }
+
+    private func section(_ title: String, _ section: ProfileSection, text: String?) -> Node<HTML.BodyContext> {
+        .unwrap(text) { text in
+            .section(
+                .class("card"),
+                .h2(.text(title)),
+                visibilityNote(section),
+                text.isEmpty
+                    ? .p(.class("empty"), .text("Nothing here yet."))
+                    : .group(text.split(separator: "\n", omittingEmptySubsequences: true).map { .p(.text(String($0))) })
+            )
+        }
+    }
+
+    /// Owners see who can see each section, so the setting is never a surprise.
+    private func visibilityNote(_ section: ProfileSection) -> Node<HTML.BodyContext> {
+        .unwrap(profile.visibility) { visibility in
+            .p(.class("visibility"), .text("Visible to: \((visibility[section] ?? .community).label)"))
+        }
+    }
+
+    private func affiliationItem(_ affiliation: Affiliation) -> Node<HTML.ListContext> {
+        let years = [affiliation.startYear, affiliation.endYear].compactMap { $0 }.map(String.init).joined(separator: "–")
+        return .li(
+            .strong(.text(affiliation.organization)),
+            .span(.class("kind"), .text(" · \(affiliation.kind.label)")),
+            .if(!affiliation.title.isEmpty, .div(.text(affiliation.title))),
+            .if(!affiliation.cohort.isEmpty || !years.isEmpty, .div(.class("meta"), .text([affiliation.cohort, years].filter { !$0.isEmpty }.joined(separator: " · "))))
+        )
+    }
+}
+
+enum Initials {
+    static func of(_ name: String) -> String {
+        name.split(separator: " ").prefix(2).compactMap(\.first).map(String.init).joined().uppercased()
+    }
+}
+
+enum Dates {
+    static func monthYear(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "MMMM yyyy"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,63 @@
+/// The one stylesheet, served from /assets/kith.css. Mobile first; no external fonts or scripts.
+enum Stylesheet {
+    static let css = """
+        :root{--ink:#1d2430;--muted:#5b6576;--line:#dde2ea;--bg:#f5f7fa;--card:#fff;--brand:#2f5d50;--brand-ink:#fff;--accent:#e9f2ef;--danger:#b42318;--radius:12px}
+        *{box-sizing:border-box}
+        html{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);background:var(--bg);line-height:1.5}
+        body{margin:0}
+        a{color:var(--brand)}
+        .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:10}
+        .site-header{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;justify-content:space-between;padding:.75rem 1rem;background:var(--card);border-bottom:1px solid var(--line)}
+        .brand{font-weight:800;font-size:1.35rem;text-decoration:none;color:var(--brand);letter-spacing:.02em}
+        .site-header nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center}
+        .site-header nav a{text-decoration:none;font-weight:500}
+        main{max-width:60rem;margin:0 auto;padding:1rem}
+        .site-footer{max-width:60rem;margin:2rem auto;padding:0 1rem;color:var(--muted);font-size:.9rem}
+        h1{font-size:1.75rem;line-height:1.2;margin:.5rem 0 1rem}h2{font-size:1.2rem;margin:0 0 .75rem}h3{font-size:1.05rem;margin:.25rem 0}
+        .card{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:1.25rem;margin:0 0 1rem}
+        .narrow{max-width:28rem;margin-left:auto;margin-right:auto}
+        .hero{background:linear-gradient(135deg,var(--accent),#fff)}
+        .lede{font-size:1.1rem;color:var(--muted)}
+        .grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr))}
+        .field{margin:0 0 1rem}
+        label{display:block;font-weight:600;margin-bottom:.25rem}
+        input[type=text],input[type=email],input[type=password],input[type=search],input[type=url],input[type=tel],input[type=number],select,textarea{width:100%;padding:.6rem .7rem;border:1px solid #b8c0cc;border-radius:8px;font:inherit;background:#fff}
+        input:focus,select:focus,textarea:focus,button:focus,a:focus{outline:3px solid #8cc7b5;outline-offset:1px}
+        .hint{color:var(--muted);font-size:.9rem;margin:.1rem 0 .35rem}
+        .field.invalid input,.field.invalid select,.field.invalid textarea{border-color:var(--danger)}
+        .error{color:var(--danger);font-weight:600;margin:.3rem 0 0}
+        .form-errors{border:1px solid var(--danger);background:#fef3f2;color:var(--danger);border-radius:8px;padding:.5rem 1rem;margin-bottom:1rem}
+        button,.button{display:inline-block;padding:.6rem 1rem;border-radius:8px;border:1px solid var(--brand);background:#fff;color:var(--brand);font:inherit;font-weight:600;text-decoration:none;cursor:pointer}
+        button.primary,.button.primary{background:var(--brand);color:var(--brand-ink)}
+        button.link{border:none;background:none;padding:0;color:var(--brand);text-decoration:underline;font-weight:500}
+        button.quiet{border-color:var(--line);color:var(--muted);font-weight:500}
+        form.inline{display:inline}
+        fieldset{border:1px solid var(--line);border-radius:8px;margin:0 0 1rem;padding:.75rem}
+        .checks{display:grid;gap:.25rem;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr))}
+        .check{font-weight:400}
+        .row{display:grid;gap:1rem;grid-template-columns:1fr 1fr}
+        .facets{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));margin-top:.75rem}
+        details summary{cursor:pointer;font-weight:600;margin-bottom:.5rem}
+        .people{list-style:none;padding:0;margin:0}
+        .person{display:flex;gap:1rem;align-items:flex-start}
+        .avatar{flex:none;width:4.5rem;height:4.5rem;border-radius:50%;background:var(--brand);color:#fff;display:flex;align-items:center;justify-content:center;font-weight:700;font-size:1.4rem}
+        .avatar.small{width:3rem;height:3rem;font-size:1rem}
+        .profile-head{display:flex;gap:1.25rem;align-items:flex-start}
+        .handle{color:var(--muted);margin:-.75rem 0 .25rem}
+        .headline{font-size:1.05rem;margin:.25rem 0}
+        .meta{color:var(--muted);font-size:.92rem;display:flex;flex-wrap:wrap;gap:.25rem .75rem;margin:.25rem 0}
+        .badge{background:var(--accent);color:var(--brand);border-radius:999px;padding:0 .6rem;font-weight:600}
+        .chips{list-style:none;display:flex;flex-wrap:wrap;gap:.4rem;padding:0;margin:.5rem 0}
+        .chips li{border:1px solid var(--line);border-radius:999px;padding:.1rem .7rem;background:#fafbfc;font-size:.92rem}
+        .affiliations{padding-left:1.1rem}.affiliations li{margin-bottom:.6rem}
+        .visibility{font-size:.85rem;color:var(--muted);margin-top:-.5rem}
+        .empty{color:var(--muted)}
+        .flash,.notice{background:var(--accent);border:1px solid #b9d8cd;border-radius:8px;padding:.6rem 1rem}
+        .invite-link{word-break:break-all}
+        .steps li{margin-bottom:.6rem}
+        .pager{text-align:center}
+        .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+        dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dd{margin:0}
+        @media (max-width:36rem){.profile-head{flex-direction:column}.row{grid-template-columns:1fr}h1{font-size:1.5rem}}
+        """
+}
