@@ -121,6 +121,7 @@ let package = Package(
             dependencies: [
                 "KithDomain",
                 "KithStorage",
+                "KithWeb",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -129,12 +130,12 @@ let package = Package(
         .testTarget(name: "KithGraphTests", dependencies: ["KithGraph"], swiftSettings: strict),
         .testTarget(
             name: "KithDomainTests",
-            dependencies: ["KithDomain", "KithStorage", "KithTestSupport", "KithDemo"],
+            dependencies: ["KithDomain", "KithStorage", "KithWeb", "KithTestSupport", "KithDemo"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "KithStorageTests",
-            dependencies: ["KithDomain", "KithStorage", "KithTestSupport"],
+            dependencies: ["KithDomain", "KithStorage", "KithWeb", "KithTestSupport", "KithDemo"],
             swiftSettings: strict
         ),
         .testTarget(

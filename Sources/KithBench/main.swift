@@ -1,1 +1,1 @@
-print("bench")
+print("KithBench: benchmarks arrive with the directory and graph measurements.")

@@ -85,7 +85,8 @@ public func buildApplication(
     configuration: AppConfiguration,
     store: any Store,
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-    now: @escaping @Sendable () -> Date = { Date() }
+    now: @escaping @Sendable () -> Date = { Date() },
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "kith")
     logger.logLevel = configuration.logLevel
@@ -100,6 +101,7 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kith"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
 }

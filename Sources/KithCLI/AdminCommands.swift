@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import KithDomain
+import KithStorage
+import KithWeb
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit.")
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        try await store.withStore { store in
+            let applied = try await Migrator.migrate(store)
+            print(applied.isEmpty ? "Schema is up to date (version \(Migrator.latestVersion))." : "Applied migrations: \(applied.map(String.init).joined(separator: ", ")).")
+        }
+    }
+}
+
+struct Admin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Administrator tasks.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an admin account. The password is read from standard input.")
+        @OptionGroup var store: StoreOptions
+        @Option var email: String
+        @Option var name: String
+        @Option var handle: String
+        @Flag(help: "Read the password from standard input (required: passwords never go on the command line).")
+        var passwordStdin = false
+        @Option(help: "bcrypt cost (4–31).") var bcryptCost: UInt8 = 12
+
+        func run() async throws {
+            guard passwordStdin else { throw ValidationError("Pass --password-stdin and write the password to standard input.") }
+            let password = (readLine(strippingNewline: true) ?? "")
+            try await store.withStore { store in
+                try await Migrator.migrate(store)
+                let services = Services(store: store, hasher: BcryptPasswordHasher(cost: bcryptCost))
+                do {
+                    let member = try await services.accounts.register(
+                        RegistrationInput(email: email, password: password, name: name, handle: handle),
+                        role: .admin,
+                        bypassInvitation: true
+                    )
+                    print("Created admin @\(member.handle) <\(member.email)>.")
+                } catch let error as DomainError {
+                    throw error.cliError
+                }
+            }
+        }
+    }
+}
+
+struct Invite: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print a one-time invitation link.")
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Only this address may use the invitation.") var email: String?
+    @Option(help: "The site's public address.") var publicURL = "http://127.0.0.1:8080"
+
+    func run() async throws {
+        try await store.withStore { store in
+            try await Migrator.migrate(store)
+            let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 4))
+            do {
+                let token = try await services.accounts.invite(email: email, by: nil)
+                print("\(publicURL)/signup?invitation=\(token.value)")
+            } catch let error as DomainError {
+                throw error.cliError
+            }
+        }
+    }
+}
+
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write everything Kith holds about a member as JSON.")
+    @OptionGroup var store: StoreOptions
+    @Option var member: String
+    @Option var out: String
+
+    func run() async throws {
+        try await store.withStore { store in
+            let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 4))
+            do {
+                let export = try await services.exports.export(handle: member)
+                let encoder = JSONEncoder()
+                encoder.keyEncodingStrategy = .convertToSnakeCase
+                encoder.dateEncodingStrategy = .iso8601
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(export).write(to: URL(fileURLWithPath: out))
+                print("Exported @\(member) to \(out).")
+            } catch let error as DomainError {
+                throw error.cliError
+            }
+        }
+    }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write a consistent online backup of the SQLite database.")
+    @OptionGroup var store: StoreOptions
+    @Option var out: String
+
+    func run() async throws {
+        try await store.withStore { store in
+            guard let sqlite = store as? SQLiteStore else {
+                throw CLIError("kith backup copies the embedded SQLite database; for PostgreSQL use pg_dump.")
+            }
+            let start = Date()
+            print("Backing up \(sqlite.path) …")
+            do {
+                try await sqlite.backup(to: out)
+            } catch let error as StoreError {
+                throw CLIError(error.description)
+            }
+            let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
+            print("Backup written to \(out): \(size / 1024) KiB in \(String(format: "%.2f", Date().timeIntervalSince(start))) s.")
+        }
+    }
+}

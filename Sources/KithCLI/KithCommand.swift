@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import KithDomain
+import KithStorage
+import Logging
+
+@main
+struct KithCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kith",
+        abstract: "Kith: a professional network for your community, with a private relationship manager for every member.",
+        subcommands: [Serve.self, Migrate.self, Admin.self, Invite.self, Export.self, Backup.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// Storage flags shared by every subcommand.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "Directory for the embedded SQLite database (kith.sqlite).")
+    var dataDir = "./kith-data"
+
+    @Option(help: "PostgreSQL URL (postgres://user:pass@host:5432/db). Also read from KITH_DATABASE_URL.")
+    var databaseURL: String?
+
+    var configuration: StoreConfiguration {
+        if let url = databaseURL ?? ProcessInfo.processInfo.environment["KITH_DATABASE_URL"], !url.isEmpty {
+            return .postgres(url: url)
+        }
+        return .dataDirectory(dataDir)
+    }
+
+    func withStore<T: Sendable>(_ body: (any Store) async throws -> T) async throws -> T {
+        var logger = Logger(label: "kith.store")
+        logger.logLevel = .warning
+        do {
+            return try await configuration.withStore(logger: logger, body)
+        } catch let error as StoreError {
+            throw CLIError(error.description)
+        }
+    }
+}
+
+/// A failure the user can act on: printed as one line, exit code 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+extension DomainError {
+    var cliError: CLIError { CLIError(message) }
+}
+
+/// Prints progress for long work on one line of the terminal, and a summary at the end.
+struct Progress {
+    let label: String
+    let total: Int
+    private let start = Date()
+
+    init(label: String, total: Int) {
+        self.label = label
+        self.total = total
+    }
+
+    func update(_ done: Int) {
+        let percent = total == 0 ? 100 : done * 100 / total
+        let elapsed = Date().timeIntervalSince(start)
+        FileHandle.standardError.write(Data("\r\(label): \(done)/\(total) (\(percent)%) \(String(format: "%.1f", elapsed)) s".utf8))
+        if done >= total { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    var seconds: Double { Date().timeIntervalSince(start) }
+}

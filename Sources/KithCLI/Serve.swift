@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import KithDemo
+import KithDomain
+import KithStorage
+import KithWeb
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the web server (applies pending migrations first).")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
+    @Option(help: "Who may join: open or invite.") var registration: String = "open"
+    @Flag(help: "Seed a deterministic demo community into an empty database.") var demo = false
+    @Option(help: "How many demo members to generate.") var demoMembers = 2_000
+    @Option(help: "bcrypt cost for new passwords (4–31).") var bcryptCost: UInt8 = 12
+    @Option(help: "Public address of the site, used in invitation links.") var publicURL: String?
+    @Flag(help: "Mark cookies Secure (the site is served over HTTPS).") var secureCookies = false
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+
+    func run() async throws {
+        guard let mode = RegistrationMode(rawValue: registration) else {
+            throw ValidationError("--registration must be open or invite")
+        }
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        try await store.withStore { store in
+            try await Migrator.migrate(store)
+            if demo {
+                try await DemoSeeding.seedIfEmpty(store, members: demoMembers)
+            }
+            let configuration = AppConfiguration(
+                host: host,
+                port: port,
+                registration: mode,
+                bcryptCost: bcryptCost,
+                secureCookies: secureCookies,
+                publicURL: publicURL,
+                logLevel: level
+            )
+            let app = try await buildApplication(configuration: configuration, store: store, onServerRunning: { boundPort in
+                FileHandle.standardOutput.write(Data("Kith listening on http://\(host):\(boundPort)\n".utf8))
+            })
+            do {
+                try await app.runService()
+            } catch {
+                throw CLIError("Kith could not serve on \(host):\(port): \(error). Is the port already in use?")
+            }
+        }
+    }
+}
+
+/// Seeds the demo community into an empty database, with progress and a summary.
+enum DemoSeeding {
+    static func seedIfEmpty(_ store: any Store, members count: Int) async throws {
+        let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 10))
+        guard try await services.accounts.memberCount() == 0 else {
+            print("Demo: the database already has members; nothing seeded.")
+            return
+        }
+        let community = DemoCommunity(size: count)
+        let hash = try await BcryptPasswordHasher(cost: 10).hash(DemoCommunity.demoPassword)
+        let seeder = SQLSeeder(store: store)
+        let progress = Progress(label: "Seeding demo community", total: count)
+        let batch = 500
+        for start in stride(from: 0, to: count, by: batch) {
+            let members = community.members(in: start..<min(count, start + batch))
+            try await seeder.insert(members.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: hash)
+            progress.update(min(count, start + batch))
+        }
+        print(
+            "Demo: \(count) members seeded in \(String(format: "%.1f", progress.seconds)) s. Sign in as \(DemoCommunity.demoEmail) with password \(DemoCommunity.demoPassword)"
+        )
+    }
+}

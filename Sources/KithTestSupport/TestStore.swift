@@ -1,0 +1,81 @@
+public import Foundation
+public import KithDomain
+public import KithStorage
+public import Logging
+
+/// The frozen moment tests start at: 2026-01-15 12:00 UTC.
+public let t0 = Date(timeIntervalSince1970: 1_768_478_400)
+
+public let testLogger: Logger = {
+    var logger = Logger(label: "kith.test")
+    logger.logLevel = .warning
+    return logger
+}()
+
+/// Which backend the current test run uses.
+public enum TestBackend {
+    /// Set to run every storage and HTTP test on PostgreSQL instead of SQLite.
+    public static var postgresURL: String? {
+        let value = ProcessInfo.processInfo.environment["KITH_TEST_POSTGRES_URL"]
+        return value?.isEmpty == false ? value : nil
+    }
+}
+
+/// Runs `body` against a fresh, migrated, private database:
+/// - default: a new SQLite file in a temporary directory (real WAL, real FTS5), removed after;
+/// - with `KITH_TEST_POSTGRES_URL`: a new PostgreSQL schema, dropped after, so tests stay
+///   isolated while Swift Testing runs them in parallel.
+public func withMigratedStore<T: Sendable>(_ body: (any Store) async throws -> T) async throws -> T {
+    guard let url = TestBackend.postgresURL else {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kith-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return try await StoreConfiguration.dataDirectory(directory.path).withStore(logger: testLogger) { store in
+            try await Migrator.migrate(store)
+            return try await body(store)
+        }
+    }
+    precondition(url.contains("127.0.0.1") || url.contains("localhost"), "Tests only run against a local PostgreSQL.")
+    let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    try await PostgresAdmin.run("CREATE SCHEMA \(schema)", url: url)
+    let result: Result<T, any Error>
+    do {
+        let value = try await StoreConfiguration.postgres(url: url, schema: schema).withStore(logger: testLogger) { store in
+            try await Migrator.migrate(store)
+            return try await body(store)
+        }
+        result = .success(value)
+    } catch {
+        result = .failure(error)
+    }
+    try await PostgresAdmin.run("DROP SCHEMA \(schema) CASCADE", url: url)
+    return try result.get()
+}
+
+/// A member registered the normal way, with a known password.
+public struct TestMember: Sendable {
+    public let member: Member
+    public let password: String
+}
+
+/// A clock tests can move.
+public final class TestClock: @unchecked Sendable {
+    // Guarded by `lock`.
+    private var current: Date
+    private let lock = NSLock()
+
+    public init(_ start: Date = t0) {
+        current = start
+    }
+
+    public var now: Date {
+        lock.lock()
+        defer { lock.unlock() }
+        return current
+    }
+
+    public func advance(by seconds: TimeInterval) {
+        lock.lock()
+        current = current.addingTimeInterval(seconds)
+        lock.unlock()
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import KithDemo
+import KithDomain
+import KithStorage
+import KithTestSupport
+import KithWeb
+import Testing
+
+/// Repository contracts. They run on SQLite by default and on PostgreSQL when
+/// KITH_TEST_POSTGRES_URL is set (CI runs both).
+@Suite struct MigratorTests {
+    @Test func appliesEveryMigrationOnceAndRecordsIt() async throws {
+        try await withMigratedStore { store async throws in
+            #expect(try await Migrator.appliedVersions(store) == Array(1...Migrator.latestVersion))
+            #expect(try await Migrator.migrate(store) == [])
+        }
+    }
+}
+
+@Suite struct MemberRepositoryTests {
+    static func member(_ handle: String, email: String) -> Member {
+        Member(id: .make(at: t0), email: try! EmailAddress(email), handle: try! Handle(handle), name: handle, role: .member, createdAt: t0)
+    }
+
+    @Test func theDatabaseRejectsDuplicateEmailsAndHandles() async throws {
+        try await withMigratedStore { store async throws in
+            let repository = SQLMemberRepository(store: store)
+            #expect(try await repository.insert(Self.member("ada", email: "ada@x.org"), passwordHash: "h", consumingInvitation: nil, now: t0) == .registered)
+            #expect(try await repository.insert(Self.member("ada2", email: "ADA@x.org"), passwordHash: "h", consumingInvitation: nil, now: t0) == .emailTaken)
+            #expect(try await repository.insert(Self.member("ADA", email: "other@x.org"), passwordHash: "h", consumingInvitation: nil, now: t0) == .handleTaken)
+            #expect(try await repository.count() == 1)
+        }
+    }
+
+    @Test func aFailedRegistrationDoesNotUseUpTheInvitation() async throws {
+        try await withMigratedStore { store async throws in
+            let repository = SQLMemberRepository(store: store)
+            let invitations = SQLInvitationRepository(store: store)
+            let code = SecretToken.generate(prefix: "inv_")
+            try await invitations.insert(Invitation(digest: code.digest, email: nil, createdBy: nil, createdAt: t0, expiresAt: t0 + 3600))
+            _ = try await repository.insert(Self.member("ada", email: "ada@x.org"), passwordHash: "h", consumingInvitation: nil, now: t0)
+
+            let clash = try await repository.insert(Self.member("ada", email: "new@x.org"), passwordHash: "h", consumingInvitation: code.digest, now: t0)
+
+            #expect(clash == .handleTaken)
+            #expect(try await invitations.usableInvitation(digest: code.digest, now: t0) != nil)
+        }
+    }
+}
+
+@Suite struct DirectorySearchTests {
+    /// Three members: Ada shows everything, Bea hides her bio, skills, location and affiliations
+    /// from the community, Cy is blocked by the viewer.
+    static func community(_ store: any Store) async throws -> (services: Services, viewer: Member) {
+        let services = testServices(store)
+        let viewer = try await services.register("viewer", name: "Vera Viewer").member
+        let ada = try await services.register("ada", name: "Ada Lovelace").member
+        let bea = try await services.register("bea", name: "Bea Hidden").member
+        let cy = try await services.register("cyril", name: "Cy Blocked").member
+        for (member, level) in [(ada, Visibility.community), (bea, .connections), (cy, .community)] {
+            _ = try await services.profiles.update(
+                ProfileChanges(
+                    headline: "Engineer",
+                    bio: "Loves quaternions",
+                    location: "Lisbon, Portugal",
+                    industry: "Software",
+                    careerStage: "mid_career",
+                    skills: ["Rust"],
+                    openTo: ["mentoring"],
+                    visibility: ["bio": level.rawValue, "skills": level.rawValue, "location": level.rawValue, "affiliations": level.rawValue]
+                ),
+                of: member
+            )
+            _ = try await services.profiles.addAffiliation(
+                AffiliationInput(kind: "school", organization: "Northfield University", cohort: "Class of 2015"),
+                to: member
+            )
+        }
+        try await services.blocks.block(handle: "cyril", by: viewer)
+        return (services, viewer)
+    }
+
+    static func handles(_ services: Services, _ viewer: Member, _ search: DirectorySearch) async throws -> [String] {
+        try await services.directory.search(search, by: viewer).items.map(\.handle.rawValue)
+    }
+
+    @Test func fullTextMatchesNamesAndPrefixes() async throws {
+        try await withMigratedStore { store async throws in
+            let (services, viewer) = try await Self.community(store)
+            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "lovelace")) == ["ada"])
+            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "Lov")) == ["ada"])
+            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "engineer")) == ["ada", "bea"])
+        }
+    }
+
+    @Test func hiddenSectionsNeverMatchTextOrFacets() async throws {
+        try await withMigratedStore { store async throws in
+            let (services, viewer) = try await Self.community(store)
+            for search in [
+                DirectorySearch(q: "quaternions"), DirectorySearch(skill: "rust"), DirectorySearch(location: "lisbon"),
+                DirectorySearch(cohort: "class of 2015"), DirectorySearch(organization: "northfield university"),
+                DirectorySearch(q: "northfield"),
+            ] {
+                #expect(try await Self.handles(services, viewer, search) == ["ada"])
+            }
+            let bea = try await services.directory.search(DirectorySearch(q: "bea"), by: viewer).items.first
+            #expect(bea?.location == nil)
+            #expect(bea?.skills == nil)
+        }
+    }
+
+    @Test func facetsCombineWithTextAndBlockedMembersNeverAppear() async throws {
+        try await withMigratedStore { store async throws in
+            let (services, viewer) = try await Self.community(store)
+            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "engineer", careerStage: "mid_career", openTo: "mentoring")) == ["ada", "bea"])
+            #expect(try await Self.handles(services, viewer, DirectorySearch(industry: "software")) == ["ada", "bea"])
+            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "blocked")) == [])
+        }
+    }
+
+    @Test func metacharactersInSearchesAreHarmless() async throws {
+        try await withMigratedStore { store async throws in
+            let (services, viewer) = try await Self.community(store)
+            for text in ["'; DROP TABLE members; --", "\"", "%", "_", "*", "NEAR(", "a:*", "\\", "ada OR 1=1"] {
+                _ = try await services.directory.search(DirectorySearch(q: text, location: text), by: viewer)
+            }
+            #expect(try await services.accounts.memberCount() == 4)
+        }
+    }
+
+    @Test func keysetPaginationVisitsEveryMemberOnce() async throws {
+        try await withMigratedStore { store async throws in
+            let services = testServices(store)
+            let seeder = SQLSeeder(store: store)
+            let community = DemoCommunity(size: 57).members(in: 0..<57)
+            try await seeder.insert(community.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: "x")
+            let viewer = community[0].member
+            for query in [nil, "northfield"] {
+                var seen: [String] = []
+                var after: String?
+                repeat {
+                    let page = try await services.directory.search(DirectorySearch(q: query, after: after, limit: "10"), by: viewer)
+                    seen += page.items.map(\.handle.rawValue)
+                    after = page.next
+                } while after != nil
+                #expect(seen.count == 57)
+                #expect(Set(seen).count == 57)
+            }
+        }
+    }
+}
