@@ -62,15 +62,15 @@ struct Problem: Encodable {
             }
         case let error as MalformedBody:
             (status, title, detail) = (400, "Bad request", error.detail)
-        case let error as HTTPError:
+        case let error as any HTTPResponseError:
             status = Int(error.status.code)
             title = error.status.reasonPhrase
             detail =
                 switch error.status {
                 case .notFound: "There is nothing at this address."
-                case .contentTooLarge: "The request body is too large."
+                case .contentTooLarge: "The request body is too large (at most 256 KiB)."
                 case .methodNotAllowed: "This method is not allowed here."
-                default: error.body ?? error.status.reasonPhrase
+                default: (error as? HTTPError)?.body ?? error.status.reasonPhrase
                 }
         default:
             (status, title) = (500, "Something went wrong")

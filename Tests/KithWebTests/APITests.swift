@@ -1,0 +1,184 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import KithDomain
+import KithStorage
+import KithTestSupport
+import KithWeb
+import Testing
+
+@Suite struct APITests {
+    @Test func registerThenReadAndEditTheProfile() async throws {
+        try await withApp { client, _ in
+            let token = try await client.register("ada", name: "Ada Lovelace")
+
+            let patched = try await client.send(
+                .patch,
+                "/api/v1/me/profile",
+                token: token,
+                json: #"{"headline":"Engineer","career_stage":"mid_career","skills":["Swift","SQL"],"open_to":["mentoring"],"visibility":{"bio":"only_me"}}"#
+            )
+            #expect(patched.status == 200)
+            #expect(patched.json["career_stage"] as? String == "mid_career")
+
+            let added = try await client.send(
+                .post,
+                "/api/v1/me/affiliations",
+                token: token,
+                json: #"{"kind":"school","organization":"Northfield University","cohort":"Class of 2015","start_year":2011,"end_year":2015}"#
+            )
+            #expect(added.status == 201)
+            let me = try await client.send(.get, "/api/v1/me", token: token).json
+            #expect(me["email"] as? String == "ada@example.org")
+            #expect((me["visibility"] as? [String: String])?["bio"] == "only_me")
+            #expect((me["affiliations"] as? [[String: Any]])?.first?["cohort"] as? String == "Class of 2015")
+
+            let id = added.json["id"] as? String ?? ""
+            #expect(try await client.send(.delete, "/api/v1/me/affiliations/\(id)", token: token).status == 204)
+            #expect(try await client.send(.delete, "/api/v1/me/affiliations/\(id)", token: token).status == 404)
+        }
+    }
+
+    @Test func tokensAreIssuedOnSignInAndRevoked() async throws {
+        try await withApp { client, _ in
+            _ = try await client.register("ada")
+            let signIn = try await client.send(.post, "/api/v1/auth/token", json: #"{"email":"ADA@example.org","password":"password-ada"}"#)
+            #expect(signIn.status == 200)
+            let token = signIn.json["token"] as? String ?? ""
+
+            #expect(try await client.send(.delete, "/api/v1/auth/token", token: token).status == 204)
+
+            let after = try await client.send(.get, "/api/v1/me", token: token)
+            #expect(after.status == 401)
+            #expect(after.headers[.contentType] == "application/problem+json")
+        }
+    }
+
+    @Test func wrongPasswordAndUnknownEmailAnswerAlikeThenRateLimit() async throws {
+        try await withApp { client, _ in
+            _ = try await client.register("ada")
+            let wrong = try await client.send(.post, "/api/v1/auth/token", json: #"{"email":"ada@example.org","password":"nope-nope"}"#)
+            let unknown = try await client.send(.post, "/api/v1/auth/token", json: #"{"email":"who@example.org","password":"nope-nope"}"#)
+            #expect(wrong.status == 401 && unknown.status == 401)
+            #expect(wrong.json["detail"] as? String == unknown.json["detail"] as? String)
+
+            for _ in 0..<4 {
+                _ = try await client.send(.post, "/api/v1/auth/token", json: #"{"email":"ada@example.org","password":"nope-nope"}"#)
+            }
+            let limited = try await client.send(.post, "/api/v1/auth/token", json: #"{"email":"ada@example.org","password":"password-ada"}"#)
+            #expect(limited.status == 429)
+            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 > 0)
+        }
+    }
+
+    @Test func duplicatesConflictAndInviteOnlyNeedsAnInvitation() async throws {
+        try await withApp { client, _ in
+            _ = try await client.register("ada")
+            let again = try await client.send(
+                .post,
+                "/api/v1/auth/register",
+                json: #"{"email":"Ada@Example.org","password":"password-x","name":"X","handle":"other"}"#
+            )
+            #expect(again.status == 409)
+            #expect((again.json["errors"] as? [[String: String]])?.first?["field"] == "email")
+        }
+        try await withApp(registration: .invite) { client, services in
+            let body = #"{"email":"new@example.org","password":"password-x","name":"New","handle":"newbie"}"#
+            #expect(try await client.send(.post, "/api/v1/auth/register", json: body).status == 403)
+            let code = try await services.accounts.invite(email: nil, by: nil).value
+            let withCode = #"{"email":"new@example.org","password":"password-x","name":"New","handle":"newbie","invitation":"\#(code)"}"#
+            #expect(try await client.send(.post, "/api/v1/auth/register", json: withCode).status == 201)
+        }
+    }
+
+    @Test func badInputGetsProblemDetailsNamingTheFieldAndTheRule() async throws {
+        try await withApp { client, _ in
+            let token = try await client.register("ada")
+            let cases: [(String, Int, String?)] = [
+                ("{not json", 400, nil),
+                ("[1,2]", 400, nil),
+                (#"{"headline":5}"#, 422, "headline"),
+                (#"{"nickname":"x"}"#, 422, "nickname"),
+                (#"{"career_stage":"wizard"}"#, 422, "career_stage"),
+                (#"{"open_to":["napping"]}"#, 422, "open_to"),
+                (#"{"visibility":{"bio":"friends"}}"#, 422, "visibility.bio"),
+                (#"{"headline":"\#(String(repeating: "x", count: 121))"}"#, 422, "headline"),
+                (#"{"website":"javascript:alert(1)"}"#, 422, "website"),
+            ]
+            for (body, status, field) in cases {
+                let reply = try await client.send(.patch, "/api/v1/me/profile", token: token, json: body)
+                #expect(reply.status == status, "\(body)")
+                #expect(reply.headers[.contentType] == "application/problem+json")
+                #expect(reply.json["status"] as? Int == status)
+                if let field {
+                    let fields = (reply.json["errors"] as? [[String: String]])?.compactMap { $0["field"] } ?? []
+                    #expect(fields.contains(field), "\(body) → \(reply.text)")
+                }
+            }
+            let huge = try await client.send(.patch, "/api/v1/me/profile", token: token, json: #"{"bio":"\#(String(repeating: "x", count: 300_000))"}"#)
+            #expect(huge.status == 413)
+            #expect(try await client.send(.get, "/api/v1/me", token: token).json["headline"] as? String == "")
+        }
+    }
+
+    @Test func listsAreKeysetPaginatedWithAValidatedLimit() async throws {
+        try await withApp { client, _ in
+            var token = ""
+            for handle in ["ada", "bea", "cyd", "dan", "eve"] { token = try await client.register(handle) }
+            var seen: [String] = []
+            var next: String? = nil
+            repeat {
+                let uri = "/api/v1/members?limit=2" + (next.map { "&after=\($0)" } ?? "")
+                let page = try await client.send(.get, uri, token: token).json
+                seen += (page["items"] as? [[String: Any]] ?? []).compactMap { $0["handle"] as? String }
+                next = page["next"] as? String
+            } while next != nil
+            #expect(seen == ["ada", "bea", "cyd", "dan", "eve"])
+            #expect(try await client.send(.get, "/api/v1/members?limit=500", token: token).status == 422)
+            #expect(try await client.send(.get, "/api/v1/members?after=garbage!", token: token).status == 422)
+            #expect(try await client.send(.get, "/api/v1/members").status == 401)
+        }
+    }
+
+    @Test func healthMetricsAndRequestIDs() async throws {
+        try await withApp { client, _ in
+            let health = try await client.send(.get, "/health")
+            #expect(health.status == 200)
+            #expect(health.json["status"] as? String == "ok")
+            #expect(health.headers[.init("X-Request-Id")!]?.isEmpty == false)
+            let metrics = try await client.send(.get, "/metrics")
+            #expect(metrics.text.contains("kith_http_requests_total"))
+        }
+    }
+}
+
+@Suite struct OpenAPITests {
+    @Test func everyAPIRouteIsDescribed() async throws {
+        try await withMigratedStore { store async throws in
+            let router = buildRouter(services: testServices(store), configuration: AppConfiguration(bcryptCost: 4))
+            let document = try await withApp_document(store)
+            let paths = document["paths"] as? [String: [String: Any]] ?? [:]
+            let routes = router.routes.filter {
+                let path = $0.path.description
+                return path.hasPrefix("/api/") || path == "/health" || path == "/metrics"
+            }
+            #expect(routes.count >= 14)
+            for route in routes {
+                let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+                    .joined(separator: "/")
+                let openAPIPath = "/" + path
+                #expect(paths[openAPIPath]?[route.method.rawValue.lowercased()] != nil, "\(route.method) \(openAPIPath) is missing from /api/openapi.json")
+            }
+        }
+    }
+
+    private func withApp_document(_ store: any Store) async throws -> [String: Any] {
+        let app = try await buildApplication(configuration: AppConfiguration(bcryptCost: 4, logLevel: .critical), store: store)
+        return try await app.test(.router) { client in
+            let reply = try await Client(client: client).send(.get, "/api/openapi.json")
+            #expect(reply.json["openapi"] as? String == "3.1.0")
+            return reply.json
+        }
+    }
+}
