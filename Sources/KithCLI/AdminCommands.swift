@@ -11,7 +11,11 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         try await store.withStore { store in
             let applied = try await Migrator.migrate(store)
-            print(applied.isEmpty ? "Schema is up to date (version \(Migrator.latestVersion))." : "Applied migrations: \(applied.map(String.init).joined(separator: ", ")).")
+            print(
+                applied.isEmpty
+                    ? "Schema is up to date (version \(Migrator.latestVersion))."
+                    : "Applied migrations: \(applied.map(String.init).joined(separator: ", "))."
+            )
         }
     }
 }

@@ -45,9 +45,13 @@ struct Serve: AsyncParsableCommand {
                 publicURL: publicURL,
                 logLevel: level
             )
-            let app = try await buildApplication(configuration: configuration, store: store, onServerRunning: { boundPort in
-                FileHandle.standardOutput.write(Data("Kith listening on http://\(host):\(boundPort)\n".utf8))
-            })
+            let app = try await buildApplication(
+                configuration: configuration,
+                store: store,
+                onServerRunning: { boundPort in
+                    FileHandle.standardOutput.write(Data("Kith listening on http://\(host):\(boundPort)\n".utf8))
+                }
+            )
             do {
                 try await app.runService()
             } catch {

@@ -29,7 +29,11 @@ public struct DemoCommunity: Sendable {
 
     /// Lowercase a–z only, accents folded: "Müller" → "muller", "O'Brien" → "obrien".
     static func ascii(_ text: String) -> String {
-        String(text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased().unicodeScalars.filter { ("a"..."z").contains($0) }.map(Character.init))
+        String(
+            text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased().unicodeScalars.filter {
+                ("a"..."z").contains($0)
+            }.map(Character.init)
+        )
     }
 
     /// Generates members in order; member 0 is the demo sign-in.

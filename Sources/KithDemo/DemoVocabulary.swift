@@ -20,15 +20,20 @@ struct Field: Sendable {
 enum Fields {
     static let all: [Field] = [
         Field(
-            industry: "Software", degree: "BSc Computer Science",
+            industry: "Software",
+            degree: "BSc Computer Science",
             employers: ["Brightloop", "Cobalt Systems", "Nimbus Labs", "Quillstack", "Harbor Data"],
-            skills: ["Swift", "Python", "Distributed systems", "Data engineering", "Kubernetes", "PostgreSQL", "Machine learning", "Product thinking", "TypeScript", "Security"],
+            skills: [
+                "Swift", "Python", "Distributed systems", "Data engineering", "Kubernetes", "PostgreSQL", "Machine learning",
+                "Product thinking", "TypeScript", "Security",
+            ],
             juniorTitles: ["Software Engineer", "Data Engineer", "Site Reliability Engineer"],
             seniorTitles: ["Principal Engineer", "VP Engineering", "CTO"],
             bio: "I build software that people rely on and enjoy helping others grow as engineers."
         ),
         Field(
-            industry: "Finance", degree: "BSc Economics",
+            industry: "Finance",
+            degree: "BSc Economics",
             employers: ["Alder Capital", "Meridian Bank", "Northgate Partners", "Ledgerly"],
             skills: ["Financial modelling", "Valuation", "Risk management", "Excel", "Private equity", "Accounting", "Negotiation"],
             juniorTitles: ["Analyst", "Associate", "Financial Analyst"],
@@ -36,7 +41,8 @@ enum Fields {
             bio: "Finance person who likes turning numbers into decisions."
         ),
         Field(
-            industry: "Healthcare", degree: "BSc Nursing",
+            industry: "Healthcare",
+            degree: "BSc Nursing",
             employers: ["St. Anne's Hospital", "Clearview Health", "Riverside Clinic", "Medica Group"],
             skills: ["Patient care", "Clinical research", "Public health", "Health policy", "Epidemiology", "Team leadership"],
             juniorTitles: ["Registered Nurse", "Clinical Researcher", "Health Analyst"],
@@ -44,7 +50,8 @@ enum Fields {
             bio: "Working to make care kinder and more effective."
         ),
         Field(
-            industry: "Education", degree: "BA Education",
+            industry: "Education",
+            degree: "BA Education",
             employers: ["Lakeside Academy", "Open Learning Trust", "Northfield University", "Brightpath Schools"],
             skills: ["Curriculum design", "Teaching", "Instructional design", "Assessment", "Mentoring", "EdTech"],
             juniorTitles: ["Teacher", "Instructional Designer", "Program Coordinator"],
@@ -52,7 +59,8 @@ enum Fields {
             bio: "Teacher at heart; I care about how people learn."
         ),
         Field(
-            industry: "Design", degree: "BA Design",
+            industry: "Design",
+            degree: "BA Design",
             employers: ["Studio Fern", "Pixel & Grain", "Cobalt Systems", "Wayfinder"],
             skills: ["UX research", "Interaction design", "Figma", "Design systems", "Accessibility", "Branding"],
             juniorTitles: ["Product Designer", "UX Researcher", "Visual Designer"],
@@ -60,7 +68,8 @@ enum Fields {
             bio: "Designer who believes good products start with listening."
         ),
         Field(
-            industry: "Energy", degree: "BEng Mechanical Engineering",
+            industry: "Energy",
+            degree: "BEng Mechanical Engineering",
             employers: ["Solace Energy", "GridNorth", "Tidewater Power", "Verdant Wind"],
             skills: ["Renewable energy", "Project management", "CAD", "Systems engineering", "Energy policy", "Operations"],
             juniorTitles: ["Project Engineer", "Energy Analyst", "Field Engineer"],
@@ -68,7 +77,8 @@ enum Fields {
             bio: "Engineer working on the energy transition."
         ),
         Field(
-            industry: "Nonprofit", degree: "BA Political Science",
+            industry: "Nonprofit",
+            degree: "BA Political Science",
             employers: ["Common Ground Foundation", "City Food Bank", "OpenDoor Housing", "Civic Futures"],
             skills: ["Fundraising", "Community organising", "Grant writing", "Policy analysis", "Program management", "Public speaking"],
             juniorTitles: ["Program Officer", "Community Organiser", "Policy Analyst"],
@@ -76,7 +86,8 @@ enum Fields {
             bio: "Nonprofit work, community first."
         ),
         Field(
-            industry: "Marketing", degree: "BA Communications",
+            industry: "Marketing",
+            degree: "BA Communications",
             employers: ["Loud Harbor", "Brightloop", "Northgate Media", "Spark & Co"],
             skills: ["Content strategy", "SEO", "Brand strategy", "Analytics", "Copywriting", "Growth marketing"],
             juniorTitles: ["Marketing Associate", "Content Strategist", "Growth Marketer"],

@@ -113,7 +113,13 @@ import Testing
 
             await #expect(throws: DomainError.self) {
                 try await services.accounts.register(
-                    RegistrationInput(email: "mallory@example.org", password: "password123", name: "M", handle: "mallory", invitation: code.value)
+                    RegistrationInput(
+                        email: "mallory@example.org",
+                        password: "password123",
+                        name: "M",
+                        handle: "mallory",
+                        invitation: code.value
+                    )
                 )
             }
             let grace = try await services.accounts.register(

@@ -11,7 +11,10 @@ import Testing
             let services = testServices(store)
             let ada = try await services.register("ada")
 
-            _ = try await services.profiles.update(ProfileChanges(headline: "Engineer", skills: ["Swift", "swift", " SQL "]), of: ada.member)
+            _ = try await services.profiles.update(
+                ProfileChanges(headline: "Engineer", skills: ["Swift", "swift", " SQL "]),
+                of: ada.member
+            )
             let view = try await services.profiles.update(ProfileChanges(bio: "Hello"), of: ada.member)
 
             #expect(view.headline == "Engineer")
@@ -46,7 +49,10 @@ import Testing
             let ada = try await services.register("ada")
             let bob = try await services.register("bob")
             await #expect(throws: DomainError.self) {
-                try await services.profiles.addAffiliation(AffiliationInput(kind: "school", organization: "X", startYear: 2010, endYear: 2005), to: ada.member)
+                try await services.profiles.addAffiliation(
+                    AffiliationInput(kind: "school", organization: "X", startYear: 2010, endYear: 2005),
+                    to: ada.member
+                )
             }
             let school = try await services.profiles.addAffiliation(
                 AffiliationInput(kind: "school", organization: "Northfield University", cohort: "Class of 2015"),

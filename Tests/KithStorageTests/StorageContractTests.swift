@@ -25,9 +25,18 @@ import Testing
     @Test func theDatabaseRejectsDuplicateEmailsAndHandles() async throws {
         try await withMigratedStore { store async throws in
             let repository = SQLMemberRepository(store: store)
-            #expect(try await repository.insert(Self.member("ada", email: "ada@x.org"), passwordHash: "h", consumingInvitation: nil, now: t0) == .registered)
-            #expect(try await repository.insert(Self.member("ada2", email: "ADA@x.org"), passwordHash: "h", consumingInvitation: nil, now: t0) == .emailTaken)
-            #expect(try await repository.insert(Self.member("ADA", email: "other@x.org"), passwordHash: "h", consumingInvitation: nil, now: t0) == .handleTaken)
+            #expect(
+                try await repository.insert(Self.member("ada", email: "ada@x.org"), passwordHash: "h", consumingInvitation: nil, now: t0)
+                    == .registered
+            )
+            #expect(
+                try await repository.insert(Self.member("ada2", email: "ADA@x.org"), passwordHash: "h", consumingInvitation: nil, now: t0)
+                    == .emailTaken
+            )
+            #expect(
+                try await repository.insert(Self.member("ADA", email: "other@x.org"), passwordHash: "h", consumingInvitation: nil, now: t0)
+                    == .handleTaken
+            )
             #expect(try await repository.count() == 1)
         }
     }
@@ -40,7 +49,12 @@ import Testing
             try await invitations.insert(Invitation(digest: code.digest, email: nil, createdBy: nil, createdAt: t0, expiresAt: t0 + 3600))
             _ = try await repository.insert(Self.member("ada", email: "ada@x.org"), passwordHash: "h", consumingInvitation: nil, now: t0)
 
-            let clash = try await repository.insert(Self.member("ada", email: "new@x.org"), passwordHash: "h", consumingInvitation: code.digest, now: t0)
+            let clash = try await repository.insert(
+                Self.member("ada", email: "new@x.org"),
+                passwordHash: "h",
+                consumingInvitation: code.digest,
+                now: t0
+            )
 
             #expect(clash == .handleTaken)
             #expect(try await invitations.usableInvitation(digest: code.digest, now: t0) != nil)
@@ -67,7 +81,9 @@ import Testing
                     careerStage: "mid_career",
                     skills: ["Rust"],
                     openTo: ["mentoring"],
-                    visibility: ["bio": level.rawValue, "skills": level.rawValue, "location": level.rawValue, "affiliations": level.rawValue]
+                    visibility: [
+                        "bio": level.rawValue, "skills": level.rawValue, "location": level.rawValue, "affiliations": level.rawValue,
+                    ]
                 ),
                 of: member
             )
@@ -112,7 +128,10 @@ import Testing
     @Test func facetsCombineWithTextAndBlockedMembersNeverAppear() async throws {
         try await withMigratedStore { store async throws in
             let (services, viewer) = try await Self.community(store)
-            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "engineer", careerStage: "mid_career", openTo: "mentoring")) == ["ada", "bea"])
+            #expect(
+                try await Self.handles(services, viewer, DirectorySearch(q: "engineer", careerStage: "mid_career", openTo: "mentoring"))
+                    == ["ada", "bea"]
+            )
             #expect(try await Self.handles(services, viewer, DirectorySearch(industry: "software")) == ["ada", "bea"])
             #expect(try await Self.handles(services, viewer, DirectorySearch(q: "blocked")) == [])
         }

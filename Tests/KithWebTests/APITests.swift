@@ -1,11 +1,11 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Logging
 import KithDomain
 import KithStorage
 import KithTestSupport
 import KithWeb
+import Logging
 import Testing
 
 @Suite struct APITests {
@@ -17,7 +17,8 @@ import Testing
                 .patch,
                 "/api/v1/me/profile",
                 token: token,
-                json: #"{"headline":"Engineer","career_stage":"mid_career","skills":["Swift","SQL"],"open_to":["mentoring"],"visibility":{"bio":"only_me"}}"#
+                json:
+                    #"{"headline":"Engineer","career_stage":"mid_career","skills":["Swift","SQL"],"open_to":["mentoring"],"visibility":{"bio":"only_me"}}"#
             )
             #expect(patched.status == 200)
             #expect(patched.json["career_stage"] as? String == "mid_career")
@@ -26,7 +27,8 @@ import Testing
                 .post,
                 "/api/v1/me/affiliations",
                 token: token,
-                json: #"{"kind":"school","organization":"Northfield University","cohort":"Class of 2015","start_year":2011,"end_year":2015}"#
+                json:
+                    #"{"kind":"school","organization":"Northfield University","cohort":"Class of 2015","start_year":2011,"end_year":2015}"#
             )
             #expect(added.status == 201)
             let me = try await client.send(.get, "/api/v1/me", token: token).json
@@ -66,7 +68,11 @@ import Testing
             for _ in 0..<4 {
                 _ = try await client.send(.post, "/api/v1/auth/token", json: #"{"email":"ada@example.org","password":"nope-nope"}"#)
             }
-            let limited = try await client.send(.post, "/api/v1/auth/token", json: #"{"email":"ada@example.org","password":"password-ada"}"#)
+            let limited = try await client.send(
+                .post,
+                "/api/v1/auth/token",
+                json: #"{"email":"ada@example.org","password":"password-ada"}"#
+            )
             #expect(limited.status == 429)
             #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 > 0)
         }
@@ -116,7 +122,12 @@ import Testing
                     #expect(fields.contains(field), "\(body) → \(reply.text)")
                 }
             }
-            let huge = try await client.send(.patch, "/api/v1/me/profile", token: token, json: #"{"bio":"\#(String(repeating: "x", count: 300_000))"}"#)
+            let huge = try await client.send(
+                .patch,
+                "/api/v1/me/profile",
+                token: token,
+                json: #"{"bio":"\#(String(repeating: "x", count: 300_000))"}"#
+            )
             #expect(huge.status == 413)
             #expect(try await client.send(.get, "/api/v1/me", token: token).json["headline"] as? String == "")
         }
@@ -157,7 +168,7 @@ import Testing
     @Test func everyAPIRouteIsDescribed() async throws {
         try await withMigratedStore { store async throws in
             let router = buildRouter(services: testServices(store), configuration: AppConfiguration(bcryptCost: 4))
-            let document = try await withApp_document(store)
+            let document = try await openAPIDocument(store)
             let paths = document["paths"] as? [String: [String: Any]] ?? [:]
             let routes = router.routes.filter {
                 let path = $0.path.description
@@ -168,12 +179,15 @@ import Testing
                 let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
                     .joined(separator: "/")
                 let openAPIPath = "/" + path
-                #expect(paths[openAPIPath]?[route.method.rawValue.lowercased()] != nil, "\(route.method) \(openAPIPath) is missing from /api/openapi.json")
+                #expect(
+                    paths[openAPIPath]?[route.method.rawValue.lowercased()] != nil,
+                    "\(route.method) \(openAPIPath) is missing from /api/openapi.json"
+                )
             }
         }
     }
 
-    private func withApp_document(_ store: any Store) async throws -> [String: Any] {
+    private func openAPIDocument(_ store: any Store) async throws -> [String: Any] {
         let app = try await buildApplication(configuration: AppConfiguration(bcryptCost: 4, logLevel: .critical), store: store)
         return try await app.test(.router) { client in
             let reply = try await Client(client: client).send(.get, "/api/openapi.json")

@@ -49,7 +49,12 @@ import Testing
         try await withApp { client, _ in
             _ = try await client.register("ada")
             let session = try await client.signIn("ada")
-            let forged = try await client.send(.post, "/me/edit", cookies: ["kith_session": session], form: [("name", "Mallory"), ("headline", "pwned")])
+            let forged = try await client.send(
+                .post,
+                "/me/edit",
+                cookies: ["kith_session": session],
+                form: [("name", "Mallory"), ("headline", "pwned")]
+            )
             #expect(forged.status == 403)
             let wrong = try await client.send(
                 .post,
@@ -144,6 +149,19 @@ import Testing
             let anonymous = try await client.send(.get, "/")
             #expect(anonymous.text.contains("Join"))
             #expect(try await client.send(.get, "/directory").status == 302)
+        }
+    }
+
+    @Test func emptySelectOptionsSubmitAnEmptyValue() async throws {
+        try await withApp { client, _ in
+            _ = try await client.register("ada")
+            let session = try await client.signIn("ada")
+            let edit = try await client.send(.get, "/me/edit", cookies: ["kith_session": session]).text
+            let directory = try await client.send(.get, "/directory", cookies: ["kith_session": session]).text
+            #expect(edit.contains(#"<option value selected>Not set</option>"#))
+            #expect(directory.contains(#"<option value selected>Any</option>"#))
+            let searched = try await client.send(.get, "/directory?q=ada&career_stage=&open_to=", cookies: ["kith_session": session])
+            #expect(searched.status == 200)
         }
     }
 

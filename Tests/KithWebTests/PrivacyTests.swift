@@ -46,11 +46,16 @@ import Testing
             for (section, secret) in Self.secrets {
                 let expected = visible && section != "contact" || (visible && section == "contact")
                 #expect(page.text.contains(secret) == expected, "page shows \(section) at \(level)")
-                #expect(directory.text.contains(secret) == (visible && ["location", "skills"].contains(section)), "directory \(section) at \(level)")
+                #expect(
+                    directory.text.contains(secret) == (visible && ["location", "skills"].contains(section)),
+                    "directory \(section) at \(level)"
+                )
                 #expect(directoryPage.text.contains(secret) == (visible && ["location", "skills"].contains(section)))
             }
-            for (query, secret) in [("q=zanzibarbio", "bio"), ("skill=xylophonery", "skills"), ("location=quixotown", "location"),
-                                    ("organization=obscurium%20institute", "affiliations"), ("q=obscurium", "affiliations")] {
+            for (query, secret) in [
+                ("q=zanzibarbio", "bio"), ("skill=xylophonery", "skills"), ("location=quixotown", "location"),
+                ("organization=obscurium%20institute", "affiliations"), ("q=obscurium", "affiliations"),
+            ] {
                 let hits = try await client.send(.get, "/api/v1/members?\(query)", token: strangerToken).json["items"] as? [Any] ?? []
                 #expect(hits.count == (visible ? 1 : 0), "search \(query) for \(secret) at \(level)")
             }

@@ -80,7 +80,8 @@ struct Client: Sendable {
         let reply = try await send(
             .post,
             "/api/v1/auth/register",
-            json: #"{"email":"\#(handle)@example.org","password":"password-\#(handle)","name":"\#(name ?? handle.capitalized)","handle":"\#(handle)"}"#
+            json:
+                #"{"email":"\#(handle)@example.org","password":"password-\#(handle)","name":"\#(name ?? handle.capitalized)","handle":"\#(handle)"}"#
         )
         #expect(reply.status == 201, "registration of \(handle): \(reply.text)")
         return reply.json["token"] as? String ?? ""

@@ -73,7 +73,11 @@ public struct AccountService: Sendable {
 
     /// Registers a member. In invite-only mode a usable invitation is required and consumed in
     /// the same transaction as the insert, so one invitation admits exactly one person.
-    public func register(_ input: RegistrationInput, role: Role = .member, bypassInvitation: Bool = false) async throws
+    public func register(
+        _ input: RegistrationInput,
+        role: Role = .member,
+        bypassInvitation: Bool = false
+    ) async throws
         -> Member
     {
         var check = Validation()

@@ -9,7 +9,13 @@ public struct SQLCredentialRepository: CredentialRepository {
         self.store = store
     }
 
-    public func insertSession(digest: String, member: Member.ID, csrfToken: String, createdAt: Date, expiresAt: Date)
+    public func insertSession(
+        digest: String,
+        member: Member.ID,
+        csrfToken: String,
+        createdAt: Date,
+        expiresAt: Date
+    )
         async throws
     {
         try await store.write { db in

@@ -50,7 +50,8 @@ public struct SQLProfileRepository: ProfileRepository {
                 // Serialise concurrent inserts for one member so the limit holds.
                 try await db.raw("SELECT id FROM members WHERE id = \(bind: id) FOR UPDATE").run()
             }
-            let count = try await db.raw("SELECT COUNT(*) AS n FROM affiliations WHERE member_id = \(bind: id)")
+            let count =
+                try await db.raw("SELECT COUNT(*) AS n FROM affiliations WHERE member_id = \(bind: id)")
                 .first()?.int64("n") ?? 0
             guard count < limit else { return false }
             try await db.raw(

@@ -12,7 +12,10 @@ public struct SQLSeeder: Sendable {
     }
 
     /// Inserts members with their profiles and affiliations; every member gets `passwordHash`.
-    public func insert(_ batch: [(member: Member, profile: Profile, affiliations: [Affiliation])], passwordHash: String)
+    public func insert(
+        _ batch: [(member: Member, profile: Profile, affiliations: [Affiliation])],
+        passwordHash: String
+    )
         async throws
     {
         let dialect = store.dialect

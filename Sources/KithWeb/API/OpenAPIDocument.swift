@@ -42,7 +42,9 @@ enum OpenAPIDocument {
                         "request_id": string, "retry_after": ["type": "integer"],
                         "errors": [
                             "type": "array",
-                            "items": ["type": "object", "required": ["field", "message"], "properties": ["field": string, "message": string]],
+                            "items": [
+                                "type": "object", "required": ["field", "message"], "properties": ["field": string, "message": string],
+                            ],
                         ],
                     ],
                 ],
@@ -104,7 +106,11 @@ enum OpenAPIDocument {
     }
 
     private static func problems(_ statuses: [String]) -> JSON {
-        Dictionary(uniqueKeysWithValues: statuses.map { ($0, ["description": "Problem", "content": ["application/problem+json": ["schema": ref("Problem")]]] as JSON) })
+        Dictionary(
+            uniqueKeysWithValues: statuses.map {
+                ($0, ["description": "Problem", "content": ["application/problem+json": ["schema": ref("Problem")]]] as JSON)
+            }
+        )
     }
 
     private static func operation(
@@ -116,7 +122,10 @@ enum OpenAPIDocument {
         responses: JSON,
         errors: [String]
     ) -> JSON {
-        var op: JSON = ["operationId": id, "summary": summary, "responses": responses.merging(problems(errors + (isPublic ? [] : ["401"]))) { a, _ in a }]
+        var op: JSON = [
+            "operationId": id, "summary": summary,
+            "responses": responses.merging(problems(errors + (isPublic ? [] : ["401"]))) { a, _ in a },
+        ]
         if isPublic { op["security"] = [JSON]() }
         if !parameters.isEmpty { op["parameters"] = parameters }
         if let requestBody { op["requestBody"] = requestBody }
@@ -138,7 +147,13 @@ enum OpenAPIDocument {
     static var paths: JSON {
         [
             "/health": [
-                "get": operation("health", "Liveness check", public: true, responses: ok("200", "Healthy", object(["status": string])), errors: [])
+                "get": operation(
+                    "health",
+                    "Liveness check",
+                    public: true,
+                    responses: ok("200", "Healthy", object(["status": string])),
+                    errors: []
+                )
             ],
             "/metrics": [
                 "get": [
@@ -147,7 +162,13 @@ enum OpenAPIDocument {
                 ] as JSON
             ],
             "/api/openapi.json": [
-                "get": operation("openapi", "This document", public: true, responses: ok("200", "The OpenAPI document", ["type": "object"]), errors: [])
+                "get": operation(
+                    "openapi",
+                    "This document",
+                    public: true,
+                    responses: ok("200", "The OpenAPI document", ["type": "object"]),
+                    errors: []
+                )
             ],
             "/api/v1/auth/register": [
                 "post": operation(
@@ -173,7 +194,12 @@ enum OpenAPIDocument {
                     responses: ok("200", "Signed in", object(["member": ref("Member"), "token": string], required: ["member", "token"])),
                     errors: ["400", "401", "413", "422", "429"]
                 ),
-                "delete": operation("revokeToken", "Revoke the token used for this call", responses: ["204": ["description": "Revoked"]], errors: []),
+                "delete": operation(
+                    "revokeToken",
+                    "Revoke the token used for this call",
+                    responses: ["204": ["description": "Revoked"]],
+                    errors: []
+                ),
             ],
             "/api/v1/me": [
                 "get": operation("me", "The caller's full profile", responses: ok("200", "Profile", ref("Profile")), errors: [])
@@ -185,11 +211,16 @@ enum OpenAPIDocument {
                     body: body(
                         object([
                             "name": string, "headline": string, "bio": string, "location": string, "industry": string,
-                            "career_stage": ["type": "string", "enum": careerStages + [""]], "skills": stringArray, "interests": stringArray,
+                            "career_stage": ["type": "string", "enum": careerStages + [""]], "skills": stringArray,
+                            "interests": stringArray,
                             "open_to": ["type": "array", "items": enumeration(openTo)], "website": string, "phone": string,
                             "visibility": [
                                 "type": "object",
-                                "properties": Dictionary(uniqueKeysWithValues: ["contact", "affiliations", "skills", "bio", "location"].map { ($0, enumeration(visibilities)) }),
+                                "properties": Dictionary(
+                                    uniqueKeysWithValues: ["contact", "affiliations", "skills", "bio", "location"].map {
+                                        ($0, enumeration(visibilities))
+                                    }
+                                ),
                                 "additionalProperties": false,
                             ],
                         ])
@@ -247,8 +278,20 @@ enum OpenAPIDocument {
                 )
             ],
             "/api/v1/members/{handle}/block": [
-                "post": operation("blockMember", "Block a member", parameters: [pathParameter("handle")], responses: ["204": ["description": "Blocked"]], errors: ["404", "422"]),
-                "delete": operation("unblockMember", "Unblock a member", parameters: [pathParameter("handle")], responses: ["204": ["description": "Unblocked"]], errors: ["404"]),
+                "post": operation(
+                    "blockMember",
+                    "Block a member",
+                    parameters: [pathParameter("handle")],
+                    responses: ["204": ["description": "Blocked"]],
+                    errors: ["404", "422"]
+                ),
+                "delete": operation(
+                    "unblockMember",
+                    "Unblock a member",
+                    parameters: [pathParameter("handle")],
+                    responses: ["204": ["description": "Unblocked"]],
+                    errors: ["404"]
+                ),
             ],
         ]
     }

@@ -134,8 +134,13 @@ public func buildRouter(
     MembersAPIController(profiles: services.profiles, directory: services.directory, blocks: services.blocks).addRoutes(to: router)
     AccountPagesController(accounts: services.accounts, secureCookies: configuration.secureCookies, publicURL: configuration.publicURL)
         .addRoutes(to: router)
-    ProfilePagesController(accounts: services.accounts, profiles: services.profiles, blocks: services.blocks, secureCookies: configuration.secureCookies)
-        .addRoutes(to: router)
+    ProfilePagesController(
+        accounts: services.accounts,
+        profiles: services.profiles,
+        blocks: services.blocks,
+        secureCookies: configuration.secureCookies
+    )
+    .addRoutes(to: router)
     DirectoryPagesController(directory: services.directory).addRoutes(to: router)
     return router
 }

@@ -11,7 +11,11 @@ struct AuthenticationMiddleware: RouterMiddleware {
     static let sessionCookie = "kith_session"
     static let csrfCookie = "kith_csrf"
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         var context = context

@@ -8,7 +8,11 @@ import Logging
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         do {
@@ -22,7 +26,9 @@ struct ErrorMiddleware: RouterMiddleware {
                 return problem.jsonResponse()
             }
             if problem.status == 401 {
-                let next = request.uri.path == "/" ? "" : "?next=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")
+                let next =
+                    request.uri.path == "/"
+                    ? "" : "?next=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")
                 return Response.redirect(to: "/signin" + next, type: .found)
             }
             let chrome = PageChrome(member: context.member, csrfToken: context.session?.csrfToken ?? context.csrfCookie ?? "")

@@ -27,7 +27,12 @@ struct AccountPagesController {
 
     @Sendable func signUp(_ request: Request, context: AppRequestContext) async throws -> Response {
         let data = try await VerifiedForm.read(request, context: context).data
-        let form = SignUpForm(name: data.text("name"), handle: data.text("handle"), email: data.text("email"), invitation: data.text("invitation"))
+        let form = SignUpForm(
+            name: data.text("name"),
+            handle: data.text("handle"),
+            email: data.text("email"),
+            invitation: data.text("invitation")
+        )
         do {
             let member = try await accounts.register(
                 RegistrationInput(
@@ -90,7 +95,17 @@ struct AccountPagesController {
         _ = try await VerifiedForm.read(request, context: context)
         if let token = context.sessionToken { try await accounts.endSession(token: token) }
         var response = Pages.redirect("/")
-        response.setCookie(Cookie(name: AuthenticationMiddleware.sessionCookie, value: "", maxAge: 0, path: "/", secure: Cookies.secure(request, configured: secureCookies), httpOnly: true, sameSite: .lax))
+        response.setCookie(
+            Cookie(
+                name: AuthenticationMiddleware.sessionCookie,
+                value: "",
+                maxAge: 0,
+                path: "/",
+                secure: Cookies.secure(request, configured: secureCookies),
+                httpOnly: true,
+                sameSite: .lax
+            )
+        )
         return response
     }
 
@@ -126,7 +141,8 @@ struct AccountPagesController {
         do {
             let token = try await accounts.invite(email: email, by: member)
             let link = "\(publicURL)/signup?invitation=\(token.value)"
-            return HTMLResponse(InvitationsPage(chrome: context.chrome(), link: link, email: "", errors: FieldErrors()).document()).response()
+            return HTMLResponse(InvitationsPage(chrome: context.chrome(), link: link, email: "", errors: FieldErrors()).document())
+                .response()
         } catch DomainError.invalid(let errors) {
             return HTMLResponse(
                 InvitationsPage(chrome: context.chrome(), link: nil, email: email, errors: FieldErrors(errors: errors)).document(),

@@ -66,8 +66,14 @@ struct ProfilePagesController {
             _ = try await profiles.update(form.changes, of: member)
             return Pages.redirect("/in/\(member.handle)")
         } catch DomainError.invalid(let errors) {
-            return try await editPage(member, form: form, errors: FieldErrors(errors: errors), context: context, status: .unprocessableContent)
-                .response()
+            return try await editPage(
+                member,
+                form: form,
+                errors: FieldErrors(errors: errors),
+                context: context,
+                status: .unprocessableContent
+            )
+            .response()
         }
     }
 
@@ -157,6 +163,8 @@ struct DirectoryPagesController {
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/directory", use: search)
         router.get("/assets/kith.css", use: stylesheet)
+        router.get("/favicon.svg", use: favicon)
+        router.get("/favicon.ico", use: favicon)
     }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
@@ -183,6 +191,13 @@ struct DirectoryPagesController {
                 status: .unprocessableContent
             )
         }
+    }
+
+    @Sendable func favicon(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "image/svg+xml"
+        headers[.cacheControl] = "public, max-age=86400"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Stylesheet.favicon)))
     }
 
     @Sendable func stylesheet(_ request: Request, context: AppRequestContext) async throws -> Response {

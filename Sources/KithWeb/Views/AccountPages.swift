@@ -43,7 +43,15 @@ struct SignUpPage {
                         required: true,
                         autocomplete: "username"
                     ),
-                    Field.text("email", label: "Email", value: form.email, type: .email, errors: errors, required: true, autocomplete: "email"),
+                    Field.text(
+                        "email",
+                        label: "Email",
+                        value: form.email,
+                        type: .email,
+                        errors: errors,
+                        required: true,
+                        autocomplete: "email"
+                    ),
                     Field.text(
                         "password",
                         label: "Password",

@@ -18,10 +18,19 @@ struct DirectoryPage {
                 .method(.get),
                 .action("/directory"),
                 .attribute(named: "role", value: "search"),
-                Field.summary(errors.others(known: ["q", "skill", "industry", "career_stage", "cohort", "organization", "location", "open_to"])),
-                Field.text("q", label: "Search people", value: search.q ?? "", type: .search, errors: errors, hint: "Names, headlines, skills, schools and employers."),
+                Field.summary(
+                    errors.others(known: ["q", "skill", "industry", "career_stage", "cohort", "organization", "location", "open_to"])
+                ),
+                Field.text(
+                    "q",
+                    label: "Search people",
+                    value: search.q ?? "",
+                    type: .search,
+                    errors: errors,
+                    hint: "Names, headlines, skills, schools and employers."
+                ),
                 .details(
-                    .attribute(named: "open", value: hasFacets ? "" : nil),
+                    .attribute(named: "open", value: hasFacets || !errors.errors.isEmpty ? "open" : nil),
                     .summary("Filters"),
                     .div(
                         .class("facets"),

@@ -97,7 +97,13 @@ struct EditProfilePage {
                 Field.text("industry", label: "Industry", value: form.industry, errors: errors),
                 Field.text("location", label: "Location", value: form.location, errors: errors, hint: "City and country."),
                 Field.textarea("bio", label: "About", value: form.bio, errors: errors, hint: "Up to 2,000 characters."),
-                Field.text("skills", label: "Skills", value: form.skills, errors: errors, hint: "Separate with commas, e.g. Python, Product strategy."),
+                Field.text(
+                    "skills",
+                    label: "Skills",
+                    value: form.skills,
+                    errors: errors,
+                    hint: "Separate with commas, e.g. Python, Product strategy."
+                ),
                 Field.text("interests", label: "Interests", value: form.interests, errors: errors, hint: "Separate with commas."),
                 .fieldset(
                     .element(named: "legend", text: "I'm open to"),
@@ -122,7 +128,12 @@ struct EditProfilePage {
                 Field.text("website", label: "Website", value: form.website, type: .url, errors: errors),
                 Field.text("phone", label: "Phone", value: form.phone, type: .tel, errors: errors),
                 .h2("Who can see what"),
-                .p(.class("hint"), .text("Your name, handle, headline, industry, career stage, interests and what you're open to are visible to the community. Hidden sections never appear in search, suggestions or exports of other members.")),
+                .p(
+                    .class("hint"),
+                    .text(
+                        "Your name, handle, headline, industry, career stage, interests and what you're open to are visible to the community. Hidden sections never appear in search, suggestions or exports of other members."
+                    )
+                ),
                 .forEach(ProfileSection.allCases) { section in
                     Field.select(
                         "visibility.\(section.rawValue)",
@@ -183,7 +194,13 @@ struct EditProfilePage {
                 ),
                 Field.text("organization", label: "Organisation", value: "", errors: affiliationErrors, required: true),
                 Field.text("title", label: "Title or degree", value: "", errors: affiliationErrors),
-                Field.text("cohort", label: "Cohort or class year", value: "", errors: affiliationErrors, hint: "For example: Class of 2015."),
+                Field.text(
+                    "cohort",
+                    label: "Cohort or class year",
+                    value: "",
+                    errors: affiliationErrors,
+                    hint: "For example: Class of 2015."
+                ),
                 .div(
                     .class("row"),
                     Field.text("start_year", label: "From (year)", value: "", type: .number, errors: affiliationErrors),

@@ -54,8 +54,7 @@ enum Field {
         value: String,
         errors: FieldErrors,
         hint: String? = nil
-    ) -> Node<Context>
-    {
+    ) -> Node<Context> {
         let message = errors.message(name)
         return .div(
             .class(message == nil ? "field" : "field invalid"),
@@ -91,7 +90,7 @@ enum Field {
                     Node<HTML.SelectContext>.element(
                         named: "option",
                         nodes: [
-                            .attribute(named: "value", value: option.value),
+                            .attribute(named: "value", value: option.value, ignoreIfValueIsEmpty: false),
                             option.value == selected ? .attribute(named: "selected") : .empty,
                             .text(option.label),
                         ]

@@ -22,7 +22,10 @@ struct HomePage {
             .section(
                 .class("card"),
                 .h2("Your next steps"),
-                .ol(.class("steps"), .forEach(steps) { step in .li(.a(.href(step.link), .text(step.title)), .p(.class("hint"), .text(step.detail))) })
+                .ol(
+                    .class("steps"),
+                    .forEach(steps) { step in .li(.a(.href(step.link), .text(step.title)), .p(.class("hint"), .text(step.detail))) }
+                )
             ),
             .section(
                 .class("card"),
@@ -41,15 +44,33 @@ struct HomePage {
                 .h1("Your community's professional network"),
                 .p(
                     .class("lede"),
-                    .text("Kith brings your alumni, association or cohort together — and gives every member a private place to keep the relationships that matter.")
+                    .text(
+                        "Kith brings your alumni, association or cohort together — and gives every member a private place to keep the relationships that matter."
+                    )
                 ),
-                .p(.a(.class("button primary"), .href("/signup"), .text("Join")), .text(" "), .a(.class("button"), .href("/signin"), .text("Sign in")))
+                .p(
+                    .a(.class("button primary"), .href("/signup"), .text("Join")),
+                    .text(" "),
+                    .a(.class("button"), .href("/signin"), .text("Sign in"))
+                )
             ),
             .section(
                 .class("grid"),
-                .div(.class("card"), .h2("Find your people"), .p(.text("Search classmates and colleagues by skill, cohort, employer and what they're open to."))),
-                .div(.class("card"), .h2("You decide who sees what"), .p(.text("Every profile section can be shown to the community, your connections, or only you."))),
-                .div(.class("card"), .h2("Give before you ask"), .p(.text("Mentoring, referrals and introductions between people who share a history.")))
+                .div(
+                    .class("card"),
+                    .h2("Find your people"),
+                    .p(.text("Search classmates and colleagues by skill, cohort, employer and what they're open to."))
+                ),
+                .div(
+                    .class("card"),
+                    .h2("You decide who sees what"),
+                    .p(.text("Every profile section can be shown to the community, your connections, or only you."))
+                ),
+                .div(
+                    .class("card"),
+                    .h2("Give before you ask"),
+                    .p(.text("Mentoring, referrals and introductions between people who share a history."))
+                )
             )
         )
     }
@@ -75,24 +96,62 @@ struct HomePage {
     static func nextSteps(for profile: ProfileView) -> [Step] {
         var steps: [Step] = []
         if profile.headline.isEmpty || profile.careerStage == nil {
-            steps.append(Step(title: "Complete your profile", detail: "A headline and career stage help people know how to help you.", link: "/me/edit"))
+            steps.append(
+                Step(
+                    title: "Complete your profile",
+                    detail: "A headline and career stage help people know how to help you.",
+                    link: "/me/edit"
+                )
+            )
         }
         if profile.affiliations?.isEmpty ?? true {
-            steps.append(Step(title: "Add your school and class year", detail: "Classmates find each other by cohort.", link: "/me/edit#affiliations"))
+            steps.append(
+                Step(
+                    title: "Add your school and class year",
+                    detail: "Classmates find each other by cohort.",
+                    link: "/me/edit#affiliations"
+                )
+            )
         }
         switch profile.careerStage {
         case .student, .earlyCareer:
-            steps.append(Step(title: "Find a mentor", detail: "Members open to mentoring, ready for a first conversation.", link: "/directory?open_to=mentoring"))
+            steps.append(
+                Step(
+                    title: "Find a mentor",
+                    detail: "Members open to mentoring, ready for a first conversation.",
+                    link: "/directory?open_to=mentoring"
+                )
+            )
             steps.append(Step(title: "Meet people hiring", detail: "Members who say they are hiring.", link: "/directory?open_to=hiring"))
         case .inTransition:
             steps.append(Step(title: "Say you're open to referrals", detail: "Members who can refer you will find you.", link: "/me/edit"))
-            steps.append(Step(title: "Find members who give referrals", detail: "People who offered to refer community members.", link: "/directory?open_to=giving_referrals"))
+            steps.append(
+                Step(
+                    title: "Find members who give referrals",
+                    detail: "People who offered to refer community members.",
+                    link: "/directory?open_to=giving_referrals"
+                )
+            )
         case .senior, .retired:
             steps.append(Step(title: "Offer mentoring", detail: "Students and early-career members are looking for you.", link: "/me/edit"))
-            steps.append(Step(title: "Meet members looking for a mentor", detail: "People who asked to be mentored.", link: "/directory?open_to=being_mentored"))
+            steps.append(
+                Step(
+                    title: "Meet members looking for a mentor",
+                    detail: "People who asked to be mentored.",
+                    link: "/directory?open_to=being_mentored"
+                )
+            )
         case .midCareer, nil:
-            steps.append(Step(title: "Offer a coffee chat", detail: "Low-key conversations keep a network alive.", link: "/directory?open_to=coffee_chats"))
-            steps.append(Step(title: "Find collaborators", detail: "Members open to collaboration.", link: "/directory?open_to=collaboration"))
+            steps.append(
+                Step(
+                    title: "Offer a coffee chat",
+                    detail: "Low-key conversations keep a network alive.",
+                    link: "/directory?open_to=coffee_chats"
+                )
+            )
+            steps.append(
+                Step(title: "Find collaborators", detail: "Members open to collaboration.", link: "/directory?open_to=collaboration")
+            )
         }
         return steps
     }

@@ -19,7 +19,8 @@ enum Layout {
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
                 .element(named: "title", text: "\(title) · Kith"),
                 .meta(.name("description"), .content("Kith: your community's professional network.")),
-                .link(.rel(.stylesheet), .href("/assets/kith.css"))
+                .link(.rel(.stylesheet), .href("/assets/kith.css")),
+                .link(.rel(.icon), .href("/favicon.svg"), .type("image/svg+xml"))
             ),
             .body(
                 .a(.class("skip"), .href("#main"), .text("Skip to content")),

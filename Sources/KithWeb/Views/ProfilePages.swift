@@ -28,7 +28,11 @@ struct ProfilePage {
                         ),
                         .if(
                             !profile.openTo.isEmpty,
-                            .ul(.class("chips"), .attribute(named: "aria-label", value: "Open to"), .forEach(profile.openTo) { .li(.text("Open to: \($0.label)")) })
+                            .ul(
+                                .class("chips"),
+                                .attribute(named: "aria-label", value: "Open to"),
+                                .forEach(profile.openTo) { .li(.text("Open to: \($0.label)")) }
+                            )
                         ),
                         .if(
                             isOwner,
@@ -48,8 +52,13 @@ struct ProfilePage {
                         .class("card"),
                         .h2("Skills"),
                         visibilityNote(.skills),
-                        skills.isEmpty ? .p(.class("empty"), .text("No skills listed yet.")) : .ul(.class("chips"), .forEach(skills) { .li(.text($0)) }),
-                        .if(!profile.interests.isEmpty, .group(.h3("Interests"), .ul(.class("chips"), .forEach(profile.interests) { .li(.text($0)) })))
+                        skills.isEmpty
+                            ? .p(.class("empty"), .text("No skills listed yet."))
+                            : .ul(.class("chips"), .forEach(skills) { .li(.text($0)) }),
+                        .if(
+                            !profile.interests.isEmpty,
+                            .group(.h3("Interests"), .ul(.class("chips"), .forEach(profile.interests) { .li(.text($0)) }))
+                        )
                     )
                 },
                 .unwrap(profile.affiliations) { affiliations in
@@ -70,7 +79,19 @@ struct ProfilePage {
                         .dl(
                             .dt("Email"),
                             .dd(.a(.href("mailto:\(contact.email)"), .text(contact.email))),
-                            .if(!contact.website.isEmpty, .group(.dt("Website"), .dd(.a(.href(contact.website), .attribute(named: "rel", value: "nofollow noopener"), .text(contact.website))))),
+                            .if(
+                                !contact.website.isEmpty,
+                                .group(
+                                    .dt("Website"),
+                                    .dd(
+                                        .a(
+                                            .href(contact.website),
+                                            .attribute(named: "rel", value: "nofollow noopener"),
+                                            .text(contact.website)
+                                        )
+                                    )
+                                )
+                            ),
                             .if(!contact.phone.isEmpty, .group(.dt("Phone"), .dd(.text(contact.phone))))
                         )
                     )
@@ -106,7 +127,10 @@ struct ProfilePage {
             .strong(.text(affiliation.organization)),
             .span(.class("kind"), .text(" · \(affiliation.kind.label)")),
             .if(!affiliation.title.isEmpty, .div(.text(affiliation.title))),
-            .if(!affiliation.cohort.isEmpty || !years.isEmpty, .div(.class("meta"), .text([affiliation.cohort, years].filter { !$0.isEmpty }.joined(separator: " · "))))
+            .if(
+                !affiliation.cohort.isEmpty || !years.isEmpty,
+                .div(.class("meta"), .text([affiliation.cohort, years].filter { !$0.isEmpty }.joined(separator: " · ")))
+            )
         )
     }
 }

@@ -60,4 +60,9 @@ enum Stylesheet {
         dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dd{margin:0}
         @media (max-width:36rem){.profile-head{flex-direction:column}.row{grid-template-columns:1fr}h1{font-size:1.5rem}}
         """
+
+    static let favicon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#2f5d50"/>\
+        <text x="16" y="23" font-family="Arial,sans-serif" font-size="20" font-weight="700" fill="#fff" text-anchor="middle">K</text></svg>
+        """
 }
