@@ -1,0 +1,32 @@
+# Kith — everyday commands. See docs/DEVELOPMENT.md.
+.PHONY: build test test-postgres e2e bench run demo format lint ci
+
+build:
+	swift build --build-tests
+
+test: build
+	swift test --skip-build
+
+test-postgres: build
+	scripts/with-test-postgres.sh swift test --skip-build
+
+e2e:
+	swift build --product kith
+	python3 -m venv .venv && .venv/bin/pip install -q -r Tests/e2e/requirements.txt
+	KITH_BIN=$(PWD)/.build/debug/kith .venv/bin/python -m pytest -q Tests/e2e
+
+bench:
+	swift run -c release KithBench directory --members 100000 --json
+
+run:
+	swift run kith serve --demo
+
+format:
+	swift format format --parallel --in-place --recursive Sources Tests Package.swift
+
+lint:
+	swift format lint --strict --recursive Sources Tests Package.swift
+	scripts/check-architecture.sh
+
+ci:
+	bash .ci/run
