@@ -21,7 +21,26 @@ struct Migrate: AsyncParsableCommand {
 }
 
 struct Admin: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Administrator tasks.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(abstract: "Administrator tasks.", subcommands: [Create.self, SetRole.self])
+
+    struct SetRole: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "role", abstract: "Set a member's role: member, moderator or admin.")
+        @OptionGroup var store: StoreOptions
+        @Option var handle: String
+        @Option var role: String
+
+        func run() async throws {
+            try await store.withStore { store in
+                let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 4))
+                do {
+                    let member = try await services.accounts.setRole(role, ofHandle: handle)
+                    print("@\(member.handle) is now \(member.role.rawValue).")
+                } catch let error as DomainError {
+                    throw error.cliError
+                }
+            }
+        }
+    }
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an admin account. The password is read from standard input.")

@@ -67,6 +67,25 @@ import Testing
         }
     }
 
+    @Test(arguments: ["community", "connections", "only_me"])
+    func aSignedOutStrangerSeesNothing(level: String) async throws {
+        try await withApp { client, _ in
+            _ = try await Self.owner(client, level: level)
+            for path in ["/api/v1/members/owner", "/api/v1/members?q=olive", "/api/v1/members?skill=xylophonery"] {
+                let reply = try await client.send(.get, path)
+                #expect(reply.status == 401, "\(path)")
+                #expect(!Self.secrets.values.contains { reply.text.contains($0) })
+            }
+            for path in ["/in/owner", "/directory?q=olive"] {
+                let reply = try await client.send(.get, path)
+                #expect(reply.status == 302, "\(path) sends a stranger to sign in")
+                #expect(!reply.text.contains("Olive"))
+            }
+            let withBadToken = try await client.send(.get, "/api/v1/members/owner", token: "kith_forged")
+            #expect(withBadToken.status == 401)
+        }
+    }
+
     @Test func theEmailAddressIsNeverShownToTheCommunityByDefault() async throws {
         try await withApp { client, _ in
             _ = try await client.register("owner")

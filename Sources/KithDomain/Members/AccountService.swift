@@ -211,6 +211,17 @@ public struct AccountService: Sendable {
         return token
     }
 
+    /// Changes a member's role. Operators do this from the command line.
+    public func setRole(_ rawRole: String, ofHandle rawHandle: String) async throws -> Member {
+        let role = try Role.parse(rawRole, field: "role")
+        guard let handle = try? Handle(rawHandle), var member = try await members.member(handle: handle) else {
+            throw DomainError.notFound("member")
+        }
+        _ = try await members.setRole(role, of: member.id)
+        member.role = role
+        return member
+    }
+
     public func memberCount() async throws -> Int {
         try await members.count()
     }

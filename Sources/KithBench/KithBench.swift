@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import KithDemo
+import KithDomain
+import KithStorage
+import KithWeb
+import Logging
+
+@main
+struct KithBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "KithBench",
+        abstract: "Kith benchmarks. Build in release mode: swift run -c release KithBench …",
+        subcommands: [DirectoryBench.self]
+    )
+}
+
+/// Latency statistics over repeated runs, printed as one JSON line each.
+struct Measurement {
+    let name: String
+    var samples: [Double] = []
+    var extra: [String: String] = [:]
+
+    mutating func time(_ body: () async throws -> Void) async rethrows {
+        let start = ContinuousClock.now
+        try await body()
+        let elapsed = ContinuousClock.now - start
+        samples.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+    }
+
+    func percentile(_ p: Double) -> Double {
+        let sorted = samples.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+    }
+
+    func line(json: Bool) -> String {
+        let fields =
+            [
+                "\"name\": \"\(name)\"", "\"n\": \(samples.count)", String(format: "\"p50_ms\": %.4f", percentile(0.5)),
+                String(format: "\"p99_ms\": %.4f", percentile(0.99)), String(format: "\"max_ms\": %.4f", samples.max() ?? 0),
+            ] + extra.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }
+        return json
+            ? "{" + fields.joined(separator: ", ") + "}"
+            : String(format: "%-22@ n=%5d  p50 %8.3f ms  p99 %8.3f ms", name, samples.count, percentile(0.5), percentile(0.99))
+    }
+}
+
+struct DirectoryBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "directory",
+        abstract: "Seed a demo community, then time directory searches, name typeahead and profile pages."
+    )
+
+    @Option(help: "Members to seed.") var members = 100_000
+    @Option(help: "PostgreSQL URL; without it a fresh SQLite file is used.") var databaseURL: String?
+    @Option(help: "Queries per measurement.") var queries = 1_000
+    @Flag(help: "Print JSON lines.") var json = false
+
+    func run() async throws {
+        var logger = Logger(label: "kith.bench")
+        logger.logLevel = .error
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kith-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var schema: String?
+        if let databaseURL {
+            schema = "bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+            try await PostgresAdmin.run("CREATE SCHEMA \(schema!)", url: databaseURL)
+        }
+        let configuration: StoreConfiguration =
+            databaseURL.map { .postgres(url: $0, schema: schema) } ?? .dataDirectory(directory.path)
+        try await configuration.withStore(logger: logger) { store in
+            try await Migrator.migrate(store)
+            try await run(on: store)
+        }
+        if let databaseURL, let schema {
+            try await PostgresAdmin.run("DROP SCHEMA \(schema) CASCADE", url: databaseURL)
+        }
+    }
+
+    private func run(on store: any Store) async throws {
+        let community = DemoCommunity(size: members)
+        let seeder = SQLSeeder(store: store)
+        var seed = Measurement(name: "seed")
+        let start = ContinuousClock.now
+        for first in stride(from: 0, to: members, by: 1_000) {
+            let batch = community.members(in: first..<min(members, first + 1_000))
+            try await seeder.insert(batch.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: "benchmark")
+        }
+        let seconds = ContinuousClock.now - start
+        seed.samples = [Double(seconds.components.seconds) * 1000 + Double(seconds.components.attoseconds) / 1e15]
+        seed.extra = [
+            "members": String(members), "seconds": String(format: "%.2f", seed.samples[0] / 1000),
+            "backend": "\"\(store.dialect.rawValue)\"",
+        ]
+        print(seed.line(json: json))
+
+        let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 4))
+        let viewer = community.member(at: 0).member
+        var rng = SplitMix64(seed: 7)
+        let words = ["engineer", "python", "finance", "health", "design", "energy", "teacher", "marketing", "renewable", "research"]
+        let stages = CareerStage.allCases.map(\.rawValue)
+
+        // Warm up caches so the first queries do not measure cold pages.
+        for word in words { _ = try await services.directory.search(DirectorySearch(q: word), by: viewer) }
+
+        var search = Measurement(name: "search")
+        for _ in 0..<queries {
+            let query = DirectorySearch(
+                q: words[Int(rng.next() % UInt64(words.count))],
+                careerStage: stages[Int(rng.next() % UInt64(stages.count))]
+            )
+            try await search.time { _ = try await services.directory.search(query, by: viewer) }
+        }
+        search.extra["backend"] = "\"\(store.dialect.rawValue)\""
+        print(search.line(json: json))
+
+        var typeahead = Measurement(name: "typeahead")
+        for _ in 0..<queries {
+            let name = community.member(at: Int(rng.next() % UInt64(members))).member.name
+            let prefix = String(name.prefix(2 + Int(rng.next() % 3)))
+            try await typeahead.time { _ = try await services.directory.search(DirectorySearch(q: prefix, limit: "8"), by: viewer) }
+        }
+        typeahead.extra["backend"] = "\"\(store.dialect.rawValue)\""
+        print(typeahead.line(json: json))
+
+        var browse = Measurement(name: "browse_facet")
+        for _ in 0..<queries {
+            let query = DirectorySearch(careerStage: stages[Int(rng.next() % UInt64(stages.count))], openTo: "mentoring")
+            try await browse.time { _ = try await services.directory.search(query, by: viewer) }
+        }
+        browse.extra["backend"] = "\"\(store.dialect.rawValue)\""
+        print(browse.line(json: json))
+
+        var profile = Measurement(name: "profile_page")
+        for _ in 0..<queries {
+            let handle = community.member(at: Int(rng.next() % UInt64(members))).member.handle.rawValue
+            try await profile.time { _ = try await PageRendering.profilePage(handle: handle, viewer: viewer, services: services) }
+        }
+        profile.extra["backend"] = "\"\(store.dialect.rawValue)\""
+        print(profile.line(json: json))
+    }
+}

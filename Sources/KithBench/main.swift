@@ -1,1 +1,0 @@
-print("KithBench: benchmarks arrive with the directory and graph measurements.")
