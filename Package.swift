@@ -127,6 +127,7 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .testTarget(name: "KithGraphTests", dependencies: ["KithGraph"], swiftSettings: strict),
         .testTarget(
             name: "KithDomainTests",
             dependencies: ["KithDomain", "KithStorage", "KithWeb", "KithTestSupport", "KithDemo"],
