@@ -88,10 +88,16 @@ public struct DirectoryService: Sendable {
     }
 
     static func summary(_ entry: DirectoryEntry, as relation: ViewerRelation) -> MemberSummary {
-        let profile = entry.profile
-        return MemberSummary(
-            handle: entry.member.handle,
-            name: entry.member.name,
+        MemberSummary(member: entry.member, profile: entry.profile, relation: relation)
+    }
+}
+
+extension MemberSummary {
+    /// A directory line for `member` as `relation` may see it.
+    public init(member: Member, profile: Profile, relation: ViewerRelation) {
+        self.init(
+            handle: member.handle,
+            name: member.name,
             headline: profile.headline,
             industry: profile.industry,
             careerStage: profile.careerStage,

@@ -49,7 +49,7 @@ public struct Profile: Sendable, Equatable {
     /// Contact details start private to connections; everything else starts open to the community.
     public static let defaultVisibility: [ProfileSection: Visibility] = [
         .contact: .connections, .affiliations: .community, .skills: .community, .bio: .community,
-        .location: .community,
+        .location: .community, .connections: .community,
     ]
 
     public func visibility(of section: ProfileSection) -> Visibility {

@@ -55,9 +55,11 @@ public enum ProfileSection: String, Sendable, Codable, CaseIterable {
     case skills
     case bio
     case location
+    case connections
 
     public var label: String {
         switch self {
+        case .connections: "My connections list"
         case .contact: "Contact details"
         case .affiliations: "Schools, employers and cohorts"
         case .skills: "Skills"

@@ -6,6 +6,8 @@ public protocol BlockRepository: Sendable {
     func unblock(_ blocked: Member.ID, by blocker: Member.ID) async throws
     /// True when either member blocked the other.
     func isBlocked(between first: Member.ID, and second: Member.ID) async throws -> Bool
+    /// Everyone who blocked `member` or whom `member` blocked.
+    func blockedEither(of member: Member.ID) async throws -> [Member.ID]
     /// Members that `blocker` blocked, newest first.
     func blocked(by blocker: Member.ID) async throws -> [Member]
 }

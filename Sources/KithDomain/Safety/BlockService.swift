@@ -4,11 +4,21 @@ public import Foundation
 public struct BlockService: Sendable {
     private let members: any MemberRepository
     private let blocks: any BlockRepository
+    private let connections: any ConnectionRepository
+    private let graph: NetworkGraph
     private let now: @Sendable () -> Date
 
-    public init(members: any MemberRepository, blocks: any BlockRepository, now: @escaping @Sendable () -> Date) {
+    public init(
+        members: any MemberRepository,
+        blocks: any BlockRepository,
+        connections: any ConnectionRepository,
+        graph: NetworkGraph,
+        now: @escaping @Sendable () -> Date
+    ) {
         self.members = members
         self.blocks = blocks
+        self.connections = connections
+        self.graph = graph
         self.now = now
     }
 
@@ -16,6 +26,9 @@ public struct BlockService: Sendable {
         let target = try await member(raw)
         guard target.id != blocker.id else { throw DomainError.invalid(field: "handle", reason: "You cannot block yourself.") }
         try await blocks.block(target.id, by: blocker.id, at: now())
+        // A block ends the connection and any open request between the two.
+        try await connections.sever(target.id, blocker.id, now: now())
+        try await graph.catchUp()
     }
 
     public func unblock(handle raw: String, by blocker: Member) async throws {

@@ -11,13 +11,14 @@ enum ProfileWriter {
             """
             INSERT INTO profiles (member_id, headline, bio, location, location_key, industry, industry_key,
                 career_stage, skills, interests, open_to, website, phone, vis_contact, vis_affiliations,
-                vis_skills, vis_bio, vis_location, updated_at)
+                vis_skills, vis_bio, vis_location, vis_connections, updated_at)
             VALUES (\(bind: id), \(bind: profile.headline), \(bind: profile.bio), \(bind: profile.location),
                 \(bind: Text.key(profile.location)), \(bind: profile.industry), \(bind: Text.key(profile.industry)),
                 \(bind: profile.careerStage?.rawValue), \(bind: Lists.join(profile.skills)),
                 \(bind: Lists.join(profile.interests)), \(bind: Lists.join(profile.openTo.sorted().map(\.rawValue))),
                 \(bind: profile.website), \(bind: profile.phone), \(bind: vis(.contact)), \(bind: vis(.affiliations)),
-                \(bind: vis(.skills)), \(bind: vis(.bio)), \(bind: vis(.location)), \(bind: Millis.from(profile.updatedAt)))
+                \(bind: vis(.skills)), \(bind: vis(.bio)), \(bind: vis(.location)), \(bind: vis(.connections)),
+                \(bind: Millis.from(profile.updatedAt)))
             ON CONFLICT (member_id) DO UPDATE SET
                 headline = excluded.headline, bio = excluded.bio, location = excluded.location,
                 location_key = excluded.location_key, industry = excluded.industry,
@@ -25,7 +26,8 @@ enum ProfileWriter {
                 skills = excluded.skills, interests = excluded.interests, open_to = excluded.open_to,
                 website = excluded.website, phone = excluded.phone, vis_contact = excluded.vis_contact,
                 vis_affiliations = excluded.vis_affiliations, vis_skills = excluded.vis_skills,
-                vis_bio = excluded.vis_bio, vis_location = excluded.vis_location, updated_at = excluded.updated_at
+                vis_bio = excluded.vis_bio, vis_location = excluded.vis_location,
+                vis_connections = excluded.vis_connections, updated_at = excluded.updated_at
             """
         ).run()
         try await db.raw("DELETE FROM member_skills WHERE member_id = \(bind: id)").run()

@@ -9,7 +9,7 @@ enum Columns {
     static let profile = """
         p.member_id, p.headline, p.bio, p.location, p.industry, p.career_stage, p.skills, p.interests,
         p.open_to, p.website, p.phone, p.vis_contact, p.vis_affiliations, p.vis_skills, p.vis_bio,
-        p.vis_location, p.updated_at
+        p.vis_location, p.vis_connections, p.updated_at
         """
     static let affiliation = """
         a.id, a.member_id, a.kind, a.organization, a.title, a.cohort, a.start_year, a.end_year, a.created_at
@@ -33,15 +33,29 @@ extension SQLRow {
         return uuid
     }
 
-    func member() throws -> Member {
-        guard let role = Role(rawValue: try string("role")) else { throw CorruptRow(description: "unknown role") }
+    /// A member from `prefix`-named columns (`f_id`, `f_handle`, … when joined twice).
+    func member(prefix: String = "") throws -> Member {
+        guard let role = Role(rawValue: try string(prefix + "role")) else { throw CorruptRow(description: "unknown role") }
         return Member(
-            id: Member.ID(try uuid("id")),
-            email: try EmailAddress(try string("email")),
-            handle: try Handle(try string("handle")),
-            name: try string("name"),
+            id: Member.ID(try uuid(prefix + "id")),
+            email: try EmailAddress(try string(prefix + "email")),
+            handle: try Handle(try string(prefix + "handle")),
+            name: try string(prefix + "name"),
             role: role,
-            createdAt: try date("created_at")
+            createdAt: try date(prefix + "created_at")
+        )
+    }
+
+    func connectionRequest() throws -> ConnectionRequest {
+        ConnectionRequest(
+            id: ConnectionRequest.ID(try uuid("id")),
+            from: Member.ID(try uuid("from_id")),
+            to: Member.ID(try uuid("to_id")),
+            note: try string("note"),
+            status: RequestStatus(rawValue: try string("status")) ?? .expired,
+            createdAt: try date("created_at"),
+            expiresAt: try date("expires_at"),
+            respondedAt: try optionalInt64("responded_at").map(Millis.date)
         )
     }
 
@@ -67,6 +81,7 @@ extension SQLRow {
                 .skills: try visibility("vis_skills"),
                 .bio: try visibility("vis_bio"),
                 .location: try visibility("vis_location"),
+                .connections: try visibility("vis_connections"),
             ],
             updatedAt: try date("updated_at")
         )

@@ -207,6 +207,17 @@ public struct SQLBlockRepository: BlockRepository {
         }
     }
 
+    public func blockedEither(of member: Member.ID) async throws -> [Member.ID] {
+        try await store.read { db in
+            try await db.raw(
+                """
+                SELECT blocked_id AS other FROM blocks WHERE blocker_id = \(bind: member.description)
+                UNION SELECT blocker_id AS other FROM blocks WHERE blocked_id = \(bind: member.description)
+                """
+            ).all().map { Member.ID(try $0.uuid("other")) }
+        }
+    }
+
     public func blocked(by blocker: Member.ID) async throws -> [Member] {
         try await store.read { db in
             try await db.raw(

@@ -42,6 +42,42 @@ public struct SQLProfileRepository: ProfileRepository {
         }
     }
 
+    public func profiles(of members: [Member.ID]) async throws -> [Member.ID: Profile] {
+        guard !members.isEmpty else { return [:] }
+        var result: [Member.ID: Profile] = [:]
+        for start in stride(from: 0, to: members.count, by: 500) {
+            let chunk = members[start..<min(members.count, start + 500)].map(\.description)
+            let found = try await store.read { db in
+                try await db.raw("SELECT \(unsafeRaw: Columns.profile) FROM profiles p WHERE p.member_id IN (\(binds: chunk))")
+                    .all().map { try $0.profile() }
+            }
+            for profile in found { result[profile.memberID] = profile }
+        }
+        return result
+    }
+
+    public func affiliationPeers(of member: Member.ID, limit: Int) async throws -> [(member: Member, shared: Affiliation)] {
+        try await store.read { db in
+            try await db.raw(
+                """
+                SELECT \(unsafeRaw: Columns.member), \(unsafeRaw: Columns.affiliation.replacingOccurrences(of: "a.", with: "peer."))
+                FROM affiliations mine
+                JOIN affiliations peer ON peer.organization_key = mine.organization_key
+                    AND (mine.cohort_key = '' OR peer.cohort_key = mine.cohort_key) AND peer.member_id <> mine.member_id
+                JOIN profiles p ON p.member_id = peer.member_id AND p.vis_affiliations = 'community'
+                JOIN members m ON m.id = peer.member_id
+                WHERE mine.member_id = \(bind: member.description)
+                ORDER BY CASE WHEN mine.cohort_key <> '' THEN 0 ELSE 1 END, peer.created_at DESC, m.id
+                LIMIT \(literal: limit)
+                """
+            ).all().map { row in
+                var affiliation = try row.affiliation()
+                affiliation.memberID = Member.ID(try row.uuid("member_id"))
+                return (try row.member(), affiliation)
+            }
+        }
+    }
+
     public func insertAffiliation(_ affiliation: Affiliation, limit: Int) async throws -> Bool {
         let index = SearchIndexWriter(dialect: store.dialect)
         return try await store.write { db in

@@ -1,4 +1,5 @@
 import Foundation
+import KithDomain
 public import Logging
 import NIOCore
 import NIOPosix

@@ -87,6 +87,39 @@ enum OpenAPIDocument {
                         "open_to": ["type": "array", "items": enumeration(openTo)],
                     ],
                 ],
+                "ConnectionRequest": [
+                    "type": "object", "required": ["id", "from", "to", "note", "status", "created_at"],
+                    "properties": [
+                        "id": string, "from": string, "to": string, "note": string,
+                        "status": enumeration(["pending", "accepted", "ignored", "withdrawn", "expired"]),
+                        "created_at": ["type": "string", "format": "date-time"],
+                    ],
+                ],
+                "ConnectionRequestList": [
+                    "type": "object", "required": ["items", "next"],
+                    "properties": ["items": ["type": "array", "items": ref("ConnectionRequest")], "next": nullable("string")],
+                ],
+                "Relationship": [
+                    "type": "object", "required": ["degree", "mutual_count", "mutuals", "paths"],
+                    "properties": [
+                        "degree": ["type": ["integer", "null"], "enum": [1, 2, 3, NSNull()]],
+                        "mutual_count": ["type": "integer"],
+                        "mutuals": ["type": "array", "items": ref("MemberSummary"), "maxItems": 10],
+                        "paths": ["type": "array", "maxItems": 3, "items": stringArray],
+                    ],
+                ],
+                "Suggestions": [
+                    "type": "object", "required": ["items"],
+                    "properties": [
+                        "items": [
+                            "type": "array",
+                            "items": [
+                                "type": "object", "required": ["member", "score", "reasons"],
+                                "properties": ["member": ref("MemberSummary"), "score": ["type": "number"], "reasons": stringArray],
+                            ],
+                        ]
+                    ],
+                ],
                 "MemberList": [
                     "type": "object", "required": ["items", "next"],
                     "properties": ["items": ["type": "array", "items": ref("MemberSummary")], "next": nullable("string")],
@@ -217,7 +250,7 @@ enum OpenAPIDocument {
                             "visibility": [
                                 "type": "object",
                                 "properties": Dictionary(
-                                    uniqueKeysWithValues: ["contact", "affiliations", "skills", "bio", "location"].map {
+                                    uniqueKeysWithValues: ["contact", "affiliations", "skills", "bio", "location", "connections"].map {
                                         ($0, enumeration(visibilities))
                                     }
                                 ),
@@ -275,6 +308,88 @@ enum OpenAPIDocument {
                     parameters: [pathParameter("handle")],
                     responses: ok("200", "Profile", ref("Profile")),
                     errors: ["404"]
+                )
+            ],
+            "/api/v1/connections/requests": [
+                "post": operation(
+                    "requestConnection",
+                    "Ask a member to connect (asking someone who asked you accepts their request)",
+                    body: body(object(["to": string, "note": ["type": "string", "maxLength": 300]], required: ["to"])),
+                    responses: ok("201", "Request sent, or theirs accepted", ref("ConnectionRequest")),
+                    errors: ["400", "404", "409", "413", "422", "429"]
+                ),
+                "get": operation(
+                    "listConnectionRequests",
+                    "Requests waiting for the caller (incoming) or sent by them (outgoing)",
+                    parameters: [
+                        query("box", enumeration(["incoming", "outgoing"])), query("after"),
+                        query("limit", ["type": "integer", "minimum": 1, "maximum": 100]),
+                    ],
+                    responses: ok("200", "Requests", ref("ConnectionRequestList")),
+                    errors: ["422"]
+                ),
+            ],
+            "/api/v1/connections/requests/{id}/accept": [
+                "post": operation(
+                    "acceptConnectionRequest",
+                    "Accept a request",
+                    parameters: [pathParameter("id")],
+                    responses: ok("200", "Accepted", ref("ConnectionRequest")),
+                    errors: ["404"]
+                )
+            ],
+            "/api/v1/connections/requests/{id}/ignore": [
+                "post": operation(
+                    "ignoreConnectionRequest",
+                    "Ignore a request (the sender is never told)",
+                    parameters: [pathParameter("id")],
+                    responses: ["204": ["description": "Ignored"]],
+                    errors: ["404"]
+                )
+            ],
+            "/api/v1/connections/requests/{id}": [
+                "delete": operation(
+                    "withdrawConnectionRequest",
+                    "Withdraw a request the caller sent",
+                    parameters: [pathParameter("id")],
+                    responses: ["204": ["description": "Withdrawn"]],
+                    errors: ["404"]
+                )
+            ],
+            "/api/v1/connections": [
+                "get": operation(
+                    "listConnections",
+                    "A member's connections (default the caller), if their connections list is visible to the caller",
+                    parameters: [query("member"), query("after"), query("limit", ["type": "integer", "minimum": 1, "maximum": 100])],
+                    responses: ok("200", "Connections", ref("MemberList")),
+                    errors: ["403", "404", "422"]
+                )
+            ],
+            "/api/v1/connections/{handle}": [
+                "delete": operation(
+                    "removeConnection",
+                    "Remove a connection",
+                    parameters: [pathParameter("handle")],
+                    responses: ["204": ["description": "Removed"]],
+                    errors: ["404"]
+                )
+            ],
+            "/api/v1/members/{handle}/relationship": [
+                "get": operation(
+                    "relationship",
+                    "Degree, mutual connections and warm-introduction paths between the caller and a member",
+                    parameters: [pathParameter("handle")],
+                    responses: ok("200", "Relationship", ref("Relationship")),
+                    errors: ["404"]
+                )
+            ],
+            "/api/v1/suggestions": [
+                "get": operation(
+                    "suggestions",
+                    "People the caller may know, with reasons",
+                    parameters: [query("limit", ["type": "integer", "minimum": 1, "maximum": 100])],
+                    responses: ok("200", "Suggestions", ref("Suggestions")),
+                    errors: ["422"]
                 )
             ],
             "/api/v1/members/{handle}/block": [

@@ -13,6 +13,10 @@ public struct AppConfiguration: Sendable {
     public var registration: RegistrationMode
     /// bcrypt cost; 12 in production, 4 in tests.
     public var bcryptCost: UInt8
+    /// Connection rules (request lifetime, weekly limit).
+    public var connections: ConnectionService.Settings
+    /// How often this instance looks for graph changes made by other instances.
+    public var graphRefreshInterval: Duration
     /// Send cookies with `Secure` even without a proxy header (the app is served over TLS).
     public var secureCookies: Bool
     /// The address members reach the site at, used in invitation links.
@@ -26,8 +30,12 @@ public struct AppConfiguration: Sendable {
         bcryptCost: UInt8 = 12,
         secureCookies: Bool = false,
         publicURL: String? = nil,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        connections: ConnectionService.Settings = .init(),
+        graphRefreshInterval: Duration = .milliseconds(250)
     ) {
+        self.connections = connections
+        self.graphRefreshInterval = graphRefreshInterval
         self.host = host
         self.port = port
         self.registration = registration
@@ -45,18 +53,26 @@ public struct Services: Sendable {
     public let directory: DirectoryService
     public let blocks: BlockService
     public let exports: ExportService
+    public let graph: NetworkGraph
+    public let connections: ConnectionService
+    public let relationships: RelationshipService
+    public let suggestions: SuggestionService
+    public let jobs: JobRunner
 
     public init(
         store: any Store,
         registration: RegistrationMode = .open,
         hasher: any PasswordHasher,
+        connectionSettings: ConnectionService.Settings = .init(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         let members = SQLMemberRepository(store: store)
         let profileRepository = SQLProfileRepository(store: store)
         let blockRepository = SQLBlockRepository(store: store)
         let credentials = SQLCredentialRepository(store: store)
-        let connections = NoConnections()
+        let connectionRepository = SQLConnectionRepository(store: store)
+        graph = NetworkGraph(feed: SQLGraphFeed(store: store))
+        let connections = GraphConnectionLookup(graph: graph)
         accounts = AccountService(
             members: members,
             credentials: credentials,
@@ -74,7 +90,25 @@ public struct Services: Sendable {
             now: now
         )
         directory = DirectoryService(directory: SQLMemberDirectory(store: store), connections: connections)
-        blocks = BlockService(members: members, blocks: blockRepository, now: now)
+        blocks = BlockService(members: members, blocks: blockRepository, connections: connectionRepository, graph: graph, now: now)
+        self.connections = ConnectionService(
+            members: members,
+            profiles: profileRepository,
+            connections: connectionRepository,
+            blocks: blockRepository,
+            graph: graph,
+            settings: connectionSettings,
+            now: now
+        )
+        relationships = RelationshipService(members: members, profiles: profileRepository, blocks: blockRepository, graph: graph)
+        suggestions = SuggestionService(
+            profiles: profileRepository,
+            blocks: blockRepository,
+            requests: connectionRepository,
+            graph: graph,
+            now: now
+        )
+        jobs = JobRunner(leases: SQLJobLeaseRepository(store: store), now: now)
         exports = ExportService(members: members, profiles: profileRepository, blocks: blockRepository, credentials: credentials, now: now)
     }
 }
@@ -95,12 +129,18 @@ public func buildApplication(
         store: store,
         registration: configuration.registration,
         hasher: BcryptPasswordHasher(cost: configuration.bcryptCost),
+        connectionSettings: configuration.connections,
         now: now
     )
+    try await services.graph.rebuild()
     let router = buildRouter(services: services, configuration: configuration, registry: registry)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kith"),
+        services: [
+            GraphRefresher(graph: services.graph, interval: configuration.graphRefreshInterval, logger: logger),
+            BackgroundJobs(services: services, logger: logger),
+        ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
@@ -138,9 +178,12 @@ public func buildRouter(
         accounts: services.accounts,
         profiles: services.profiles,
         blocks: services.blocks,
+        relationships: services.relationships,
         secureCookies: configuration.secureCookies
     )
     .addRoutes(to: router)
     DirectoryPagesController(directory: services.directory).addRoutes(to: router)
+    ConnectionsAPIController(services: services).addRoutes(to: router)
+    NetworkPagesController(services: services).addRoutes(to: router)
     return router
 }

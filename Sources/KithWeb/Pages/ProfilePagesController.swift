@@ -7,6 +7,7 @@ struct ProfilePagesController {
     let accounts: AccountService
     let profiles: ProfileService
     let blocks: BlockService
+    let relationships: RelationshipService
     let secureCookies: Bool
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -34,8 +35,10 @@ struct ProfilePagesController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
         let member = try context.requireMember()
-        let view = try await profiles.view(handle: context.parameters.get("handle") ?? "", by: member)
-        return HTMLResponse(ProfilePage(chrome: context.chrome(), profile: view).document())
+        let handle = context.parameters.get("handle") ?? ""
+        let view = try await profiles.view(handle: handle, by: member)
+        let relationship = view.relation == .owner ? nil : try await relationships.relationship(with: handle, viewer: member)
+        return HTMLResponse(ProfilePage(chrome: context.chrome(), profile: view, relationship: relationship).document())
     }
 
     @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {

@@ -52,6 +52,7 @@ enum Layout {
                     .group(
                         .a(.href("/"), .text("Home")),
                         .a(.href("/directory"), .text("Directory")),
+                        .a(.href("/network"), .text("Network")),
                         .unwrap(chrome.member) { .a(.href("/in/\($0.handle)"), .text("My profile")) },
                         .if(chrome.member?.role == .admin, .a(.href("/admin/invitations"), .text("Invite"))),
                         .form(

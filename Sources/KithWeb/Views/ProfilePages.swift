@@ -5,6 +5,7 @@ import Plot
 struct ProfilePage {
     let chrome: PageChrome
     let profile: ProfileView
+    var relationship: Relationship? = nil
 
     func document() -> HTML {
         let isOwner = profile.relation == .owner
@@ -46,6 +47,7 @@ struct ProfilePage {
                         )
                     )
                 ),
+                .unwrap(relationship) { RelationshipSection.node($0, chrome: chrome) },
                 section("About", .bio, text: profile.bio),
                 .unwrap(profile.skills) { skills in
                     .section(

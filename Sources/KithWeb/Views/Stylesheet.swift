@@ -57,6 +57,15 @@ enum Stylesheet {
         .steps li{margin-bottom:.6rem}
         .pager{text-align:center}
         .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+        .stats .stat strong{font-size:1.6rem;color:var(--brand)}
+        .requests{list-style:none;padding:0}.requests li{padding:.6rem 0;border-bottom:1px solid var(--line)}
+        .requests blockquote{margin:.3rem 0;color:var(--muted);font-style:italic}
+        .actions{display:flex;gap:.5rem;margin-top:.4rem}
+        .people.compact li{padding:.3rem 0}
+        .reasons{margin:.3rem 0;padding-left:1.1rem;color:var(--muted)}
+        .connect summary{display:inline-block;padding:.45rem .9rem;border-radius:8px;background:var(--brand);color:#fff;font-weight:600}
+        .paths li{margin-bottom:.3rem}
+        h2.name{font-size:1.05rem;margin:.1rem 0}
         dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dd{margin:0}
         @media (max-width:36rem){.profile-head{flex-direction:column}.row{grid-template-columns:1fr}h1{font-size:1.5rem}}
         """

@@ -1,12 +1,14 @@
 import Foundation
 
-/// A first-come, first-served async lock: SQLite allows one writer, and callers queue here in
-/// order instead of spinning on SQLITE_BUSY.
-actor AsyncMutex {
+/// A first-come, first-served async lock. SQLite allows one writer, and writers queue here in
+/// order instead of spinning on SQLITE_BUSY; the graph applies one batch of changes at a time.
+public actor AsyncMutex {
     private var locked = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    func lock() async {
+    public init() {}
+
+    public func lock() async {
         if !locked {
             locked = true
             return
@@ -14,7 +16,7 @@ actor AsyncMutex {
         await withCheckedContinuation { waiters.append($0) }
     }
 
-    func unlock() {
+    public func unlock() {
         if waiters.isEmpty {
             locked = false
         } else {
@@ -22,7 +24,7 @@ actor AsyncMutex {
         }
     }
 
-    func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    public func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         await lock()
         do {
             let value = try await body()

@@ -1,0 +1,64 @@
+public import Foundation
+
+/// Storage for requests and connections. Every change to a connection also appends to the
+/// change feed in the same transaction, which is how every instance's graph stays current.
+public protocol ConnectionRepository: Sendable {
+    /// Inserts the request unless the two are connected or a request between them is open; when
+    /// the recipient had already asked the sender, accepts that request instead.
+    func request(_ request: ConnectionRequest, initialStrength: UInt8, now: Date) async throws -> RequestOutcome
+    func request(id: ConnectionRequest.ID) async throws -> ConnectionRequest?
+    /// Accepts or ignores an open request addressed to `recipient`; nil when there is none.
+    func respond(
+        to id: ConnectionRequest.ID,
+        by recipient: Member.ID,
+        accept: Bool,
+        initialStrength: UInt8,
+        now: Date
+    )
+        async throws -> ConnectionRequest?
+    /// Withdraws an open request sent by `sender`; false when there is none.
+    func withdraw(_ id: ConnectionRequest.ID, by sender: Member.ID, now: Date) async throws -> Bool
+    /// Removes the connection; false when they were not connected.
+    func disconnect(_ a: Member.ID, _ b: Member.ID, now: Date) async throws -> Bool
+    /// Removes the connection and closes open requests between the two (used when blocking).
+    func sever(_ a: Member.ID, _ b: Member.ID, now: Date) async throws
+    func requests(of member: Member.ID, incoming: Bool, now: Date, after: [String]?, limit: Int) async throws -> [RequestEntry]
+    func connections(of member: Member.ID, after: [String]?, limit: Int) async throws -> [ConnectionEntry]
+    func connectionCount(of member: Member.ID) async throws -> Int
+    /// Requests `member` sent since `since`, for the weekly limit.
+    func sentRequests(by member: Member.ID, since: Date) async throws -> Int
+    /// Marks open requests past their expiry as expired; returns how many.
+    func expireRequests(now: Date) async throws -> Int
+}
+
+/// One change of the connection graph, in commit order.
+public struct GraphChange: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case connect
+        case disconnect
+    }
+
+    public var sequence: Int64
+    public var kind: Kind
+    public var a: Int32
+    public var b: Int32
+    public var strength: UInt8
+
+    public init(sequence: Int64, kind: Kind, a: Int32, b: Int32, strength: UInt8) {
+        self.sequence = sequence
+        self.kind = kind
+        self.a = a
+        self.b = b
+        self.strength = strength
+    }
+}
+
+/// What the in-memory graph is built from and kept current with.
+public protocol GraphFeed: Sendable {
+    /// Every connection now, the highest vertex number, and the last change included.
+    func snapshot() async throws -> (vertexCount: Int, edges: [(Int32, Int32, UInt8)], lastChange: Int64)
+    func changes(after sequence: Int64, limit: Int) async throws -> [GraphChange]
+    /// The graph vertex (dense member number) of each member.
+    func vertices(of members: [Member.ID]) async throws -> [Member.ID: Int32]
+    func members(at vertices: [Int32]) async throws -> [Int32: Member]
+}

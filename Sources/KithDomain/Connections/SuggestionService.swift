@@ -1,0 +1,166 @@
+public import Foundation
+import KithGraph
+
+/// "People you may know", ranked for usefulness rather than for more connections:
+/// Adamic–Adar over mutual connections (shared contacts who know few people say more), damped past
+/// about ten mutuals (moderately weak ties helped job mobility most), blended with shared
+/// affiliations (same cohort, same organisation) and complementary career stages (a student and a
+/// senior member open to mentoring). The top list is diversified across cohorts. Reasons are built
+/// only from what the whole community may see.
+public struct SuggestionService: Sendable {
+    private let profiles: any ProfileRepository
+    private let blocks: any BlockRepository
+    private let requests: any ConnectionRepository
+    private let graph: NetworkGraph
+    private let now: @Sendable () -> Date
+
+    public init(
+        profiles: any ProfileRepository,
+        blocks: any BlockRepository,
+        requests: any ConnectionRepository,
+        graph: NetworkGraph,
+        now: @escaping @Sendable () -> Date
+    ) {
+        self.profiles = profiles
+        self.blocks = blocks
+        self.requests = requests
+        self.graph = graph
+        self.now = now
+    }
+
+    struct Candidate {
+        var member: Member?
+        var id: Member.ID?
+        var vertex: Int32?
+        var mutuals = 0
+        var adamicAdar = 0.0
+        var shared: Affiliation?
+    }
+
+    public func suggestions(for viewer: Member, limit rawLimit: String?) async throws -> [Suggestion] {
+        let limit = try PageSize(rawLimit).value
+        let queries = graph.queries
+        let viewerVertex = try await graph.vertex(of: viewer.id)
+        var byVertex: [Int32: Candidate] = [:]
+        if let viewerVertex {
+            for (candidate, _) in queries.topCandidates(
+                of: viewerVertex,
+                limit: 80,
+                score: { $0.adamicAdar * WeakTie.factor(mutuals: $0.mutualCount) }
+            ) {
+                byVertex[candidate.vertex] = Candidate(
+                    vertex: candidate.vertex,
+                    mutuals: candidate.mutualCount,
+                    adamicAdar: candidate.adamicAdar
+                )
+            }
+        }
+        let resolved = try await graph.members(at: Array(byVertex.keys))
+        var byID: [Member.ID: Candidate] = [:]
+        for (vertex, var candidate) in byVertex {
+            guard let member = resolved[vertex] else { continue }
+            candidate.member = member
+            byID[member.id] = candidate
+        }
+        for (member, shared) in try await profiles.affiliationPeers(of: viewer.id, limit: 120) where member.id != viewer.id {
+            var candidate = byID[member.id] ?? Candidate(member: member)
+            if candidate.shared == nil || (candidate.shared?.cohort.isEmpty ?? true) { candidate.shared = shared }
+            byID[member.id] = candidate
+        }
+        // Never suggest yourself, your connections, people you have an open request with, or anyone blocked.
+        let excluded = Set(try await blocks.blockedEither(of: viewer.id))
+            .union(try await requests.requests(of: viewer.id, incoming: true, now: now(), after: nil, limit: 500).map(\.from.id))
+            .union(try await requests.requests(of: viewer.id, incoming: false, now: now(), after: nil, limit: 500).map(\.to.id))
+        let vertices = try await graph.vertices(of: Array(byID.keys))
+        byID = byID.filter { id, _ in
+            guard id != viewer.id, !excluded.contains(id) else { return false }
+            if let viewerVertex, let vertex = vertices[id], queries.graph.areConnected(viewerVertex, vertex) { return false }
+            return true
+        }
+        for (id, var candidate) in byID where candidate.vertex == nil {
+            if let viewerVertex, let vertex = vertices[id] {
+                candidate.vertex = vertex
+                candidate.mutuals = queries.mutualCount(viewerVertex, vertex)
+                byID[id] = candidate
+            }
+        }
+        let profilesByID = try await profiles.profiles(of: Array(byID.keys) + [viewer.id])
+        let viewerProfile = profilesByID[viewer.id] ?? Profile(memberID: viewer.id, updatedAt: viewer.createdAt)
+
+        var scored: [(suggestion: Suggestion, cohort: String)] = []
+        for (id, candidate) in byID {
+            guard let member = candidate.member else { continue }
+            let profile = profilesByID[id] ?? Profile(memberID: id, updatedAt: member.createdAt)
+            var score = candidate.adamicAdar * WeakTie.factor(mutuals: candidate.mutuals)
+            var reasons: [String] = []
+            if candidate.mutuals > 0 {
+                reasons.append(candidate.mutuals == 1 ? "1 mutual connection" : "\(candidate.mutuals) mutual connections")
+            }
+            if let shared = candidate.shared {
+                if !shared.cohort.isEmpty {
+                    score += 1.0
+                    reasons.append("Both \(shared.cohort) at \(shared.organization)")
+                } else {
+                    score += 0.5
+                    reasons.append("Both at \(shared.organization)")
+                }
+            }
+            if let complement = Self.complement(viewer: viewerProfile, candidate: profile) {
+                score += 0.6
+                reasons.append(complement)
+            }
+            guard !reasons.isEmpty else { continue }
+            scored.append(
+                (
+                    Suggestion(member: MemberSummary(member: member, profile: profile, relation: .member), score: score, reasons: reasons),
+                    candidate.shared?.cohort ?? ""
+                )
+            )
+        }
+        scored.sort {
+            $0.suggestion.score != $1.suggestion.score
+                ? $0.suggestion.score > $1.suggestion.score : $0.suggestion.member.handle < $1.suggestion.member.handle
+        }
+        return Self.diversified(scored, limit: limit)
+    }
+
+    /// At most three people from one cohort in the list, unless nothing else is left.
+    static func diversified(_ scored: [(suggestion: Suggestion, cohort: String)], limit: Int) -> [Suggestion] {
+        var chosen: [Suggestion] = []
+        var perCohort: [String: Int] = [:]
+        var deferred: [Suggestion] = []
+        for (suggestion, cohort) in scored {
+            if !cohort.isEmpty && perCohort[cohort, default: 0] >= 3 {
+                deferred.append(suggestion)
+                continue
+            }
+            perCohort[cohort, default: 0] += 1
+            chosen.append(suggestion)
+            if chosen.count == limit { return chosen }
+        }
+        return Array((chosen + deferred).prefix(limit))
+    }
+
+    /// A public reason the two could help each other, from stages and "open to" signals.
+    static func complement(viewer: Profile, candidate: Profile) -> String? {
+        let early: Set<CareerStage> = [.student, .earlyCareer]
+        let experienced: Set<CareerStage> = [.midCareer, .senior, .retired]
+        if let stage = viewer.careerStage, early.contains(stage), let theirs = candidate.careerStage, experienced.contains(theirs),
+            candidate.openTo.contains(.mentoring)
+        {
+            return "Open to mentoring" + (candidate.industry.isEmpty ? "" : " in \(candidate.industry.lowercased())")
+        }
+        if let stage = viewer.careerStage, experienced.contains(stage), viewer.openTo.contains(.mentoring),
+            let theirs = candidate.careerStage, early.contains(theirs), candidate.openTo.contains(.beingMentored)
+        {
+            return "Looking for a mentor" + (candidate.industry.isEmpty ? "" : " in \(candidate.industry.lowercased())")
+        }
+        if viewer.careerStage == .inTransition && candidate.openTo.contains(.givingReferrals) {
+            return "Gives referrals"
+        }
+        if viewer.openTo.contains(.hiring) && candidate.openTo.contains(.referrals) {
+            return "Open to new roles"
+        }
+        return nil
+    }
+}

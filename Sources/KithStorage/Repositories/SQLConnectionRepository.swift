@@ -1,0 +1,343 @@
+public import Foundation
+public import KithDomain
+import SQLKit
+
+public struct SQLConnectionRepository: ConnectionRepository {
+    private let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    static let requestColumns = "r.id, r.from_id, r.to_id, r.note, r.status, r.created_at, r.expires_at, r.responded_at"
+    static let openStatuses: SQLQueryString = "('pending', 'ignored')"
+
+    static func pairKey(_ a: Member.ID, _ b: Member.ID) -> String {
+        [a.description, b.description].sorted().joined(separator: "|")
+    }
+
+    public func request(_ request: ConnectionRequest, initialStrength: UInt8, now: Date) async throws -> RequestOutcome {
+        let dialect = store.dialect
+        return try await store.write { db in
+            try await Self.serialiseGraphWrites(db, dialect)
+            let pair = Self.pairKey(request.from, request.to)
+            try await db.raw(
+                """
+                UPDATE connection_requests SET status = 'expired'
+                WHERE pair_key = \(bind: pair) AND status IN \(Self.openStatuses) AND expires_at <= \(bind: Millis.from(now))
+                """
+            ).run()
+            let connected = try await db.raw(
+                "SELECT 1 AS x FROM connections WHERE member_id = \(bind: request.from.description) AND other_id = \(bind: request.to.description)"
+            ).first()
+            if connected != nil { return .alreadyConnected }
+            if let open = try await db.raw(
+                "SELECT \(unsafeRaw: Self.requestColumns) FROM connection_requests r WHERE r.pair_key = \(bind: pair) AND r.status IN \(Self.openStatuses)"
+            ).first()?.connectionRequest() {
+                if open.from == request.from { return .alreadyPending }
+                // They asked first: asking back is the clearest possible "yes".
+                try await db.raw(
+                    """
+                    UPDATE connection_requests SET status = 'accepted', responded_at = \(bind: Millis.from(now))
+                    WHERE id = \(bind: open.id.description)
+                    """
+                ).run()
+                try await Self.connect(open.from, open.to, strength: initialStrength, now: now, in: db)
+                var accepted = open
+                accepted.status = .accepted
+                accepted.respondedAt = now
+                return .acceptedTheirs(accepted)
+            }
+            let inserted = try await db.raw(
+                """
+                INSERT INTO connection_requests (id, from_id, to_id, pair_key, note, status, created_at, expires_at)
+                VALUES (\(bind: request.id.description), \(bind: request.from.description), \(bind: request.to.description),
+                    \(bind: pair), \(bind: request.note), 'pending', \(bind: Millis.from(request.createdAt)),
+                    \(bind: Millis.from(request.expiresAt)))
+                ON CONFLICT DO NOTHING
+                RETURNING id
+                """
+            ).first()
+            return inserted == nil ? .alreadyPending : .created(request)
+        }
+    }
+
+    public func request(id: ConnectionRequest.ID) async throws -> ConnectionRequest? {
+        try await store.read { db in
+            try await db.raw("SELECT \(unsafeRaw: Self.requestColumns) FROM connection_requests r WHERE r.id = \(bind: id.description)")
+                .first()?.connectionRequest()
+        }
+    }
+
+    public func respond(
+        to id: ConnectionRequest.ID,
+        by recipient: Member.ID,
+        accept: Bool,
+        initialStrength: UInt8,
+        now: Date
+    )
+        async throws -> ConnectionRequest?
+    {
+        let dialect = store.dialect
+        return try await store.write { db in
+            if accept { try await Self.serialiseGraphWrites(db, dialect) }
+            guard
+                let answered = try await db.raw(
+                    """
+                    UPDATE connection_requests SET status = \(bind: accept ? "accepted" : "ignored"),
+                        responded_at = \(bind: Millis.from(now))
+                    WHERE id = \(bind: id.description) AND to_id = \(bind: recipient.description) AND status = 'pending'
+                      AND expires_at > \(bind: Millis.from(now))
+                    RETURNING id, from_id, to_id, note, status, created_at, expires_at, responded_at
+                    """
+                ).first()?.connectionRequest()
+            else { return nil }
+            if accept { try await Self.connect(answered.from, answered.to, strength: initialStrength, now: now, in: db) }
+            return answered
+        }
+    }
+
+    public func withdraw(_ id: ConnectionRequest.ID, by sender: Member.ID, now: Date) async throws -> Bool {
+        try await store.write { db in
+            try await db.raw(
+                """
+                UPDATE connection_requests SET status = 'withdrawn', responded_at = \(bind: Millis.from(now))
+                WHERE id = \(bind: id.description) AND from_id = \(bind: sender.description)
+                  AND status IN \(Self.openStatuses) AND expires_at > \(bind: Millis.from(now))
+                RETURNING id
+                """
+            ).first() != nil
+        }
+    }
+
+    public func disconnect(_ a: Member.ID, _ b: Member.ID, now: Date) async throws -> Bool {
+        let dialect = store.dialect
+        return try await store.write { db in
+            try await Self.serialiseGraphWrites(db, dialect)
+            return try await Self.disconnect(a, b, now: now, in: db)
+        }
+    }
+
+    public func sever(_ a: Member.ID, _ b: Member.ID, now: Date) async throws {
+        let dialect = store.dialect
+        try await store.write { db in
+            try await Self.serialiseGraphWrites(db, dialect)
+            try await db.raw(
+                """
+                UPDATE connection_requests SET status = 'withdrawn', responded_at = \(bind: Millis.from(now))
+                WHERE pair_key = \(bind: Self.pairKey(a, b)) AND status IN \(Self.openStatuses)
+                """
+            ).run()
+            _ = try await Self.disconnect(a, b, now: now, in: db)
+        }
+    }
+
+    public func requests(of member: Member.ID, incoming: Bool, now: Date, after: [String]?, limit: Int) async throws -> [RequestEntry] {
+        try await store.read { db in
+            let id = member.description
+            var condition: SQLQueryString =
+                incoming
+                ? "r.to_id = \(bind: id) AND r.status = 'pending' AND r.expires_at > \(bind: Millis.from(now))"
+                : "r.from_id = \(bind: id) AND r.status IN ('pending', 'ignored', 'expired')"
+            if let after, let created = Int64(after[0]) {
+                condition = condition + " AND (r.created_at, r.id) < (\(bind: created), \(bind: after[1]))"
+            }
+            let rows = try await db.raw(
+                """
+                SELECT \(unsafeRaw: Self.requestColumns),
+                    f.id AS f_id, f.email AS f_email, f.handle AS f_handle, f.name AS f_name, f.role AS f_role, f.created_at AS f_created_at,
+                    t.id AS t_id, t.email AS t_email, t.handle AS t_handle, t.name AS t_name, t.role AS t_role, t.created_at AS t_created_at
+                FROM connection_requests r JOIN members f ON f.id = r.from_id JOIN members t ON t.id = r.to_id
+                WHERE \(condition)
+                ORDER BY r.created_at DESC, r.id DESC LIMIT \(literal: limit)
+                """
+            ).all()
+            return try rows.map { row in
+                let request = try row.connectionRequest()
+                return RequestEntry(
+                    request: request,
+                    from: try row.member(prefix: "f_"),
+                    to: try row.member(prefix: "t_"),
+                    cursor: Cursor.encode([String(Millis.from(request.createdAt)), request.id.description])
+                )
+            }
+        }
+    }
+
+    public func connections(of member: Member.ID, after: [String]?, limit: Int) async throws -> [ConnectionEntry] {
+        try await store.read { db in
+            var condition: SQLQueryString = "c.member_id = \(bind: member.description)"
+            if let after, let created = Int64(after[0]) {
+                condition = condition + " AND (c.created_at, c.other_id) < (\(bind: created), \(bind: after[1]))"
+            }
+            return try await db.raw(
+                """
+                SELECT \(unsafeRaw: Columns.member), c.created_at AS since, c.strength
+                FROM connections c JOIN members m ON m.id = c.other_id
+                WHERE \(condition) ORDER BY c.created_at DESC, c.other_id DESC LIMIT \(literal: limit)
+                """
+            ).all().map { row in
+                let member = try row.member()
+                let since = try row.int64("since")
+                return ConnectionEntry(
+                    member: member,
+                    since: Millis.date(since),
+                    strength: UInt8(clamping: try row.int64("strength")),
+                    cursor: Cursor.encode([String(since), member.id.description])
+                )
+            }
+        }
+    }
+
+    public func connectionCount(of member: Member.ID) async throws -> Int {
+        try await store.read { db in
+            Int(
+                try await db.raw("SELECT COUNT(*) AS n FROM connections WHERE member_id = \(bind: member.description)").first()?.int64("n")
+                    ?? 0
+            )
+        }
+    }
+
+    public func sentRequests(by member: Member.ID, since: Date) async throws -> Int {
+        try await store.read { db in
+            Int(
+                try await db.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM connection_requests
+                    WHERE from_id = \(bind: member.description) AND created_at >= \(bind: Millis.from(since))
+                    """
+                ).first()?.int64("n") ?? 0
+            )
+        }
+    }
+
+    public func expireRequests(now: Date) async throws -> Int {
+        try await store.write { db in
+            try await db.raw(
+                """
+                UPDATE connection_requests SET status = 'expired'
+                WHERE status IN \(Self.openStatuses) AND expires_at <= \(bind: Millis.from(now))
+                RETURNING id
+                """
+            ).all().count
+        }
+    }
+
+    /// On PostgreSQL, graph writes take one advisory lock so change-feed sequence numbers commit in
+    /// order and a tailing instance never skips a change. SQLite already has a single writer.
+    static func serialiseGraphWrites(_ db: any SQLDatabase, _ dialect: StoreDialect) async throws {
+        if dialect == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7361002)").run() }
+    }
+
+    static func connect(_ a: Member.ID, _ b: Member.ID, strength: UInt8, now: Date, in db: any SQLDatabase) async throws {
+        let seqs = try await db.raw(
+            "SELECT id, seq FROM members WHERE id IN (\(bind: a.description), \(bind: b.description))"
+        ).all().reduce(into: [String: Int64]()) { $0[try $1.string("id")] = try $1.int64("seq") }
+        guard let aSeq = seqs[a.description], let bSeq = seqs[b.description] else { return }
+        for (member, other, memberSeq, otherSeq) in [(a, b, aSeq, bSeq), (b, a, bSeq, aSeq)] {
+            try await db.raw(
+                """
+                INSERT INTO connections (member_id, other_id, member_seq, other_seq, strength, created_at)
+                VALUES (\(bind: member.description), \(bind: other.description), \(bind: memberSeq), \(bind: otherSeq),
+                    \(bind: Int64(strength)), \(bind: Millis.from(now)))
+                ON CONFLICT DO NOTHING
+                """
+            ).run()
+        }
+        try await db.raw(
+            """
+            INSERT INTO graph_changes (kind, a_seq, b_seq, strength, at)
+            VALUES ('connect', \(bind: aSeq), \(bind: bSeq), \(bind: Int64(strength)), \(bind: Millis.from(now)))
+            """
+        ).run()
+    }
+
+    static func disconnect(_ a: Member.ID, _ b: Member.ID, now: Date, in db: any SQLDatabase) async throws -> Bool {
+        let removed = try await db.raw(
+            """
+            DELETE FROM connections
+            WHERE (member_id = \(bind: a.description) AND other_id = \(bind: b.description))
+               OR (member_id = \(bind: b.description) AND other_id = \(bind: a.description))
+            RETURNING member_seq, other_seq
+            """
+        ).all()
+        guard let row = removed.first else { return false }
+        try await db.raw(
+            """
+            INSERT INTO graph_changes (kind, a_seq, b_seq, strength, at)
+            VALUES ('disconnect', \(bind: try row.int64("member_seq")), \(bind: try row.int64("other_seq")), 0, \(bind: Millis.from(now)))
+            """
+        ).run()
+        return true
+    }
+}
+
+public struct SQLGraphFeed: GraphFeed {
+    private let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    public func snapshot() async throws -> (vertexCount: Int, edges: [(Int32, Int32, UInt8)], lastChange: Int64) {
+        try await store.read { db in
+            // The last change is read first: edges read after it may already include later
+            // changes, which replaying then applies again harmlessly.
+            let last = try await db.raw("SELECT COALESCE(MAX(seq), 0) AS last FROM graph_changes").first()?.int64("last") ?? 0
+            let count = try await db.raw("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM members").first()?.int64("n") ?? 1
+            let edges = try await db.raw(
+                "SELECT member_seq, other_seq, strength FROM connections WHERE member_seq < other_seq"
+            ).all().map { row in
+                (Int32(try row.int64("member_seq")), Int32(try row.int64("other_seq")), UInt8(clamping: try row.int64("strength")))
+            }
+            return (Int(count), edges, last)
+        }
+    }
+
+    public func changes(after sequence: Int64, limit: Int) async throws -> [GraphChange] {
+        try await store.read { db in
+            try await db.raw(
+                """
+                SELECT seq, kind, a_seq, b_seq, strength FROM graph_changes
+                WHERE seq > \(bind: sequence) ORDER BY seq LIMIT \(literal: limit)
+                """
+            ).all().map { row in
+                GraphChange(
+                    sequence: try row.int64("seq"),
+                    kind: GraphChange.Kind(rawValue: try row.string("kind")) ?? .connect,
+                    a: Int32(try row.int64("a_seq")),
+                    b: Int32(try row.int64("b_seq")),
+                    strength: UInt8(clamping: try row.int64("strength"))
+                )
+            }
+        }
+    }
+
+    public func vertices(of members: [Member.ID]) async throws -> [Member.ID: Int32] {
+        guard !members.isEmpty else { return [:] }
+        var result: [Member.ID: Int32] = [:]
+        for chunk in stride(from: 0, to: members.count, by: 500).map({ Array(members[$0..<min(members.count, $0 + 500)]) }) {
+            let found = try await store.read { db in
+                try await db.raw("SELECT id, seq FROM members WHERE id IN (\(binds: chunk.map(\.description)))").all().map {
+                    (Member.ID(try $0.uuid("id")), Int32(try $0.int64("seq")))
+                }
+            }
+            for (id, seq) in found { result[id] = seq }
+        }
+        return result
+    }
+
+    public func members(at vertices: [Int32]) async throws -> [Int32: Member] {
+        guard !vertices.isEmpty else { return [:] }
+        var result: [Int32: Member] = [:]
+        for chunk in stride(from: 0, to: vertices.count, by: 500).map({ Array(vertices[$0..<min(vertices.count, $0 + 500)]) }) {
+            let found = try await store.read { db in
+                try await db.raw(
+                    "SELECT m.seq, \(unsafeRaw: Columns.member) FROM members m WHERE m.seq IN (\(binds: chunk.map { Int64($0) }))"
+                ).all().map { (Int32(try $0.int64("seq")), try $0.member()) }
+            }
+            for (vertex, member) in found { result[vertex] = member }
+        }
+        return result
+    }
+}

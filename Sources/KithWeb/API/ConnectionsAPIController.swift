@@ -1,0 +1,154 @@
+import Foundation
+import Hummingbird
+import KithDomain
+
+/// Connection requests, connections, relationships and suggestions.
+struct ConnectionsAPIController {
+    let services: Services
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/api/v1/connections/requests", use: request)
+        router.get("/api/v1/connections/requests", use: requests)
+        router.post("/api/v1/connections/requests/:id/accept", use: accept)
+        router.post("/api/v1/connections/requests/:id/ignore", use: ignore)
+        router.delete("/api/v1/connections/requests/:id", use: withdraw)
+        router.get("/api/v1/connections", use: connections)
+        router.delete("/api/v1/connections/:handle", use: disconnect)
+        router.get("/api/v1/members/:handle/relationship", use: relationship)
+        router.get("/api/v1/suggestions", use: suggestions)
+    }
+
+    struct ConnectRequest: APIInput {
+        static let fields: Set<String> = ["to", "note"]
+        var to: String
+        var note: String?
+    }
+
+    @Sendable func request(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<RequestDTO> {
+        let member = try context.requireMember()
+        let input = try await JSONBody.decode(ConnectRequest.self, from: request, context: context)
+        let view = try await services.connections.request(to: input.to, note: input.note, from: member)
+        return EditedResponse(status: .created, response: RequestDTO(view))
+    }
+
+    @Sendable func requests(_ request: Request, context: AppRequestContext) async throws -> ListDTO<RequestDTO> {
+        let member = try context.requireMember()
+        let query = request.uri.queryParameters
+        let page = try await services.connections.requests(
+            box: query.get("box"),
+            of: member,
+            after: query.get("after"),
+            limit: query.get("limit")
+        )
+        return ListDTO(items: page.items.map(RequestDTO.init), next: page.next)
+    }
+
+    @Sendable func accept(_ request: Request, context: AppRequestContext) async throws -> RequestDTO {
+        let member = try context.requireMember()
+        return RequestDTO(try await services.connections.accept(context.parameters.get("id") ?? "", by: member))
+    }
+
+    @Sendable func ignore(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let member = try context.requireMember()
+        try await services.connections.ignore(context.parameters.get("id") ?? "", by: member)
+        return .noContent
+    }
+
+    @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let member = try context.requireMember()
+        try await services.connections.withdraw(context.parameters.get("id") ?? "", by: member)
+        return .noContent
+    }
+
+    @Sendable func connections(_ request: Request, context: AppRequestContext) async throws -> ListDTO<MemberSummaryDTO> {
+        let member = try context.requireMember()
+        let query = request.uri.queryParameters
+        let page = try await services.connections.connections(
+            of: query.get("member"),
+            viewer: member,
+            after: query.get("after"),
+            limit: query.get("limit")
+        )
+        return ListDTO(items: page.items.map(MemberSummaryDTO.init), next: page.next)
+    }
+
+    @Sendable func disconnect(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let member = try context.requireMember()
+        try await services.connections.disconnect(from: context.parameters.get("handle") ?? "", by: member)
+        return .noContent
+    }
+
+    @Sendable func relationship(_ request: Request, context: AppRequestContext) async throws -> RelationshipDTO {
+        let member = try context.requireMember()
+        return RelationshipDTO(try await services.relationships.relationship(with: context.parameters.get("handle") ?? "", viewer: member))
+    }
+
+    @Sendable func suggestions(_ request: Request, context: AppRequestContext) async throws -> SuggestionsDTO {
+        let member = try context.requireMember()
+        let items = try await services.suggestions.suggestions(for: member, limit: request.uri.queryParameters.get("limit"))
+        return SuggestionsDTO(items: items.map(SuggestionDTO.init))
+    }
+}
+
+struct RequestDTO: ResponseEncodable {
+    var id: String
+    var from: String
+    var to: String
+    var note: String
+    var status: String
+    var createdAt: Date
+
+    init(_ view: RequestView) {
+        id = view.id.description
+        from = view.from.handle.rawValue
+        to = view.to.handle.rawValue
+        note = view.note
+        status = view.status.rawValue
+        createdAt = view.createdAt
+    }
+}
+
+struct RelationshipDTO: ResponseEncodable {
+    var degree: Int?
+    var mutualCount: Int
+    var mutuals: [MemberSummaryDTO]
+    var paths: [[String]]
+
+    init(_ relationship: Relationship) {
+        degree = relationship.degree
+        mutualCount = relationship.mutualCount
+        mutuals = relationship.mutuals.map(MemberSummaryDTO.init)
+        paths = relationship.paths.map { $0.map(\.handle.rawValue) }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case degree
+        case mutualCount
+        case mutuals
+        case paths
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(degree, forKey: .degree)  // null when not connected within three steps
+        try container.encode(mutualCount, forKey: .mutualCount)
+        try container.encode(mutuals, forKey: .mutuals)
+        try container.encode(paths, forKey: .paths)
+    }
+}
+
+struct SuggestionDTO: Encodable {
+    var member: MemberSummaryDTO
+    var score: Double
+    var reasons: [String]
+
+    init(_ suggestion: Suggestion) {
+        member = MemberSummaryDTO(suggestion.member)
+        score = (suggestion.score * 1000).rounded() / 1000
+        reasons = suggestion.reasons
+    }
+}
+
+struct SuggestionsDTO: ResponseEncodable {
+    var items: [SuggestionDTO]
+}

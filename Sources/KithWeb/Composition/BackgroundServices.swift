@@ -1,0 +1,55 @@
+import Foundation
+import KithDomain
+import Logging
+import ServiceLifecycle
+
+/// Keeps this instance's graph current with changes written by other instances.
+struct GraphRefresher: Service {
+    let graph: NetworkGraph
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await graph.catchUp()
+                } catch {
+                    logger.warning("graph catch-up failed", metadata: ["error": .string("\(error)")])
+                }
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+}
+
+/// Runs recurring jobs (request expiry, …) under database leases, so each run happens once
+/// across all instances and a missed run is caught up after downtime.
+struct BackgroundJobs: Service {
+    let services: Services
+    let logger: Logger
+
+    var jobs: [RecurringJob] {
+        let connections = services.connections
+        let logger = logger
+        return [
+            RecurringJob(name: "expire-connection-requests", interval: 300) {
+                let expired = try await connections.expireRequests()
+                if expired > 0 { logger.info("expired connection requests", metadata: ["count": .stringConvertible(expired)]) }
+            }
+        ]
+    }
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await services.jobs.runDue(jobs)
+                } catch {
+                    logger.warning("background job failed", metadata: ["error": .string("\(error)")])
+                }
+                try await Task.sleep(for: .seconds(15))
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import KithDomain
+import Plot
+
+/// My network: requests waiting for me, requests I sent, and my connections.
+struct NetworkPage {
+    let chrome: PageChrome
+    let firstDegree: Int
+    let secondDegree: Int
+    let incoming: [RequestView]
+    let outgoing: [RequestView]
+    let connections: Page<MemberSummary>
+
+    func document() -> HTML {
+        Layout.page(
+            title: "My network",
+            chrome: chrome,
+            .h1("My network"),
+            .section(
+                .class("grid stats"),
+                .div(
+                    .class("card stat"),
+                    .strong(.text("\(firstDegree)")),
+                    .span(.text(firstDegree == 1 ? " connection" : " connections"))
+                ),
+                .div(.class("card stat"), .strong(.text("\(secondDegree)")), .span(.text(" people two steps away"))),
+                .div(.class("card stat"), .a(.href("/suggestions"), .text("People you may know →")))
+            ),
+            .section(
+                .class("card"),
+                .id("incoming"),
+                .h2(.text("Waiting for you (\(incoming.count))")),
+                incoming.isEmpty
+                    ? .p(.class("empty"), .text("No requests right now."))
+                    : .ul(
+                        .class("requests"),
+                        .forEach(incoming) { request in
+                            .li(
+                                .a(.href("/in/\(request.from.handle)"), .strong(.text(request.from.name))),
+                                .if(!request.note.isEmpty, .blockquote(.text(request.note))),
+                                .div(
+                                    .class("actions"),
+                                    postButton("/network/requests/\(request.id)/accept", label: "Accept", primary: true),
+                                    postButton("/network/requests/\(request.id)/ignore", label: "Ignore")
+                                )
+                            )
+                        }
+                    ),
+                .p(.class("hint"), .text("Ignoring is private: the sender is never told."))
+            ),
+            .section(
+                .class("card"),
+                .id("outgoing"),
+                .h2("Sent"),
+                outgoing.isEmpty
+                    ? .p(.class("empty"), .text("You have no requests waiting for an answer."))
+                    : .ul(
+                        .class("requests"),
+                        .forEach(outgoing) { request in
+                            .li(
+                                .a(.href("/in/\(request.to.handle)"), .strong(.text(request.to.name))),
+                                .span(.class("badge"), .text(request.status == .expired ? "No response" : "Pending")),
+                                .if(request.status == .pending, postButton("/network/requests/\(request.id)/withdraw", label: "Withdraw"))
+                            )
+                        }
+                    )
+            ),
+            .section(
+                .class("card"),
+                .id("connections"),
+                .h2("Connections"),
+                connections.items.isEmpty
+                    ? .p(.class("empty"), .text("No connections yet. Start with people you may know."))
+                    : .ul(
+                        .class("people compact"),
+                        .forEach(connections.items) { person in
+                            .li(
+                                .a(.href("/in/\(person.handle)"), .text(person.name)),
+                                .if(!person.headline.isEmpty, .span(.class("meta"), .text(" · \(person.headline)")))
+                            )
+                        }
+                    ),
+                .unwrap(connections.next) {
+                    .p(.class("pager"), .a(.class("button"), .href("/network?after=\($0)#connections"), .text("More →")))
+                }
+            )
+        )
+    }
+
+    private func postButton(_ action: String, label: String, primary: Bool = false) -> Node<HTML.BodyContext> {
+        .form(
+            .class("inline"),
+            .method(.post),
+            .action(action),
+            csrfField(chrome.csrfToken),
+            .button(.type(.submit), .class(primary ? "primary" : "quiet"), .text(label))
+        )
+    }
+}
+
+/// People you may know, each with the reasons.
+struct SuggestionsPage {
+    let chrome: PageChrome
+    let suggestions: [Suggestion]
+
+    func document() -> HTML {
+        Layout.page(
+            title: "People you may know",
+            chrome: chrome,
+            .h1("People you may know"),
+            .p(.class("lede"), .text("Chosen for how much you could help each other, not just for how many people you share.")),
+            suggestions.isEmpty
+                ? .p(.class("card empty"), .text("No suggestions yet: add your school and class year, or connect with someone you know."))
+                : .ul(
+                    .class("people"),
+                    .forEach(suggestions) { suggestion in
+                        .li(
+                            .class("person card"),
+                            .div(
+                                .class("avatar small"),
+                                .attribute(named: "aria-hidden", value: "true"),
+                                .text(Initials.of(suggestion.member.name))
+                            ),
+                            .div(
+                                .h2(.class("name"), .a(.href("/in/\(suggestion.member.handle)"), .text(suggestion.member.name))),
+                                .if(!suggestion.member.headline.isEmpty, .p(.class("headline"), .text(suggestion.member.headline))),
+                                .ul(.class("reasons"), .forEach(suggestion.reasons) { .li(.text($0)) }),
+                                ConnectForm.node(handle: suggestion.member.handle, name: suggestion.member.name, csrf: chrome.csrfToken)
+                            )
+                        )
+                    }
+                )
+        )
+    }
+}
+
+/// "Connect" with an optional note, used on profiles and suggestions.
+enum ConnectForm {
+    static func node(handle: Handle, name: String, csrf: String) -> Node<HTML.BodyContext> {
+        .details(
+            .class("connect"),
+            .summary(.text("Connect")),
+            .form(
+                .method(.post),
+                .action("/network/requests"),
+                csrfField(csrf),
+                .input(.type(.hidden), .name("to"), .value(handle.rawValue)),
+                .div(
+                    .class("field"),
+                    .label(.for("note-\(handle)"), .text("Add a note for \(name) (optional)")),
+                    .textarea(
+                        .id("note-\(handle)"),
+                        .name("note"),
+                        .attribute(named: "rows", value: "3"),
+                        .attribute(named: "maxlength", value: "300")
+                    )
+                ),
+                .button(.type(.submit), .class("primary"), .text("Send request"))
+            )
+        )
+    }
+}
+
+/// "How you're connected" on a profile.
+enum RelationshipSection {
+    static func node(_ relationship: Relationship, chrome: PageChrome) -> Node<HTML.BodyContext> {
+        let degree = relationship.degree.map { ["", "1st", "2nd", "3rd"][$0] } ?? "Not yet connected"
+        return .section(
+            .class("card relationship"),
+            .h2("How you're connected"),
+            .p(
+                .span(.class("badge"), .text(degree)),
+                .if(relationship.mutualCount > 0, .text(" · \(relationship.mutualCount) mutual connections"))
+            ),
+            .if(
+                !relationship.mutuals.isEmpty,
+                .ul(
+                    .class("chips"),
+                    .attribute(named: "aria-label", value: "Mutual connections"),
+                    .forEach(relationship.mutuals) { .li(.a(.href("/in/\($0.handle)"), .text($0.name))) }
+                )
+            ),
+            .if(
+                relationship.degree != 1 && !relationship.paths.isEmpty,
+                .group(
+                    .h3("Warm introductions"),
+                    .ol(
+                        .class("paths"),
+                        .forEach(relationship.paths) { path in
+                            .li(
+                                .text(path.map(\.name).joined(separator: " → ")),
+                                .if(
+                                    path.count > 2,
+                                    .group(
+                                        .text(" · "),
+                                        .a(.href("/in/\(path[1].handle)"), .text("Ask \(path[1].name) for an introduction"))
+                                    )
+                                )
+                            )
+                        }
+                    )
+                )
+            ),
+            .if(
+                relationship.degree == 1,
+                .form(
+                    .class("inline"),
+                    .method(.post),
+                    .action("/network/connections/\(relationship.member.handle)/remove"),
+                    csrfField(chrome.csrfToken),
+                    .button(.type(.submit), .class("quiet"), .text("Remove connection"))
+                ),
+                else: ConnectForm.node(handle: relationship.member.handle, name: relationship.member.name, csrf: chrome.csrfToken)
+            )
+        )
+    }
+}
