@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "KithGraphTests", dependencies: ["KithGraph"], swiftSettings: strict),
         .testTarget(
             name: "KithDomainTests",
-            dependencies: ["KithDomain", "KithStorage", "KithWeb", "KithTestSupport", "KithDemo"],
+            dependencies: ["KithGraph", "KithDomain", "KithStorage", "KithWeb", "KithTestSupport", "KithDemo"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -60,7 +60,8 @@ public struct SQLProfileRepository: ProfileRepository {
         try await store.read { db in
             try await db.raw(
                 """
-                SELECT \(unsafeRaw: Columns.member), \(unsafeRaw: Columns.affiliation.replacingOccurrences(of: "a.", with: "peer."))
+                SELECT \(unsafeRaw: Columns.member), peer.id AS affiliation_id, peer.kind, peer.organization, peer.title,
+                    peer.cohort, peer.start_year, peer.end_year, peer.created_at AS affiliation_created_at
                 FROM affiliations mine
                 JOIN affiliations peer ON peer.organization_key = mine.organization_key
                     AND (mine.cohort_key = '' OR peer.cohort_key = mine.cohort_key) AND peer.member_id <> mine.member_id
@@ -71,9 +72,20 @@ public struct SQLProfileRepository: ProfileRepository {
                 LIMIT \(literal: limit)
                 """
             ).all().map { row in
-                var affiliation = try row.affiliation()
-                affiliation.memberID = Member.ID(try row.uuid("member_id"))
-                return (try row.member(), affiliation)
+                // Column names are aliased: members and affiliations both have id and created_at.
+                let member = try row.member()
+                let affiliation = Affiliation(
+                    id: Affiliation.ID(try row.uuid("affiliation_id")),
+                    memberID: member.id,
+                    kind: AffiliationKind(rawValue: try row.string("kind")) ?? .school,
+                    organization: try row.string("organization"),
+                    title: try row.string("title"),
+                    cohort: try row.string("cohort"),
+                    startYear: try row.optionalInt64("start_year").map(Int.init),
+                    endYear: try row.optionalInt64("end_year").map(Int.init),
+                    createdAt: try row.date("affiliation_created_at")
+                )
+                return (member, affiliation)
             }
         }
     }

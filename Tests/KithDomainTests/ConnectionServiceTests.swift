@@ -1,0 +1,228 @@
+import Foundation
+import KithDomain
+import KithGraph
+import KithStorage
+import KithTestSupport
+import KithWeb
+import Testing
+
+@Suite struct ConnectionServiceTests {
+    static func three(_ services: Services) async throws -> (Member, Member, Member) {
+        (
+            try await services.register("ada").member, try await services.register("bob").member,
+            try await services.register("cyd").member
+        )
+    }
+
+    @Test func requestAcceptConnectsAndTheGraphKnowsAtOnce() async throws {
+        try await withMigratedStore { store in
+            let services = testServices(store)
+            let (ada, bob, _) = try await Self.three(services)
+
+            let sent = try await services.connections.request(to: "bob", note: "Loved your talk", from: ada)
+            #expect(sent.status == .pending)
+            let inbox = try await services.connections.requests(box: "incoming", of: bob, after: nil, limit: nil)
+            #expect(inbox.items.map(\.note) == ["Loved your talk"])
+
+            let accepted = try await services.connections.accept(sent.id.description, by: bob)
+
+            #expect(accepted.status == .accepted)
+            let relationship = try await services.relationships.relationship(with: "bob", viewer: ada)
+            #expect(relationship.degree == 1)
+            #expect(try await services.connections.connectionCount(of: ada) == 1)
+        }
+    }
+
+    @Test func anIgnoredRequestLooksPendingToItsSenderUntilItExpires() async throws {
+        try await withMigratedStore { store in
+            let clock = TestClock()
+            let services = testServices(store, clock: clock)
+            let (ada, bob, _) = try await Self.three(services)
+            let sent = try await services.connections.request(to: "bob", note: nil, from: ada)
+
+            try await services.connections.ignore(sent.id.description, by: bob)
+
+            let outgoing = try await services.connections.requests(box: "outgoing", of: ada, after: nil, limit: nil)
+            #expect(outgoing.items.map(\.status) == [.pending])
+            #expect(try await services.connections.requests(box: "incoming", of: bob, after: nil, limit: nil).items.isEmpty)
+            await #expect(throws: DomainError.self) { try await services.connections.request(to: "bob", note: nil, from: ada) }
+
+            clock.advance(by: 31 * 86_400)
+            #expect(try await services.connections.expireRequests() == 1)
+            let later = try await services.connections.requests(box: "outgoing", of: ada, after: nil, limit: nil)
+            #expect(later.items.map(\.status) == [.expired])
+            _ = try await services.connections.request(to: "bob", note: "Trying again", from: ada)
+        }
+    }
+
+    @Test func crossingRequestsConnectInsteadOfDuplicating() async throws {
+        try await withMigratedStore { store in
+            let services = testServices(store)
+            let (ada, bob, _) = try await Self.three(services)
+            _ = try await services.connections.request(to: "bob", note: nil, from: ada)
+
+            let answer = try await services.connections.request(to: "ada", note: nil, from: bob)
+
+            #expect(answer.status == .accepted)
+            #expect(try await services.relationships.relationship(with: "ada", viewer: bob).degree == 1)
+            await #expect(throws: DomainError.conflict(field: "to", message: "You are already connected with Ada.")) {
+                try await services.connections.request(to: "ada", note: nil, from: bob)
+            }
+        }
+    }
+
+    @Test func rulesSelfBlockedAndWeeklyLimit() async throws {
+        try await withMigratedStore { store in
+            let services = Services(
+                store: store,
+                hasher: BcryptPasswordHasher(cost: 4),
+                connectionSettings: .init(weeklyRequestLimit: 1),
+                now: { t0 }
+            )
+            let (ada, bob, _) = try await Self.three(services)
+            await #expect(throws: DomainError.invalid(field: "to", reason: "You cannot connect with yourself.")) {
+                try await services.connections.request(to: "ada", note: nil, from: ada)
+            }
+            try await services.blocks.block(handle: "ada", by: bob)
+            await #expect(throws: DomainError.notFound("member")) {
+                try await services.connections.request(to: "bob", note: nil, from: ada)
+            }
+            _ = try await services.register("dan")
+            _ = try await services.connections.request(to: "cyd", note: nil, from: ada)
+            await #expect(throws: DomainError.rateLimited(retryAfterSeconds: 86_400)) {
+                try await services.connections.request(to: "dan", note: nil, from: ada)
+            }
+            await #expect(throws: DomainError.self) {
+                try await services.connections.request(to: "cyd", note: String(repeating: "x", count: 301), from: bob)
+            }
+        }
+    }
+
+    @Test func blockingEndsAConnectionAndPathsAvoidBlockers() async throws {
+        try await withMigratedStore { store in
+            let services = testServices(store)
+            let (ada, bob, cyd) = try await Self.three(services)
+            let dan = try await services.register("dan").member
+            for (from, to) in [(ada, "bob"), (bob, "cyd"), (ada, "dan"), (dan, "cyd")] {
+                let request = try await services.connections.request(to: to, note: nil, from: from)
+                let recipient = [bob, cyd, dan].first { $0.handle.rawValue == to }!
+                _ = try await services.connections.accept(request.id.description, by: recipient)
+            }
+            let before = try await services.relationships.relationship(with: "cyd", viewer: ada)
+            #expect(before.degree == 2)
+            #expect(Set(before.mutuals.map(\.handle.rawValue)) == ["bob", "dan"])
+
+            try await services.blocks.block(handle: "ada", by: bob)
+
+            let after = try await services.relationships.relationship(with: "cyd", viewer: ada)
+            #expect(after.mutuals.map(\.handle.rawValue) == ["dan"])
+            #expect(after.paths.allSatisfy { !$0.map(\.handle.rawValue).contains("bob") })
+            await #expect(throws: DomainError.notFound("member")) {
+                try await services.relationships.relationship(with: "bob", viewer: ada)
+            }
+            #expect(try await services.connections.connectionCount(of: cyd) == 2)
+            #expect(try await services.connections.connectionCount(of: ada) == 1)
+        }
+    }
+
+    @Test func aHiddenConnectionsListIsRefused() async throws {
+        try await withMigratedStore { store in
+            let services = testServices(store)
+            let (ada, bob, _) = try await Self.three(services)
+            _ = try await services.profiles.update(ProfileChanges(visibility: ["connections": "only_me"]), of: bob)
+            await #expect(throws: DomainError.self) {
+                try await services.connections.connections(of: "bob", viewer: ada, after: nil, limit: nil)
+            }
+            #expect(try await services.connections.connections(of: nil, viewer: bob, after: nil, limit: nil).items.isEmpty)
+        }
+    }
+
+    @Test func suggestionsExplainThemselvesWithoutPrivateData() async throws {
+        try await withMigratedStore { store in
+            let services = testServices(store)
+            let (ada, bob, cyd) = try await Self.three(services)
+            let eve = try await services.register("eve").member
+            for member in [ada, cyd] {
+                _ = try await services.profiles.addAffiliation(
+                    AffiliationInput(kind: "school", organization: "Northfield University", cohort: "Class of 2015"),
+                    to: member
+                )
+            }
+            // Eve shares the cohort but hides her affiliations: no suggestion may reveal it.
+            _ = try await services.profiles.addAffiliation(
+                AffiliationInput(kind: "school", organization: "Northfield University", cohort: "Class of 2015"),
+                to: eve
+            )
+            _ = try await services.profiles.update(ProfileChanges(visibility: ["affiliations": "only_me"]), of: eve)
+            let request = try await services.connections.request(to: "bob", note: nil, from: ada)
+            _ = try await services.connections.accept(request.id.description, by: bob)
+            let second = try await services.connections.request(to: "cyd", note: nil, from: bob)
+            _ = try await services.connections.accept(second.id.description, by: cyd)
+
+            let suggestions = try await services.suggestions.suggestions(for: ada, limit: "10")
+
+            #expect(suggestions.first?.member.handle.rawValue == "cyd")
+            #expect(suggestions.first?.reasons.contains("1 mutual connection") == true)
+            #expect(suggestions.first?.reasons.contains("Both Class of 2015 at Northfield University") == true)
+            #expect(!suggestions.map(\.member.handle.rawValue).contains("eve"))
+            #expect(!suggestions.map(\.member.handle.rawValue).contains("bob"))
+        }
+    }
+}
+
+@Suite struct NetworkGraphTests {
+    @Test func aSecondInstanceSeesAConnectionAfterCatchingUp() async throws {
+        try await withMigratedStore { store in
+            let first = testServices(store)
+            let second = testServices(store)
+            try await second.graph.rebuild()
+            let ada = try await first.register("ada").member
+            let bob = try await first.register("bob").member
+            let request = try await first.connections.request(to: "bob", note: nil, from: ada)
+            _ = try await first.connections.accept(request.id.description, by: bob)
+            #expect(try await second.relationships.relationship(with: "bob", viewer: ada).degree == nil)
+
+            try await second.graph.catchUp()
+
+            #expect(try await second.relationships.relationship(with: "bob", viewer: ada).degree == 1)
+        }
+    }
+
+    @Test func concurrentAcceptsAndRemovesLeaveTheDatabaseAndTheGraphIdentical() async throws {
+        try await withMigratedStore { store in
+            let services = testServices(store)
+            let hub = try await services.register("hub").member
+            var members: [Member] = []
+            for index in 0..<40 { members.append(try await services.register("member-\(index)").member) }
+            var requests: [(Member, String)] = []
+            for member in members {
+                requests.append(
+                    (member, try await services.connections.request(to: member.handle.rawValue, note: nil, from: hub).id.description)
+                )
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, (member, id)) in requests.enumerated() {
+                    group.addTask {
+                        _ = try await services.connections.accept(id, by: member)
+                        if index % 3 == 0 { try await services.connections.disconnect(from: "hub", by: member) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            try await services.graph.catchUp()
+            let stored = Set(
+                try await services.connections.connections(of: nil, viewer: hub, after: nil, limit: "100").items.map(\.handle.rawValue)
+            )
+            let fresh = testServices(store)
+            try await fresh.graph.rebuild()
+            for graph in [services.graph, fresh.graph] {
+                let hubVertex = try await graph.vertex(of: hub.id)!
+                let neighbours = Set(
+                    try await graph.members(at: graph.queries.graph.neighbors(of: hubVertex)).values.map(\.handle.rawValue)
+                )
+                #expect(neighbours == stored)
+            }
+            #expect(stored.count == 40 - 14)
+        }
+    }
+}
