@@ -11,7 +11,7 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         try await store.withStore { store in
             let applied = try await Migrator.migrate(store)
-            print(
+            say(
                 applied.isEmpty
                     ? "Schema is up to date (version \(Migrator.latestVersion))."
                     : "Applied migrations: \(applied.map(String.init).joined(separator: ", "))."
@@ -34,7 +34,7 @@ struct Admin: AsyncParsableCommand {
                 let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 4))
                 do {
                     let member = try await services.accounts.setRole(role, ofHandle: handle)
-                    print("@\(member.handle) is now \(member.role.rawValue).")
+                    say("@\(member.handle) is now \(member.role.rawValue).")
                 } catch let error as DomainError {
                     throw error.cliError
                 }
@@ -64,7 +64,7 @@ struct Admin: AsyncParsableCommand {
                         role: .admin,
                         bypassInvitation: true
                     )
-                    print("Created admin @\(member.handle) <\(member.email)>.")
+                    say("Created admin @\(member.handle) <\(member.email)>.")
                 } catch let error as DomainError {
                     throw error.cliError
                 }
@@ -85,7 +85,7 @@ struct Invite: AsyncParsableCommand {
             let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 4))
             do {
                 let token = try await services.accounts.invite(email: email, by: nil)
-                print("\(publicURL)/signup?invitation=\(token.value)")
+                say("\(publicURL)/signup?invitation=\(token.value)")
             } catch let error as DomainError {
                 throw error.cliError
             }
@@ -109,7 +109,7 @@ struct Export: AsyncParsableCommand {
                 encoder.dateEncodingStrategy = .iso8601
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 try encoder.encode(export).write(to: URL(fileURLWithPath: out))
-                print("Exported @\(member) to \(out).")
+                say("Exported @\(member) to \(out).")
             } catch let error as DomainError {
                 throw error.cliError
             }
@@ -128,14 +128,14 @@ struct Backup: AsyncParsableCommand {
                 throw CLIError("kith backup copies the embedded SQLite database; for PostgreSQL use pg_dump.")
             }
             let start = Date()
-            print("Backing up \(sqlite.path) …")
+            say("Backing up \(sqlite.path) …")
             do {
                 try await sqlite.backup(to: out)
             } catch let error as StoreError {
                 throw CLIError(error.description)
             }
             let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
-            print("Backup written to \(out): \(size / 1024) KiB in \(String(format: "%.2f", Date().timeIntervalSince(start))) s.")
+            say("Backup written to \(out): \(size / 1024) KiB in \(String(format: "%.2f", Date().timeIntervalSince(start))) s.")
         }
     }
 }

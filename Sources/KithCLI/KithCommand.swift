@@ -53,6 +53,11 @@ extension DomainError {
     var cliError: CLIError { CLIError(message) }
 }
 
+/// Prints a line to standard output at once (print() is buffered when output goes to a file).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 /// Prints progress for long work on one line of the terminal, and a summary at the end.
 struct Progress {
     let label: String

@@ -66,7 +66,7 @@ enum DemoSeeding {
     static func seedIfEmpty(_ store: any Store, members count: Int) async throws {
         let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 10))
         guard try await services.accounts.memberCount() == 0 else {
-            print("Demo: the database already has members; nothing seeded.")
+            say("Demo: the database already has members; nothing seeded.")
             return
         }
         let community = DemoCommunity(size: count)
@@ -74,12 +74,37 @@ enum DemoSeeding {
         let seeder = SQLSeeder(store: store)
         let progress = Progress(label: "Seeding demo community", total: count)
         let batch = 500
+        var everyone: [DemoMember] = []
         for start in stride(from: 0, to: count, by: batch) {
             let members = community.members(in: start..<min(count, start + batch))
             try await seeder.insert(members.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: hash)
+            everyone += members
             progress.update(min(count, start + batch))
         }
-        print(
+        let ties = DemoNetwork.ties(for: everyone)
+        try await seeder.insertConnections(
+            ties.map { (everyone[$0.a].member.id, everyone[$0.b].member.id, $0.strength) },
+            at: community.now
+        )
+        // A few people have asked the demo member to connect, so the inbox shows on first run.
+        let connectedToDemo = Set(ties.filter { $0.a == 0 }.map(\.b))
+        let askers = (1..<everyone.count).filter { !connectedToDemo.contains($0) }.prefix(4)
+        let now = Date()
+        try await seeder.insertRequests(
+            askers.map { index in
+                ConnectionRequest(
+                    id: .make(at: now),
+                    from: everyone[index].member.id,
+                    to: everyone[0].member.id,
+                    note: "Hi Dana — we were both at Northfield. Would be good to connect!",
+                    status: .pending,
+                    createdAt: now.addingTimeInterval(-Double(index) * 3_600),
+                    expiresAt: now.addingTimeInterval(30 * 86_400)
+                )
+            }
+        )
+        say("Demo: \(ties.count) connections between members.")
+        say(
             "Demo: \(count) members seeded in \(String(format: "%.1f", progress.seconds)) s. Sign in as \(DemoCommunity.demoEmail) with password \(DemoCommunity.demoPassword)"
         )
     }
