@@ -25,7 +25,7 @@ struct ProfilePage {
                             .class("meta"),
                             .unwrap(profile.careerStage) { .span(.class("badge"), .text($0.label)) },
                             .if(!profile.industry.isEmpty, .span(.text(profile.industry))),
-                            .unwrap(profile.location.flatMap { $0.isEmpty ? nil : $0 }) { .span(.text("📍 \($0)")) }
+                            .unwrap(profile.location.flatMap { $0.isEmpty ? nil : $0 }) { .span(.class("location"), .text($0)) }
                         ),
                         .if(
                             !profile.openTo.isEmpty,
