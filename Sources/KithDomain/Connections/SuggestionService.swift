@@ -1,6 +1,22 @@
 public import Foundation
 import KithGraph
 
+/// The suggestion score, in one place so the service and the quality benchmark agree.
+public enum SuggestionScoring {
+    public static func score(adamicAdar: Double, mutuals: Int, sharedCohort: Bool, sharedOrganization: Bool, complementary: Bool)
+        -> Double
+    {
+        var score = adamicAdar * WeakTie.factor(mutuals: mutuals)
+        if sharedCohort {
+            score += 1.0
+        } else if sharedOrganization {
+            score += 0.5
+        }
+        if complementary { score += 0.6 }
+        return score
+    }
+}
+
 /// "People you may know", ranked for usefulness rather than for more connections:
 /// Adamic–Adar over mutual connections (shared contacts who know few people say more), damped past
 /// about ten mutuals (moderately weak ties helped job mobility most), blended with shared
@@ -91,24 +107,22 @@ public struct SuggestionService: Sendable {
         for (id, candidate) in byID {
             guard let member = candidate.member else { continue }
             let profile = profilesByID[id] ?? Profile(memberID: id, updatedAt: member.createdAt)
-            var score = candidate.adamicAdar * WeakTie.factor(mutuals: candidate.mutuals)
+            let complement = Self.complement(viewer: viewerProfile, candidate: profile)
+            let score = SuggestionScoring.score(
+                adamicAdar: candidate.adamicAdar,
+                mutuals: candidate.mutuals,
+                sharedCohort: candidate.shared.map { !$0.cohort.isEmpty } ?? false,
+                sharedOrganization: candidate.shared != nil,
+                complementary: complement != nil
+            )
             var reasons: [String] = []
             if candidate.mutuals > 0 {
                 reasons.append(candidate.mutuals == 1 ? "1 mutual connection" : "\(candidate.mutuals) mutual connections")
             }
             if let shared = candidate.shared {
-                if !shared.cohort.isEmpty {
-                    score += 1.0
-                    reasons.append("Both \(shared.cohort) at \(shared.organization)")
-                } else {
-                    score += 0.5
-                    reasons.append("Both at \(shared.organization)")
-                }
+                reasons.append(shared.cohort.isEmpty ? "Both at \(shared.organization)" : "Both \(shared.cohort) at \(shared.organization)")
             }
-            if let complement = Self.complement(viewer: viewerProfile, candidate: profile) {
-                score += 0.6
-                reasons.append(complement)
-            }
+            if let complement { reasons.append(complement) }
             guard !reasons.isEmpty else { continue }
             scored.append(
                 (
