@@ -70,22 +70,30 @@ struct RecallBench: AsyncParsableCommand {
             }
             hits["common_neighbours", default: 0] += top { Double($1.mutuals) }.intersection(target).count
             hits["adamic_adar", default: 0] += top { $1.adamicAdar }.intersection(target).count
-            hits["kith", default: 0] += top { other, features in
-                SuggestionScoring.score(
-                    adamicAdar: features.adamicAdar,
-                    mutuals: features.mutuals,
-                    sharedCohort: cohortOf[other] != nil && cohortOf[other] == cohortOf[vertex],
-                    sharedOrganization: employerOf[other] != nil && employerOf[other] == employerOf[vertex],
-                    complementary: false
-                )
-            }.intersection(target).count
+            hits["kith", default: 0] +=
+                top { other, features in
+                    SuggestionScoring.score(
+                        adamicAdar: features.adamicAdar,
+                        mutuals: features.mutuals,
+                        sharedCohort: cohortOf[other] != nil && cohortOf[other] == cohortOf[vertex],
+                        sharedOrganization: employerOf[other] != nil && employerOf[other] == employerOf[vertex],
+                        complementary: false
+                    )
+                }.intersection(target).count
         }
         for (name, count) in hits.sorted(by: { $0.key < $1.key }) {
             let recall = Double(count) / Double(max(1, total))
             print(
                 json
                     ? "{\"name\": \"recall_at_20\", \"ranker\": \"\(name)\", \"members\": \(members), \"evaluated\": \(evaluated.count), \"hidden_edges\": \(total), \"recall\": \(String(format: "%.4f", recall))}"
-                    : String(format: "%-18@ recall@20 = %.3f (%d of %d hidden edges, %d members)", name, recall, count, total, evaluated.count)
+                    : String(
+                        format: "%-18@ recall@20 = %.3f (%d of %d hidden edges, %d members)",
+                        name,
+                        recall,
+                        count,
+                        total,
+                        evaluated.count
+                    )
             )
         }
     }

@@ -55,7 +55,10 @@ struct Serve: AsyncParsableCommand {
             do {
                 try await app.runService()
             } catch {
-                throw CLIError("Kith could not serve on \(host):\(port): \(error). Is the port already in use?")
+                if "\(error)".contains("Address already in use") {
+                    throw CLIError("Kith could not listen on \(host):\(port): the port is already in use.")
+                }
+                throw CLIError("Kith stopped with an error: \(error)")
             }
         }
     }

@@ -3,7 +3,13 @@ import KithGraph
 
 /// The suggestion score, in one place so the service and the quality benchmark agree.
 public enum SuggestionScoring {
-    public static func score(adamicAdar: Double, mutuals: Int, sharedCohort: Bool, sharedOrganization: Bool, complementary: Bool)
+    public static func score(
+        adamicAdar: Double,
+        mutuals: Int,
+        sharedCohort: Bool,
+        sharedOrganization: Bool,
+        complementary: Bool
+    )
         -> Double
     {
         var score = adamicAdar * WeakTie.factor(mutuals: mutuals)

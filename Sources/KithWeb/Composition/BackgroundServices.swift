@@ -10,15 +10,13 @@ struct GraphRefresher: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await graph.catchUp()
-                } catch {
-                    logger.warning("graph catch-up failed", metadata: ["error": .string("\(error)")])
-                }
-                try await Task.sleep(for: interval)
+        await runUntilShutdown {
+            do {
+                try await graph.catchUp()
+            } catch {
+                logger.warning("graph catch-up failed", metadata: ["error": .string("\(error)")])
             }
+            try await Task.sleep(for: interval)
         }
     }
 }
@@ -41,15 +39,25 @@ struct BackgroundJobs: Service {
     }
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await services.jobs.runDue(jobs)
-                } catch {
-                    logger.warning("background job failed", metadata: ["error": .string("\(error)")])
-                }
-                try await Task.sleep(for: .seconds(15))
+        await runUntilShutdown {
+            do {
+                try await services.jobs.runDue(jobs)
+            } catch {
+                logger.warning("background job failed", metadata: ["error": .string("\(error)")])
             }
+            try await Task.sleep(for: .seconds(15))
         }
+    }
+}
+
+/// Repeats `step` until graceful shutdown (SIGTERM/SIGINT) or cancellation, then returns normally,
+/// so stopping the server is a clean exit rather than an error.
+func runUntilShutdown(_ step: @escaping @Sendable () async throws -> Void) async {
+    do {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled { try await step() }
+        }
+    } catch {
+        // Cancelled by shutdown: nothing to report.
     }
 }
