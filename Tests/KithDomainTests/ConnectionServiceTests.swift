@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func requestAcceptConnectsAndTheGraphKnowsAtOnce() async throws {
-        try await withMigratedStore { store in
+        try await withMigratedStore { store async throws in
             let services = testServices(store)
             let (ada, bob, _) = try await Self.three(services)
 
@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func anIgnoredRequestLooksPendingToItsSenderUntilItExpires() async throws {
-        try await withMigratedStore { store in
+        try await withMigratedStore { store async throws in
             let clock = TestClock()
             let services = testServices(store, clock: clock)
             let (ada, bob, _) = try await Self.three(services)
@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func crossingRequestsConnectInsteadOfDuplicating() async throws {
-        try await withMigratedStore { store in
+        try await withMigratedStore { store async throws in
             let services = testServices(store)
             let (ada, bob, _) = try await Self.three(services)
             _ = try await services.connections.request(to: "bob", note: nil, from: ada)
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func rulesSelfBlockedAndWeeklyLimit() async throws {
-        try await withMigratedStore { store in
+        try await withMigratedStore { store async throws in
             let services = Services(
                 store: store,
                 hasher: BcryptPasswordHasher(cost: 4),
@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test func blockingEndsAConnectionAndPathsAvoidBlockers() async throws {
-        try await withMigratedStore { store in
+        try await withMigratedStore { store async throws in
             let services = testServices(store)
             let (ada, bob, cyd) = try await Self.three(services)
             let dan = try await services.register("dan").member
@@ -126,7 +126,7 @@ import Testing
     }
 
     @Test func aHiddenConnectionsListIsRefused() async throws {
-        try await withMigratedStore { store in
+        try await withMigratedStore { store async throws in
             let services = testServices(store)
             let (ada, bob, _) = try await Self.three(services)
             _ = try await services.profiles.update(ProfileChanges(visibility: ["connections": "only_me"]), of: bob)
@@ -138,7 +138,7 @@ import Testing
     }
 
     @Test func suggestionsExplainThemselvesWithoutPrivateData() async throws {
-        try await withMigratedStore { store in
+        try await withMigratedStore { store async throws in
             let services = testServices(store)
             let (ada, bob, cyd) = try await Self.three(services)
             let eve = try await services.register("eve").member
@@ -172,7 +172,7 @@ import Testing
 
 @Suite struct NetworkGraphTests {
     @Test func aSecondInstanceSeesAConnectionAfterCatchingUp() async throws {
-        try await withMigratedStore { store in
+        try await withMigratedStore { store async throws in
             let first = testServices(store)
             let second = testServices(store)
             try await second.graph.rebuild()
@@ -189,7 +189,7 @@ import Testing
     }
 
     @Test func concurrentAcceptsAndRemovesLeaveTheDatabaseAndTheGraphIdentical() async throws {
-        try await withMigratedStore { store in
+        try await withMigratedStore { store async throws in
             let services = testServices(store)
             let hub = try await services.register("hub").member
             var members: [Member] = []
