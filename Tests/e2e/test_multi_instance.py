@@ -1,0 +1,89 @@
+"""Two `kith serve` processes on one PostgreSQL database: sessions and tokens work on both, and a
+connection made through one shows in the other's degree and path queries within a second."""
+import json
+import os
+import re
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import pytest
+
+from conftest import ROOT, free_port
+
+POSTGRES = os.environ.get("KITH_TEST_POSTGRES_URL")
+pytestmark = pytest.mark.skipif(not POSTGRES, reason="needs KITH_TEST_POSTGRES_URL (CI runs it under scripts/with-test-postgres.sh)")
+
+
+def start(port, log):
+    binary = os.environ.get("KITH_BIN", os.path.join(ROOT, ".build", "debug", "kith"))
+    process = subprocess.Popen(
+        [binary, "serve", "--database-url", POSTGRES, "--port", str(port), "--bcrypt-cost", "4", "--log-level", "warning"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        log.seek(0)
+        if re.search(rf"Kith listening on http://127.0.0.1:{port}", log.read()):
+            return process
+        time.sleep(0.2)
+    process.kill()
+    log.seek(0)
+    raise RuntimeError(log.read())
+
+
+def call(base, method, path, token=None, body=None):
+    request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body is not None else None)
+    request.add_header("content-type", "application/json")
+    if token:
+        request.add_header("authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            text = response.read().decode()
+            return response.status, json.loads(text) if text else None
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read().decode() or "null")
+
+
+@pytest.fixture()
+def two_servers():
+    logs = [tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")]
+    ports = [free_port(), free_port()]
+    first = start(ports[0], logs[0])
+    second = start(ports[1], logs[1])
+    yield [f"http://127.0.0.1:{port}" for port in ports]
+    for process in (first, second):
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def test_writes_through_one_instance_are_seen_by_the_other(two_servers):
+    one, two = two_servers
+    suffix = str(int(time.time() * 1000))[-7:]
+    status, ada = call(one, "POST", "/api/v1/auth/register",
+                       body={"email": f"ada{suffix}@example.org", "password": "password-ada", "name": "Ada", "handle": f"ada-{suffix}"})
+    assert status == 201
+    status, bob = call(two, "POST", "/api/v1/auth/register",
+                       body={"email": f"bob{suffix}@example.org", "password": "password-bob", "name": "Bob", "handle": f"bob-{suffix}"})
+    assert status == 201
+    # A token issued by one instance works on the other.
+    assert call(two, "GET", "/api/v1/me", token=ada["token"])[0] == 200
+    assert call(one, "GET", f"/api/v1/members/bob-{suffix}", token=ada["token"])[0] == 200
+
+    status, request = call(one, "POST", "/api/v1/connections/requests", token=ada["token"], body={"to": f"bob-{suffix}"})
+    assert status == 201
+    incoming = call(two, "GET", "/api/v1/connections/requests?box=incoming", token=bob["token"])[1]
+    assert [item["id"] for item in incoming["items"]] == [request["id"]]
+    accepted_at = time.time()
+    assert call(two, "POST", f"/api/v1/connections/requests/{request['id']}/accept", token=bob["token"])[0] == 200
+
+    seen = None
+    while time.time() - accepted_at < 1.0:
+        relationship = call(one, "GET", f"/api/v1/members/bob-{suffix}/relationship", token=ada["token"])[1]
+        if relationship["degree"] == 1:
+            seen = time.time() - accepted_at
+            break
+        time.sleep(0.05)
+    assert seen is not None, "the other instance did not see the connection within one second"
+    assert relationship["paths"] == [[f"ada-{suffix}", f"bob-{suffix}"]]
