@@ -39,18 +39,18 @@ public struct GraphQueries: Sendable {
         return pool.withScratch(vertexCount: graph.vertexCount) { scratch in
             let mark = scratch.generation
             graph.forEachNeighbor(of: small) {
-                scratch.stamps[Int($0)] = mark; _ = $1
+                scratch.slots[Int($0)].stamp = mark; _ = $1
             }
             var found = false
             graph.forEachNeighbor(of: large) { neighbour, _ in
-                if !found && scratch.stamps[Int(neighbour)] == mark { found = true }
+                if !found && scratch.slots[Int(neighbour)].stamp == mark { found = true }
             }
             if found { return 2 }
             var three = false
             graph.forEachNeighbor(of: large) { neighbour, _ in
                 guard !three else { return }
                 graph.forEachNeighbor(of: neighbour) { second, _ in
-                    if !three && scratch.stamps[Int(second)] == mark { three = true }
+                    if !three && scratch.slots[Int(second)].stamp == mark { three = true }
                 }
             }
             return three ? 3 : nil
@@ -77,12 +77,12 @@ public struct GraphQueries: Sendable {
         pool.withScratch(vertexCount: graph.vertexCount) { scratch in
             let mark = scratch.generation
             graph.forEachNeighbor(of: a) { neighbour, weight in
-                scratch.stamps[Int(neighbour)] = mark
-                scratch.counts[Int(neighbour)] = UInt32(weight)
+                scratch.slots[Int(neighbour)].stamp = mark
+                scratch.slots[Int(neighbour)].count = UInt32(weight)
             }
             graph.forEachNeighbor(of: b) { neighbour, weight in
-                if scratch.stamps[Int(neighbour)] == mark {
-                    body(neighbour, min(UInt8(scratch.counts[Int(neighbour)]), weight))
+                if scratch.slots[Int(neighbour)].stamp == mark {
+                    body(neighbour, min(UInt8(scratch.slots[Int(neighbour)].count), weight))
                 }
             }
         }
@@ -93,15 +93,15 @@ public struct GraphQueries: Sendable {
         guard a >= 0, Int(a) < graph.vertexCount else { return 0 }
         return pool.withScratch(vertexCount: graph.vertexCount) { scratch in
             let mark = scratch.generation
-            scratch.stamps[Int(a)] = mark
+            scratch.slots[Int(a)].stamp = mark
             graph.forEachNeighbor(of: a) {
-                scratch.stamps[Int($0)] = mark; _ = $1
+                scratch.slots[Int($0)].stamp = mark; _ = $1
             }
             var count = 0
             graph.forEachNeighbor(of: a) { neighbour, _ in
                 graph.forEachNeighbor(of: neighbour) { second, _ in
-                    if scratch.stamps[Int(second)] != mark {
-                        scratch.stamps[Int(second)] = mark
+                    if scratch.slots[Int(second)].stamp != mark {
+                        scratch.slots[Int(second)].stamp = mark
                         count += 1
                     }
                 }
@@ -128,15 +128,15 @@ public struct GraphQueries: Sendable {
         pool.withScratch(vertexCount: graph.vertexCount) { scratch in
             let mark = scratch.generation
             graph.forEachNeighbor(of: b) { neighbour, weight in
-                scratch.stamps[Int(neighbour)] = mark
-                scratch.counts[Int(neighbour)] = UInt32(weight)
+                scratch.slots[Int(neighbour)].stamp = mark
+                scratch.slots[Int(neighbour)].count = UInt32(weight)
             }
             graph.forEachNeighbor(of: a) { x, ax in
                 // A neighbour of both ends already gave a two-hop path.
-                guard x != b, scratch.stamps[Int(x)] != mark, !avoid(x) else { return }
+                guard x != b, scratch.slots[Int(x)].stamp != mark, !avoid(x) else { return }
                 graph.forEachNeighbor(of: x) { y, xy in
-                    guard y != a, y != x, scratch.stamps[Int(y)] == mark, !avoid(y) else { return }
-                    let strength = min(ax, xy, UInt8(scratch.counts[Int(y)]))
+                    guard y != a, y != x, scratch.slots[Int(y)].stamp == mark, !avoid(y) else { return }
+                    let strength = min(ax, xy, UInt8(scratch.slots[Int(y)].count))
                     longer.append(([a, x, y, b], strength))
                 }
             }
@@ -151,7 +151,7 @@ public struct GraphQueries: Sendable {
         return pool.withScratch(vertexCount: graph.vertexCount) { scratch in
             collect(a, scratch)
             return scratch.touched.map {
-                GraphCandidate(vertex: $0, mutualCount: Int(scratch.counts[Int($0)]), adamicAdar: Double(scratch.scores[Int($0)]))
+                GraphCandidate(vertex: $0, mutualCount: Int(scratch.slots[Int($0)].count), adamicAdar: Double(scratch.slots[Int($0)].score))
             }
         }
     }
@@ -163,15 +163,15 @@ public struct GraphQueries: Sendable {
         score: (GraphCandidate) -> Double
     ) -> [(candidate: GraphCandidate, score: Double)] {
         guard a >= 0, Int(a) < graph.vertexCount, limit > 0 else { return [] }
-        return pool.withScratch(vertexCount: graph.vertexCount) { scratch in
-            collect(a, scratch)
+        let best = pool.withScratch(vertexCount: graph.vertexCount) { scratch in
+            collect(a, scratch, skippingHubs: true)
             var best: [(candidate: GraphCandidate, score: Double)] = []
             best.reserveCapacity(limit + 1)
             for vertex in scratch.touched {
                 let candidate = GraphCandidate(
                     vertex: vertex,
-                    mutualCount: Int(scratch.counts[Int(vertex)]),
-                    adamicAdar: Double(scratch.scores[Int(vertex)])
+                    mutualCount: Int(scratch.slots[Int(vertex)].count),
+                    adamicAdar: Double(scratch.slots[Int(vertex)].score)
                 )
                 let value = score(candidate)
                 guard value.isFinite else { continue }
@@ -186,29 +186,41 @@ public struct GraphQueries: Sendable {
             }
             return best
         }
+        // Hubs were skipped while ranking; report exact mutual counts for the chosen few.
+        return best.map { entry in
+            var candidate = entry.candidate
+            candidate.mutualCount = mutualCount(a, candidate.vertex)
+            return (candidate, entry.score)
+        }
     }
 
+    /// Connections with more than this many connections of their own are not expanded when
+    /// collecting suggestion candidates: their Adamic–Adar weight (1/log degree) is the smallest,
+    /// and walking them dominates the cost. Mutual counts of the final top list are exact.
+    public static let hubLimit = 1_000
+
     /// Fills `scratch.touched` with a's second-degree vertices, their mutual counts and Adamic–Adar sums.
-    private func collect(_ a: Vertex, _ scratch: Scratch) {
+    private func collect(_ a: Vertex, _ scratch: Scratch, skippingHubs: Bool = false) {
         let mark = scratch.generation
-        scratch.marks[Int(a)] = mark
+        scratch.slots[Int(a)].mark = mark
         graph.forEachNeighbor(of: a) {
-            scratch.marks[Int($0)] = mark; _ = $1
+            scratch.slots[Int($0)].mark = mark; _ = $1
         }
         graph.forEachNeighbor(of: a) { neighbour, _ in
             let degree = graph.degree(of: neighbour)
+            if skippingHubs && degree > Self.hubLimit { return }
             let contribution = degree > 1 ? Float(1 / log(Double(degree))) : 0
             graph.forEachNeighbor(of: neighbour) { second, _ in
                 let index = Int(second)
-                guard scratch.marks[index] != mark else { return }
-                if scratch.stamps[index] != mark {
-                    scratch.stamps[index] = mark
-                    scratch.counts[index] = 0
-                    scratch.scores[index] = 0
+                guard scratch.slots[index].mark != mark else { return }
+                if scratch.slots[index].stamp != mark {
+                    scratch.slots[index].stamp = mark
+                    scratch.slots[index].count = 0
+                    scratch.slots[index].score = 0
                     scratch.touched.append(second)
                 }
-                scratch.counts[index] += 1
-                scratch.scores[index] += contribution
+                scratch.slots[index].count += 1
+                scratch.slots[index].score += contribution
             }
         }
     }

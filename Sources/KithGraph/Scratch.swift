@@ -4,27 +4,25 @@ import Synchronization
 /// clearing is one increment. Buffers are pooled, so a query allocates nothing after warm-up.
 final class Scratch: @unchecked Sendable {
     // Owned by one query at a time (handed out by `ScratchPool`), never shared concurrently.
-    var stamps: [UInt32] = []
-    var marks: [UInt32] = []
-    var counts: [UInt32] = []
-    var scores: [Float] = []
+    /// Everything a query keeps per vertex, packed so one visit costs one cache line.
+    struct Slot {
+        var stamp: UInt32 = 0
+        var mark: UInt32 = 0
+        var count: UInt32 = 0
+        var score: Float = 0
+    }
+
+    var slots: [Slot] = []
     var touched: [Vertex] = []
     private(set) var generation: UInt32 = 0
 
     func prepare(_ vertexCount: Int) {
-        if stamps.count < vertexCount {
-            let grown = max(vertexCount, stamps.count * 2)
-            stamps = [UInt32](repeating: 0, count: grown)
-            marks = [UInt32](repeating: 0, count: grown)
-            counts = [UInt32](repeating: 0, count: grown)
-            scores = [Float](repeating: 0, count: grown)
+        if slots.count < vertexCount {
+            slots = [Slot](repeating: Slot(), count: max(vertexCount, slots.count * 2))
             generation = 0
         }
         if generation == UInt32.max - 2 {
-            for index in stamps.indices {
-                stamps[index] = 0
-                marks[index] = 0
-            }
+            for index in slots.indices { slots[index] = Slot() }
             generation = 0
         }
         generation += 1
