@@ -119,7 +119,9 @@ struct DirectoryBench: AsyncParsableCommand {
         for _ in 0..<queries {
             let name = community.member(at: Int(rng.next() % UInt64(members))).member.name
             let prefix = String(name.prefix(2 + Int(rng.next() % 3)))
-            try await typeahead.time { _ = try await services.directory.search(DirectorySearch(q: prefix, limit: "8"), by: viewer) }
+            try await typeahead.time {
+                _ = try await services.directory.search(DirectorySearch(q: prefix, limit: "8", typeahead: "true"), by: viewer)
+            }
         }
         typeahead.extra["backend"] = "\"\(store.dialect.rawValue)\""
         print(typeahead.line(json: json))

@@ -109,6 +109,18 @@ import Testing
         }
     }
 
+    @Test func typeaheadMatchesNamePrefixesOnly() async throws {
+        try await withMigratedStore { store async throws in
+            let (services, viewer) = try await Self.community(store)
+            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "ada lov", typeahead: "true")) == ["ada"])
+            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "engin", typeahead: "true")) == [])
+            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "engin")) == ["ada", "bea"])
+            await #expect(throws: DomainError.self) {
+                try await services.directory.search(DirectorySearch(q: "ada", typeahead: "yes"), by: viewer)
+            }
+        }
+    }
+
     @Test func hiddenSectionsNeverMatchTextOrFacets() async throws {
         try await withMigratedStore { store async throws in
             let (services, viewer) = try await Self.community(store)

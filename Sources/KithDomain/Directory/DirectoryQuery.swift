@@ -2,6 +2,8 @@
 public struct DirectoryQuery: Sendable, Equatable {
     /// Search words, already split and cleaned (letters and digits only). Empty means "browse".
     public var terms: [String]
+    /// Match the words against names only, as prefixes (autocomplete).
+    public var namesOnly: Bool = false
     public var skill: String?
     public var industry: String?
     public var careerStage: CareerStage?

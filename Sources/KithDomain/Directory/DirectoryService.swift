@@ -10,6 +10,8 @@ public struct DirectorySearch: Sendable {
     public var openTo: String?
     public var after: String?
     public var limit: String?
+    /// "true": name prefixes only, for autocomplete.
+    public var typeahead: String?
 
     public init(
         q: String? = nil,
@@ -21,8 +23,10 @@ public struct DirectorySearch: Sendable {
         location: String? = nil,
         openTo: String? = nil,
         after: String? = nil,
-        limit: String? = nil
+        limit: String? = nil,
+        typeahead: String? = nil
     ) {
+        self.typeahead = typeahead
         self.q = q
         self.skill = skill
         self.industry = industry
@@ -68,6 +72,11 @@ public struct DirectoryService: Sendable {
         }
         if let raw = search.openTo, !raw.isEmpty {
             query.openTo = check.capture { try OpenTo.parse(raw, field: "open_to") }
+        }
+        switch search.typeahead ?? "false" {
+        case "true": query.namesOnly = true
+        case "false", "": break
+        default: check.fail("typeahead", "must be true or false")
         }
         let size = check.capture { try PageSize(search.limit) }
         let partCount = query.terms.isEmpty ? 2 : 3

@@ -45,6 +45,44 @@ enum ProfileWriter {
     }
 }
 
+extension ProfileWriter {
+    /// Inserts new profiles and their facet rows, several members per statement (bulk seeding).
+    static func insertMany(_ profiles: [Profile], in db: any SQLDatabase) async throws {
+        guard !profiles.isEmpty else { return }
+        let rows: [SQLQueryString] = profiles.map { profile in
+            let vis = { (section: ProfileSection) in profile.visibility(of: section).rawValue }
+            return """
+                (\(bind: profile.memberID.description), \(bind: profile.headline), \(bind: profile.bio), \(bind: profile.location),
+                \(bind: Text.key(profile.location)), \(bind: profile.industry), \(bind: Text.key(profile.industry)),
+                \(bind: profile.careerStage?.rawValue), \(bind: Lists.join(profile.skills)), \(bind: Lists.join(profile.interests)),
+                \(bind: Lists.join(profile.openTo.sorted().map(\.rawValue))), \(bind: profile.website), \(bind: profile.phone),
+                \(bind: vis(.contact)), \(bind: vis(.affiliations)), \(bind: vis(.skills)), \(bind: vis(.bio)),
+                \(bind: vis(.location)), \(bind: vis(.connections)), \(bind: Millis.from(profile.updatedAt)))
+                """
+        }
+        try await db.raw(
+            """
+            INSERT INTO profiles (member_id, headline, bio, location, location_key, industry, industry_key, career_stage,
+                skills, interests, open_to, website, phone, vis_contact, vis_affiliations, vis_skills, vis_bio,
+                vis_location, vis_connections, updated_at)
+            VALUES \(rows.joined(separator: ", "))
+            """
+        ).run()
+        let skills: [SQLQueryString] = profiles.flatMap { profile in
+            Set(profile.skills.map(Text.key)).map { "(\(bind: profile.memberID.description), \(bind: $0))" as SQLQueryString }
+        }
+        for part in SQLSeeder.chunks(skills, size: 1_000) {
+            try await db.raw("INSERT INTO member_skills (member_id, skill_key) VALUES \(part.joined(separator: ", "))").run()
+        }
+        let signals: [SQLQueryString] = profiles.flatMap { profile in
+            profile.openTo.map { "(\(bind: profile.memberID.description), \(bind: $0.rawValue))" as SQLQueryString }
+        }
+        for part in SQLSeeder.chunks(signals, size: 1_000) {
+            try await db.raw("INSERT INTO member_open_to (member_id, signal) VALUES \(part.joined(separator: ", "))").run()
+        }
+    }
+}
+
 /// Keeps the full-text index in step with what the community may see of a member. Only
 /// sections visible to the whole community are indexed, so no search can match hidden text.
 struct SearchIndexWriter {

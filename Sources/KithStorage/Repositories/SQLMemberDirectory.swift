@@ -103,7 +103,7 @@ public struct SQLMemberDirectory: MemberDirectory {
         case .sqlite:
             // Every word must match; the last one also as a prefix (typeahead). bm25 is negative:
             // lower is better, so it is negated into an integer score where higher is better.
-            let match = query.terms.map { "\"\($0)\"*" }.joined(separator: " ")
+            let match = query.terms.map { query.namesOnly ? "name : \"\($0)\"*" : "\"\($0)\"*" }.joined(separator: " AND ")
             hits = """
                 WITH hits AS (
                     SELECT rowid AS seq, CAST(-bm25(member_search, 10.0, 1.0) * 1000 AS BIGINT) AS score
@@ -112,7 +112,7 @@ public struct SQLMemberDirectory: MemberDirectory {
                 JOIN members m ON m.seq = hits.seq JOIN profiles p ON p.member_id = m.id
                 """
         case .postgres:
-            let tsquery = query.terms.map { "\($0):*" }.joined(separator: " & ")
+            let tsquery = query.terms.map { query.namesOnly ? "\($0):*A" : "\($0):*" }.joined(separator: " & ")
             hits = """
                 WITH q AS (SELECT to_tsquery('simple', \(bind: tsquery)) AS query),
                 hits AS (

@@ -11,46 +11,79 @@ public struct SQLSeeder: Sendable {
         self.store = store
     }
 
-    /// Inserts members with their profiles and affiliations; every member gets `passwordHash`.
+    /// Inserts members with their profiles, affiliations and search documents, a few multi-row
+    /// statements per batch (the rows are the same as registration and profile edits produce).
+    /// Every member gets `passwordHash`.
     public func insert(
         _ batch: [(member: Member, profile: Profile, affiliations: [Affiliation])],
         passwordHash: String
     )
         async throws
     {
+        guard !batch.isEmpty else { return }
         let dialect = store.dialect
-        let index = SearchIndexWriter(dialect: dialect)
         try await store.write { db in
-            for entry in batch {
-                let member = entry.member
-                let seq: SQLQueryString =
-                    dialect == .postgres ? "nextval('members_seq')" : "(SELECT COALESCE(MAX(seq), 0) + 1 FROM members)"
+            var firstSeq: Int64 = 0
+            if dialect == .sqlite {
+                firstSeq = (try await db.raw("SELECT COALESCE(MAX(seq), 0) AS s FROM members").first()?.int64("s") ?? 0) + 1
+            }
+            for chunk in Self.chunks(Array(batch.enumerated()), size: 300) {
+                let members: [SQLQueryString] = chunk.map { index, entry in
+                    let member = entry.member
+                    let seq: SQLQueryString = dialect == .postgres ? "nextval('members_seq')" : "\(bind: firstSeq + Int64(index))"
+                    return """
+                        (\(bind: member.id.description), \(seq), \(bind: member.email.rawValue), \(bind: member.handle.rawValue),
+                        \(bind: member.name), \(bind: Text.key(member.name)), \(bind: member.role.rawValue), \(bind: passwordHash),
+                        \(bind: Millis.from(member.createdAt)))
+                        """
+                }
                 try await db.raw(
                     """
                     INSERT INTO members (id, seq, email, handle, name, name_key, role, password_hash, created_at)
-                    VALUES (\(bind: member.id.description), \(seq), \(bind: member.email.rawValue),
-                        \(bind: member.handle.rawValue), \(bind: member.name), \(bind: Text.key(member.name)),
-                        \(bind: member.role.rawValue), \(bind: passwordHash), \(bind: Millis.from(member.createdAt)))
+                    VALUES \(members.joined(separator: ", "))
                     """
                 ).run()
-                try await ProfileWriter.upsert(entry.profile, in: db)
-                for affiliation in entry.affiliations {
+                try await ProfileWriter.insertMany(chunk.map(\.element.profile), in: db)
+                let affiliations = chunk.flatMap(\.element.affiliations)
+                for part in Self.chunks(affiliations, size: 300) {
+                    let rows: [SQLQueryString] = part.map { affiliation in
+                        """
+                        (\(bind: affiliation.id.description), \(bind: affiliation.memberID.description),
+                        \(bind: affiliation.kind.rawValue), \(bind: affiliation.organization),
+                        \(bind: Text.key(affiliation.organization)), \(bind: affiliation.title), \(bind: affiliation.cohort),
+                        \(bind: Text.key(affiliation.cohort)), \(bind: affiliation.startYear.map(Int64.init)),
+                        \(bind: affiliation.endYear.map(Int64.init)), \(bind: Millis.from(affiliation.createdAt)))
+                        """
+                    }
                     try await db.raw(
                         """
                         INSERT INTO affiliations (id, member_id, kind, organization, organization_key, title, cohort,
                             cohort_key, start_year, end_year, created_at)
-                        VALUES (\(bind: affiliation.id.description), \(bind: member.id.description),
-                            \(bind: affiliation.kind.rawValue), \(bind: affiliation.organization),
-                            \(bind: Text.key(affiliation.organization)), \(bind: affiliation.title),
-                            \(bind: affiliation.cohort), \(bind: Text.key(affiliation.cohort)),
-                            \(bind: affiliation.startYear.map(Int64.init)), \(bind: affiliation.endYear.map(Int64.init)),
-                            \(bind: Millis.from(affiliation.createdAt)))
+                        VALUES \(rows.joined(separator: ", "))
                         """
                     ).run()
                 }
-                try await index.reindex(member.id, in: db)
+                let documents: [SQLQueryString] = chunk.map { index, entry in
+                    let name = entry.member.name + " " + entry.member.handle.rawValue
+                    let body = SearchIndexWriter.publicText(profile: entry.profile, affiliations: entry.affiliations)
+                    switch dialect {
+                    case .sqlite: return "(\(bind: firstSeq + Int64(index)), \(bind: name), \(bind: body))"
+                    case .postgres:
+                        return """
+                            (\(bind: entry.member.id.description),
+                            setweight(to_tsvector('simple', \(bind: name)), 'A') || to_tsvector('simple', \(bind: body)))
+                            """
+                    }
+                }
+                let target: SQLQueryString =
+                    dialect == .sqlite ? "member_search (rowid, name, body)" : "member_search (member_id, document)"
+                try await db.raw("INSERT INTO \(target) VALUES \(documents.joined(separator: ", "))").run()
             }
         }
+    }
+
+    static func chunks<T>(_ items: [T], size: Int) -> [[T]] {
+        stride(from: 0, to: items.count, by: size).map { Array(items[$0..<min(items.count, $0 + size)]) }
     }
 }
 

@@ -27,7 +27,8 @@ struct MembersAPIController {
             location: query.get("location"),
             openTo: query.get("open_to"),
             after: query.get("after"),
-            limit: query.get("limit")
+            limit: query.get("limit"),
+            typeahead: query.get("typeahead")
         )
         let page = try await directory.search(search, by: member)
         return ListDTO(items: page.items.map(MemberSummaryDTO.init), next: page.next)

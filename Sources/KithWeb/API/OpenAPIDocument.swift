@@ -295,6 +295,7 @@ enum OpenAPIDocument {
                     parameters: [
                         query("q"), query("skill"), query("industry"), query("career_stage", enumeration(careerStages)), query("cohort"),
                         query("organization"), query("location"), query("open_to", enumeration(openTo)), query("after"),
+                        query("typeahead", enumeration(["true", "false"])),
                         query("limit", ["type": "integer", "minimum": 1, "maximum": 100]),
                     ],
                     responses: ok("200", "Members", ref("MemberList")),
