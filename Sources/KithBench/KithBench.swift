@@ -56,12 +56,15 @@ struct DirectoryBench: AsyncParsableCommand {
     @Option(help: "PostgreSQL URL; without it a fresh SQLite file is used.") var databaseURL: String?
     @Option(help: "Queries per measurement.") var queries = 1_000
     @Flag(help: "Print JSON lines.") var json = false
+    @Option(help: "Keep the SQLite database in this directory (reused when it already holds the members).") var dataDir: String?
 
     func run() async throws {
         var logger = Logger(label: "kith.bench")
         logger.logLevel = .error
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kith-bench-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory =
+            dataDir.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("kith-bench-\(UUID().uuidString)")
+        defer { if dataDir == nil { try? FileManager.default.removeItem(at: directory) } }
         var schema: String?
         if let databaseURL {
             schema = "bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
@@ -83,9 +86,13 @@ struct DirectoryBench: AsyncParsableCommand {
         let seeder = SQLSeeder(store: store)
         var seed = Measurement(name: "seed")
         let start = ContinuousClock.now
-        for first in stride(from: 0, to: members, by: 1_000) {
-            let batch = community.members(in: first..<min(members, first + 1_000))
-            try await seeder.insert(batch.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: "benchmark")
+        let existing = try await Services(store: store, hasher: BcryptPasswordHasher(cost: 4)).accounts.memberCount()
+        if existing == 0 {
+            for first in stride(from: 0, to: members, by: 5_000) {
+                let batch = community.members(in: first..<min(members, first + 5_000))
+                try await seeder.insert(batch.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: "benchmark")
+            }
+            try await seeder.optimize()
         }
         let seconds = ContinuousClock.now - start
         seed.samples = [Double(seconds.components.seconds) * 1000 + Double(seconds.components.attoseconds) / 1e15]

@@ -82,6 +82,13 @@ public struct SQLSeeder: Sendable {
         }
     }
 
+    /// Refreshes the query planner's statistics after a bulk load.
+    public func optimize() async throws {
+        try await store.write { db in
+            try await db.raw(store.dialect == .sqlite ? "ANALYZE" : "ANALYZE").run()
+        }
+    }
+
     static func chunks<T>(_ items: [T], size: Int) -> [[T]] {
         stride(from: 0, to: items.count, by: size).map { Array(items[$0..<min(items.count, $0 + size)]) }
     }
