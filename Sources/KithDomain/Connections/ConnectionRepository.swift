@@ -27,6 +27,8 @@ public protocol ConnectionRepository: Sendable {
     func connectionCount(of member: Member.ID) async throws -> Int
     /// Requests `member` sent since `since`, for the weekly limit.
     func sentRequests(by member: Member.ID, since: Date) async throws -> Int
+    /// Everyone `member` has an open request with, in either direction.
+    func openRequestCounterparts(of member: Member.ID, now: Date) async throws -> Set<Member.ID>
     /// Marks open requests past their expiry as expired; returns how many.
     func expireRequests(now: Date) async throws -> Int
 }

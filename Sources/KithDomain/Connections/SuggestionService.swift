@@ -84,15 +84,14 @@ public struct SuggestionService: Sendable {
             candidate.member = member
             byID[member.id] = candidate
         }
-        for (member, shared) in try await profiles.affiliationPeers(of: viewer.id, limit: 120) where member.id != viewer.id {
+        for (member, shared) in try await profiles.affiliationPeers(of: viewer.id, limit: 60) where member.id != viewer.id {
             var candidate = byID[member.id] ?? Candidate(member: member)
             if candidate.shared == nil || (candidate.shared?.cohort.isEmpty ?? true) { candidate.shared = shared }
             byID[member.id] = candidate
         }
         // Never suggest yourself, your connections, people you have an open request with, or anyone blocked.
         let excluded = Set(try await blocks.blockedEither(of: viewer.id))
-            .union(try await requests.requests(of: viewer.id, incoming: true, now: now(), after: nil, limit: 500).map(\.from.id))
-            .union(try await requests.requests(of: viewer.id, incoming: false, now: now(), after: nil, limit: 500).map(\.to.id))
+            .union(try await requests.openRequestCounterparts(of: viewer.id, now: now()))
         let vertices = try await graph.vertices(of: Array(byID.keys))
         byID = byID.filter { id, _ in
             guard id != viewer.id, !excluded.contains(id) else { return false }

@@ -13,7 +13,9 @@ struct Migration: Sendable {
 /// Applies pending migrations in order, each in its own transaction, recording them in
 /// `schema_migrations`. Safe to run from several processes at once.
 public enum Migrator {
-    static let all: [Migration] = [.v001CreateMembersAndProfiles, .v002CreateMemberSearch, .v003CreateConnections]
+    static let all: [Migration] = [
+        .v001CreateMembersAndProfiles, .v002CreateMemberSearch, .v003CreateConnections, .v004IndexAffiliationPeers,
+    ]
 
     /// The newest schema version this build knows.
     public static var latestVersion: Int { all.map(\.version).max() ?? 0 }

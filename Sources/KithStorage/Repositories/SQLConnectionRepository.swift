@@ -211,6 +211,21 @@ public struct SQLConnectionRepository: ConnectionRepository {
         }
     }
 
+    public func openRequestCounterparts(of member: Member.ID, now: Date) async throws -> Set<Member.ID> {
+        try await store.read { db in
+            let id = member.description
+            return Set(
+                try await db.raw(
+                    """
+                    SELECT CASE WHEN from_id = \(bind: id) THEN to_id ELSE from_id END AS other FROM connection_requests
+                    WHERE (from_id = \(bind: id) OR to_id = \(bind: id)) AND status IN \(Self.openStatuses)
+                      AND expires_at > \(bind: Millis.from(now))
+                    """
+                ).all().map { Member.ID(try $0.uuid("other")) }
+            )
+        }
+    }
+
     public func expireRequests(now: Date) async throws -> Int {
         try await store.write { db in
             try await db.raw(

@@ -64,7 +64,7 @@ public struct SQLProfileRepository: ProfileRepository {
                     peer.cohort, peer.start_year, peer.end_year, peer.created_at AS affiliation_created_at
                 FROM affiliations mine
                 JOIN affiliations peer ON peer.organization_key = mine.organization_key
-                    AND (mine.cohort_key = '' OR peer.cohort_key = mine.cohort_key) AND peer.member_id <> mine.member_id
+                    AND peer.cohort_key = mine.cohort_key AND peer.member_id <> mine.member_id
                 JOIN profiles p ON p.member_id = peer.member_id AND p.vis_affiliations = 'community'
                 JOIN members m ON m.id = peer.member_id
                 WHERE mine.member_id = \(bind: member.description)
