@@ -1,6 +1,25 @@
 import Hummingbird
 import KithDomain
 
+extension DirectorySearch {
+    /// The search as the directory page and the API both take it from the query string.
+    init(query: Parameters) {
+        self.init(
+            q: query.get("q"),
+            skill: query.get("skill"),
+            industry: query.get("industry"),
+            careerStage: query.get("career_stage"),
+            cohort: query.get("cohort"),
+            organization: query.get("organization"),
+            location: query.get("location"),
+            openTo: query.get("open_to"),
+            after: query.get("after"),
+            limit: query.get("limit"),
+            typeahead: query.get("typeahead")
+        )
+    }
+}
+
 /// Profiles of others, the directory, and blocking.
 struct MembersAPIController {
     let profiles: ProfileService
@@ -16,20 +35,7 @@ struct MembersAPIController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListDTO<MemberSummaryDTO> {
         let member = try context.requireMember()
-        let query = request.uri.queryParameters
-        let search = DirectorySearch(
-            q: query.get("q"),
-            skill: query.get("skill"),
-            industry: query.get("industry"),
-            careerStage: query.get("career_stage"),
-            cohort: query.get("cohort"),
-            organization: query.get("organization"),
-            location: query.get("location"),
-            openTo: query.get("open_to"),
-            after: query.get("after"),
-            limit: query.get("limit"),
-            typeahead: query.get("typeahead")
-        )
+        let search = DirectorySearch(query: request.uri.queryParameters)
         let page = try await directory.search(search, by: member)
         return ListDTO(items: page.items.map(MemberSummaryDTO.init), next: page.next)
     }

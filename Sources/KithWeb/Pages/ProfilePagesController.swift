@@ -172,19 +172,7 @@ struct DirectoryPagesController {
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
         let member = try context.requireMember()
-        let query = request.uri.queryParameters
-        let search = DirectorySearch(
-            q: query.get("q"),
-            skill: query.get("skill"),
-            industry: query.get("industry"),
-            careerStage: query.get("career_stage"),
-            cohort: query.get("cohort"),
-            organization: query.get("organization"),
-            location: query.get("location"),
-            openTo: query.get("open_to"),
-            after: query.get("after"),
-            limit: nil
-        )
+        let search = DirectorySearch(query: request.uri.queryParameters)
         do {
             let page = try await directory.search(search, by: member)
             return HTMLResponse(DirectoryPage(chrome: context.chrome(), search: search, page: page, errors: FieldErrors()).document())
