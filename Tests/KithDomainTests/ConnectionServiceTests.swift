@@ -230,3 +230,33 @@ import Testing
         }
     }
 }
+
+@Suite struct ConnectionPrivacyTests {
+    @Test func mutualsAndPathsNeverRevealAHiddenConnectionsList() async throws {
+        try await withMigratedStore { store async throws in
+            let services = testServices(store)
+            let ada = try await services.register("ada").member
+            let bob = try await services.register("bob").member
+            let cyd = try await services.register("cyd").member
+            for (from, to, recipient) in [(ada, "bob", bob), (bob, "cyd", cyd)] {
+                let request = try await services.connections.request(to: to, note: nil, from: from)
+                _ = try await services.connections.accept(request.id.description, by: recipient)
+            }
+            // Both Bob and Cyd keep their connections to themselves: Ada may not learn Bob–Cyd.
+            for member in [bob, cyd] {
+                _ = try await services.profiles.update(ProfileChanges(visibility: ["connections": "only_me"]), of: member)
+            }
+
+            let hidden = try await services.relationships.relationship(with: "cyd", viewer: ada)
+            #expect(hidden.degree == 2)
+            #expect(hidden.mutuals.isEmpty && hidden.mutualCount == 0 && hidden.paths.isEmpty)
+            let suggestion = try await services.suggestions.suggestions(for: ada, limit: "5").first { $0.member.handle.rawValue == "cyd" }
+            #expect(suggestion == nil || !(suggestion!.reasons.contains { $0.contains("mutual") }))
+
+            _ = try await services.profiles.update(ProfileChanges(visibility: ["connections": "connections"]), of: bob)
+            let shown = try await services.relationships.relationship(with: "cyd", viewer: ada)
+            #expect(shown.mutuals.map(\.handle.rawValue) == ["bob"])
+            #expect(shown.paths.map { $0.map(\.handle.rawValue) } == [["ada", "bob", "cyd"]])
+        }
+    }
+}

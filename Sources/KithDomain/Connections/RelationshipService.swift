@@ -49,16 +49,28 @@ public struct RelationshipService: Sendable {
         let avoided = Set(viewerBlocks.union(targetBlocks).compactMap { vertices[$0] })
         let queries = graph.queries
         let degree = queries.degree(from: a, to: b)
-        let allMutuals = queries.mutuals(a, b, limit: Int.max).filter { !avoided.contains($0.vertex) }
-        let paths = queries.paths(from: a, to: b, limit: 3) { avoided.contains($0) }
-        let needed = Array(Set(allMutuals.prefix(10).map(\.vertex) + paths.flatMap { $0 }))
+        let candidateMutuals = queries.mutuals(a, b, limit: Int.max).filter { !avoided.contains($0.vertex) }
+        let candidatePaths = queries.paths(from: a, to: b, limit: 6) { avoided.contains($0) }
+        let needed = Array(Set(candidateMutuals.map(\.vertex) + candidatePaths.flatMap { $0 } + [b]))
         let byVertex = try await graph.members(at: needed)
-        let mutualMembers = allMutuals.prefix(10).compactMap { byVertex[$0.vertex] }
-        let profilesByID = try await profiles.profiles(of: mutualMembers.map(\.id))
+        let profilesByID = try await profiles.profiles(of: byVertex.values.map(\.id))
+        // A connection between two members is shown only if one of them lets the viewer see their
+        // connections list: mutuals and paths never reveal a list someone keeps private.
+        func listVisible(_ vertex: Int32) -> Bool {
+            guard let member = byVertex[vertex] else { return false }
+            if vertex == a { return true }
+            let profile = profilesByID[member.id] ?? Profile(memberID: member.id, updatedAt: member.createdAt)
+            let relation: ViewerRelation = queries.graph.areConnected(a, vertex) ? .connection : .member
+            return ProfilePolicy.canSee(.connections, of: profile, as: relation)
+        }
+        func revealable(_ u: Int32, _ v: Int32) -> Bool { u == a || v == a || listVisible(u) || listVisible(v) }
+        let mutuals = candidateMutuals.filter { revealable($0.vertex, b) }
+        let paths = candidatePaths.filter { path in zip(path, path.dropFirst()).allSatisfy { revealable($0, $1) } }.prefix(3)
+        let mutualMembers = mutuals.prefix(10).compactMap { byVertex[$0.vertex] }
         return Relationship(
             member: target,
             degree: degree,
-            mutualCount: allMutuals.count,
+            mutualCount: mutuals.count,
             mutuals: mutualMembers.map { member in
                 MemberSummary(
                     member: member,

@@ -121,7 +121,9 @@ public struct SuggestionService: Sendable {
                 complementary: complement != nil
             )
             var reasons: [String] = []
-            if candidate.mutuals > 0 {
+            // The count of shared connections is only told when the candidate shows their
+            // connections list to the community.
+            if candidate.mutuals > 0 && ProfilePolicy.canSee(.connections, of: profile, as: .member) {
                 reasons.append(candidate.mutuals == 1 ? "1 mutual connection" : "\(candidate.mutuals) mutual connections")
             }
             if let shared = candidate.shared {
