@@ -101,12 +101,13 @@ public struct SQLMemberDirectory: MemberDirectory {
         let hits: SQLQueryString
         switch dialect {
         case .sqlite:
-            // Every word must match; the last one also as a prefix (typeahead). bm25 is negative:
-            // lower is better, so it is negated into an integer score where higher is better.
+            // Every word must match, as a prefix. bm25 is negative: lower is better, so it is negated
+            // into an integer score where higher is better. Typeahead (names only) skips ranking and
+            // lists matching names alphabetically: ranking every match is what costs.
             let match = query.terms.map { query.namesOnly ? "name : \"\($0)\"*" : "\"\($0)\"*" }.joined(separator: " AND ")
             hits = """
                 WITH hits AS (
-                    SELECT rowid AS seq, CAST(-bm25(member_search, 10.0, 1.0) * 1000 AS BIGINT) AS score
+                    SELECT rowid AS seq, \(unsafeRaw: query.namesOnly ? "0" : "CAST(-bm25(member_search, 10.0, 1.0) * 1000 AS BIGINT)") AS score
                     FROM member_search WHERE member_search MATCH \(bind: match))
                 \(select), hits.score AS score FROM hits
                 JOIN members m ON m.seq = hits.seq JOIN profiles p ON p.member_id = m.id
@@ -116,7 +117,7 @@ public struct SQLMemberDirectory: MemberDirectory {
             hits = """
                 WITH q AS (SELECT to_tsquery('simple', \(bind: tsquery)) AS query),
                 hits AS (
-                    SELECT s.member_id, CAST(ts_rank(s.document, q.query) * 100000 AS BIGINT) AS score
+                    SELECT s.member_id, \(unsafeRaw: query.namesOnly ? "0" : "CAST(ts_rank(s.document, q.query) * 100000 AS BIGINT)") AS score
                     FROM member_search s, q WHERE s.document @@ q.query)
                 \(select), hits.score AS score FROM hits
                 JOIN members m ON m.id = hits.member_id JOIN profiles p ON p.member_id = m.id
