@@ -121,6 +121,27 @@ import Testing
         }
     }
 
+    @Test func typeaheadListsNamesAlphabeticallyAndHonoursBlocks() async throws {
+        try await withMigratedStore { store async throws in
+            let (services, viewer) = try await Self.community(store)
+            for (handle, name) in [("ann-two", "Ann Two"), ("ann-one", "Ann One"), ("ann-three", "Ann Three"), ("ann-four", "Ann Four")] {
+                _ = try await services.register(handle, name: name)
+            }
+            try await services.blocks.block(handle: "ann-one", by: viewer)
+
+            let page = try await services.directory.search(DirectorySearch(q: "ann", limit: "2", typeahead: "true"), by: viewer)
+
+            #expect(page.items.map(\.name) == ["Ann Four", "Ann Three"])
+            #expect(page.next != nil)
+            let rest = try await services.directory.search(
+                DirectorySearch(q: "ann", after: page.next, limit: "2", typeahead: "true"),
+                by: viewer
+            )
+            #expect(rest.items.map(\.name) == ["Ann Two"])
+            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "cy", limit: "1", typeahead: "true")) == [])
+        }
+    }
+
     @Test func hiddenSectionsNeverMatchTextOrFacets() async throws {
         try await withMigratedStore { store async throws in
             let (services, viewer) = try await Self.community(store)

@@ -14,9 +14,18 @@ public struct SQLMemberDirectory: MemberDirectory {
 
     public func search(_ query: DirectoryQuery, viewer: Member.ID) async throws -> [DirectoryEntry] {
         let dialect = store.dialect
-        let sql = Self.sql(query, viewer: viewer, dialect: dialect)
-        let searching = !query.terms.isEmpty
-        return try await store.read { db in
+        // Typeahead fast path (SQLite, first page): names that start with what was typed come
+        // straight from the (name_key, id) index. Only when there are too few does the full-text
+        // index look for words inside names.
+        if dialect == .sqlite && query.namesOnly && query.after == nil && !query.terms.isEmpty {
+            let prefixed = try await entries(Self.namePrefixSQL(query, viewer: viewer), searching: true)
+            if prefixed.count > query.limit { return prefixed }
+        }
+        return try await entries(Self.sql(query, viewer: viewer, dialect: dialect), searching: !query.terms.isEmpty)
+    }
+
+    private func entries(_ sql: SQLQueryString, searching: Bool) async throws -> [DirectoryEntry] {
+        try await store.read { db in
             try await db.raw(sql).all().map { row in
                 let member = try row.member()
                 let nameKey = try row.string("name_key")
@@ -29,7 +38,27 @@ public struct SQLMemberDirectory: MemberDirectory {
         }
     }
 
+    /// Members whose whole name starts with the typed words, alphabetically (SQLite's binary
+    /// collation makes the range exact).
+    static func namePrefixSQL(_ query: DirectoryQuery, viewer: Member.ID) -> SQLQueryString {
+        let prefix = query.terms.joined(separator: " ")
+        var conditions = facetConditions(query, viewer: viewer)
+        conditions.append("m.name_key >= \(bind: prefix) AND m.name_key < \(bind: prefix + "\u{10FFFF}")")
+        return "SELECT \(unsafeRaw: Columns.member), m.name_key, \(unsafeRaw: Columns.profile), 0 AS score"
+            + " FROM members m JOIN profiles p ON p.member_id = m.id WHERE "
+            + conditions.joined(separator: " AND ")
+            + " ORDER BY m.name_key, m.id LIMIT \(literal: query.limit + 1)"
+    }
+
     static func sql(_ query: DirectoryQuery, viewer: Member.ID, dialect: StoreDialect) -> SQLQueryString {
+        var conditions = facetConditions(query, viewer: viewer)
+        let select: SQLQueryString = "SELECT \(unsafeRaw: Columns.member), m.name_key, \(unsafeRaw: Columns.profile)"
+        let limit = query.limit + 1
+        return withText(query, conditions: &conditions, select: select, limit: limit, dialect: dialect)
+    }
+
+    /// The block filter and the facets, shared by every form of the query.
+    static func facetConditions(_ query: DirectoryQuery, viewer: Member.ID) -> [SQLQueryString] {
         let viewerID = viewer.description
         var conditions: [SQLQueryString] = [
             """
@@ -77,9 +106,16 @@ public struct SQLMemberDirectory: MemberDirectory {
                 "EXISTS (SELECT 1 FROM member_open_to o WHERE o.member_id = m.id AND o.signal = \(bind: signal.rawValue))"
             )
         }
+        return conditions
+    }
 
-        let select: SQLQueryString = "SELECT \(unsafeRaw: Columns.member), m.name_key, \(unsafeRaw: Columns.profile)"
-        let limit = query.limit + 1
+    private static func withText(
+        _ query: DirectoryQuery,
+        conditions: inout [SQLQueryString],
+        select: SQLQueryString,
+        limit: Int,
+        dialect: StoreDialect
+    ) -> SQLQueryString {
         if query.terms.isEmpty {
             if let after = query.after {
                 conditions.append("(m.name_key, m.id) > (\(bind: after[0]), \(bind: after[1]))")
