@@ -14,11 +14,11 @@ public struct SQLMemberDirectory: MemberDirectory {
 
     public func search(_ query: DirectoryQuery, viewer: Member.ID) async throws -> [DirectoryEntry] {
         let dialect = store.dialect
-        // Typeahead fast path (SQLite, first page): names that start with what was typed come
-        // straight from the (name_key, id) index. Only when there are too few does the full-text
-        // index look for words inside names.
-        if dialect == .sqlite && query.namesOnly && query.after == nil && !query.terms.isEmpty {
-            let prefixed = try await entries(Self.namePrefixSQL(query, viewer: viewer), searching: true)
+        // Typeahead fast path (first page): names that start with what was typed come straight
+        // from a name index. Only when there are too few does the full-text index look for words
+        // inside names.
+        if query.namesOnly && query.after == nil && !query.terms.isEmpty {
+            let prefixed = try await entries(Self.namePrefixSQL(query, viewer: viewer, dialect: dialect), searching: true)
             if prefixed.count > query.limit { return prefixed }
         }
         return try await entries(Self.sql(query, viewer: viewer, dialect: dialect), searching: !query.terms.isEmpty)
@@ -38,12 +38,15 @@ public struct SQLMemberDirectory: MemberDirectory {
         }
     }
 
-    /// Members whose whole name starts with the typed words, alphabetically (SQLite's binary
-    /// collation makes the range exact).
-    static func namePrefixSQL(_ query: DirectoryQuery, viewer: Member.ID) -> SQLQueryString {
+    /// Members whose whole name starts with the typed words, alphabetically. SQLite's binary
+    /// collation makes a range exact; PostgreSQL uses LIKE on a text_pattern_ops index.
+    static func namePrefixSQL(_ query: DirectoryQuery, viewer: Member.ID, dialect: StoreDialect) -> SQLQueryString {
         let prefix = query.terms.joined(separator: " ")
         var conditions = facetConditions(query, viewer: viewer)
-        conditions.append("m.name_key >= \(bind: prefix) AND m.name_key < \(bind: prefix + "\u{10FFFF}")")
+        switch dialect {
+        case .sqlite: conditions.append("m.name_key >= \(bind: prefix) AND m.name_key < \(bind: prefix + "\u{10FFFF}")")
+        case .postgres: conditions.append("m.name_key LIKE \(bind: escapeLike(prefix) + "%") ESCAPE '\\'")
+        }
         return "SELECT \(unsafeRaw: Columns.member), m.name_key, \(unsafeRaw: Columns.profile), 0 AS score"
             + " FROM members m JOIN profiles p ON p.member_id = m.id WHERE "
             + conditions.joined(separator: " AND ")
