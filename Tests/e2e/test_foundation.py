@@ -9,6 +9,13 @@ DEMO_EMAIL = "demo@kith.example"
 DEMO_PASSWORD = "kith-demo-2026"
 
 
+def click_and_wait(driver, element):
+    """Clicks a submit button and waits until the next page has replaced this one."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+
+
 def wait_for_path(driver, path):
     """Waits until the browser has followed the form's redirect to `path`."""
     WebDriverWait(driver, 10).until(lambda d: d.current_url.split("#")[0].split("?")[0].endswith(path))
@@ -58,7 +65,7 @@ def test_sign_up_edit_profile_and_visibility(server, browser):
     browser.find_element(By.ID, "handle").send_keys("grace-tester")
     browser.find_element(By.ID, "email").send_keys("not-an-email")
     browser.find_element(By.ID, "password").send_keys("short")
-    browser.find_element(By.CSS_SELECTOR, "button.primary").click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button.primary"))
     assert "must be an email address" in browser.find_element(By.ID, "email-error").text
     assert "at least 8 characters" in browser.find_element(By.ID, "password-error").text
     screenshot(browser, "signup-errors")
@@ -91,8 +98,7 @@ def test_sign_up_edit_profile_and_visibility(server, browser):
     browser.get(server + "/me/edit")
     browser.find_element(By.ID, "organization").send_keys("Northfield University")
     browser.find_element(By.ID, "cohort").send_keys("Class of 2024")
-    browser.find_element(By.CSS_SELECTOR, "form[action='/me/affiliations'] button").click()
-    wait_for_path(browser, "/me/edit")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form[action='/me/affiliations'] button"))
     assert "Northfield University" in browser.find_element(By.ID, "affiliations").text
 
     # Another member sees the headline but never the only-me bio.
