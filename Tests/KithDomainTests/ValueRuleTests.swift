@@ -52,5 +52,7 @@ import Testing
         #expect(try Cursor.decode(cursor, parts: 2) == ["ada lovelace", "0193"])
         #expect(throws: DomainError.self) { try Cursor.decode("!!!", parts: 2) }
         #expect(throws: DomainError.self) { try Cursor.decode(cursor, parts: 3) }
+        #expect(throws: DomainError.self) { try Cursor.decode(cursor, parts: 2, numericFirst: true) }
+        #expect(try Cursor.decode(Cursor.encode(["1700", "x"]), parts: 2, numericFirst: true) == ["1700", "x"])
     }
 }

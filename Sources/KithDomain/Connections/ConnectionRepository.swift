@@ -6,7 +6,6 @@ public protocol ConnectionRepository: Sendable {
     /// Inserts the request unless the two are connected or a request between them is open; when
     /// the recipient had already asked the sender, accepts that request instead.
     func request(_ request: ConnectionRequest, initialStrength: UInt8, now: Date) async throws -> RequestOutcome
-    func request(id: ConnectionRequest.ID) async throws -> ConnectionRequest?
     /// Accepts or ignores an open request addressed to `recipient`; nil when there is none.
     func respond(
         to id: ConnectionRequest.ID,

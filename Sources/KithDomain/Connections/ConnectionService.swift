@@ -117,7 +117,7 @@ public struct ConnectionService: Sendable {
             incoming = true
         }
         let size = check.capture { try PageSize(limit) }
-        let cursor = check.capture { try Cursor.decode(after, parts: 2) } ?? nil
+        let cursor = check.capture { try Cursor.decode(after, parts: 2, numericFirst: true) } ?? nil
         try check.throwIfFailed()
         let moment = now()
         let entries = try await connections.requests(of: member.id, incoming: incoming, now: moment, after: cursor, limit: size!.value + 1)
@@ -129,7 +129,7 @@ public struct ConnectionService: Sendable {
     public func connections(of handle: String?, viewer: Member, after: String?, limit: String?) async throws -> Page<MemberSummary> {
         var check = Validation()
         let size = check.capture { try PageSize(limit) }
-        let cursor = check.capture { try Cursor.decode(after, parts: 2) } ?? nil
+        let cursor = check.capture { try Cursor.decode(after, parts: 2, numericFirst: true) } ?? nil
         try check.throwIfFailed()
         var owner = viewer
         if let handle, !handle.isEmpty { owner = try await reachableMember(handle, from: viewer, field: "member", allowSelf: true) }

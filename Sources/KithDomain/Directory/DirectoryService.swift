@@ -80,7 +80,7 @@ public struct DirectoryService: Sendable {
         }
         let size = check.capture { try PageSize(search.limit) }
         let partCount = query.terms.isEmpty ? 2 : 3
-        query.after = check.capture { try Cursor.decode(search.after, parts: partCount) } ?? nil
+        query.after = check.capture { try Cursor.decode(search.after, parts: partCount, numericFirst: partCount == 3) } ?? nil
         try check.throwIfFailed()
         query.limit = size!.value
 

@@ -8,15 +8,9 @@ public enum ViewerRelation: String, Sendable, Codable {
     case member
 }
 
-/// Answers whether two members are connected. The connections capability provides the real
-/// answer; until it exists `NoConnections` says no, which makes "connections" mean "only me".
+/// Answers whether two members are connected (`GraphConnectionLookup` answers from the graph).
 public protocol ConnectionLookup: Sendable {
     func areConnected(_ first: Member.ID, _ second: Member.ID) async throws -> Bool
-}
-
-public struct NoConnections: ConnectionLookup {
-    public init() {}
-    public func areConnected(_ first: Member.ID, _ second: Member.ID) async throws -> Bool { false }
 }
 
 /// The single rule for who sees which profile section. Every route, page, search result and

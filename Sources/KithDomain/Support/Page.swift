@@ -51,14 +51,19 @@ public enum Cursor {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    public static func decode(_ cursor: String?, parts count: Int, field: String = "after") throws(DomainError) -> [String]? {
+    public static func decode(
+        _ cursor: String?,
+        parts count: Int,
+        numericFirst: Bool = false,
+        field: String = "after"
+    ) throws(DomainError) -> [String]? {
         guard let cursor, !cursor.isEmpty else { return nil }
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
         guard cursor.count <= 512, let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8)
         else { throw .invalid(field: field, reason: "is not a cursor returned by this list") }
         let parts = text.components(separatedBy: "\u{1F}")
-        guard parts.count == count else {
+        guard parts.count == count, !numericFirst || Int64(parts[0]) != nil else {
             throw .invalid(field: field, reason: "is not a cursor returned by this list")
         }
         return parts

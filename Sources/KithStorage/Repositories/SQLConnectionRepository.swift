@@ -62,13 +62,6 @@ public struct SQLConnectionRepository: ConnectionRepository {
         }
     }
 
-    public func request(id: ConnectionRequest.ID) async throws -> ConnectionRequest? {
-        try await store.read { db in
-            try await db.raw("SELECT \(unsafeRaw: Self.requestColumns) FROM connection_requests r WHERE r.id = \(bind: id.description)")
-                .first()?.connectionRequest()
-        }
-    }
-
     public func respond(
         to id: ConnectionRequest.ID,
         by recipient: Member.ID,

@@ -85,7 +85,7 @@ public struct SQLSeeder: Sendable {
     /// Refreshes the query planner's statistics after a bulk load.
     public func optimize() async throws {
         try await store.write { db in
-            try await db.raw(store.dialect == .sqlite ? "ANALYZE" : "ANALYZE").run()
+            try await db.raw("ANALYZE").run()
         }
     }
 
