@@ -135,7 +135,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KithStorageTests",
-            dependencies: ["KithDomain", "KithStorage", "KithWeb", "KithTestSupport", "KithDemo"],
+            dependencies: ["KithDomain", "KithStorage", "KithWeb", "KithTestSupport", "KithDemo", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: strict
         ),
         .testTarget(

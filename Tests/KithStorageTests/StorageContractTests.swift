@@ -4,6 +4,7 @@ import KithDomain
 import KithStorage
 import KithTestSupport
 import KithWeb
+import SQLKit
 import Testing
 
 /// Repository contracts. They run on SQLite by default and on PostgreSQL when
@@ -13,6 +14,22 @@ import Testing
         try await withMigratedStore { store async throws in
             #expect(try await Migrator.appliedVersions(store) == Array(1...Migrator.latestVersion))
             #expect(try await Migrator.migrate(store) == [])
+        }
+    }
+
+    /// The search-facets migration reindexes members that were stored before it.
+    @Test func theSearchFacetsMigrationReindexesExistingMembers() async throws {
+        try await withMigratedStore { store async throws in
+            let services = testServices(store)
+            let viewer = try await services.register("viewer", name: "Vera Viewer").member
+            _ = try await services.register("ada", name: "Ada Lovelace")
+            try await store.write { db in
+                try await db.raw("DELETE FROM member_search").run()
+                try await db.raw("DELETE FROM schema_migrations WHERE version = 6").run()
+            }
+            #expect(try await services.directory.search(DirectorySearch(q: "lovelace"), by: viewer).items.isEmpty)
+            #expect(try await Migrator.migrate(store) == [6])
+            #expect(try await services.directory.search(DirectorySearch(q: "lovelace"), by: viewer).items.map(\.name) == ["Ada Lovelace"])
         }
     }
 }
@@ -167,6 +184,70 @@ import Testing
             )
             #expect(try await Self.handles(services, viewer, DirectorySearch(industry: "software")) == ["ada", "bea"])
             #expect(try await Self.handles(services, viewer, DirectorySearch(q: "blocked")) == [])
+        }
+    }
+
+    @Test func facetsWithTextHonourVisibilityAndFollowEdits() async throws {
+        try await withMigratedStore { store async throws in
+            let (services, viewer) = try await Self.community(store)
+            for search in [
+                DirectorySearch(q: "engineer", skill: "RUST"), DirectorySearch(q: "engineer", cohort: "class of 2015"),
+                DirectorySearch(q: "engineer", organization: "Northfield  University"),
+                DirectorySearch(q: "engineer", location: "lisbon"),
+            ] {
+                #expect(try await Self.handles(services, viewer, search) == ["ada"], "\(search)")
+            }
+            // Words never match the facet tokens themselves.
+            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "zq")) == [])
+            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "engineer", careerStage: "student")) == [])
+            let ada = try #require(try await SQLMemberRepository(store: store).member(handle: Handle("ada")))
+            _ = try await services.profiles.update(ProfileChanges(visibility: ["skills": "only_me"]), of: ada)
+            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "engineer", skill: "rust")) == [])
+            _ = try await services.profiles.update(ProfileChanges(careerStage: "student"), of: ada)
+            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "engineer", careerStage: "student")) == ["ada"])
+        }
+    }
+
+    /// The index's facet tokens must select exactly the members the SQL facet conditions do.
+    @Test func indexedFacetsAgreeWithBrowsingFacets() async throws {
+        try await withMigratedStore { store async throws in
+            let services = testServices(store)
+            let community = DemoCommunity(size: 300).members(in: 0..<300)
+            try await SQLSeeder(store: store).insert(community.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: "x")
+            let viewer = community[0].member
+            let sample = community[1...40]
+            var searches: [DirectorySearch] = []
+            for entry in sample {
+                let affiliation = entry.affiliations.first
+                searches += [
+                    DirectorySearch(skill: entry.profile.skills.first), DirectorySearch(industry: entry.profile.industry),
+                    DirectorySearch(careerStage: entry.profile.careerStage?.rawValue),
+                    DirectorySearch(cohort: affiliation?.cohort), DirectorySearch(organization: affiliation?.organization),
+                    DirectorySearch(openTo: entry.profile.openTo.first?.rawValue),
+                ]
+            }
+            func all(_ search: DirectorySearch) async throws -> Set<String> {
+                var seen: Set<String> = []
+                var next = search
+                next.limit = "100"
+                while true {
+                    let page = try await services.directory.search(next, by: viewer)
+                    seen.formUnion(page.items.map(\.handle.rawValue))
+                    guard let after = page.next else { return seen }
+                    next.after = after
+                }
+            }
+            let word = "northfield"
+            let texts = try await all(DirectorySearch(q: word))
+            var nonEmpty = 0
+            for search in searches {
+                var withText = search
+                withText.q = word
+                let expected = try await all(search).intersection(texts)
+                #expect(try await all(withText) == expected, "\(search)")
+                if !expected.isEmpty { nonEmpty += 1 }
+            }
+            #expect(nonEmpty > 20)
         }
     }
 

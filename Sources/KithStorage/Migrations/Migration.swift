@@ -8,6 +8,9 @@ struct Migration: Sendable {
     let version: Int
     let name: String
     let statements: @Sendable (StoreDialect) -> [String]
+    /// Rows to rewrite after the statements, in the same transaction (derived data such as the
+    /// search index, which only Swift code knows how to build).
+    var backfill: (@Sendable (any SQLDatabase, StoreDialect) async throws -> Void)? = nil
 }
 
 /// Applies pending migrations in order, each in its own transaction, recording them in
@@ -15,6 +18,7 @@ struct Migration: Sendable {
 public enum Migrator {
     static let all: [Migration] = [
         .v001CreateMembersAndProfiles, .v002CreateMemberSearch, .v003CreateConnections, .v004IndexAffiliationPeers,
+        .v005IndexNamePrefixes, .v006SearchFacets,
     ]
 
     /// The newest schema version this build knows.
@@ -45,6 +49,7 @@ public enum Migrator {
                 for statement in migration.statements(store.dialect) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
+                try await migration.backfill?(db, store.dialect)
                 try await db.raw(
                     """
                     INSERT INTO schema_migrations (version, name, applied_at)

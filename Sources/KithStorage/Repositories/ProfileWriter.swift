@@ -99,35 +99,24 @@ struct SearchIndexWriter {
         let affiliations = try await db.raw(
             "SELECT \(unsafeRaw: Columns.affiliation) FROM affiliations a WHERE a.member_id = \(bind: id)"
         ).all().map { try $0.affiliation() }
-        let name = try row.string("name") + " " + row.string("handle")
-        let body = Self.publicText(profile: profile, affiliations: affiliations)
+        let document = SearchDocument(
+            name: try row.string("name"),
+            handle: try row.string("handle"),
+            profile: profile,
+            affiliations: affiliations
+        )
+        let values = document.values(seq: try row.int64("seq"), memberID: id, dialect: dialect)
         switch dialect {
         case .sqlite:
-            let seq = try row.int64("seq")
-            try await db.raw("DELETE FROM member_search WHERE rowid = \(bind: seq)").run()
-            try await db.raw("INSERT INTO member_search (rowid, name, body) VALUES (\(bind: seq), \(bind: name), \(bind: body))")
-                .run()
+            try await db.raw("DELETE FROM member_search WHERE rowid = \(bind: try row.int64("seq"))").run()
+            try await db.raw("INSERT INTO \(SearchDocument.target(dialect)) VALUES \(values)").run()
         case .postgres:
             try await db.raw(
                 """
-                INSERT INTO member_search (member_id, document)
-                VALUES (\(bind: id), setweight(to_tsvector('simple', \(bind: name)), 'A') || to_tsvector('simple', \(bind: body)))
+                INSERT INTO \(SearchDocument.target(dialect)) VALUES \(values)
                 ON CONFLICT (member_id) DO UPDATE SET document = excluded.document
                 """
             ).run()
         }
-    }
-
-    /// The searchable text: always-public fields, plus each section only if the whole community sees it.
-    static func publicText(profile: Profile, affiliations: [Affiliation]) -> String {
-        var parts = [profile.headline, profile.industry] + profile.interests
-        let community = { (section: ProfileSection) in ProfilePolicy.canSee(section, of: profile, as: .member) }
-        if community(.bio) { parts.append(profile.bio) }
-        if community(.skills) { parts += profile.skills }
-        if community(.location) { parts.append(profile.location) }
-        if community(.affiliations) {
-            for affiliation in affiliations { parts += [affiliation.organization, affiliation.title, affiliation.cohort] }
-        }
-        return parts.filter { !$0.isEmpty }.joined(separator: " \n ")
     }
 }

@@ -54,15 +54,17 @@ public struct SQLMemberDirectory: MemberDirectory {
     }
 
     static func sql(_ query: DirectoryQuery, viewer: Member.ID, dialect: StoreDialect) -> SQLQueryString {
-        var conditions = facetConditions(query, viewer: viewer)
+        // With words to match, the index also matches the facets it holds as tokens.
+        var conditions = facetConditions(query, viewer: viewer, indexed: !query.terms.isEmpty)
         let select: SQLQueryString = "SELECT \(unsafeRaw: Columns.member), m.name_key, \(unsafeRaw: Columns.profile)"
         let limit = query.limit + 1
         return withText(query, conditions: &conditions, select: select, limit: limit, dialect: dialect)
     }
 
     /// The block filter (two anti-joins, each on an index, so no planner evaluates an OR per row)
-    /// and the facets, shared by every form of the query.
-    static func facetConditions(_ query: DirectoryQuery, viewer: Member.ID) -> [SQLQueryString] {
+    /// and the facets, shared by every form of the query. `indexed` leaves out the facets the
+    /// full-text match already applies as tokens (`indexedFacetTokens`).
+    static func facetConditions(_ query: DirectoryQuery, viewer: Member.ID, indexed: Bool = false) -> [SQLQueryString] {
         let viewerID = viewer.description
         var conditions: [SQLQueryString] = [
             """
@@ -70,6 +72,11 @@ public struct SQLMemberDirectory: MemberDirectory {
                 AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocked_id = \(bind: viewerID) AND b.blocker_id = m.id)
             """
         ]
+        if let location = query.location {
+            let pattern = "%" + Self.escapeLike(Text.key(location)) + "%"
+            conditions.append("p.vis_location = 'community' AND p.location_key LIKE \(bind: pattern) ESCAPE '\\'")
+        }
+        if indexed { return conditions }
         if let skill = query.skill {
             conditions.append(
                 """
@@ -100,16 +107,24 @@ public struct SQLMemberDirectory: MemberDirectory {
                 """
             )
         }
-        if let location = query.location {
-            let pattern = "%" + Self.escapeLike(Text.key(location)) + "%"
-            conditions.append("p.vis_location = 'community' AND p.location_key LIKE \(bind: pattern) ESCAPE '\\'")
-        }
         if let signal = query.openTo {
             conditions.append(
                 "EXISTS (SELECT 1 FROM member_open_to o WHERE o.member_id = m.id AND o.signal = \(bind: signal.rawValue))"
             )
         }
         return conditions
+    }
+
+    /// The facets of a query as index tokens, matching exactly what `facetConditions` checks.
+    static func indexedFacetTokens(_ query: DirectoryQuery) -> [String] {
+        var tokens: [String] = []
+        if let skill = query.skill { tokens.append(FacetToken.skill(skill)) }
+        if let industry = query.industry { tokens.append(FacetToken.industry(industry)) }
+        if let stage = query.careerStage { tokens.append(FacetToken.careerStage(stage.rawValue)) }
+        if let cohort = query.cohort { tokens.append(FacetToken.cohort(cohort)) }
+        if let organization = query.organization { tokens.append(FacetToken.organization(organization)) }
+        if let signal = query.openTo { tokens.append(FacetToken.openTo(signal.rawValue)) }
+        return tokens
     }
 
     private static func withText(
@@ -143,20 +158,22 @@ public struct SQLMemberDirectory: MemberDirectory {
             // Every word must match, as a prefix. bm25 is negative: lower is better, so it is negated
             // into an integer score where higher is better. Typeahead (names only) skips ranking and
             // lists matching names alphabetically: ranking every match is what costs.
-            let match = query.terms.map { query.namesOnly ? "name : \"\($0)\"*" : "\"\($0)\"*" }.joined(separator: " AND ")
+            let words = query.terms.map { query.namesOnly ? "name : \"\($0)\"*" : "{name body} : \"\($0)\"*" }
+            let match = (words + indexedFacetTokens(query).map { "facets : \"\($0)\"" }).joined(separator: " AND ")
             hits = """
                 WITH hits AS (
-                    SELECT rowid AS seq, \(unsafeRaw: query.namesOnly ? "0" : "CAST(-bm25(member_search, 10.0, 1.0) * 1000 AS BIGINT)") AS score
+                    SELECT rowid AS seq, \(unsafeRaw: query.namesOnly ? "0" : "CAST(-bm25(member_search, 10.0, 1.0, 0.0) * 1000 AS BIGINT)") AS score
                     FROM member_search WHERE member_search MATCH \(bind: match))
                 \(select), hits.score AS score FROM hits
                 JOIN members m ON m.seq = hits.seq JOIN profiles p ON p.member_id = m.id
                 """
         case .postgres:
-            let tsquery = query.terms.map { query.namesOnly ? "\($0):*A" : "\($0):*" }.joined(separator: " & ")
+            let words = query.terms.map { query.namesOnly ? "\($0):*A" : "\($0):*AC" }
+            let tsquery = (words + indexedFacetTokens(query).map { "\($0):D" }).joined(separator: " & ")
             hits = """
                 WITH q AS (SELECT to_tsquery('simple', \(bind: tsquery)) AS query),
                 hits AS (
-                    SELECT s.member_id, \(unsafeRaw: query.namesOnly ? "0" : "CAST(ts_rank(s.document, q.query) * 100000 AS BIGINT)") AS score
+                    SELECT s.member_id, \(unsafeRaw: query.namesOnly ? "0" : "CAST(ts_rank('{0, 0.1, 0.4, 1.0}', s.document, q.query) * 100000 AS BIGINT)") AS score
                     FROM member_search s, q WHERE s.document @@ q.query)
                 \(select), hits.score AS score FROM hits
                 JOIN members m ON m.id = hits.member_id JOIN profiles p ON p.member_id = m.id

@@ -64,19 +64,14 @@ public struct SQLSeeder: Sendable {
                     ).run()
                 }
                 let documents: [SQLQueryString] = chunk.map { index, entry in
-                    let name = entry.member.name + " " + entry.member.handle.rawValue
-                    let body = SearchIndexWriter.publicText(profile: entry.profile, affiliations: entry.affiliations)
-                    switch dialect {
-                    case .sqlite: return "(\(bind: firstSeq + Int64(index)), \(bind: name), \(bind: body))"
-                    case .postgres:
-                        return """
-                            (\(bind: entry.member.id.description),
-                            setweight(to_tsvector('simple', \(bind: name)), 'A') || to_tsvector('simple', \(bind: body)))
-                            """
-                    }
+                    SearchDocument(
+                        name: entry.member.name,
+                        handle: entry.member.handle.rawValue,
+                        profile: entry.profile,
+                        affiliations: entry.affiliations
+                    ).values(seq: firstSeq + Int64(index), memberID: entry.member.id.description, dialect: dialect)
                 }
-                let target: SQLQueryString =
-                    dialect == .sqlite ? "member_search (rowid, name, body)" : "member_search (member_id, document)"
+                let target = SearchDocument.target(dialect)
                 try await db.raw("INSERT INTO \(target) VALUES \(documents.joined(separator: ", "))").run()
             }
         }
