@@ -114,7 +114,7 @@ struct SearchIndexWriter {
             try await db.raw(
                 """
                 INSERT INTO \(SearchDocument.target(dialect)) VALUES \(values)
-                ON CONFLICT (member_id) DO UPDATE SET document = excluded.document
+                ON CONFLICT (member_id) DO UPDATE SET document = excluded.document, seq = excluded.seq
                 """
             ).run()
         }

@@ -4,7 +4,8 @@ import SQLKit
 
 /// Directory search on both backends. Facets on optional sections only match members who show
 /// that section to the whole community; the text index holds only community-visible text.
-/// Ordering is keyset-stable: (score desc, name, id) for searches, (name, id) for browsing.
+/// Ordering is keyset-stable: (score desc, tiebreak) for ranked searches, names for typeahead
+/// and browsing.
 public struct SQLMemberDirectory: MemberDirectory {
     private let store: any Store
 
@@ -21,17 +22,91 @@ public struct SQLMemberDirectory: MemberDirectory {
             let prefixed = try await entries(Self.namePrefixSQL(query, viewer: viewer, dialect: dialect), searching: true)
             if prefixed.count > query.limit { return prefixed }
         }
+        if !query.namesOnly && !query.terms.isEmpty {
+            return try await entries(try Self.rankedSQL(query, viewer: viewer, dialect: dialect), searching: true, ranked: true)
+        }
         return try await entries(Self.sql(query, viewer: viewer, dialect: dialect), searching: !query.terms.isEmpty)
     }
 
-    private func entries(_ sql: SQLQueryString, searching: Bool) async throws -> [DirectoryEntry] {
+    /// Ranked full-text search. The index matches the words and the facet tokens; the block
+    /// filter is one small set, so ranking, ordering and the page limit all happen on the index's
+    /// rows before any member row is read. Order: score, then a unique tiebreak (the member's
+    /// seq: the index rowid on SQLite, a column of the index table on PostgreSQL).
+    static func rankedSQL(_ query: DirectoryQuery, viewer: Member.ID, dialect: StoreDialect) throws -> SQLQueryString {
+        let viewerID = viewer.description
+        let limit = query.limit + 1
+        let select: SQLQueryString = "SELECT \(unsafeRaw: Columns.member), m.name_key, \(unsafeRaw: Columns.profile)"
+        var location: SQLQueryString?
+        if let raw = query.location {
+            location = "p2.vis_location = 'community' AND p2.location_key LIKE \(bind: "%" + escapeLike(Text.key(raw)) + "%") ESCAPE '\\'"
+        }
+        var keyset: SQLQueryString = "1 = 1"
+        switch dialect {
+        case .sqlite:
+            let words = query.terms.map { "{name body} : \"\($0)\"*" }
+            let match = (words + indexedFacetTokens(query).map { "facets : \"\($0)\"" }).joined(separator: " AND ")
+            if let after = query.after, let score = Int64(after[0]) {
+                guard let seq = Int64(after[1]) else {
+                    throw DomainError.invalid(field: "after", reason: "is not a cursor returned by this list")
+                }
+                keyset = "(score < \(bind: score) OR (score = \(bind: score) AND seq > \(bind: seq)))"
+            }
+            let located: SQLQueryString =
+                location.map {
+                    """
+                     AND EXISTS (SELECT 1 FROM members m2 JOIN profiles p2 ON p2.member_id = m2.id
+                        WHERE m2.seq = member_search.rowid AND \($0))
+                    """
+                } ?? ""
+            return """
+                WITH matched AS (
+                    SELECT rowid AS seq, CAST(-bm25(member_search, 10.0, 1.0, 0.0) * 1000 AS BIGINT) AS score
+                    FROM member_search WHERE member_search MATCH \(bind: match)
+                    AND rowid NOT IN (
+                        SELECT m2.seq FROM blocks b JOIN members m2 ON m2.id = b.blocked_id WHERE b.blocker_id = \(bind: viewerID)
+                        UNION SELECT m2.seq FROM blocks b JOIN members m2 ON m2.id = b.blocker_id WHERE b.blocked_id = \(bind: viewerID))
+                    \(located)),
+                hits AS (SELECT seq, score FROM matched WHERE \(keyset) ORDER BY score DESC, seq LIMIT \(literal: limit))
+                \(select), hits.score AS score, CAST(hits.seq AS TEXT) AS tiebreak
+                FROM hits JOIN members m ON m.seq = hits.seq JOIN profiles p ON p.member_id = m.id
+                ORDER BY hits.score DESC, hits.seq
+                """
+        case .postgres:
+            let words = query.terms.map { "\($0):*AC" }
+            let tsquery = (words + indexedFacetTokens(query).map { "\($0):D" }).joined(separator: " & ")
+            if let after = query.after, let score = Int64(after[0]) {
+                guard let seq = Int64(after[1]) else {
+                    throw DomainError.invalid(field: "after", reason: "is not a cursor returned by this list")
+                }
+                keyset = "(score < \(bind: score) OR (score = \(bind: score) AND seq > \(bind: seq)))"
+            }
+            let located: SQLQueryString =
+                location.map { " AND EXISTS (SELECT 1 FROM profiles p2 WHERE p2.member_id = s.member_id AND \($0))" } ?? ""
+            return """
+                WITH q AS (SELECT to_tsquery('simple', \(bind: tsquery)) AS query),
+                matched AS (
+                    SELECT s.member_id, s.seq, CAST(ts_rank('{0, 0.1, 0.4, 1.0}', s.document, q.query) * 100000 AS BIGINT) AS score
+                    FROM member_search s, q WHERE s.document @@ q.query
+                    AND s.member_id NOT IN (
+                        SELECT b.blocked_id FROM blocks b WHERE b.blocker_id = \(bind: viewerID)
+                        UNION SELECT b.blocker_id FROM blocks b WHERE b.blocked_id = \(bind: viewerID))
+                    \(located)),
+                hits AS (SELECT member_id, seq, score FROM matched WHERE \(keyset) ORDER BY score DESC, seq LIMIT \(literal: limit))
+                \(select), hits.score AS score, CAST(hits.seq AS TEXT) AS tiebreak
+                FROM hits JOIN members m ON m.id = hits.member_id JOIN profiles p ON p.member_id = m.id
+                ORDER BY hits.score DESC, hits.seq
+                """
+        }
+    }
+
+    private func entries(_ sql: SQLQueryString, searching: Bool, ranked: Bool = false) async throws -> [DirectoryEntry] {
         try await store.read { db in
             try await db.raw(sql).all().map { row in
                 let member = try row.member()
                 let nameKey = try row.string("name_key")
                 let cursor =
                     searching
-                    ? Cursor.encode([String(try row.int64("score")), nameKey, member.id.description])
+                    ? Cursor.encode([String(try row.int64("score")), ranked ? try row.string("tiebreak") : nameKey, member.id.description])
                     : Cursor.encode([nameKey, member.id.description])
                 return DirectoryEntry(member: member, profile: try row.profile(), cursor: cursor)
             }

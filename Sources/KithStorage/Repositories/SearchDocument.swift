@@ -23,7 +23,7 @@ struct SearchDocument: Sendable {
         case .sqlite: "(\(bind: seq), \(bind: name), \(bind: body), \(bind: facets))"
         case .postgres:
             """
-            (\(bind: memberID), setweight(to_tsvector('simple', \(bind: name)), 'A')
+            (\(bind: memberID), \(bind: seq), setweight(to_tsvector('simple', \(bind: name)), 'A')
                 || setweight(to_tsvector('simple', \(bind: body)), 'C')
                 || setweight(to_tsvector('simple', \(bind: facets)), 'D'))
             """
@@ -31,7 +31,7 @@ struct SearchDocument: Sendable {
     }
 
     static func target(_ dialect: StoreDialect) -> SQLQueryString {
-        dialect == .sqlite ? "member_search (rowid, name, body, facets)" : "member_search (member_id, document)"
+        dialect == .sqlite ? "member_search (rowid, name, body, facets)" : "member_search (member_id, seq, document)"
     }
 
     /// The searchable text: always-public fields, plus each section only if the whole community sees it.
