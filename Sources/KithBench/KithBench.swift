@@ -88,8 +88,16 @@ struct DirectoryBench: AsyncParsableCommand {
         let start = ContinuousClock.now
         let existing = try await Services(store: store, hasher: BcryptPasswordHasher(cost: 4)).accounts.memberCount()
         if existing == 0 {
-            for first in stride(from: 0, to: members, by: 5_000) {
-                let batch = community.members(in: first..<min(members, first + 5_000))
+            // Generating the next batch overlaps with storing this one (two cores).
+            let starts = Array(stride(from: 0, to: members, by: 5_000))
+            let total = members
+            func generate(_ first: Int) -> Task<[DemoMember], Never> {
+                Task.detached { community.members(in: first..<min(total, first + 5_000)) }
+            }
+            var next = starts.first.map(generate)
+            for (index, _) in starts.enumerated() {
+                guard let batch = await next?.value else { break }
+                next = index + 1 < starts.count ? generate(starts[index + 1]) : nil
                 try await seeder.insert(batch.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: "benchmark")
             }
             try await seeder.optimize()

@@ -78,8 +78,14 @@ enum DemoSeeding {
         let progress = Progress(label: "Seeding demo community", total: count)
         let batch = 500
         var everyone: [DemoMember] = []
+        // Generating the next batch overlaps with storing this one.
+        func generate(_ start: Int) -> Task<[DemoMember], Never> {
+            Task.detached { community.members(in: start..<min(count, start + batch)) }
+        }
+        var next: Task<[DemoMember], Never>? = generate(0)
         for start in stride(from: 0, to: count, by: batch) {
-            let members = community.members(in: start..<min(count, start + batch))
+            guard let members = await next?.value else { break }
+            next = start + batch < count ? generate(start + batch) : nil
             try await seeder.insert(members.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: hash)
             everyone += members
             progress.update(min(count, start + batch))

@@ -91,6 +91,13 @@ public final class NetworkGraph: Sendable {
         try await vertices(of: [member])[member]
     }
 
+    /// The tie strength (0–255) between two connected members, nil when they are not connected.
+    public func tieStrength(_ first: Member.ID, _ second: Member.ID) async throws -> UInt8? {
+        let vertices = try await vertices(of: [first, second])
+        guard let a = vertices[first], let b = vertices[second] else { return nil }
+        return queries.graph.weight(a, b)
+    }
+
     public func members(at vertices: [Int32]) async throws -> [Int32: Member] {
         try await feed.members(at: vertices)
     }

@@ -38,12 +38,46 @@ public struct MemberExport: Sendable, Encodable {
         public var endYear: Int?
     }
 
+    /// One contact of the member's own relationship manager, with its timeline and follow-ups.
+    public struct ContactData: Sendable, Encodable {
+        public var id: String
+        public var name: String
+        public var memberHandle: String?
+        public var emails: [String]
+        public var phones: [String]
+        public var organization: String
+        public var title: String
+        public var howWeMet: String
+        public var tags: [String]
+        public var notes: String
+        public var cadenceDays: Int?
+        public var createdAt: Date
+        public var interactions: [InteractionData]
+        public var followUps: [FollowUpData]
+    }
+
+    public struct InteractionData: Sendable, Encodable {
+        public var kind: String
+        public var help: String?
+        public var occurredAt: Date
+        public var note: String
+    }
+
+    public struct FollowUpData: Sendable, Encodable {
+        public var dueAt: Date
+        public var text: String
+        public var doneAt: Date?
+    }
+
     public var exportedAt: Date
     public var account: Account
     public var profile: ProfileData
     public var affiliations: [AffiliationData]
     public var blockedHandles: [String]
     public var apiTokens: [APITokenInfo]
+    /// The member's own contacts. Nobody else's relationship manager ever appears here, even
+    /// when it holds a contact linked to this member.
+    public var contacts: [ContactData]
 }
 
 public struct ExportService: Sendable {
@@ -51,6 +85,7 @@ public struct ExportService: Sendable {
     private let profiles: any ProfileRepository
     private let blocks: any BlockRepository
     private let credentials: any CredentialRepository
+    private let contacts: any ContactRepository
     private let now: @Sendable () -> Date
 
     public init(
@@ -58,8 +93,10 @@ public struct ExportService: Sendable {
         profiles: any ProfileRepository,
         blocks: any BlockRepository,
         credentials: any CredentialRepository,
+        contacts: any ContactRepository,
         now: @escaping @Sendable () -> Date
     ) {
+        self.contacts = contacts
         self.members = members
         self.profiles = profiles
         self.blocks = blocks
@@ -72,6 +109,30 @@ public struct ExportService: Sendable {
             throw DomainError.notFound("member")
         }
         return try await export(member)
+    }
+
+    private func contactData(of member: Member) async throws -> [MemberExport.ContactData] {
+        let interactions = Dictionary(grouping: try await contacts.allInteractions(of: member.id), by: \.contactID)
+        let followUps = Dictionary(
+            grouping: try await contacts.followUps(of: member.id, contact: nil, includeDone: true), by: \.contactID
+        )
+        var result: [MemberExport.ContactData] = []
+        for contact in try await contacts.allContacts(of: member.id) {
+            var handle: String?
+            if let id = contact.memberID { handle = try await members.member(id: id)?.handle.rawValue }
+            result.append(
+                .init(
+                    id: contact.id.description, name: contact.name, memberHandle: handle, emails: contact.emails,
+                    phones: contact.phones, organization: contact.organization, title: contact.title, howWeMet: contact.howWeMet,
+                    tags: contact.tags, notes: contact.notes, cadenceDays: contact.cadenceDays, createdAt: contact.createdAt,
+                    interactions: (interactions[contact.id] ?? []).map {
+                        .init(kind: $0.kind.rawValue, help: $0.help?.rawValue, occurredAt: $0.occurredAt, note: $0.note)
+                    },
+                    followUps: (followUps[contact.id] ?? []).map { .init(dueAt: $0.dueAt, text: $0.text, doneAt: $0.doneAt) }
+                )
+            )
+        }
+        return result
     }
 
     public func export(_ member: Member) async throws -> MemberExport {
@@ -115,7 +176,8 @@ public struct ExportService: Sendable {
                 )
             },
             blockedHandles: try await blocks.blocked(by: member.id).map(\.handle.rawValue),
-            apiTokens: try await credentials.tokens(of: member.id)
+            apiTokens: try await credentials.tokens(of: member.id),
+            contacts: try await contactData(of: member)
         )
     }
 }

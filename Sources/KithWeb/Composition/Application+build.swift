@@ -22,6 +22,9 @@ public struct AppConfiguration: Sendable {
     /// The address members reach the site at, used in invitation links.
     public var publicURL: String
     public var logLevel: Logger.Level
+    /// Where reminder emails go: `smtp://user:password@host:port`, `file:///directory` (one .eml
+    /// file per message, for development), or nil to keep them in the outbox unsent.
+    public var mailURL: String?
 
     public init(
         host: String = "127.0.0.1",
@@ -32,8 +35,10 @@ public struct AppConfiguration: Sendable {
         publicURL: String? = nil,
         logLevel: Logger.Level = .info,
         connections: ConnectionService.Settings = .init(),
-        graphRefreshInterval: Duration = .milliseconds(250)
+        graphRefreshInterval: Duration = .milliseconds(250),
+        mailURL: String? = nil
     ) {
+        self.mailURL = mailURL
         self.connections = connections
         self.graphRefreshInterval = graphRefreshInterval
         self.host = host
@@ -58,12 +63,16 @@ public struct Services: Sendable {
     public let relationships: RelationshipService
     public let suggestions: SuggestionService
     public let jobs: JobRunner
+    public let contacts: ContactService
+    public let reminders: ReminderService
 
     public init(
         store: any Store,
         registration: RegistrationMode = .open,
         hasher: any PasswordHasher,
         connectionSettings: ConnectionService.Settings = .init(),
+        mail: any MailTransport = DiscardingMailTransport(),
+        publicURL: String = "http://127.0.0.1:8080",
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         let members = SQLMemberRepository(store: store)
@@ -109,7 +118,18 @@ public struct Services: Sendable {
             now: now
         )
         jobs = JobRunner(leases: SQLJobLeaseRepository(store: store), now: now)
-        exports = ExportService(members: members, profiles: profileRepository, blocks: blockRepository, credentials: credentials, now: now)
+        let contactRepository = SQLContactRepository(store: store)
+        exports = ExportService(
+            members: members, profiles: profileRepository, blocks: blockRepository, credentials: credentials,
+            contacts: contactRepository, now: now
+        )
+        contacts = ContactService(
+            contacts: contactRepository, members: members, profiles: profiles, blocks: blockRepository, graph: graph, now: now
+        )
+        let reminderRepository = SQLReminderRepository(store: store)
+        reminders = ReminderService(
+            reminders: reminderRepository, notifications: reminderRepository, transport: mail, publicURL: publicURL, now: now
+        )
     }
 }
 
@@ -130,6 +150,8 @@ public func buildApplication(
         registration: configuration.registration,
         hasher: BcryptPasswordHasher(cost: configuration.bcryptCost),
         connectionSettings: configuration.connections,
+        mail: try MailTransports.make(configuration.mailURL),
+        publicURL: configuration.publicURL,
         now: now
     )
     try await services.graph.rebuild()
@@ -185,5 +207,7 @@ public func buildRouter(
     DirectoryPagesController(directory: services.directory).addRoutes(to: router)
     ConnectionsAPIController(services: services).addRoutes(to: router)
     NetworkPagesController(services: services).addRoutes(to: router)
+    RelationshipsAPIController(services: services).addRoutes(to: router)
+    RelationshipPagesController(services: services).addRoutes(to: router)
     return router
 }

@@ -29,12 +29,21 @@ struct BackgroundJobs: Service {
 
     var jobs: [RecurringJob] {
         let connections = services.connections
+        let reminders = services.reminders
         let logger = logger
         return [
             RecurringJob(name: "expire-connection-requests", interval: 300) {
                 let expired = try await connections.expireRequests()
                 if expired > 0 { logger.info("expired connection requests", metadata: ["count": .stringConvertible(expired)]) }
-            }
+            },
+            RecurringJob(name: "reminders", interval: 60) {
+                let recorded = try await reminders.generate()
+                if recorded > 0 { logger.info("reminders recorded", metadata: ["count": .stringConvertible(recorded)]) }
+            },
+            RecurringJob(name: "mail-outbox", interval: 30) {
+                let result = try await reminders.deliverMail()
+                if result.failed > 0 { logger.warning("mail delivery failed", metadata: ["count": .stringConvertible(result.failed)]) }
+            },
         ]
     }
 

@@ -7,10 +7,19 @@ import KithDomain
 struct VerifiedForm {
     let data: FormData
 
-    static func read(_ request: Request, context: AppRequestContext) async throws -> VerifiedForm {
+    static func read(_ request: Request, context: AppRequestContext, upTo limit: Int? = nil) async throws -> VerifiedForm {
         var request = request
-        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        let data = FormData(String(buffer: buffer))
+        let buffer = try await request.collectBody(upTo: limit ?? context.maxUploadSize)
+        let contentType = request.headers[.contentType] ?? ""
+        let data: FormData
+        if contentType.lowercased().hasPrefix("multipart/form-data") {
+            guard let parsed = FormData(multipart: Data(buffer.readableBytesView), contentType: contentType) else {
+                throw DomainError.invalid(field: "file", reason: "the upload could not be read; choose the file again")
+            }
+            data = parsed
+        } else {
+            data = FormData(String(buffer: buffer))
+        }
         let expected = context.session?.csrfToken ?? context.csrfCookie
         guard let expected, !expected.isEmpty, let sent = data["_csrf"], constantTimeEqual(sent, expected) else {
             throw DomainError.forbidden("This form has expired or did not come from Kith. Go back, reload the page and try again.")

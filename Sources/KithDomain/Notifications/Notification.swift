@@ -1,0 +1,124 @@
+public import Foundation
+
+/// An in-app notification for one member. `key` makes each one unique: the same reminder is
+/// never stored twice, whichever instance or retry generates it.
+public struct MemberNotification: Sendable, Equatable, Identifiable {
+    public typealias ID = Identifier<MemberNotification>
+
+    public var id: ID
+    public var memberID: Member.ID
+    public var key: String
+    public var title: String
+    public var body: String
+    /// A path inside Kith the notification leads to.
+    public var link: String
+    public var createdAt: Date
+    public var readAt: Date?
+
+    public init(id: ID, memberID: Member.ID, key: String, title: String, body: String, link: String, createdAt: Date, readAt: Date? = nil) {
+        self.id = id
+        self.memberID = memberID
+        self.key = key
+        self.title = title
+        self.body = body
+        self.link = link
+        self.createdAt = createdAt
+        self.readAt = readAt
+    }
+}
+
+/// An email waiting in the outbox, or sent. Delivery retries with back-off until it succeeds.
+public struct OutgoingMail: Sendable, Equatable, Identifiable {
+    public typealias ID = Identifier<OutgoingMail>
+
+    public var id: ID
+    public var memberID: Member.ID
+    public var key: String
+    public var to: String
+    public var subject: String
+    public var body: String
+    public var createdAt: Date
+    public var sentAt: Date?
+    public var attempts: Int
+    public var lastError: String?
+
+    public init(
+        id: ID,
+        memberID: Member.ID,
+        key: String,
+        to: String,
+        subject: String,
+        body: String,
+        createdAt: Date,
+        sentAt: Date? = nil,
+        attempts: Int = 0,
+        lastError: String? = nil
+    ) {
+        self.id = id
+        self.memberID = memberID
+        self.key = key
+        self.to = to
+        self.subject = subject
+        self.body = body
+        self.createdAt = createdAt
+        self.sentAt = sentAt
+        self.attempts = attempts
+        self.lastError = lastError
+    }
+}
+
+/// Sends one email (SMTP in production, a file drop in development, a recorder in tests).
+public protocol MailTransport: Sendable {
+    func send(_ mail: OutgoingMail, from sender: String) async throws
+}
+
+public protocol NotificationRepository: Sendable {
+    func notifications(of member: Member.ID, limit: Int) async throws -> [MemberNotification]
+    func unreadCount(of member: Member.ID) async throws -> Int
+    func markAllRead(of member: Member.ID, at: Date) async throws
+}
+
+/// A reminder that has come due: what to tell whom, and what to mark so it is told once.
+public struct DueReminder: Sendable {
+    public enum Subject: Sendable, Equatable {
+        case followUp(FollowUp.ID)
+        case keepInTouch(Contact.ID, dueAt: Date)
+    }
+
+    public var subject: Subject
+    public var owner: Member
+    public var ownerEmail: String
+    public var contactID: Contact.ID
+    public var contactName: String
+    public var text: String
+    public var dueAt: Date
+
+    public init(
+        subject: Subject,
+        owner: Member,
+        ownerEmail: String,
+        contactID: Contact.ID,
+        contactName: String,
+        text: String,
+        dueAt: Date
+    ) {
+        self.subject = subject
+        self.owner = owner
+        self.ownerEmail = ownerEmail
+        self.contactID = contactID
+        self.contactName = contactName
+        self.text = text
+        self.dueAt = dueAt
+    }
+}
+
+public protocol ReminderRepository: Sendable {
+    /// Follow-ups and keep-in-touch dates that are due and not yet reminded, oldest first.
+    func dueReminders(now: Date, limit: Int) async throws -> [DueReminder]
+    /// In one transaction: stores the notification and the email (each at most once, by key) and
+    /// marks the reminder as sent. False when it had already been sent.
+    func record(_ reminder: DueReminder, notification: MemberNotification, mail: OutgoingMail) async throws -> Bool
+    func pendingMail(now: Date, limit: Int) async throws -> [OutgoingMail]
+    func markSent(_ id: OutgoingMail.ID, at: Date) async throws
+    func markFailed(_ id: OutgoingMail.ID, error: String, retryAt: Date) async throws
+}

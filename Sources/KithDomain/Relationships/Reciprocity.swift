@@ -1,0 +1,61 @@
+public import Foundation
+
+/// Help given and received with one contact (or overall), by kind of help.
+public struct LedgerEntry: Sendable, Equatable {
+    public var given: Int = 0
+    public var received: Int = 0
+    public var givenByKind: [HelpKind: Int] = [:]
+    public var receivedByKind: [HelpKind: Int] = [:]
+
+    public init() {}
+
+    /// Positive: the owner has given more than received.
+    public var balance: Int { given - received }
+
+    mutating func add(_ count: LedgerCount) {
+        switch count.side {
+        case .given:
+            given += count.count
+            givenByKind[count.help, default: 0] += count.count
+        case .received:
+            received += count.count
+            receivedByKind[count.help, default: 0] += count.count
+        }
+    }
+}
+
+/// The reciprocity ledger of one member: per contact, and the totals.
+public struct ReciprocityReport: Sendable {
+    public struct Row: Sendable {
+        public var contact: Contact
+        public var entry: LedgerEntry
+    }
+
+    public var rows: [Row]
+    public var totals: LedgerEntry
+}
+
+public enum Reciprocity {
+    static func entry(for contact: Contact.ID, in counts: [LedgerCount]) -> LedgerEntry {
+        var entry = LedgerEntry()
+        for count in counts where count.contactID == contact { entry.add(count) }
+        return entry
+    }
+}
+
+extension ContactService {
+    /// Per contact who has a ledger, most out of balance (owner received more) first, and totals.
+    public func reciprocity(owner: Member) async throws -> ReciprocityReport {
+        let counts = try await contactsRepository.ledger(of: owner.id)
+        var entries: [Contact.ID: LedgerEntry] = [:]
+        var totals = LedgerEntry()
+        for count in counts {
+            entries[count.contactID, default: LedgerEntry()].add(count)
+            totals.add(count)
+        }
+        let byID = Dictionary(uniqueKeysWithValues: try await contactsRepository.allContacts(of: owner.id).map { ($0.id, $0) })
+        let rows = entries.compactMap { id, entry in byID[id].map { ReciprocityReport.Row(contact: $0, entry: entry) } }
+            .sorted { ($0.entry.balance, $0.contact.name) < ($1.entry.balance, $1.contact.name) }
+        return ReciprocityReport(rows: rows, totals: totals)
+    }
+}

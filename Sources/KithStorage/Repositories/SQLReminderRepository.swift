@@ -1,0 +1,177 @@
+public import Foundation
+public import KithDomain
+import SQLKit
+
+/// Reminders, the notification inbox and the mail outbox. Unique (member_id, key) rows make a
+/// reminder land once, whichever instance or retry generates it.
+public struct SQLReminderRepository: ReminderRepository, NotificationRepository {
+    private let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    public func dueReminders(now: Date, limit: Int) async throws -> [DueReminder] {
+        let moment = Millis.from(now)
+        return try await store.read { db in
+            let followUps = try await db.raw(
+                """
+                SELECT f.id AS follow_up_id, f.contact_id, f.text, f.due_at, c.name AS contact_name, \(unsafeRaw: Columns.member)
+                FROM follow_ups f JOIN contacts c ON c.id = f.contact_id AND c.owner_id = f.owner_id
+                JOIN members m ON m.id = f.owner_id
+                WHERE f.due_at <= \(bind: moment) AND f.done_at IS NULL AND f.reminded_at IS NULL
+                ORDER BY f.due_at LIMIT \(literal: limit)
+                """
+            ).all().map { row in
+                DueReminder(
+                    subject: .followUp(FollowUp.ID(try row.uuid("follow_up_id"))), owner: try row.member(),
+                    ownerEmail: try row.string("email"), contactID: Contact.ID(try row.uuid("contact_id")),
+                    contactName: try row.string("contact_name"), text: try row.string("text"), dueAt: try row.date("due_at")
+                )
+            }
+            let contacts = try await db.raw(
+                """
+                SELECT c.id AS contact_id, c.name AS contact_name, c.next_due_at, \(unsafeRaw: Columns.member)
+                FROM contacts c JOIN members m ON m.id = c.owner_id
+                WHERE c.next_due_at <= \(bind: moment) AND (c.reminded_due_at IS NULL OR c.reminded_due_at <> c.next_due_at)
+                ORDER BY c.next_due_at LIMIT \(literal: limit)
+                """
+            ).all().map { row in
+                let contactID = Contact.ID(try row.uuid("contact_id"))
+                let due = try row.date("next_due_at")
+                let name = try row.string("contact_name")
+                return DueReminder(
+                    subject: .keepInTouch(contactID, dueAt: due), owner: try row.member(), ownerEmail: try row.string("email"),
+                    contactID: contactID, contactName: name, text: "It's time to get back in touch with \(name).", dueAt: due
+                )
+            }
+            return Array((followUps + contacts).sorted { $0.dueAt < $1.dueAt }.prefix(limit))
+        }
+    }
+
+    public func record(_ reminder: DueReminder, notification: MemberNotification, mail: OutgoingMail) async throws -> Bool {
+        try await store.write { db in
+            let marked: Bool
+            switch reminder.subject {
+            case .followUp(let id):
+                marked =
+                    try await db.raw(
+                        """
+                        UPDATE follow_ups SET reminded_at = \(bind: Millis.from(notification.createdAt))
+                        WHERE id = \(bind: id.description) AND reminded_at IS NULL RETURNING id
+                        """
+                    ).first() != nil
+            case .keepInTouch(let id, let dueAt):
+                marked =
+                    try await db.raw(
+                        """
+                        UPDATE contacts SET reminded_due_at = next_due_at
+                        WHERE id = \(bind: id.description) AND next_due_at = \(bind: Millis.from(dueAt))
+                          AND (reminded_due_at IS NULL OR reminded_due_at <> next_due_at) RETURNING id
+                        """
+                    ).first() != nil
+            }
+            guard marked else { return false }
+            let inserted =
+                try await db.raw(
+                    """
+                    INSERT INTO notifications (id, member_id, key, title, body, link, created_at)
+                    VALUES (\(bind: notification.id.description), \(bind: notification.memberID.description), \(bind: notification.key),
+                        \(bind: notification.title), \(bind: notification.body), \(bind: notification.link),
+                        \(bind: Millis.from(notification.createdAt)))
+                    ON CONFLICT (member_id, key) DO NOTHING RETURNING id
+                    """
+                ).first() != nil
+            guard inserted else { return false }
+            try await db.raw(
+                """
+                INSERT INTO mail_outbox (id, member_id, key, to_address, subject, body, created_at, next_attempt_at)
+                VALUES (\(bind: mail.id.description), \(bind: mail.memberID.description), \(bind: mail.key), \(bind: mail.to),
+                    \(bind: mail.subject), \(bind: mail.body), \(bind: Millis.from(mail.createdAt)), \(bind: Millis.from(mail.createdAt)))
+                ON CONFLICT (member_id, key) DO NOTHING
+                """
+            ).run()
+            return true
+        }
+    }
+
+    static let mailColumns = "id, member_id, key, to_address, subject, body, created_at, sent_at, attempts, last_error"
+
+    public func pendingMail(now: Date, limit: Int) async throws -> [OutgoingMail] {
+        try await store.read { db in
+            try await db.raw(
+                """
+                SELECT \(unsafeRaw: Self.mailColumns) FROM mail_outbox
+                WHERE sent_at IS NULL AND next_attempt_at <= \(bind: Millis.from(now))
+                ORDER BY next_attempt_at, id LIMIT \(literal: limit)
+                """
+            ).all().map { row in
+                OutgoingMail(
+                    id: OutgoingMail.ID(try row.uuid("id")), memberID: Member.ID(try row.uuid("member_id")), key: try row.string("key"),
+                    to: try row.string("to_address"), subject: try row.string("subject"), body: try row.string("body"),
+                    createdAt: try row.date("created_at"), sentAt: try row.optionalInt64("sent_at").map(Millis.date),
+                    attempts: Int(try row.int64("attempts")), lastError: try row.optionalString("last_error")
+                )
+            }
+        }
+    }
+
+    public func markSent(_ id: OutgoingMail.ID, at: Date) async throws {
+        try await store.write { db in
+            try await db.raw(
+                """
+                UPDATE mail_outbox SET sent_at = \(bind: Millis.from(at)), attempts = attempts + 1, last_error = NULL
+                WHERE id = \(bind: id.description)
+                """
+            ).run()
+        }
+    }
+
+    public func markFailed(_ id: OutgoingMail.ID, error: String, retryAt: Date) async throws {
+        try await store.write { db in
+            try await db.raw(
+                """
+                UPDATE mail_outbox SET attempts = attempts + 1, last_error = \(bind: error), next_attempt_at = \(bind: Millis.from(retryAt))
+                WHERE id = \(bind: id.description)
+                """
+            ).run()
+        }
+    }
+
+    public func notifications(of member: Member.ID, limit: Int) async throws -> [MemberNotification] {
+        try await store.read { db in
+            try await db.raw(
+                """
+                SELECT id, member_id, key, title, body, link, created_at, read_at FROM notifications
+                WHERE member_id = \(bind: member.description) ORDER BY created_at DESC, id DESC LIMIT \(literal: limit)
+                """
+            ).all().map { row in
+                MemberNotification(
+                    id: MemberNotification.ID(try row.uuid("id")), memberID: Member.ID(try row.uuid("member_id")), key: try row.string("key"),
+                    title: try row.string("title"), body: try row.string("body"), link: try row.string("link"),
+                    createdAt: try row.date("created_at"), readAt: try row.optionalInt64("read_at").map(Millis.date)
+                )
+            }
+        }
+    }
+
+    public func unreadCount(of member: Member.ID) async throws -> Int {
+        try await store.read { db in
+            Int(
+                try await db.raw(
+                    "SELECT COUNT(*) AS n FROM notifications WHERE member_id = \(bind: member.description) AND read_at IS NULL"
+                ).first()?.int64("n") ?? 0
+            )
+        }
+    }
+
+    public func markAllRead(of member: Member.ID, at: Date) async throws {
+        try await store.write { db in
+            try await db.raw(
+                """
+                UPDATE notifications SET read_at = \(bind: Millis.from(at)) WHERE member_id = \(bind: member.description) AND read_at IS NULL
+                """
+            ).run()
+        }
+    }
+}

@@ -1,0 +1,281 @@
+import Foundation
+import Hummingbird
+import KithDomain
+
+/// A contact as its owner sees it. Dates that may be unknown are always present, as null.
+struct ContactRecordDTO: ResponseEncodable {
+    var id: String
+    var name: String
+    var member: String?
+    var emails: [String]
+    var phones: [String]
+    var organization: String
+    var title: String
+    var howWeMet: String
+    var tags: [String]
+    var notes: String
+    var cadenceDays: Int?
+    var effectiveCadenceDays: Int?
+    var lastInteractionAt: Date?
+    var nextDueAt: Date?
+    var snoozedUntil: Date?
+    var status: String
+    var interactionCount: Int
+    var createdAt: Date
+    var updatedAt: Date
+
+    init(_ view: ContactView) {
+        let contact = view.contact
+        id = contact.id.description
+        name = contact.name
+        member = view.memberHandle?.rawValue
+        emails = contact.emails
+        phones = contact.phones
+        organization = contact.organization
+        title = contact.title
+        howWeMet = contact.howWeMet
+        tags = contact.tags
+        notes = contact.notes
+        cadenceDays = contact.cadenceDays
+        effectiveCadenceDays = view.state.cadence?.idealDays
+        lastInteractionAt = contact.lastInteractionAt
+        nextDueAt = view.state.nextDueAt
+        snoozedUntil = contact.snoozedUntil
+        status = view.status.rawValue
+        interactionCount = contact.interactionCount
+        createdAt = contact.createdAt
+        updatedAt = contact.updatedAt
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(member, forKey: .member)
+        try container.encode(emails, forKey: .emails)
+        try container.encode(phones, forKey: .phones)
+        try container.encode(organization, forKey: .organization)
+        try container.encode(title, forKey: .title)
+        try container.encode(howWeMet, forKey: .howWeMet)
+        try container.encode(tags, forKey: .tags)
+        try container.encode(notes, forKey: .notes)
+        try container.encode(cadenceDays, forKey: .cadenceDays)
+        try container.encode(effectiveCadenceDays, forKey: .effectiveCadenceDays)
+        try container.encode(lastInteractionAt, forKey: .lastInteractionAt)
+        try container.encode(nextDueAt, forKey: .nextDueAt)
+        try container.encode(snoozedUntil, forKey: .snoozedUntil)
+        try container.encode(status, forKey: .status)
+        try container.encode(interactionCount, forKey: .interactionCount)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, member, emails, phones, organization, title, howWeMet, tags, notes, cadenceDays, effectiveCadenceDays
+        case lastInteractionAt, nextDueAt, snoozedUntil, status, interactionCount, createdAt, updatedAt
+    }
+}
+
+struct InteractionDTO: ResponseEncodable {
+    var id: String
+    var contactId: String
+    var kind: String
+    var help: String?
+    var occurredAt: Date
+    var note: String
+
+    init(_ interaction: Interaction) {
+        id = interaction.id.description
+        contactId = interaction.contactID.description
+        kind = interaction.kind.rawValue
+        help = interaction.help?.rawValue
+        occurredAt = interaction.occurredAt
+        note = interaction.note
+    }
+}
+
+/// The logged interaction and the contact with its timer moved on.
+struct LoggedInteractionDTO: ResponseEncodable {
+    var interaction: InteractionDTO
+    var contact: ContactRecordDTO
+    var id: String
+    var kind: String
+    var occurredAt: Date
+
+    init(interaction: Interaction, contact: ContactView) {
+        self.interaction = InteractionDTO(interaction)
+        self.contact = ContactRecordDTO(contact)
+        id = interaction.id.description
+        kind = interaction.kind.rawValue
+        occurredAt = interaction.occurredAt
+    }
+}
+
+struct FollowUpDTO: ResponseEncodable {
+    var id: String
+    var contactId: String
+    var dueAt: Date
+    var text: String
+    var done: Bool
+    var doneAt: Date?
+
+    init(_ followUp: FollowUp) {
+        id = followUp.id.description
+        contactId = followUp.contactID.description
+        dueAt = followUp.dueAt
+        text = followUp.text
+        done = followUp.doneAt != nil
+        doneAt = followUp.doneAt
+    }
+}
+
+struct LedgerDTO: Encodable, Sendable {
+    var given: Int
+    var received: Int
+    var balance: Int
+    var givenByKind: [String: Int]
+    var receivedByKind: [String: Int]
+
+    init(_ entry: LedgerEntry) {
+        given = entry.given
+        received = entry.received
+        balance = entry.balance
+        givenByKind = Dictionary(uniqueKeysWithValues: entry.givenByKind.map { ($0.key.rawValue, $0.value) })
+        receivedByKind = Dictionary(uniqueKeysWithValues: entry.receivedByKind.map { ($0.key.rawValue, $0.value) })
+    }
+}
+
+struct ContactDetailDTO: ResponseEncodable {
+    var contact: ContactRecordDTO
+    var profile: MemberSummaryLiteDTO?
+    var interactions: [InteractionDTO]
+    var followUps: [FollowUpDTO]
+    var ledger: LedgerDTO
+    var giveBeforeYouAsk: Bool
+
+    init(_ detail: ContactDetail) {
+        contact = ContactRecordDTO(detail.view)
+        profile = detail.profile.map(MemberSummaryLiteDTO.init)
+        interactions = detail.interactions.map(InteractionDTO.init)
+        followUps = detail.followUps.map(FollowUpDTO.init)
+        ledger = LedgerDTO(detail.ledger)
+        giveBeforeYouAsk = detail.giveBeforeYouAsk
+    }
+}
+
+/// The linked member's public face, as the owner may see it.
+struct MemberSummaryLiteDTO: Encodable, Sendable {
+    var handle: String
+    var name: String
+    var headline: String
+    var industry: String
+    var careerStage: String?
+
+    init(_ view: ProfileView) {
+        handle = view.handle.rawValue
+        name = view.name
+        headline = view.headline
+        industry = view.industry
+        careerStage = view.careerStage?.rawValue
+    }
+}
+
+struct DormantTieDTO: Encodable, Sendable {
+    var contact: ContactRecordDTO
+    var value: Double
+    var reasons: [String]
+    var message: String
+}
+
+struct KeepInTouchDTO: ResponseEncodable {
+    var due: [ContactRecordDTO]
+    var overdue: [ContactRecordDTO]
+    var dormantWorthReviving: [DormantTieDTO]
+    var followUps: [FollowUpDTO]
+
+    init(_ board: KeepInTouchBoard) {
+        due = board.due.map(ContactRecordDTO.init)
+        overdue = board.overdue.map(ContactRecordDTO.init)
+        dormantWorthReviving = board.dormantWorthReviving.map {
+            DormantTieDTO(contact: ContactRecordDTO($0.contact), value: ($0.value * 1000).rounded() / 1000, reasons: $0.reasons, message: $0.message)
+        }
+        followUps = board.followUps.map(FollowUpDTO.init)
+    }
+}
+
+struct ReciprocityDTO: ResponseEncodable {
+    struct Row: Encodable, Sendable {
+        var contactId: String
+        var name: String
+        var given: Int
+        var received: Int
+        var balance: Int
+        var givenByKind: [String: Int]
+        var receivedByKind: [String: Int]
+    }
+
+    var items: [Row]
+    var totals: LedgerDTO
+
+    init(_ report: ReciprocityReport) {
+        items = report.rows.map { row in
+            let ledger = LedgerDTO(row.entry)
+            return Row(
+                contactId: row.contact.id.description, name: row.contact.name, given: ledger.given, received: ledger.received,
+                balance: ledger.balance, givenByKind: ledger.givenByKind, receivedByKind: ledger.receivedByKind
+            )
+        }
+        totals = LedgerDTO(report.totals)
+    }
+}
+
+struct CadenceDTO: ResponseEncodable {
+    var tag: String
+    var idealDays: Int
+    var maxDays: Int
+    var isDefault: Bool
+
+    init(_ cadence: TagCadence) {
+        tag = cadence.tag
+        idealDays = cadence.cadence.idealDays
+        maxDays = cadence.cadence.maximumDays
+        isDefault = cadence.isDefault
+    }
+}
+
+struct ImportReportDTO: ResponseEncodable {
+    var created: Int
+    var merged: Int
+    var skipped: Int
+    var errors: [ImportError]
+
+    init(report: ImportReport) {
+        created = report.created
+        merged = report.merged
+        skipped = report.skipped
+        errors = report.errors
+    }
+}
+
+struct NotificationDTO: Encodable, Sendable {
+    var id: String
+    var title: String
+    var body: String
+    var link: String
+    var createdAt: Date
+    var read: Bool
+
+    init(_ notification: MemberNotification) {
+        id = notification.id.description
+        title = notification.title
+        body = notification.body
+        link = notification.link
+        createdAt = notification.createdAt
+        read = notification.readAt != nil
+    }
+}
+
+struct NotificationsDTO: ResponseEncodable {
+    var items: [NotificationDTO]
+    var unread: Int
+}

@@ -1,0 +1,241 @@
+import Foundation
+import Hummingbird
+import KithDomain
+
+/// The private relationship manager's API. Every handler acts for the signed-in member only;
+/// another member's contact ids answer 404 exactly like ids that never existed.
+struct RelationshipsAPIController {
+    let services: Services
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/api/v1/contacts", use: list)
+        router.post("/api/v1/contacts", use: create)
+        router.post("/api/v1/contacts/import", use: importFile)
+        router.get("/api/v1/contacts/export", use: export)
+        router.get("/api/v1/contacts/:id", use: show)
+        router.patch("/api/v1/contacts/:id", use: update)
+        router.delete("/api/v1/contacts/:id", use: delete)
+        router.post("/api/v1/contacts/:id/interactions", use: logInteraction)
+        router.get("/api/v1/contacts/:id/interactions", use: interactions)
+        router.post("/api/v1/contacts/:id/follow-ups", use: addFollowUp)
+        router.post("/api/v1/contacts/:id/snooze", use: snooze)
+        router.post("/api/v1/contacts/:id/done", use: done)
+        router.get("/api/v1/follow-ups", use: followUps)
+        router.post("/api/v1/follow-ups/:id/done", use: completeFollowUp)
+        router.get("/api/v1/keep-in-touch", use: keepInTouch)
+        router.get("/api/v1/reciprocity", use: reciprocity)
+        router.get("/api/v1/cadences", use: cadences)
+        router.put("/api/v1/cadences/:tag", use: setCadence)
+        router.delete("/api/v1/cadences/:tag", use: deleteCadence)
+        router.get("/api/v1/notifications", use: notifications)
+        router.post("/api/v1/notifications/read", use: markRead)
+    }
+
+    struct ContactBody: APIInput {
+        static let fields: Set<String> = [
+            "name", "member", "emails", "phones", "organization", "title", "how_we_met", "tags", "notes", "cadence_days",
+        ]
+        var name: String?
+        var member: String?
+        var emails: [String]?
+        var phones: [String]?
+        var organization: String?
+        var title: String?
+        var howWeMet: String?
+        var tags: [String]?
+        var notes: String?
+        var cadenceDays: Int?
+
+        var input: ContactInput {
+            ContactInput(
+                name: name, member: member, emails: emails, phones: phones, organization: organization, title: title,
+                howWeMet: howWeMet, tags: tags, notes: notes, cadenceDays: cadenceDays
+            )
+        }
+    }
+
+    struct InteractionBody: APIInput {
+        static let fields: Set<String> = ["kind", "occurred_at", "note", "help"]
+        var kind: String?
+        var occurredAt: String?
+        var note: String?
+        var help: String?
+    }
+
+    struct FollowUpBody: APIInput {
+        static let fields: Set<String> = ["due_at", "text"]
+        var dueAt: String?
+        var text: String?
+    }
+
+    struct SnoozeBody: APIInput {
+        static let fields: Set<String> = ["days"]
+        var days: Int?
+    }
+
+    struct CadenceBody: APIInput {
+        static let fields: Set<String> = ["ideal_days", "max_days"]
+        var idealDays: Int?
+        var maxDays: Int?
+    }
+
+    private func id(_ context: AppRequestContext) -> String { context.parameters.get("id") ?? "" }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListDTO<ContactRecordDTO> {
+        let member = try context.requireMember()
+        let query = request.uri.queryParameters
+        let page = try await services.contacts.list(
+            text: query.get("q"), tag: query.get("tag"), status: query.get("status"), after: query.get("after"),
+            limit: query.get("limit"), owner: member
+        )
+        return ListDTO(items: page.items.map(ContactRecordDTO.init), next: page.next)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ContactRecordDTO> {
+        let member = try context.requireMember()
+        let body = try await JSONBody.decode(ContactBody.self, from: request, context: context)
+        return EditedResponse(status: .created, response: ContactRecordDTO(try await services.contacts.create(body.input, owner: member)))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ContactDetailDTO {
+        let member = try context.requireMember()
+        return ContactDetailDTO(try await services.contacts.contact(id(context), owner: member))
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> ContactRecordDTO {
+        let member = try context.requireMember()
+        let body = try await JSONBody.decode(ContactBody.self, from: request, context: context)
+        return ContactRecordDTO(try await services.contacts.update(id(context), with: body.input, owner: member))
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let member = try context.requireMember()
+        try await services.contacts.delete(id(context), owner: member)
+        return .noContent
+    }
+
+    @Sendable func logInteraction(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<LoggedInteractionDTO> {
+        let member = try context.requireMember()
+        let body = try await JSONBody.decode(InteractionBody.self, from: request, context: context)
+        let (interaction, contact) = try await services.contacts.log(
+            InteractionInput(kind: body.kind, occurredAt: body.occurredAt, note: body.note, help: body.help),
+            contact: id(context), owner: member
+        )
+        return EditedResponse(status: .created, response: LoggedInteractionDTO(interaction: interaction, contact: contact))
+    }
+
+    @Sendable func interactions(_ request: Request, context: AppRequestContext) async throws -> ListDTO<InteractionDTO> {
+        let member = try context.requireMember()
+        return ListDTO(items: try await services.contacts.interactions(of: id(context), owner: member).map(InteractionDTO.init), next: nil)
+    }
+
+    @Sendable func addFollowUp(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<FollowUpDTO> {
+        let member = try context.requireMember()
+        let body = try await JSONBody.decode(FollowUpBody.self, from: request, context: context)
+        let followUp = try await services.contacts.addFollowUp(
+            FollowUpInput(dueAt: body.dueAt, text: body.text), contact: id(context), owner: member
+        )
+        return EditedResponse(status: .created, response: FollowUpDTO(followUp))
+    }
+
+    @Sendable func snooze(_ request: Request, context: AppRequestContext) async throws -> ContactRecordDTO {
+        let member = try context.requireMember()
+        let body = try await JSONBody.decode(SnoozeBody.self, from: request, context: context)
+        return ContactRecordDTO(try await services.contacts.snooze(id(context), days: body.days, owner: member))
+    }
+
+    @Sendable func done(_ request: Request, context: AppRequestContext) async throws -> ContactRecordDTO {
+        let member = try context.requireMember()
+        return ContactRecordDTO(try await services.contacts.markInTouch(id(context), owner: member))
+    }
+
+    @Sendable func followUps(_ request: Request, context: AppRequestContext) async throws -> ListDTO<FollowUpDTO> {
+        let member = try context.requireMember()
+        return ListDTO(items: try await services.contacts.openFollowUps(owner: member).map(FollowUpDTO.init), next: nil)
+    }
+
+    @Sendable func completeFollowUp(_ request: Request, context: AppRequestContext) async throws -> FollowUpDTO {
+        let member = try context.requireMember()
+        return FollowUpDTO(try await services.contacts.completeFollowUp(id(context), owner: member))
+    }
+
+    @Sendable func keepInTouch(_ request: Request, context: AppRequestContext) async throws -> KeepInTouchDTO {
+        let member = try context.requireMember()
+        return KeepInTouchDTO(try await services.contacts.keepInTouch(owner: member))
+    }
+
+    @Sendable func reciprocity(_ request: Request, context: AppRequestContext) async throws -> ReciprocityDTO {
+        let member = try context.requireMember()
+        return ReciprocityDTO(try await services.contacts.reciprocity(owner: member))
+    }
+
+    @Sendable func cadences(_ request: Request, context: AppRequestContext) async throws -> ListDTO<CadenceDTO> {
+        let member = try context.requireMember()
+        return ListDTO(items: try await services.contacts.tagCadences(owner: member).map(CadenceDTO.init), next: nil)
+    }
+
+    @Sendable func setCadence(_ request: Request, context: AppRequestContext) async throws -> CadenceDTO {
+        let member = try context.requireMember()
+        let body = try await JSONBody.decode(CadenceBody.self, from: request, context: context)
+        return CadenceDTO(
+            try await services.contacts.setTagCadence(
+                tag: context.parameters.get("tag") ?? "", ideal: body.idealDays, maximum: body.maxDays, owner: member
+            )
+        )
+    }
+
+    @Sendable func deleteCadence(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let member = try context.requireMember()
+        try await services.contacts.deleteTagCadence(tag: context.parameters.get("tag") ?? "", owner: member)
+        return .noContent
+    }
+
+    /// A raw vCard / CSV body, or multipart/form-data with a `file` part; `format` may be given
+    /// in the query or a form part, or is detected from the content.
+    @Sendable func importFile(_ request: Request, context: AppRequestContext) async throws -> ImportReportDTO {
+        let member = try context.requireMember()
+        var request = request
+        let buffer = try await request.collectBody(upTo: ContactService.importByteLimit)
+        let contentType = request.headers[.contentType] ?? ""
+        var text = String(buffer: buffer)
+        var format = request.uri.queryParameters.get("format")
+        if contentType.lowercased().hasPrefix("multipart/form-data") {
+            guard let form = FormData(multipart: Data(buffer.readableBytesView), contentType: contentType), let file = form["file"] else {
+                throw DomainError.invalid(field: "file", reason: "is required: send the file in a part named file")
+            }
+            text = file
+            format = format ?? form["format"]
+        }
+        let report = try await services.contacts.importContacts(
+            text, format: try ContactFileFormat.parse(format), owner: member
+        )
+        return ImportReportDTO(report: report)
+    }
+
+    @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let query = request.uri.queryParameters
+        if let format = query.get("format"), !format.isEmpty, format != "vcard" {
+            throw DomainError.invalid(field: "format", reason: "must be vcard")
+        }
+        let cards = try await services.contacts.exportVCards(owner: member, version: query.get("version"))
+        var headers = HTTPFields()
+        headers[.contentType] = "text/vcard; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"kith-contacts.vcf\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: cards)))
+    }
+
+    @Sendable func notifications(_ request: Request, context: AppRequestContext) async throws -> NotificationsDTO {
+        let member = try context.requireMember()
+        return NotificationsDTO(
+            items: try await services.reminders.notifications(of: member).map(NotificationDTO.init),
+            unread: try await services.reminders.unreadCount(of: member)
+        )
+    }
+
+    @Sendable func markRead(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let member = try context.requireMember()
+        try await services.reminders.markAllRead(of: member)
+        return .noContent
+    }
+}

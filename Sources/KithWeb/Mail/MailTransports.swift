@@ -1,0 +1,71 @@
+public import Foundation
+public import KithDomain
+
+/// Picks the mail transport from a URL: `smtp://[user:password@]host[:port]` or `file:///dir`.
+public enum MailTransports {
+    public static func make(_ url: String?) throws -> any MailTransport {
+        guard let url, !url.isEmpty else { return DiscardingMailTransport() }
+        guard let parsed = URLComponents(string: url), let scheme = parsed.scheme?.lowercased() else {
+            throw DomainError.invalid(field: "mail-url", reason: "must be smtp://host:port or file:///directory")
+        }
+        switch scheme {
+        case "file":
+            return FileDropMailTransport(directory: URL(fileURLWithPath: parsed.path))
+        case "smtp":
+            guard let host = parsed.host, !host.isEmpty else {
+                throw DomainError.invalid(field: "mail-url", reason: "must name the SMTP host, as in smtp://mail.example.org:587")
+            }
+            return SMTPMailTransport(
+                host: host, port: parsed.port ?? 25, username: parsed.user?.removingPercentEncoding,
+                password: parsed.password?.removingPercentEncoding
+            )
+        default:
+            throw DomainError.invalid(field: "mail-url", reason: "must start with smtp:// or file://")
+        }
+    }
+
+    /// The message as RFC 5322 text (UTF-8 body, encoded subject), CRLF line ends.
+    static func message(_ mail: OutgoingMail, from sender: String, date: Date = Date()) -> String {
+        let subject = mail.subject.allSatisfy(\.isASCII) ? mail.subject : "=?UTF-8?B?\(Data(mail.subject.utf8).base64EncodedString())?="
+        let body = mail.body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        let dateText = date.formatted(
+            Date.VerbatimFormatStyle(
+                format: "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) +0000",
+                locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "UTC")!, calendar: Calendar(identifier: .gregorian)
+            )
+        )
+        return [
+            "From: \(sender)", "To: \(mail.to)", "Subject: \(subject)", "Date: \(dateText)",
+            "Message-ID: <\(mail.id)@kith>", "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8",
+            "Content-Transfer-Encoding: 8bit", "", body,
+        ].joined(separator: "\r\n")
+    }
+}
+
+/// Keeps mail in the outbox: with no transport configured nothing is sent, and nothing is lost.
+public struct DiscardingMailTransport: MailTransport {
+    public init() {}
+
+    public func send(_ mail: OutgoingMail, from sender: String) async throws {
+        throw MailNotConfigured()
+    }
+}
+
+struct MailNotConfigured: Error, CustomStringConvertible {
+    var description: String { "no mail transport is configured (kith serve --mail-url)" }
+}
+
+/// Development delivery: each message becomes one `.eml` file in a directory.
+public struct FileDropMailTransport: MailTransport {
+    let directory: URL
+
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    public func send(_ mail: OutgoingMail, from sender: String) async throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("\(mail.id).eml")
+        try Data(MailTransports.message(mail, from: sender).utf8).write(to: file, options: .atomic)
+    }
+}

@@ -1,0 +1,238 @@
+import Foundation
+import Hummingbird
+import KithDomain
+
+/// The relationship manager's pages. Like the API, every page acts for the signed-in member only.
+struct RelationshipPagesController {
+    let services: Services
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/contacts", use: list)
+        router.get("/contacts/new", use: newContact)
+        router.post("/contacts", use: create)
+        router.get("/contacts/import", use: importForm)
+        router.post("/contacts/import", use: importFile)
+        router.get("/contacts/export.vcf", use: export)
+        router.get("/contacts/:id", use: show)
+        router.post("/contacts/:id", use: update)
+        router.post("/contacts/:id/delete", use: delete)
+        router.post("/contacts/:id/interactions", use: logInteraction)
+        router.post("/contacts/:id/follow-ups", use: addFollowUp)
+        router.post("/contacts/:id/done", use: done)
+        router.post("/contacts/:id/snooze", use: snooze)
+        router.post("/follow-ups/:id/done", use: completeFollowUp)
+        router.get("/keep-in-touch", use: keepInTouch)
+        router.get("/reciprocity", use: reciprocity)
+        router.get("/notifications", use: notifications)
+    }
+
+    private func id(_ context: AppRequestContext) -> String { context.parameters.get("id") ?? "" }
+
+    /// "a, b\nc" → ["a", "b", "c"]; nil when the field was not sent.
+    private static func list(_ raw: String?) -> [String]? {
+        raw.map { $0.split(whereSeparator: { $0 == "," || $0 == "\n" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    }
+
+    private static func contactInput(_ data: FormData) throws -> ContactInput {
+        var cadence: Int?
+        let rawCadence = data.text("cadence_days").trimmingCharacters(in: .whitespaces)
+        if rawCadence.isEmpty {
+            cadence = 0
+        } else {
+            guard let days = Int(rawCadence) else {
+                throw DomainError.invalid(field: "cadence_days", reason: "must be a whole number of days from 1 to 3650")
+            }
+            cadence = days
+        }
+        return ContactInput(
+            name: data["name"], member: data["member"], emails: list(data["emails"]), phones: list(data["phones"]),
+            organization: data["organization"], title: data["title"], howWeMet: data["how_we_met"], tags: list(data["tags"]),
+            notes: data["notes"], cadenceDays: cadence
+        )
+    }
+
+    private static func values(_ data: FormData) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: ContactForm.fields.map { ($0, data.text($0)) })
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        let member = try context.requireMember()
+        let query = request.uri.queryParameters
+        let filters = (q: query.get("q") ?? "", tag: query.get("tag") ?? "", status: query.get("status") ?? "")
+        do {
+            let page = try await services.contacts.list(
+                text: filters.q, tag: filters.tag, status: filters.status, after: query.get("after"), limit: "50", owner: member
+            )
+            return HTMLResponse(ContactsPage(chrome: context.chrome(), page: page, query: filters, errors: FieldErrors()).document())
+        } catch DomainError.invalid(let errors) {
+            return HTMLResponse(
+                ContactsPage(chrome: context.chrome(), page: nil, query: filters, errors: FieldErrors(errors: errors)).document(),
+                status: .unprocessableContent
+            )
+        }
+    }
+
+    @Sendable func newContact(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        _ = try context.requireMember()
+        let prefill = ["member": request.uri.queryParameters.get("member") ?? "", "name": request.uri.queryParameters.get("name") ?? ""]
+        return HTMLResponse(NewContactPage(chrome: context.chrome(), values: prefill, errors: FieldErrors()).document())
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let data = try await VerifiedForm.read(request, context: context).data
+        do {
+            let view = try await services.contacts.create(try Self.contactInput(data), owner: member)
+            return Pages.redirect("/contacts/\(view.contact.id)")
+        } catch DomainError.invalid(let errors) {
+            return try HTMLResponse(
+                NewContactPage(chrome: context.chrome(), values: Self.values(data), errors: FieldErrors(errors: errors)).document(),
+                status: .unprocessableContent
+            ).response(from: request, context: context)
+        } catch DomainError.conflict(let field, let message) {
+            return try HTMLResponse(
+                NewContactPage(
+                    chrome: context.chrome(), values: Self.values(data),
+                    errors: FieldErrors(errors: [FieldError(field: field ?? "member", message: message)])
+                ).document(),
+                status: .conflict
+            ).response(from: request, context: context)
+        }
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        let member = try context.requireMember()
+        return HTMLResponse(ContactDetailPage(chrome: context.chrome(), detail: try await services.contacts.contact(id(context), owner: member)).document())
+    }
+
+    /// Re-renders the contact page with one form's errors beside its fields.
+    private func invalid(
+        _ errors: [FieldError], form: String, editValues: [String: String]? = nil, status: HTTPResponse.Status = .unprocessableContent,
+        request: Request, context: AppRequestContext, member: Member
+    ) async throws -> Response {
+        let detail = try await services.contacts.contact(id(context), owner: member)
+        return try HTMLResponse(
+            ContactDetailPage(chrome: context.chrome(), detail: detail, editValues: editValues, errors: FieldErrors(errors: errors), form: form)
+                .document(),
+            status: status
+        ).response(from: request, context: context)
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let data = try await VerifiedForm.read(request, context: context).data
+        do {
+            _ = try await services.contacts.update(id(context), with: try Self.contactInput(data), owner: member)
+            return Pages.redirect("/contacts/\(id(context))")
+        } catch DomainError.invalid(let errors) {
+            return try await invalid(errors, form: "edit", editValues: Self.values(data), request: request, context: context, member: member)
+        } catch DomainError.conflict(let field, let message) {
+            return try await invalid(
+                [FieldError(field: field ?? "member", message: message)], form: "edit", editValues: Self.values(data), status: .conflict,
+                request: request, context: context, member: member
+            )
+        }
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        _ = try await VerifiedForm.read(request, context: context)
+        try await services.contacts.delete(id(context), owner: member)
+        return Pages.redirect("/contacts")
+    }
+
+    @Sendable func logInteraction(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let data = try await VerifiedForm.read(request, context: context).data
+        do {
+            _ = try await services.contacts.log(
+                InteractionInput(kind: data["kind"], occurredAt: data["occurred_at"], note: data["note"], help: data["help"]),
+                contact: id(context), owner: member
+            )
+            return Pages.redirect("/contacts/\(id(context))#timeline")
+        } catch DomainError.invalid(let errors) {
+            return try await invalid(errors, form: "log", request: request, context: context, member: member)
+        }
+    }
+
+    @Sendable func addFollowUp(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let data = try await VerifiedForm.read(request, context: context).data
+        do {
+            _ = try await services.contacts.addFollowUp(FollowUpInput(dueAt: data["due_at"], text: data["text"]), contact: id(context), owner: member)
+            return Pages.redirect("/contacts/\(id(context))#follow-ups")
+        } catch DomainError.invalid(let errors) {
+            return try await invalid(errors, form: "follow-up", request: request, context: context, member: member)
+        }
+    }
+
+    @Sendable func done(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let data = try await VerifiedForm.read(request, context: context).data
+        _ = try await services.contacts.markInTouch(id(context), owner: member)
+        return Pages.redirect(data["back"] == "/keep-in-touch" ? "/keep-in-touch" : "/contacts/\(id(context))")
+    }
+
+    @Sendable func snooze(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let data = try await VerifiedForm.read(request, context: context).data
+        _ = try await services.contacts.snooze(id(context), days: Int(data.text("days")), owner: member)
+        return Pages.redirect(data["back"] == "/keep-in-touch" ? "/keep-in-touch" : "/contacts/\(id(context))")
+    }
+
+    @Sendable func completeFollowUp(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        _ = try await VerifiedForm.read(request, context: context)
+        let followUp = try await services.contacts.completeFollowUp(id(context), owner: member)
+        return Pages.redirect("/contacts/\(followUp.contactID)#follow-ups")
+    }
+
+    @Sendable func keepInTouch(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        let member = try context.requireMember()
+        return HTMLResponse(KeepInTouchPage(chrome: context.chrome(), board: try await services.contacts.keepInTouch(owner: member)).document())
+    }
+
+    @Sendable func reciprocity(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        let member = try context.requireMember()
+        return HTMLResponse(ReciprocityPage(chrome: context.chrome(), report: try await services.contacts.reciprocity(owner: member)).document())
+    }
+
+    @Sendable func importForm(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        _ = try context.requireMember()
+        return HTMLResponse(ImportContactsPage(chrome: context.chrome()).document())
+    }
+
+    @Sendable func importFile(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        do {
+            let data = try await VerifiedForm.read(request, context: context, upTo: ContactService.importByteLimit + 64 * 1024).data
+            guard let file = data["file"], !file.isEmpty else {
+                throw DomainError.invalid(field: "file", reason: "is required: choose a .vcf or .csv file")
+            }
+            let report = try await services.contacts.importContacts(
+                file, format: try ContactFileFormat.parse(data["format"]), owner: member
+            )
+            return try HTMLResponse(ImportContactsPage(chrome: context.chrome(), report: report).document())
+                .response(from: request, context: context)
+        } catch DomainError.invalid(let errors) {
+            return try HTMLResponse(ImportContactsPage(chrome: context.chrome(), errors: FieldErrors(errors: errors)).document(), status: .unprocessableContent)
+                .response(from: request, context: context)
+        }
+    }
+
+    @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let cards = try await services.contacts.exportVCards(owner: member, version: request.uri.queryParameters.get("version"))
+        var headers = HTTPFields()
+        headers[.contentType] = "text/vcard; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"kith-contacts.vcf\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: cards)))
+    }
+
+    @Sendable func notifications(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        let member = try context.requireMember()
+        let items = try await services.reminders.notifications(of: member)
+        try await services.reminders.markAllRead(of: member)
+        return HTMLResponse(NotificationsPage(chrome: context.chrome(), notifications: items).document())
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import KithDomain
+import Plot
+
+/// Who to get back in touch with: overdue first, then due, each with one-click "done" and
+/// "snooze"; open follow-ups; and dormant ties worth reviving, with a message to start from.
+struct KeepInTouchPage {
+    let chrome: PageChrome
+    let board: KeepInTouchBoard
+
+    func document() -> HTML {
+        Layout.page(
+            title: "Keep in touch",
+            chrome: chrome,
+            .h1("Keep in touch"),
+            RelationshipViews.subnav("/keep-in-touch"),
+            .p(.class("hint"), .text(RelationshipViews.privacyNote)),
+            section("Overdue", id: "overdue", board.overdue, empty: "Nobody is overdue. Nicely done."),
+            section("Due", id: "due", board.due, empty: "Nobody is due right now."),
+            .section(
+                .class("card"),
+                .id("follow-ups"),
+                .h2(.text("Follow-ups (\(board.followUps.count))")),
+                board.followUps.isEmpty
+                    ? .p(.class("empty"), .text("No open follow-ups."))
+                    : .ul(
+                        .forEach(board.followUps) { followUp in
+                            .li(
+                                .strong(.text(followUp.text)),
+                                .text(" — "),
+                                .a(.href("/contacts/\(followUp.contactID)"), .text(board.followUpContacts[followUp.contactID] ?? "contact")),
+                                .text(", due \(RelationshipViews.day(followUp.dueAt)) "),
+                                RelationshipViews.postButton("/follow-ups/\(followUp.id)/done", label: "Done", csrf: chrome.csrfToken)
+                            )
+                        }
+                    )
+            ),
+            .section(
+                .class("card"),
+                .id("dormant"),
+                .h2("Dormant ties worth reviving"),
+                .p(
+                    .class("hint"),
+                    .text(
+                        "People you were once close to and haven't spoken with in years. Reconnecting is easier than it feels, "
+                            + "and they often bring fresher advice than the people you see every week."
+                    )
+                ),
+                board.dormantWorthReviving.isEmpty
+                    ? .p(.class("empty"), .text("No dormant ties to revive."))
+                    : .ul(
+                        .class("dormant"),
+                        .forEach(board.dormantWorthReviving) { tie in
+                            .li(
+                                .a(.href("/contacts/\(tie.contact.contact.id)"), .strong(.text(tie.contact.contact.name))),
+                                .if(!tie.reasons.isEmpty, .p(.class("reasons"), .text(tie.reasons.joined(separator: " · ")))),
+                                .blockquote(.class("message"), .text(tie.message))
+                            )
+                        }
+                    )
+            )
+        )
+    }
+
+    private func section(_ title: String, id: String, _ views: [ContactView], empty: String) -> Node<HTML.BodyContext> {
+        .section(
+            .class("card"),
+            .id(id),
+            .h2(.text("\(title) (\(views.count))")),
+            views.isEmpty
+                ? .p(.class("empty"), .text(empty))
+                : .ul(
+                    .class("due"),
+                    .forEach(views) { view in
+                        .li(
+                            .a(.href("/contacts/\(view.contact.id)"), .strong(.text(view.contact.name))),
+                            .text(" · last in touch \(RelationshipViews.day(view.contact.lastInteractionAt))"),
+                            .div(
+                                .class("actions"),
+                                RelationshipViews.postButton(
+                                    "/contacts/\(view.contact.id)/done", label: "Done", csrf: chrome.csrfToken, primary: true,
+                                    hidden: [("back", "/keep-in-touch")]
+                                ),
+                                RelationshipViews.postButton(
+                                    "/contacts/\(view.contact.id)/snooze", label: "Snooze a week", csrf: chrome.csrfToken,
+                                    hidden: [("days", "7"), ("back", "/keep-in-touch")]
+                                )
+                            )
+                        )
+                    }
+                )
+        )
+    }
+}
+
+/// The reciprocity ledger: help given and received, per contact and overall.
+struct ReciprocityPage {
+    let chrome: PageChrome
+    let report: ReciprocityReport
+
+    func document() -> HTML {
+        Layout.page(
+            title: "Give and take",
+            chrome: chrome,
+            .h1("Give and take"),
+            RelationshipViews.subnav("/reciprocity"),
+            .section(
+                .class("grid stats"),
+                .div(.class("card stat"), .strong(.text("\(report.totals.given)")), .span(.text(" times you helped"))),
+                .div(.class("card stat"), .strong(.text("\(report.totals.received)")), .span(.text(" times you were helped"))),
+                .div(.class("card stat"), .strong(.text("\(report.totals.balance > 0 ? "+" : "")\(report.totals.balance)")), .span(.text(" balance")))
+            ),
+            report.rows.isEmpty
+                ? .p(.class("empty"), .text("Log help given, help received or introductions on a contact's page to see the ledger."))
+                : .table(
+                    .class("ledger"),
+                    .caption("Per contact, the ones you owe most first"),
+                    .thead(.tr(.th("Contact"), .th("Given"), .th("Received"), .th("Balance"))),
+                    .tbody(
+                        .forEach(report.rows) { row in
+                            .tr(
+                                .td(.a(.href("/contacts/\(row.contact.id)"), .text(row.contact.name))),
+                                .td(.text("\(row.entry.given)")),
+                                .td(.text("\(row.entry.received)")),
+                                .td(.text("\(row.entry.balance > 0 ? "+" : "")\(row.entry.balance)"))
+                            )
+                        }
+                    )
+                )
+        )
+    }
+}
+
+/// Upload a vCard or LinkedIn Connections.csv; afterwards, the report.
+struct ImportContactsPage {
+    let chrome: PageChrome
+    var report: ImportReport? = nil
+    var errors = FieldErrors()
+
+    func document() -> HTML {
+        Layout.page(
+            title: "Import contacts",
+            chrome: chrome,
+            .h1("Import contacts"),
+            RelationshipViews.subnav("/contacts/import"),
+            .unwrap(report) { report in
+                .section(
+                    .class("card report"),
+                    .id("report"),
+                    .h2("Import finished"),
+                    .p(.text("\(report.created) created, \(report.merged) merged into existing contacts, \(report.skipped) already known.")),
+                    .if(
+                        !report.errors.isEmpty,
+                        .group(
+                            .h3(.text("\(report.errors.count) line\(report.errors.count == 1 ? "" : "s") could not be imported")),
+                            .ul(.class("import-errors"), .forEach(report.errors.prefix(200)) { .li(.text("Line \($0.line): \($0.message)")) })
+                        )
+                    ),
+                    .p(.a(.href("/contacts"), .text("See your contacts →")))
+                )
+            },
+            .form(
+                .class("card"),
+                .method(.post),
+                .action("/contacts/import"),
+                .enctype(.multipartData),
+                csrfField(chrome.csrfToken),
+                Field.summary(errors.others(known: ["file", "format"])),
+                .div(
+                    .class(errors.message("file") == nil ? "field" : "field invalid"),
+                    .label(.for("file"), .text("File")),
+                    .p(.class("hint"), .id("file-hint"), .text("A vCard file (.vcf, version 3.0 or 4.0) or LinkedIn's Connections.csv.")),
+                    .input(.type(.file), .id("file"), .name("file"), .attribute(named: "accept", value: ".vcf,.vcard,.csv,text/vcard,text/csv"), .required(true)),
+                    .unwrap(errors.message("file")) { .p(.class("error"), .id("file-error"), .text($0)) }
+                ),
+                Field.select(
+                    "format", label: "Format",
+                    options: [("", "Detect from the file"), ("vcard", "vCard"), ("linkedin_csv", "LinkedIn Connections.csv")],
+                    selected: "", errors: errors
+                ),
+                .p(.class("hint"), .text("Duplicates — the same email, or the same name and organisation — are merged, never doubled.")),
+                .button(.type(.submit), .class("primary"), .text("Import"))
+            )
+        )
+    }
+}
+
+/// In-app reminders.
+struct NotificationsPage {
+    let chrome: PageChrome
+    let notifications: [MemberNotification]
+
+    func document() -> HTML {
+        Layout.page(
+            title: "Reminders",
+            chrome: chrome,
+            .h1("Reminders"),
+            RelationshipViews.subnav("/notifications"),
+            notifications.isEmpty
+                ? .p(.class("empty"), .text("No reminders yet. They appear when a follow-up or a keep-in-touch date comes due."))
+                : .ul(
+                    .class("notifications"),
+                    .forEach(notifications) { notification in
+                        .li(
+                            .class(notification.readAt == nil ? "card unread" : "card"),
+                            .a(.href(notification.link), .strong(.text(notification.title))),
+                            .p(.text(notification.body)),
+                            .p(.class("hint"), .text(RelationshipViews.day(notification.createdAt)))
+                        )
+                    }
+                )
+        )
+    }
+}
