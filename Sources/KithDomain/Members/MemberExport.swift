@@ -114,7 +114,8 @@ public struct ExportService: Sendable {
     private func contactData(of member: Member) async throws -> [MemberExport.ContactData] {
         let interactions = Dictionary(grouping: try await contacts.allInteractions(of: member.id), by: \.contactID)
         let followUps = Dictionary(
-            grouping: try await contacts.followUps(of: member.id, contact: nil, includeDone: true), by: \.contactID
+            grouping: try await contacts.followUps(of: member.id, contact: nil, includeDone: true),
+            by: \.contactID
         )
         var result: [MemberExport.ContactData] = []
         for contact in try await contacts.allContacts(of: member.id) {
@@ -122,9 +123,18 @@ public struct ExportService: Sendable {
             if let id = contact.memberID { handle = try await members.member(id: id)?.handle.rawValue }
             result.append(
                 .init(
-                    id: contact.id.description, name: contact.name, memberHandle: handle, emails: contact.emails,
-                    phones: contact.phones, organization: contact.organization, title: contact.title, howWeMet: contact.howWeMet,
-                    tags: contact.tags, notes: contact.notes, cadenceDays: contact.cadenceDays, createdAt: contact.createdAt,
+                    id: contact.id.description,
+                    name: contact.name,
+                    memberHandle: handle,
+                    emails: contact.emails,
+                    phones: contact.phones,
+                    organization: contact.organization,
+                    title: contact.title,
+                    howWeMet: contact.howWeMet,
+                    tags: contact.tags,
+                    notes: contact.notes,
+                    cadenceDays: contact.cadenceDays,
+                    createdAt: contact.createdAt,
                     interactions: (interactions[contact.id] ?? []).map {
                         .init(kind: $0.kind.rawValue, help: $0.help?.rawValue, occurredAt: $0.occurredAt, note: $0.note)
                     },

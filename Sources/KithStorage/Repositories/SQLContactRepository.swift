@@ -63,20 +63,21 @@ public struct SQLContactRepository: ContactRepository {
 
     public func update(_ contact: Contact) async throws -> Bool {
         try await store.write { db in
-            let done = try await db.raw(
-                """
-                UPDATE contacts SET member_id = \(bind: contact.memberID?.description), name = \(bind: contact.name),
-                    name_key = \(bind: Text.key(contact.name)), emails = \(bind: Lists.join(contact.emails)),
-                    phones = \(bind: Lists.join(contact.phones)), organization = \(bind: contact.organization),
-                    title = \(bind: contact.title), how_we_met = \(bind: contact.howWeMet), tags = \(bind: Lists.join(contact.tags)),
-                    search_text = \(bind: Self.searchText(contact)), notes = \(bind: contact.notes),
-                    cadence_days = \(bind: contact.cadenceDays.map(Int64.init)),
-                    snoozed_until = \(bind: contact.snoozedUntil.map(Millis.from)),
-                    next_due_at = \(bind: contact.nextDueAt.map(Millis.from)), updated_at = \(bind: Millis.from(contact.updatedAt))
-                WHERE id = \(bind: contact.id.description) AND owner_id = \(bind: contact.ownerID.description)
-                RETURNING id
-                """
-            ).first() != nil
+            let done =
+                try await db.raw(
+                    """
+                    UPDATE contacts SET member_id = \(bind: contact.memberID?.description), name = \(bind: contact.name),
+                        name_key = \(bind: Text.key(contact.name)), emails = \(bind: Lists.join(contact.emails)),
+                        phones = \(bind: Lists.join(contact.phones)), organization = \(bind: contact.organization),
+                        title = \(bind: contact.title), how_we_met = \(bind: contact.howWeMet), tags = \(bind: Lists.join(contact.tags)),
+                        search_text = \(bind: Self.searchText(contact)), notes = \(bind: contact.notes),
+                        cadence_days = \(bind: contact.cadenceDays.map(Int64.init)),
+                        snoozed_until = \(bind: contact.snoozedUntil.map(Millis.from)),
+                        next_due_at = \(bind: contact.nextDueAt.map(Millis.from)), updated_at = \(bind: Millis.from(contact.updatedAt))
+                    WHERE id = \(bind: contact.id.description) AND owner_id = \(bind: contact.ownerID.description)
+                    RETURNING id
+                    """
+                ).first() != nil
             if done { try await Self.writeTags([contact], in: db, replacing: true) }
             return done
         }
@@ -142,7 +143,8 @@ public struct SQLContactRepository: ContactRepository {
     public func save(created: [Contact], merged: [Contact]) async throws {
         try await store.write { db in
             for part in SQLSeeder.chunks(created, size: 200) {
-                try await db.raw("INSERT INTO \(unsafeRaw: Self.insertColumns) VALUES \(part.map(Self.values).joined(separator: ", "))").run()
+                try await db.raw("INSERT INTO \(unsafeRaw: Self.insertColumns) VALUES \(part.map(Self.values).joined(separator: ", "))")
+                    .run()
             }
             try await Self.writeTags(created, in: db, replacing: false)
             for contact in merged {
@@ -241,8 +243,10 @@ public struct SQLContactRepository: ContactRepository {
             ).all().compactMap { row in
                 guard let kind = InteractionKind(rawValue: try row.string("kind")), let side = kind.ledgerSide else { return nil }
                 return LedgerCount(
-                    contactID: Contact.ID(try row.uuid("contact_id")), side: side,
-                    help: try row.optionalString("help").flatMap(HelpKind.init(rawValue:)) ?? .other, count: Int(try row.int64("n"))
+                    contactID: Contact.ID(try row.uuid("contact_id")),
+                    side: side,
+                    help: try row.optionalString("help").flatMap(HelpKind.init(rawValue:)) ?? .other,
+                    count: Int(try row.int64("n"))
                 )
             }
         }

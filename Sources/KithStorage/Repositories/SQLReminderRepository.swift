@@ -24,9 +24,13 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository 
                 """
             ).all().map { row in
                 DueReminder(
-                    subject: .followUp(FollowUp.ID(try row.uuid("follow_up_id"))), owner: try row.member(),
-                    ownerEmail: try row.string("email"), contactID: Contact.ID(try row.uuid("contact_id")),
-                    contactName: try row.string("contact_name"), text: try row.string("text"), dueAt: try row.date("due_at")
+                    subject: .followUp(FollowUp.ID(try row.uuid("follow_up_id"))),
+                    owner: try row.member(),
+                    ownerEmail: try row.string("email"),
+                    contactID: Contact.ID(try row.uuid("contact_id")),
+                    contactName: try row.string("contact_name"),
+                    text: try row.string("text"),
+                    dueAt: try row.date("due_at")
                 )
             }
             let contacts = try await db.raw(
@@ -41,8 +45,13 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository 
                 let due = try row.date("next_due_at")
                 let name = try row.string("contact_name")
                 return DueReminder(
-                    subject: .keepInTouch(contactID, dueAt: due), owner: try row.member(), ownerEmail: try row.string("email"),
-                    contactID: contactID, contactName: name, text: "It's time to get back in touch with \(name).", dueAt: due
+                    subject: .keepInTouch(contactID, dueAt: due),
+                    owner: try row.member(),
+                    ownerEmail: try row.string("email"),
+                    contactID: contactID,
+                    contactName: name,
+                    text: "It's time to get back in touch with \(name).",
+                    dueAt: due
                 )
             }
             return Array((followUps + contacts).sorted { $0.dueAt < $1.dueAt }.prefix(limit))
@@ -107,10 +116,16 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository 
                 """
             ).all().map { row in
                 OutgoingMail(
-                    id: OutgoingMail.ID(try row.uuid("id")), memberID: Member.ID(try row.uuid("member_id")), key: try row.string("key"),
-                    to: try row.string("to_address"), subject: try row.string("subject"), body: try row.string("body"),
-                    createdAt: try row.date("created_at"), sentAt: try row.optionalInt64("sent_at").map(Millis.date),
-                    attempts: Int(try row.int64("attempts")), lastError: try row.optionalString("last_error")
+                    id: OutgoingMail.ID(try row.uuid("id")),
+                    memberID: Member.ID(try row.uuid("member_id")),
+                    key: try row.string("key"),
+                    to: try row.string("to_address"),
+                    subject: try row.string("subject"),
+                    body: try row.string("body"),
+                    createdAt: try row.date("created_at"),
+                    sentAt: try row.optionalInt64("sent_at").map(Millis.date),
+                    attempts: Int(try row.int64("attempts")),
+                    lastError: try row.optionalString("last_error")
                 )
             }
         }
@@ -147,9 +162,14 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository 
                 """
             ).all().map { row in
                 MemberNotification(
-                    id: MemberNotification.ID(try row.uuid("id")), memberID: Member.ID(try row.uuid("member_id")), key: try row.string("key"),
-                    title: try row.string("title"), body: try row.string("body"), link: try row.string("link"),
-                    createdAt: try row.date("created_at"), readAt: try row.optionalInt64("read_at").map(Millis.date)
+                    id: MemberNotification.ID(try row.uuid("id")),
+                    memberID: Member.ID(try row.uuid("member_id")),
+                    key: try row.string("key"),
+                    title: try row.string("title"),
+                    body: try row.string("body"),
+                    link: try row.string("link"),
+                    createdAt: try row.date("created_at"),
+                    readAt: try row.optionalInt64("read_at").map(Millis.date)
                 )
             }
         }

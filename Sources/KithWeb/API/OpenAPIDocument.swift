@@ -21,11 +21,11 @@ enum OpenAPIDocument {
         return String(decoding: data, as: UTF8.self)
     }
 
-    private static func ref(_ name: String) -> JSON { ["$ref": "#/components/schemas/\(name)"] }
-    private static var string: JSON { ["type": "string"] }
-    private static var stringArray: JSON { ["type": "array", "items": string] }
-    private static func nullable(_ type: String) -> JSON { ["type": [type, "null"]] }
-    private static func enumeration(_ values: [String]) -> JSON { ["type": "string", "enum": values] }
+    static func ref(_ name: String) -> JSON { ["$ref": "#/components/schemas/\(name)"] }
+    static var string: JSON { ["type": "string"] }
+    static var stringArray: JSON { ["type": "array", "items": string] }
+    static func nullable(_ type: String) -> JSON { ["type": [type, "null"]] }
+    static func enumeration(_ values: [String]) -> JSON { ["type": "string", "enum": values] }
 
     private static let careerStages = ["student", "early_career", "mid_career", "senior", "in_transition", "retired"]
     private static let openTo = ["mentoring", "being_mentored", "referrals", "giving_referrals", "coffee_chats", "collaboration", "hiring"]
@@ -120,6 +120,10 @@ enum OpenAPIDocument {
                         ]
                     ],
                 ],
+                "Contact": contactSchema,
+                "Interaction": interactionSchema,
+                "FollowUp": followUpSchema,
+                "Ledger": ledgerSchema,
                 "MemberList": [
                     "type": "object", "required": ["items", "next"],
                     "properties": ["items": ["type": "array", "items": ref("MemberSummary")], "next": nullable("string")],
@@ -128,11 +132,11 @@ enum OpenAPIDocument {
         ]
     }
 
-    private static func body(_ schema: JSON) -> JSON {
+    static func body(_ schema: JSON) -> JSON {
         ["required": true, "content": ["application/json": ["schema": schema]]]
     }
 
-    private static func ok(_ status: String, _ description: String, _ schema: JSON? = nil) -> JSON {
+    static func ok(_ status: String, _ description: String, _ schema: JSON? = nil) -> JSON {
         var response: JSON = ["description": description]
         if let schema { response["content"] = ["application/json": ["schema": schema]] }
         return [status: response]
@@ -146,7 +150,7 @@ enum OpenAPIDocument {
         )
     }
 
-    private static func operation(
+    static func operation(
         _ id: String,
         _ summary: String,
         public isPublic: Bool = false,
@@ -165,19 +169,23 @@ enum OpenAPIDocument {
         return op
     }
 
-    private static func pathParameter(_ name: String) -> JSON {
+    static func pathParameter(_ name: String) -> JSON {
         ["name": name, "in": "path", "required": true, "schema": string]
     }
 
-    private static func query(_ name: String, _ schema: JSON = string) -> JSON {
+    static func query(_ name: String, _ schema: JSON = string) -> JSON {
         ["name": name, "in": "query", "required": false, "schema": schema]
     }
 
-    private static func object(_ properties: JSON, required: [String] = []) -> JSON {
+    static func object(_ properties: JSON, required: [String] = []) -> JSON {
         ["type": "object", "properties": properties, "required": required, "additionalProperties": false]
     }
 
     static var paths: JSON {
+        foundationPaths.merging(relationshipPaths) { first, _ in first }
+    }
+
+    private static var foundationPaths: JSON {
         [
             "/health": [
                 "get": operation(

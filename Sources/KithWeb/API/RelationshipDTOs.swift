@@ -197,7 +197,12 @@ struct KeepInTouchDTO: ResponseEncodable {
         due = board.due.map(ContactRecordDTO.init)
         overdue = board.overdue.map(ContactRecordDTO.init)
         dormantWorthReviving = board.dormantWorthReviving.map {
-            DormantTieDTO(contact: ContactRecordDTO($0.contact), value: ($0.value * 1000).rounded() / 1000, reasons: $0.reasons, message: $0.message)
+            DormantTieDTO(
+                contact: ContactRecordDTO($0.contact),
+                value: ($0.value * 1000).rounded() / 1000,
+                reasons: $0.reasons,
+                message: $0.message
+            )
         }
         followUps = board.followUps.map(FollowUpDTO.init)
     }
@@ -221,8 +226,13 @@ struct ReciprocityDTO: ResponseEncodable {
         items = report.rows.map { row in
             let ledger = LedgerDTO(row.entry)
             return Row(
-                contactId: row.contact.id.description, name: row.contact.name, given: ledger.given, received: ledger.received,
-                balance: ledger.balance, givenByKind: ledger.givenByKind, receivedByKind: ledger.receivedByKind
+                contactId: row.contact.id.description,
+                name: row.contact.name,
+                given: ledger.given,
+                received: ledger.received,
+                balance: ledger.balance,
+                givenByKind: ledger.givenByKind,
+                receivedByKind: ledger.receivedByKind
             )
         }
         totals = LedgerDTO(report.totals)

@@ -48,8 +48,16 @@ struct RelationshipsAPIController {
 
         var input: ContactInput {
             ContactInput(
-                name: name, member: member, emails: emails, phones: phones, organization: organization, title: title,
-                howWeMet: howWeMet, tags: tags, notes: notes, cadenceDays: cadenceDays
+                name: name,
+                member: member,
+                emails: emails,
+                phones: phones,
+                organization: organization,
+                title: title,
+                howWeMet: howWeMet,
+                tags: tags,
+                notes: notes,
+                cadenceDays: cadenceDays
             )
         }
     }
@@ -85,8 +93,12 @@ struct RelationshipsAPIController {
         let member = try context.requireMember()
         let query = request.uri.queryParameters
         let page = try await services.contacts.list(
-            text: query.get("q"), tag: query.get("tag"), status: query.get("status"), after: query.get("after"),
-            limit: query.get("limit"), owner: member
+            text: query.get("q"),
+            tag: query.get("tag"),
+            status: query.get("status"),
+            after: query.get("after"),
+            limit: query.get("limit"),
+            owner: member
         )
         return ListDTO(items: page.items.map(ContactRecordDTO.init), next: page.next)
     }
@@ -119,7 +131,8 @@ struct RelationshipsAPIController {
         let body = try await JSONBody.decode(InteractionBody.self, from: request, context: context)
         let (interaction, contact) = try await services.contacts.log(
             InteractionInput(kind: body.kind, occurredAt: body.occurredAt, note: body.note, help: body.help),
-            contact: id(context), owner: member
+            contact: id(context),
+            owner: member
         )
         return EditedResponse(status: .created, response: LoggedInteractionDTO(interaction: interaction, contact: contact))
     }
@@ -133,7 +146,9 @@ struct RelationshipsAPIController {
         let member = try context.requireMember()
         let body = try await JSONBody.decode(FollowUpBody.self, from: request, context: context)
         let followUp = try await services.contacts.addFollowUp(
-            FollowUpInput(dueAt: body.dueAt, text: body.text), contact: id(context), owner: member
+            FollowUpInput(dueAt: body.dueAt, text: body.text),
+            contact: id(context),
+            owner: member
         )
         return EditedResponse(status: .created, response: FollowUpDTO(followUp))
     }
@@ -179,7 +194,10 @@ struct RelationshipsAPIController {
         let body = try await JSONBody.decode(CadenceBody.self, from: request, context: context)
         return CadenceDTO(
             try await services.contacts.setTagCadence(
-                tag: context.parameters.get("tag") ?? "", ideal: body.idealDays, maximum: body.maxDays, owner: member
+                tag: context.parameters.get("tag") ?? "",
+                ideal: body.idealDays,
+                maximum: body.maxDays,
+                owner: member
             )
         )
     }
@@ -207,7 +225,9 @@ struct RelationshipsAPIController {
             format = format ?? form["format"]
         }
         let report = try await services.contacts.importContacts(
-            text, format: try ContactFileFormat.parse(format), owner: member
+            text,
+            format: try ContactFileFormat.parse(format),
+            owner: member
         )
         return ImportReportDTO(report: report)
     }

@@ -120,15 +120,28 @@ public struct Services: Sendable {
         jobs = JobRunner(leases: SQLJobLeaseRepository(store: store), now: now)
         let contactRepository = SQLContactRepository(store: store)
         exports = ExportService(
-            members: members, profiles: profileRepository, blocks: blockRepository, credentials: credentials,
-            contacts: contactRepository, now: now
+            members: members,
+            profiles: profileRepository,
+            blocks: blockRepository,
+            credentials: credentials,
+            contacts: contactRepository,
+            now: now
         )
         contacts = ContactService(
-            contacts: contactRepository, members: members, profiles: profiles, blocks: blockRepository, graph: graph, now: now
+            contacts: contactRepository,
+            members: members,
+            profiles: profiles,
+            blocks: blockRepository,
+            graph: graph,
+            now: now
         )
         let reminderRepository = SQLReminderRepository(store: store)
         reminders = ReminderService(
-            reminders: reminderRepository, notifications: reminderRepository, transport: mail, publicURL: publicURL, now: now
+            reminders: reminderRepository,
+            notifications: reminderRepository,
+            transport: mail,
+            publicURL: publicURL,
+            now: now
         )
     }
 }

@@ -16,7 +16,9 @@ public enum MailTransports {
                 throw DomainError.invalid(field: "mail-url", reason: "must name the SMTP host, as in smtp://mail.example.org:587")
             }
             return SMTPMailTransport(
-                host: host, port: parsed.port ?? 25, username: parsed.user?.removingPercentEncoding,
+                host: host,
+                port: parsed.port ?? 25,
+                username: parsed.user?.removingPercentEncoding,
                 password: parsed.password?.removingPercentEncoding
             )
         default:
@@ -30,8 +32,11 @@ public enum MailTransports {
         let body = mail.body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
         let dateText = date.formatted(
             Date.VerbatimFormatStyle(
-                format: "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) +0000",
-                locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "UTC")!, calendar: Calendar(identifier: .gregorian)
+                format:
+                    "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) +0000",
+                locale: Locale(identifier: "en_US_POSIX"),
+                timeZone: TimeZone(identifier: "UTC")!,
+                calendar: Calendar(identifier: .gregorian)
             )
         )
         return [

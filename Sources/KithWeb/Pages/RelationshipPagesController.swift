@@ -30,7 +30,9 @@ struct RelationshipPagesController {
 
     /// "a, b\nc" → ["a", "b", "c"]; nil when the field was not sent.
     private static func list(_ raw: String?) -> [String]? {
-        raw.map { $0.split(whereSeparator: { $0 == "," || $0 == "\n" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        raw.map {
+            $0.split(whereSeparator: { $0 == "," || $0 == "\n" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
     }
 
     private static func contactInput(_ data: FormData) throws -> ContactInput {
@@ -45,9 +47,16 @@ struct RelationshipPagesController {
             cadence = days
         }
         return ContactInput(
-            name: data["name"], member: data["member"], emails: list(data["emails"]), phones: list(data["phones"]),
-            organization: data["organization"], title: data["title"], howWeMet: data["how_we_met"], tags: list(data["tags"]),
-            notes: data["notes"], cadenceDays: cadence
+            name: data["name"],
+            member: data["member"],
+            emails: list(data["emails"]),
+            phones: list(data["phones"]),
+            organization: data["organization"],
+            title: data["title"],
+            howWeMet: data["how_we_met"],
+            tags: list(data["tags"]),
+            notes: data["notes"],
+            cadenceDays: cadence
         )
     }
 
@@ -61,7 +70,12 @@ struct RelationshipPagesController {
         let filters = (q: query.get("q") ?? "", tag: query.get("tag") ?? "", status: query.get("status") ?? "")
         do {
             let page = try await services.contacts.list(
-                text: filters.q, tag: filters.tag, status: filters.status, after: query.get("after"), limit: "50", owner: member
+                text: filters.q,
+                tag: filters.tag,
+                status: filters.status,
+                after: query.get("after"),
+                limit: "50",
+                owner: member
             )
             return HTMLResponse(ContactsPage(chrome: context.chrome(), page: page, query: filters, errors: FieldErrors()).document())
         } catch DomainError.invalid(let errors) {
@@ -92,7 +106,8 @@ struct RelationshipPagesController {
         } catch DomainError.conflict(let field, let message) {
             return try HTMLResponse(
                 NewContactPage(
-                    chrome: context.chrome(), values: Self.values(data),
+                    chrome: context.chrome(),
+                    values: Self.values(data),
                     errors: FieldErrors(errors: [FieldError(field: field ?? "member", message: message)])
                 ).document(),
                 status: .conflict
@@ -102,18 +117,31 @@ struct RelationshipPagesController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
         let member = try context.requireMember()
-        return HTMLResponse(ContactDetailPage(chrome: context.chrome(), detail: try await services.contacts.contact(id(context), owner: member)).document())
+        return HTMLResponse(
+            ContactDetailPage(chrome: context.chrome(), detail: try await services.contacts.contact(id(context), owner: member)).document()
+        )
     }
 
     /// Re-renders the contact page with one form's errors beside its fields.
     private func invalid(
-        _ errors: [FieldError], form: String, editValues: [String: String]? = nil, status: HTTPResponse.Status = .unprocessableContent,
-        request: Request, context: AppRequestContext, member: Member
+        _ errors: [FieldError],
+        form: String,
+        editValues: [String: String]? = nil,
+        status: HTTPResponse.Status = .unprocessableContent,
+        request: Request,
+        context: AppRequestContext,
+        member: Member
     ) async throws -> Response {
         let detail = try await services.contacts.contact(id(context), owner: member)
         return try HTMLResponse(
-            ContactDetailPage(chrome: context.chrome(), detail: detail, editValues: editValues, errors: FieldErrors(errors: errors), form: form)
-                .document(),
+            ContactDetailPage(
+                chrome: context.chrome(),
+                detail: detail,
+                editValues: editValues,
+                errors: FieldErrors(errors: errors),
+                form: form
+            )
+            .document(),
             status: status
         ).response(from: request, context: context)
     }
@@ -125,11 +153,23 @@ struct RelationshipPagesController {
             _ = try await services.contacts.update(id(context), with: try Self.contactInput(data), owner: member)
             return Pages.redirect("/contacts/\(id(context))")
         } catch DomainError.invalid(let errors) {
-            return try await invalid(errors, form: "edit", editValues: Self.values(data), request: request, context: context, member: member)
+            return try await invalid(
+                errors,
+                form: "edit",
+                editValues: Self.values(data),
+                request: request,
+                context: context,
+                member: member
+            )
         } catch DomainError.conflict(let field, let message) {
             return try await invalid(
-                [FieldError(field: field ?? "member", message: message)], form: "edit", editValues: Self.values(data), status: .conflict,
-                request: request, context: context, member: member
+                [FieldError(field: field ?? "member", message: message)],
+                form: "edit",
+                editValues: Self.values(data),
+                status: .conflict,
+                request: request,
+                context: context,
+                member: member
             )
         }
     }
@@ -147,7 +187,8 @@ struct RelationshipPagesController {
         do {
             _ = try await services.contacts.log(
                 InteractionInput(kind: data["kind"], occurredAt: data["occurred_at"], note: data["note"], help: data["help"]),
-                contact: id(context), owner: member
+                contact: id(context),
+                owner: member
             )
             return Pages.redirect("/contacts/\(id(context))#timeline")
         } catch DomainError.invalid(let errors) {
@@ -159,7 +200,11 @@ struct RelationshipPagesController {
         let member = try context.requireMember()
         let data = try await VerifiedForm.read(request, context: context).data
         do {
-            _ = try await services.contacts.addFollowUp(FollowUpInput(dueAt: data["due_at"], text: data["text"]), contact: id(context), owner: member)
+            _ = try await services.contacts.addFollowUp(
+                FollowUpInput(dueAt: data["due_at"], text: data["text"]),
+                contact: id(context),
+                owner: member
+            )
             return Pages.redirect("/contacts/\(id(context))#follow-ups")
         } catch DomainError.invalid(let errors) {
             return try await invalid(errors, form: "follow-up", request: request, context: context, member: member)
@@ -189,12 +234,16 @@ struct RelationshipPagesController {
 
     @Sendable func keepInTouch(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
         let member = try context.requireMember()
-        return HTMLResponse(KeepInTouchPage(chrome: context.chrome(), board: try await services.contacts.keepInTouch(owner: member)).document())
+        return HTMLResponse(
+            KeepInTouchPage(chrome: context.chrome(), board: try await services.contacts.keepInTouch(owner: member)).document()
+        )
     }
 
     @Sendable func reciprocity(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
         let member = try context.requireMember()
-        return HTMLResponse(ReciprocityPage(chrome: context.chrome(), report: try await services.contacts.reciprocity(owner: member)).document())
+        return HTMLResponse(
+            ReciprocityPage(chrome: context.chrome(), report: try await services.contacts.reciprocity(owner: member)).document()
+        )
     }
 
     @Sendable func importForm(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
@@ -210,13 +259,18 @@ struct RelationshipPagesController {
                 throw DomainError.invalid(field: "file", reason: "is required: choose a .vcf or .csv file")
             }
             let report = try await services.contacts.importContacts(
-                file, format: try ContactFileFormat.parse(data["format"]), owner: member
+                file,
+                format: try ContactFileFormat.parse(data["format"]),
+                owner: member
             )
             return try HTMLResponse(ImportContactsPage(chrome: context.chrome(), report: report).document())
                 .response(from: request, context: context)
         } catch DomainError.invalid(let errors) {
-            return try HTMLResponse(ImportContactsPage(chrome: context.chrome(), errors: FieldErrors(errors: errors)).document(), status: .unprocessableContent)
-                .response(from: request, context: context)
+            return try HTMLResponse(
+                ImportContactsPage(chrome: context.chrome(), errors: FieldErrors(errors: errors)).document(),
+                status: .unprocessableContent
+            )
+            .response(from: request, context: context)
         }
     }
 

@@ -24,7 +24,8 @@ struct ContactDetailPage {
                 .class("card"),
                 .unwrap(detail.profile) { profile in
                     .p(
-                        .text("On Kith: "), .a(.href("/in/\(profile.handle)"), .text("@\(profile.handle)")),
+                        .text("On Kith: "),
+                        .a(.href("/in/\(profile.handle)"), .text("@\(profile.handle)")),
                         .if(!profile.headline.isEmpty, .text(" — \(profile.headline)"))
                     )
                 },
@@ -48,9 +49,17 @@ struct ContactDetailPage {
                 .if(!contact.notes.isEmpty, .blockquote(.class("notes"), .text(contact.notes))),
                 .div(
                     .class("actions"),
-                    RelationshipViews.postButton("/contacts/\(contact.id)/done", label: "We're in touch — done", csrf: chrome.csrfToken, primary: true),
                     RelationshipViews.postButton(
-                        "/contacts/\(contact.id)/snooze", label: "Snooze a week", csrf: chrome.csrfToken, hidden: [("days", "7")]
+                        "/contacts/\(contact.id)/done",
+                        label: "We're in touch — done",
+                        csrf: chrome.csrfToken,
+                        primary: true
+                    ),
+                    RelationshipViews.postButton(
+                        "/contacts/\(contact.id)/snooze",
+                        label: "Snooze a week",
+                        csrf: chrome.csrfToken,
+                        hidden: [("days", "7")]
                     )
                 )
             ),
@@ -74,17 +83,25 @@ struct ContactDetailPage {
                     csrfField(chrome.csrfToken),
                     Field.summary(form == "log" ? errors.others(known: ["kind", "occurred_at", "note", "help"]) : []),
                     Field.select(
-                        "kind", label: "What happened",
-                        options: InteractionKind.allCases.map { ($0.rawValue, $0.label) }, selected: "coffee",
+                        "kind",
+                        label: "What happened",
+                        options: InteractionKind.allCases.map { ($0.rawValue, $0.label) },
+                        selected: "coffee",
                         errors: form == "log" ? errors : FieldErrors()
                     ),
                     Field.select(
-                        "help", label: "Kind of help (for help and introductions)",
-                        options: [("", "—")] + HelpKind.allCases.map { ($0.rawValue, $0.label) }, selected: "",
+                        "help",
+                        label: "Kind of help (for help and introductions)",
+                        options: [("", "—")] + HelpKind.allCases.map { ($0.rawValue, $0.label) },
+                        selected: "",
                         errors: form == "log" ? errors : FieldErrors()
                     ),
                     Field.text(
-                        "occurred_at", label: "When", value: "", type: .date, errors: form == "log" ? errors : FieldErrors(),
+                        "occurred_at",
+                        label: "When",
+                        value: "",
+                        type: .date,
+                        errors: form == "log" ? errors : FieldErrors(),
                         hint: "Leave empty for now."
                     ),
                     Field.textarea("note", label: "Note", value: "", errors: form == "log" ? errors : FieldErrors()),
@@ -101,7 +118,13 @@ struct ContactDetailPage {
                         .class("timeline"),
                         .forEach(detail.interactions) { interaction in
                             .li(
-                                .element(named: "time", nodes: [.attribute(named: "datetime", value: Moment.format(interaction.occurredAt)), .text(RelationshipViews.day(interaction.occurredAt))]),
+                                .element(
+                                    named: "time",
+                                    nodes: [
+                                        .attribute(named: "datetime", value: Moment.format(interaction.occurredAt)),
+                                        .text(RelationshipViews.day(interaction.occurredAt)),
+                                    ]
+                                ),
                                 .text(" "),
                                 .strong(.text(interaction.kind.label)),
                                 .unwrap(interaction.help) { .text(" (\($0.label.lowercased()))") },
@@ -131,8 +154,21 @@ struct ContactDetailPage {
                     .method(.post),
                     .action("/contacts/\(contact.id)/follow-ups"),
                     csrfField(chrome.csrfToken),
-                    Field.text("text", label: "Follow up on", value: "", errors: form == "follow-up" ? errors : FieldErrors(), required: true),
-                    Field.text("due_at", label: "Due", value: "", type: .date, errors: form == "follow-up" ? errors : FieldErrors(), required: true),
+                    Field.text(
+                        "text",
+                        label: "Follow up on",
+                        value: "",
+                        errors: form == "follow-up" ? errors : FieldErrors(),
+                        required: true
+                    ),
+                    Field.text(
+                        "due_at",
+                        label: "Due",
+                        value: "",
+                        type: .date,
+                        errors: form == "follow-up" ? errors : FieldErrors(),
+                        required: true
+                    ),
                     .button(.type(.submit), .text("Add follow-up"))
                 )
             ),

@@ -22,7 +22,13 @@ enum RelationshipViews {
         return date.formatted(.dateTime.day().month(.abbreviated).year().locale(Locale(identifier: "en_GB")))
     }
 
-    static func postButton(_ action: String, label: String, csrf: String, primary: Bool = false, hidden: [(String, String)] = [])
+    static func postButton(
+        _ action: String,
+        label: String,
+        csrf: String,
+        primary: Bool = false,
+        hidden: [(String, String)] = []
+    )
         -> Node<HTML.BodyContext>
     {
         .form(
@@ -72,13 +78,19 @@ struct ContactsPage {
                 Field.text("q", label: "Search your contacts", value: query.q, type: .search, errors: errors),
                 Field.text("tag", label: "Tag", value: query.tag, errors: errors),
                 Field.select(
-                    "status", label: "Keep-in-touch status",
+                    "status",
+                    label: "Keep-in-touch status",
                     options: [("", "Any")] + ContactStatus.allCases.map { ($0.rawValue, $0.rawValue.capitalized) },
-                    selected: query.status, errors: errors
+                    selected: query.status,
+                    errors: errors
                 ),
                 .button(.type(.submit), .text("Filter"))
             ),
-            .p(.a(.class("button"), .href("/contacts/new"), .text("Add a contact")), .text(" "), .a(.href("/contacts/export.vcf"), .text("Export all as vCard"))),
+            .p(
+                .a(.class("button"), .href("/contacts/new"), .text("Add a contact")),
+                .text(" "),
+                .a(.href("/contacts/export.vcf"), .text("Export all as vCard"))
+            ),
             .unwrap(page) { page in
                 page.items.isEmpty
                     ? .p(.class("empty"), .text("No contacts here yet. Add someone, or import your address book or LinkedIn connections."))
@@ -92,7 +104,11 @@ struct ContactsPage {
                                 RelationshipViews.statusBadge(view.status),
                                 .if(
                                     !view.contact.organization.isEmpty || !view.contact.title.isEmpty,
-                                    .p(.text([view.contact.title, view.contact.organization].filter { !$0.isEmpty }.joined(separator: " · ")))
+                                    .p(
+                                        .text(
+                                            [view.contact.title, view.contact.organization].filter { !$0.isEmpty }.joined(separator: " · ")
+                                        )
+                                    )
                                 ),
                                 .p(
                                     .class("hint"),
@@ -101,7 +117,10 @@ struct ContactsPage {
                                 ),
                                 .if(
                                     !view.contact.tags.isEmpty,
-                                    .p(.class("tags"), .forEach(view.contact.tags) { .a(.class("tag"), .href("/contacts?tag=\($0)"), .text($0)) })
+                                    .p(
+                                        .class("tags"),
+                                        .forEach(view.contact.tags) { .a(.class("tag"), .href("/contacts?tag=\($0)"), .text($0)) }
+                                    )
                                 )
                             )
                         }
@@ -149,7 +168,10 @@ enum ContactForm {
         .group(
             Field.text("name", label: "Name", value: values["name"] ?? "", errors: errors, required: true),
             Field.text(
-                "member", label: "Kith member (handle)", value: values["member"] ?? "", errors: errors,
+                "member",
+                label: "Kith member (handle)",
+                value: values["member"] ?? "",
+                errors: errors,
                 hint: "Link someone who is on Kith: their profile then stays current here."
             ),
             Field.text("emails", label: "Emails", value: values["emails"] ?? "", errors: errors, hint: "Separate several with commas."),
@@ -158,11 +180,18 @@ enum ContactForm {
             Field.text("title", label: "Title", value: values["title"] ?? "", errors: errors),
             Field.text("how_we_met", label: "How we met", value: values["how_we_met"] ?? "", errors: errors),
             Field.text(
-                "tags", label: "Tags", value: values["tags"] ?? "", errors: errors,
+                "tags",
+                label: "Tags",
+                value: values["tags"] ?? "",
+                errors: errors,
                 hint: "For example: close, network, mentor. Tags can carry a keep-in-touch cadence."
             ),
             Field.text(
-                "cadence_days", label: "Keep in touch every … days", value: values["cadence_days"] ?? "", type: .number, errors: errors,
+                "cadence_days",
+                label: "Keep in touch every … days",
+                value: values["cadence_days"] ?? "",
+                type: .number,
+                errors: errors,
                 hint: "Leave empty to follow the tags (close: 30 days, network: 90 days)."
             ),
             Field.textarea("notes", label: "Private notes", value: values["notes"] ?? "", errors: errors)

@@ -28,7 +28,10 @@ struct KeepInTouchPage {
                             .li(
                                 .strong(.text(followUp.text)),
                                 .text(" — "),
-                                .a(.href("/contacts/\(followUp.contactID)"), .text(board.followUpContacts[followUp.contactID] ?? "contact")),
+                                .a(
+                                    .href("/contacts/\(followUp.contactID)"),
+                                    .text(board.followUpContacts[followUp.contactID] ?? "contact")
+                                ),
                                 .text(", due \(RelationshipViews.day(followUp.dueAt)) "),
                                 RelationshipViews.postButton("/follow-ups/\(followUp.id)/done", label: "Done", csrf: chrome.csrfToken)
                             )
@@ -78,11 +81,16 @@ struct KeepInTouchPage {
                             .div(
                                 .class("actions"),
                                 RelationshipViews.postButton(
-                                    "/contacts/\(view.contact.id)/done", label: "Done", csrf: chrome.csrfToken, primary: true,
+                                    "/contacts/\(view.contact.id)/done",
+                                    label: "Done",
+                                    csrf: chrome.csrfToken,
+                                    primary: true,
                                     hidden: [("back", "/keep-in-touch")]
                                 ),
                                 RelationshipViews.postButton(
-                                    "/contacts/\(view.contact.id)/snooze", label: "Snooze a week", csrf: chrome.csrfToken,
+                                    "/contacts/\(view.contact.id)/snooze",
+                                    label: "Snooze a week",
+                                    csrf: chrome.csrfToken,
                                     hidden: [("days", "7"), ("back", "/keep-in-touch")]
                                 )
                             )
@@ -108,7 +116,11 @@ struct ReciprocityPage {
                 .class("grid stats"),
                 .div(.class("card stat"), .strong(.text("\(report.totals.given)")), .span(.text(" times you helped"))),
                 .div(.class("card stat"), .strong(.text("\(report.totals.received)")), .span(.text(" times you were helped"))),
-                .div(.class("card stat"), .strong(.text("\(report.totals.balance > 0 ? "+" : "")\(report.totals.balance)")), .span(.text(" balance")))
+                .div(
+                    .class("card stat"),
+                    .strong(.text("\(report.totals.balance > 0 ? "+" : "")\(report.totals.balance)")),
+                    .span(.text(" balance"))
+                )
             ),
             report.rows.isEmpty
                 ? .p(.class("empty"), .text("Log help given, help received or introductions on a contact's page to see the ledger."))
@@ -148,12 +160,17 @@ struct ImportContactsPage {
                     .class("card report"),
                     .id("report"),
                     .h2("Import finished"),
-                    .p(.text("\(report.created) created, \(report.merged) merged into existing contacts, \(report.skipped) already known.")),
+                    .p(
+                        .text("\(report.created) created, \(report.merged) merged into existing contacts, \(report.skipped) already known.")
+                    ),
                     .if(
                         !report.errors.isEmpty,
                         .group(
                             .h3(.text("\(report.errors.count) line\(report.errors.count == 1 ? "" : "s") could not be imported")),
-                            .ul(.class("import-errors"), .forEach(report.errors.prefix(200)) { .li(.text("Line \($0.line): \($0.message)")) })
+                            .ul(
+                                .class("import-errors"),
+                                .forEach(report.errors.prefix(200)) { .li(.text("Line \($0.line): \($0.message)")) }
+                            )
                         )
                     ),
                     .p(.a(.href("/contacts"), .text("See your contacts →")))
@@ -170,13 +187,21 @@ struct ImportContactsPage {
                     .class(errors.message("file") == nil ? "field" : "field invalid"),
                     .label(.for("file"), .text("File")),
                     .p(.class("hint"), .id("file-hint"), .text("A vCard file (.vcf, version 3.0 or 4.0) or LinkedIn's Connections.csv.")),
-                    .input(.type(.file), .id("file"), .name("file"), .attribute(named: "accept", value: ".vcf,.vcard,.csv,text/vcard,text/csv"), .required(true)),
+                    .input(
+                        .type(.file),
+                        .id("file"),
+                        .name("file"),
+                        .attribute(named: "accept", value: ".vcf,.vcard,.csv,text/vcard,text/csv"),
+                        .required(true)
+                    ),
                     .unwrap(errors.message("file")) { .p(.class("error"), .id("file-error"), .text($0)) }
                 ),
                 Field.select(
-                    "format", label: "Format",
+                    "format",
+                    label: "Format",
                     options: [("", "Detect from the file"), ("vcard", "vCard"), ("linkedin_csv", "LinkedIn Connections.csv")],
-                    selected: "", errors: errors
+                    selected: "",
+                    errors: errors
                 ),
                 .p(.class("hint"), .text("Duplicates — the same email, or the same name and organisation — are merged, never doubled.")),
                 .button(.type(.submit), .class("primary"), .text("Import"))
