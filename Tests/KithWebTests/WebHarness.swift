@@ -53,12 +53,13 @@ struct Client: Sendable {
         cookies: [String: String] = [:],
         json: String? = nil,
         form: [(String, String)]? = nil,
-        headers extra: HTTPFields = [:]
+        headers extra: HTTPFields = [:],
+        body raw: String? = nil
     ) async throws -> Reply {
         var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
         if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
-        var body: ByteBuffer?
+        var body: ByteBuffer? = raw.map { ByteBuffer(string: $0) }
         if let json {
             headers[.contentType] = "application/json"
             body = ByteBuffer(string: json)

@@ -7,13 +7,17 @@ struct FieldErrors: Sendable {
     var errors: [FieldError] = []
 
     func message(_ field: String) -> String? {
-        let messages = errors.filter { $0.field == field || $0.field.hasPrefix(field + ".") }.map(\.message)
+        let messages = errors.filter { $0.field == field || $0.field.hasPrefix(field + ".") || $0.field.hasPrefix(field + "[") }.map(
+            \.message
+        )
         return messages.isEmpty ? nil : messages.joined(separator: "; ")
     }
 
     /// Errors not tied to any field on the form.
     func others(known: Set<String>) -> [FieldError] {
-        errors.filter { error in !known.contains(where: { error.field == $0 || error.field.hasPrefix($0 + ".") }) }
+        errors.filter { error in
+            !known.contains(where: { error.field == $0 || error.field.hasPrefix($0 + ".") || error.field.hasPrefix($0 + "[") })
+        }
     }
 }
 
@@ -38,7 +42,7 @@ enum Field {
                 .type(type),
                 .id(name),
                 .name(name),
-                .value(value),
+                .value(AttributeValue.escape(value)),
                 .required(required),
                 .attribute(named: "autocomplete", value: autocomplete),
                 .attribute(named: "aria-invalid", value: message == nil ? nil : "true"),
@@ -90,7 +94,7 @@ enum Field {
                     Node<HTML.SelectContext>.element(
                         named: "option",
                         nodes: [
-                            .attribute(named: "value", value: option.value, ignoreIfValueIsEmpty: false),
+                            .attribute(named: "value", value: AttributeValue.escape(option.value), ignoreIfValueIsEmpty: false),
                             option.value == selected ? .attribute(named: "selected") : .empty,
                             .text(option.label),
                         ]

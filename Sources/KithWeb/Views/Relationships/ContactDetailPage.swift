@@ -34,11 +34,17 @@ struct ContactDetailPage {
                     .p(.text([contact.title, contact.organization].filter { !$0.isEmpty }.joined(separator: " · ")))
                 ),
                 .if(!contact.howWeMet.isEmpty, .p(.text("How we met: \(contact.howWeMet)"))),
-                .if(!contact.emails.isEmpty, .p(.text("Email: "), .forEach(contact.emails) { .a(.href("mailto:\($0)"), .text("\($0) ")) })),
+                .if(
+                    !contact.emails.isEmpty,
+                    .p(.text("Email: "), .forEach(contact.emails) { .a(.href(AttributeValue.escape("mailto:\($0)")), .text("\($0) ")) })
+                ),
                 .if(!contact.phones.isEmpty, .p(.text("Phone: \(contact.phones.joined(separator: ", "))"))),
                 .if(
                     !contact.tags.isEmpty,
-                    .p(.class("tags"), .forEach(contact.tags) { .a(.class("tag"), .href("/contacts?tag=\($0)"), .text($0)) })
+                    .p(
+                        .class("tags"),
+                        .forEach(contact.tags) { .a(.class("tag"), .href("/contacts?tag=\(AttributeValue.query($0))"), .text($0)) }
+                    )
                 ),
                 .p(
                     .class("hint"),

@@ -36,7 +36,7 @@ enum RelationshipViews {
             .method(.post),
             .action(action),
             csrfField(csrf),
-            .forEach(hidden) { .input(.type(.hidden), .name($0.0), .value($0.1)) },
+            .forEach(hidden) { .input(.type(.hidden), .name($0.0), .value(AttributeValue.escape($0.1))) },
             .button(.type(.submit), .class(primary ? "primary" : "quiet"), .text(label))
         )
     }
@@ -119,7 +119,9 @@ struct ContactsPage {
                                     !view.contact.tags.isEmpty,
                                     .p(
                                         .class("tags"),
-                                        .forEach(view.contact.tags) { .a(.class("tag"), .href("/contacts?tag=\($0)"), .text($0)) }
+                                        .forEach(view.contact.tags) {
+                                            .a(.class("tag"), .href("/contacts?tag=\(AttributeValue.query($0))"), .text($0))
+                                        }
                                     )
                                 )
                             )
@@ -127,7 +129,16 @@ struct ContactsPage {
                     )
             },
             .unwrap(page?.next) { next in
-                .p(.a(.href("/contacts?q=\(query.q)&tag=\(query.tag)&status=\(query.status)&after=\(next)"), .text("More contacts →")))
+                .p(
+                    .a(
+                        .href(
+                            AttributeValue.escape(
+                                "/contacts?q=\(AttributeValue.query(query.q))&tag=\(AttributeValue.query(query.tag))&status=\(AttributeValue.query(query.status))&after=\(AttributeValue.query(next))"
+                            )
+                        ),
+                        .text("More contacts →")
+                    )
+                )
             }
         )
     }
