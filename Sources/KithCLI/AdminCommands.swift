@@ -139,3 +139,66 @@ struct Backup: AsyncParsableCommand {
         }
     }
 }
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import files into Kith.",
+        subcommands: [ImportContacts.self]
+    )
+}
+
+struct ImportContacts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contacts",
+        abstract: "Import a vCard (.vcf) or LinkedIn Connections.csv into a member's private contacts."
+    )
+    @OptionGroup var store: StoreOptions
+    @Option(help: "The handle of the member whose relationship manager receives the contacts.") var member: String
+    @Option(help: "vcard or linkedin_csv (detected from the content when absent).") var format: String?
+    @Argument(help: "The file to import.") var file: String
+
+    func run() async throws {
+        guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("Cannot read \(file).") }
+        guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(file) is not UTF-8 text.") }
+        try await store.withStore { store in
+            let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 4))
+            let start = Date()
+            let progressBox = ProgressBox(label: "Importing contacts")
+            do {
+                let report = try await services.contacts.importContacts(
+                    text,
+                    format: try ContactFileFormat.parse(format),
+                    ownerHandle: member,
+                    progress: { done, total in progressBox.update(done, total) }
+                )
+                say(
+                    "Imported into @\(member) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s: "
+                        + "\(report.created) created, \(report.merged) merged, \(report.skipped) skipped, \(report.errors.count) errors."
+                )
+                for error in report.errors.prefix(50) { say("  line \(error.line): \(error.message)") }
+                if report.errors.count > 50 { say("  … and \(report.errors.count - 50) more.") }
+            } catch let error as DomainError {
+                throw error.cliError
+            }
+        }
+    }
+}
+
+/// A progress line that can be updated from the import's callback.
+final class ProgressBox: @unchecked Sendable {
+    private let label: String
+    private let lock = NSLock()
+    // Guarded by `lock`.
+    private var progress: Progress?
+
+    init(label: String) {
+        self.label = label
+    }
+
+    func update(_ done: Int, _ total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        if progress == nil { progress = Progress(label: label, total: total) }
+        progress?.update(done)
+    }
+}

@@ -20,6 +20,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Public address of the site, used in invitation links.") var publicURL: String?
     @Flag(help: "Mark cookies Secure (the site is served over HTTPS).") var secureCookies = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(
+        help: """
+            Where reminder emails go: smtp://[user:password@]host[:port] or file:///directory. \
+            Default: .eml files in DATA_DIR/mail on SQLite; kept in the outbox on PostgreSQL.
+            """
+    )
+    var mailURL: String?
 
     func run() async throws {
         guard let mode = RegistrationMode(rawValue: registration) else {
@@ -30,6 +37,11 @@ struct Serve: AsyncParsableCommand {
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
+        }
+        do {
+            _ = try MailTransports.make(mailURL)
+        } catch let error as DomainError {
+            throw ValidationError("--mail-url " + error.message.replacingOccurrences(of: "mail-url: ", with: ""))
         }
         try await store.withStore { store in
             try await Migrator.migrate(store)
@@ -43,7 +55,8 @@ struct Serve: AsyncParsableCommand {
                 bcryptCost: bcryptCost,
                 secureCookies: secureCookies,
                 publicURL: publicURL,
-                logLevel: level
+                logLevel: level,
+                mailURL: mailURL ?? defaultMailURL(store)
             )
             let app = try await buildApplication(
                 configuration: configuration,
@@ -62,10 +75,37 @@ struct Serve: AsyncParsableCommand {
             }
         }
     }
+
+    /// Development default: on the embedded database, reminder emails land as files next to it.
+    private func defaultMailURL(_ store: any Store) -> String? {
+        guard let sqlite = store as? SQLiteStore else { return nil }
+        return URL(fileURLWithPath: sqlite.path).deletingLastPathComponent().appendingPathComponent("mail").absoluteString
+    }
 }
 
 /// Seeds the demo community into an empty database, with progress and a summary.
 enum DemoSeeding {
+    /// The demo member's relationship manager, written through the domain services.
+    static func seedRelationships(_ services: Services, demo: Member, knowing: [DemoMember]) async throws -> Int {
+        let contacts = DemoRelationships.contacts(knowing: knowing)
+        for contact in contacts {
+            let id = try await services.contacts.create(contact.input, owner: demo).contact.id.description
+            for interaction in contact.interactions {
+                let when = Moment.format(Date().addingTimeInterval(-Double(interaction.daysAgo) * 86_400))
+                _ = try await services.contacts.log(
+                    InteractionInput(kind: interaction.kind, occurredAt: when, note: interaction.note, help: interaction.help),
+                    contact: id,
+                    owner: demo
+                )
+            }
+            for followUp in contact.followUps {
+                let due = Moment.format(Date().addingTimeInterval(Double(followUp.inDays) * 86_400))
+                _ = try await services.contacts.addFollowUp(FollowUpInput(dueAt: due, text: followUp.text), contact: id, owner: demo)
+            }
+        }
+        return contacts.count
+    }
+
     static func seedIfEmpty(_ store: any Store, members count: Int) async throws {
         let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 10))
         guard try await services.accounts.memberCount() == 0 else {
@@ -113,6 +153,9 @@ enum DemoSeeding {
             }
         )
         say("Demo: \(ties.count) connections between members.")
+        let known = ties.filter { $0.a == 0 }.map { everyone[$0.b] } + ties.filter { $0.b == 0 }.map { everyone[$0.a] }
+        let contacts = try await seedRelationships(services, demo: everyone[0].member, knowing: known)
+        say("Demo: \(contacts) private contacts for the demo member, with interactions and follow-ups.")
         say(
             "Demo: \(count) members seeded in \(String(format: "%.1f", progress.seconds)) s. Sign in as \(DemoCommunity.demoEmail) with password \(DemoCommunity.demoPassword)"
         )

@@ -4,7 +4,9 @@ import re
 import shutil
 import socket
 import subprocess
+import socketserver
 import tempfile
+import threading
 import time
 
 import pytest
@@ -21,15 +23,73 @@ def free_port():
         return s.getsockname()[1]
 
 
+class FakeSMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP (RFC 5321) to accept mail from Kith: the mail server is the outside world."""
+
+    def reply(self, line):
+        self.wfile.write((line + "\r\n").encode())
+
+    def handle(self):
+        self.reply("220 fake-smtp ready")
+        sender, recipients, data = None, [], None
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return
+            command = line.decode("utf-8", "replace").rstrip("\r\n")
+            verb = command[:4].upper()
+            if data is not None:
+                if command == ".":
+                    self.server.messages.append({"from": sender, "to": recipients, "data": "\r\n".join(data)})
+                    data = None
+                    self.reply("250 queued")
+                else:
+                    data.append(command[1:] if command.startswith("..") else command)
+            elif verb == "EHLO":
+                self.wfile.write(b"250-fake-smtp\r\n250 8BITMIME\r\n")
+            elif verb == "MAIL":
+                sender, recipients = command[10:].strip("<>"), []
+                self.reply("250 ok")
+            elif verb == "RCPT":
+                recipients.append(command[8:].strip("<>"))
+                self.reply("250 ok")
+            elif verb == "DATA":
+                data = []
+                self.reply("354 go ahead")
+            elif verb == "QUIT":
+                self.reply("221 bye")
+                return
+            else:
+                self.reply("502 not implemented")
+
+
+class FakeSMTPServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), FakeSMTPHandler)
+        self.messages = []
+
+
 @pytest.fixture(scope="session")
-def server():
+def smtp():
+    fake = FakeSMTPServer()
+    thread = threading.Thread(target=fake.serve_forever, daemon=True)
+    thread.start()
+    yield fake
+    fake.shutdown()
+
+
+@pytest.fixture(scope="session")
+def server(smtp):
     binary = os.environ.get("KITH_BIN", os.path.join(ROOT, ".build", "debug", "kith"))
     data = tempfile.mkdtemp(prefix="kith-e2e-")
     port = free_port()
     log = open(os.path.join(data, "serve.log"), "w+")
     process = subprocess.Popen(
         [binary, "serve", "--data-dir", data, "--port", str(port), "--demo", "--demo-members", "300",
-         "--bcrypt-cost", "4", "--log-level", "warning"],
+         "--bcrypt-cost", "4", "--log-level", "warning", "--mail-url", f"smtp://127.0.0.1:{smtp.server_address[1]}"],
         stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.time() + 90

@@ -129,6 +129,19 @@ extension ContactService {
         return report
     }
 
+    /// The CLI's form: the owner named by handle.
+    public func importContacts(
+        _ text: String,
+        format: ContactFileFormat?,
+        ownerHandle raw: String,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+    ) async throws -> ImportReport {
+        guard let handle = try? Handle(raw), let owner = try await membersRepository.member(handle: handle) else {
+            throw DomainError.notFound("member @\(raw)")
+        }
+        return try await importContacts(text, format: format, owner: owner, progress: progress)
+    }
+
     /// Adds what `incoming` knows and `current` does not; false when nothing was new.
     static func merge(_ incoming: Contact, into current: inout Contact) -> Bool {
         let before = current

@@ -110,7 +110,8 @@ enum ReconnectionMessage {
         let first = contact.firstName
         var context: String
         if !contact.howWeMet.isEmpty {
-            context = "I was thinking back to \(contact.howWeMet.prefix(80).lowercasedFirst) and realised it has been far too long."
+            context =
+                "Something reminded me of how we met — \(contact.howWeMet.prefix(80).lowercasedFirst) — and I realised it has been far too long."
         } else if !contact.organization.isEmpty, ownOrganizations.contains(Text.key(contact.organization)) {
             context = "Something reminded me of our time at \(contact.organization) and I realised it has been far too long."
         } else if let headline = profile?.headline, !headline.isEmpty {
