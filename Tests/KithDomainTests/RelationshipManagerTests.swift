@@ -219,6 +219,51 @@ import Testing
         }
     }
 
+    @Test func duplicatesAreFoundAndMergedWithTheirHistory() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = testServices(store, clock: clock)
+            let ada = try await services.register("ada").member
+            let eve = try await services.register("eve").member
+            let first = try await services.contacts.create(
+                ContactInput(name: "Grace Hopper", emails: ["grace@navy.example"], tags: ["close"], notes: "Navy"),
+                owner: ada
+            ).contact.id.description
+            let second = try await services.contacts.create(
+                ContactInput(
+                    name: "G. Hopper",
+                    emails: ["GRACE@navy.example", "g@yale.example"],
+                    phones: ["+1 555 0100"],
+                    organization: "Yale",
+                    notes: "Yale"
+                ),
+                owner: ada
+            ).contact.id.description
+            _ = try await services.contacts.create(ContactInput(name: "Someone Else"), owner: ada)
+            _ = try await services.contacts.log(InteractionInput(kind: "call", occurredAt: "2020-01-01"), contact: first, owner: ada)
+            _ = try await services.contacts.log(InteractionInput(kind: "coffee", occurredAt: "2021-06-01"), contact: second, owner: ada)
+            _ = try await services.contacts.addFollowUp(FollowUpInput(dueAt: "2030-01-01", text: "Write back"), contact: second, owner: ada)
+            let pairs = try await services.contacts.duplicates(owner: ada)
+            #expect(pairs.count == 1)
+            #expect(pairs.first?.reason == "both have grace@navy.example")
+            await #expect(throws: DomainError.notFound("contact")) { try await services.contacts.merge(second, into: first, owner: eve) }
+
+            let merged = try await services.contacts.merge(second, into: first, owner: ada)
+            #expect(merged.contact.emails == ["grace@navy.example", "g@yale.example"])
+            #expect(merged.contact.phones == ["+1 555 0100"])
+            #expect(merged.contact.organization == "Yale")
+            #expect(merged.contact.notes == "Navy\n\nYale")
+            #expect(merged.contact.interactionCount == 2)
+            #expect(merged.contact.lastInteractionAt == (try Moment.parse("2021-06-01", field: "x")))
+            let detail = try await services.contacts.contact(first, owner: ada)
+            #expect(detail.interactions.count == 2)
+            #expect(detail.followUps.map(\.text) == ["Write back"])
+            await #expect(throws: DomainError.notFound("contact")) { try await services.contacts.contact(second, owner: ada) }
+            #expect(try await services.contacts.duplicates(owner: ada).isEmpty)
+            await #expect(throws: DomainError.self) { try await services.contacts.merge(first, into: first, owner: ada) }
+        }
+    }
+
     @Test func nobodyElseCanReachAContact() async throws {
         try await withMigratedStore { store async throws in
             let services = testServices(store)

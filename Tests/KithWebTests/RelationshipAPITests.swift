@@ -145,6 +145,7 @@ import Testing
                 (.post, "/api/v1/contacts/\(id)/follow-ups", #"{"due_at":"2030-01-01","text":"x"}"#),
                 (.post, "/api/v1/contacts/\(id)/snooze", #"{"days":3}"#), (.post, "/api/v1/contacts/\(id)/done", nil),
                 (.post, "/api/v1/follow-ups/\(followUp)/done", nil),
+                (.post, "/api/v1/contacts/\(id)/merge", #"{"from":"\#(id)"}"#),
             ]
             for (method, path, body) in routes {
                 let stranger = try await client.send(method, path, token: eve, json: body)
@@ -154,7 +155,8 @@ import Testing
             }
             for path in [
                 "/api/v1/contacts", "/api/v1/contacts?q=secret", "/api/v1/keep-in-touch", "/api/v1/reciprocity", "/api/v1/follow-ups",
-                "/api/v1/contacts/export", "/api/v1/notifications", "/api/v1/members?q=pelican", "/api/v1/members?q=secret",
+                "/api/v1/contacts/export", "/api/v1/notifications", "/api/v1/contacts/duplicates", "/api/v1/members?q=pelican",
+                "/api/v1/members?q=secret",
             ] {
                 let reply = try await client.send(.get, path, token: eve)
                 #expect(!reply.text.contains("Secret") && !reply.text.contains("Pelican"), "\(path) leaks to another member")

@@ -52,6 +52,10 @@ public protocol ContactRepository: Sendable {
     /// The stored next-due moment of a contact (what reminders scan).
     func store(nextDue: Date?, of contact: Contact.ID, owner: Member.ID) async throws
 
+    /// Moves the source's interactions and follow-ups to `target`, stores `target` as given (with
+    /// its interaction count and last interaction recomputed) and deletes the source — one transaction.
+    func merge(_ source: Contact.ID, into target: Contact) async throws -> Contact?
+
     /// Stores the interaction and moves the contact's last-interaction time and count on, in one transaction.
     func log(_ interaction: Interaction) async throws -> Contact?
     func interactions(of contact: Contact.ID, owner: Member.ID) async throws -> [Interaction]

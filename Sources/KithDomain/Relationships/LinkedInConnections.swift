@@ -5,6 +5,7 @@ public import Foundation
 /// connection. Fields follow RFC 4180 quoting, which may span lines.
 public enum LinkedInConnections {
     public static func parse(_ text: String) -> (contacts: [ImportedContact], errors: [ImportError]) {
+        let dates = DateReader()
         var contacts: [ImportedContact] = []
         var errors: [ImportError] = []
         var columns: [String: Int]?
@@ -34,8 +35,8 @@ public enum LinkedInConnections {
             let url = field("url")
             let connected = field("connected on")
             var met = "Connected on LinkedIn"
-            if let date = connectedOn(connected) {
-                met += " in " + date.formatted(.dateTime.month(.wide).year().locale(Locale(identifier: "en_GB")))
+            if let date = dates.read(connected) {
+                met += " in " + dates.monthAndYear(date)
             } else if !connected.isEmpty {
                 errors.append(ImportError(line: line, message: "Connected On \"\(connected.prefix(40))\" is not a date like 15 Mar 2021"))
                 continue
@@ -51,17 +52,37 @@ public enum LinkedInConnections {
         return (contacts, errors)
     }
 
-    /// LinkedIn writes "15 Mar 2021" (older exports: "15/03/2021" or ISO dates).
-    static func connectedOn(_ raw: String) -> Date? {
-        let formats = ["d MMM yyyy", "dd MMM yyyy", "dd/MM/yyyy", "yyyy-MM-dd", "MM/dd/yy"]
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        for format in formats {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: raw) { return date }
+    /// LinkedIn writes "15 Mar 2021" (older exports: "15/03/2021" or ISO dates). One reader per
+    /// file: date formatters are costly to make.
+    final class DateReader {
+        private let formatters: [DateFormatter]
+
+        init() {
+            formatters = ["d MMM yyyy", "dd/MM/yyyy", "yyyy-MM-dd", "MM/dd/yy"].map { format in
+                let formatter = DateFormatter()
+                formatter.locale = Locale(identifier: "en_US_POSIX")
+                formatter.timeZone = TimeZone(identifier: "UTC")
+                formatter.dateFormat = format
+                return formatter
+            }
         }
-        return nil
+
+        private lazy var monthFormatter: DateFormatter = {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_GB")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "MMMM yyyy"
+            return formatter
+        }()
+
+        func monthAndYear(_ date: Date) -> String { monthFormatter.string(from: date) }
+
+        func read(_ raw: String) -> Date? {
+            for formatter in formatters {
+                if let date = formatter.date(from: raw) { return date }
+            }
+            return nil
+        }
     }
 
     /// RFC 4180 records with the line each starts on: quoted fields may hold commas, doubled

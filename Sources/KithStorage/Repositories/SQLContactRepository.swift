@@ -163,6 +163,44 @@ public struct SQLContactRepository: ContactRepository {
         }
     }
 
+    public func merge(_ source: Contact.ID, into target: Contact) async throws -> Contact? {
+        try await store.write { db in
+            let owner = target.ownerID.description
+            let targetID = target.id.description
+            for table in ["interactions", "follow_ups"] {
+                try await db.raw(
+                    """
+                    UPDATE \(unsafeRaw: table) SET contact_id = \(bind: targetID)
+                    WHERE contact_id = \(bind: source.description) AND owner_id = \(bind: owner)
+                    """
+                ).run()
+            }
+            guard
+                try await db.raw(
+                    "DELETE FROM contacts WHERE id = \(bind: source.description) AND owner_id = \(bind: owner) RETURNING id"
+                ).first() != nil
+            else { return nil }
+            guard
+                let row = try await db.raw(
+                    """
+                    UPDATE contacts SET member_id = \(bind: target.memberID?.description), name = \(bind: target.name),
+                        name_key = \(bind: Text.key(target.name)), emails = \(bind: Lists.join(target.emails)),
+                        phones = \(bind: Lists.join(target.phones)), organization = \(bind: target.organization),
+                        title = \(bind: target.title), how_we_met = \(bind: target.howWeMet), tags = \(bind: Lists.join(target.tags)),
+                        search_text = \(bind: Self.searchText(target)), notes = \(bind: target.notes),
+                        cadence_days = \(bind: target.cadenceDays.map(Int64.init)), updated_at = \(bind: Millis.from(target.updatedAt)),
+                        interaction_count = (SELECT COUNT(*) FROM interactions i WHERE i.contact_id = \(bind: targetID)),
+                        last_interaction_at = (SELECT MAX(i.occurred_at) FROM interactions i WHERE i.contact_id = \(bind: targetID))
+                    WHERE id = \(bind: targetID) AND owner_id = \(bind: owner)
+                    RETURNING \(unsafeRaw: Self.columns.replacingOccurrences(of: "c.", with: ""))
+                    """
+                ).first()
+            else { return nil }
+            try await Self.writeTags([target], in: db, replacing: true)
+            return try row.contact()
+        }
+    }
+
     public func setNextDue(_ dueDates: [Contact.ID: Date?], owner: Member.ID) async throws {
         try await store.write { db in
             for (id, due) in dueDates {

@@ -198,6 +198,39 @@ extension OpenAPIDocument {
                     errors: ["404"]
                 )
             ],
+            "/api/v1/contacts/{id}/merge": [
+                "post": operation(
+                    "mergeContacts",
+                    "Merge another contact (from) into this one: details, interactions and follow-ups move here",
+                    parameters: [id],
+                    body: body(object(["from": string], required: ["from"])),
+                    responses: ok("200", "Merged", ref("Contact")),
+                    errors: ["400", "404", "413", "422"]
+                )
+            ],
+            "/api/v1/contacts/duplicates": [
+                "get": operation(
+                    "contactDuplicates",
+                    "Pairs of the caller's contacts that share an email or a name",
+                    responses: ok(
+                        "200",
+                        "Possible duplicates",
+                        [
+                            "type": "object", "required": ["items"],
+                            "properties": [
+                                "items": [
+                                    "type": "array",
+                                    "items": [
+                                        "type": "object", "required": ["first", "second", "reason"],
+                                        "properties": ["first": ref("Contact"), "second": ref("Contact"), "reason": string],
+                                    ],
+                                ]
+                            ],
+                        ]
+                    ),
+                    errors: []
+                )
+            ],
             "/api/v1/follow-ups": [
                 "get": operation(
                     "listFollowUps",

@@ -289,3 +289,19 @@ struct NotificationsDTO: ResponseEncodable {
     var items: [NotificationDTO]
     var unread: Int
 }
+
+struct DuplicatePairDTO: Encodable, Sendable {
+    var first: ContactRecordDTO
+    var second: ContactRecordDTO
+    var reason: String
+
+    init(_ pair: DuplicatePair) {
+        first = ContactRecordDTO(pair.first)
+        second = ContactRecordDTO(pair.second)
+        reason = pair.reason
+    }
+}
+
+struct DuplicatesDTO: ResponseEncodable {
+    var items: [DuplicatePairDTO]
+}

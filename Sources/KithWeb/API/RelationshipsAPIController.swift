@@ -12,6 +12,7 @@ struct RelationshipsAPIController {
         router.post("/api/v1/contacts", use: create)
         router.post("/api/v1/contacts/import", use: importFile)
         router.get("/api/v1/contacts/export", use: export)
+        router.get("/api/v1/contacts/duplicates", use: duplicates)
         router.get("/api/v1/contacts/:id", use: show)
         router.patch("/api/v1/contacts/:id", use: update)
         router.delete("/api/v1/contacts/:id", use: delete)
@@ -20,6 +21,7 @@ struct RelationshipsAPIController {
         router.post("/api/v1/contacts/:id/follow-ups", use: addFollowUp)
         router.post("/api/v1/contacts/:id/snooze", use: snooze)
         router.post("/api/v1/contacts/:id/done", use: done)
+        router.post("/api/v1/contacts/:id/merge", use: merge)
         router.get("/api/v1/follow-ups", use: followUps)
         router.post("/api/v1/follow-ups/:id/done", use: completeFollowUp)
         router.get("/api/v1/keep-in-touch", use: keepInTouch)
@@ -79,6 +81,11 @@ struct RelationshipsAPIController {
     struct SnoozeBody: APIInput {
         static let fields: Set<String> = ["days"]
         var days: Int?
+    }
+
+    struct MergeBody: APIInput {
+        static let fields: Set<String> = ["from"]
+        var from: String
     }
 
     struct CadenceBody: APIInput {
@@ -162,6 +169,17 @@ struct RelationshipsAPIController {
     @Sendable func done(_ request: Request, context: AppRequestContext) async throws -> ContactRecordDTO {
         let member = try context.requireMember()
         return ContactRecordDTO(try await services.contacts.markInTouch(id(context), owner: member))
+    }
+
+    @Sendable func merge(_ request: Request, context: AppRequestContext) async throws -> ContactRecordDTO {
+        let member = try context.requireMember()
+        let body = try await JSONBody.decode(MergeBody.self, from: request, context: context)
+        return ContactRecordDTO(try await services.contacts.merge(body.from, into: id(context), owner: member))
+    }
+
+    @Sendable func duplicates(_ request: Request, context: AppRequestContext) async throws -> DuplicatesDTO {
+        let member = try context.requireMember()
+        return DuplicatesDTO(items: try await services.contacts.duplicates(owner: member).map(DuplicatePairDTO.init))
     }
 
     @Sendable func followUps(_ request: Request, context: AppRequestContext) async throws -> ListDTO<FollowUpDTO> {

@@ -20,6 +20,7 @@ struct RelationshipPagesController {
         router.post("/contacts/:id/follow-ups", use: addFollowUp)
         router.post("/contacts/:id/done", use: done)
         router.post("/contacts/:id/snooze", use: snooze)
+        router.post("/contacts/:id/merge", use: merge)
         router.post("/follow-ups/:id/done", use: completeFollowUp)
         router.get("/keep-in-touch", use: keepInTouch)
         router.get("/reciprocity", use: reciprocity)
@@ -77,7 +78,11 @@ struct RelationshipPagesController {
                 limit: "50",
                 owner: member
             )
-            return HTMLResponse(ContactsPage(chrome: context.chrome(), page: page, query: filters, errors: FieldErrors()).document())
+            let unfiltered = filters.q.isEmpty && filters.tag.isEmpty && filters.status.isEmpty && query.get("after") == nil
+            let duplicates = unfiltered ? try await services.contacts.duplicates(owner: member, limit: 10) : []
+            return HTMLResponse(
+                ContactsPage(chrome: context.chrome(), page: page, query: filters, errors: FieldErrors(), duplicates: duplicates).document()
+            )
         } catch DomainError.invalid(let errors) {
             return HTMLResponse(
                 ContactsPage(chrome: context.chrome(), page: nil, query: filters, errors: FieldErrors(errors: errors)).document(),
@@ -223,6 +228,13 @@ struct RelationshipPagesController {
         let data = try await VerifiedForm.read(request, context: context).data
         _ = try await services.contacts.snooze(id(context), days: Int(data.text("days")), owner: member)
         return Pages.redirect(data["back"] == "/keep-in-touch" ? "/keep-in-touch" : "/contacts/\(id(context))")
+    }
+
+    @Sendable func merge(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let data = try await VerifiedForm.read(request, context: context).data
+        let merged = try await services.contacts.merge(data.text("from"), into: id(context), owner: member)
+        return Pages.redirect("/contacts/\(merged.contact.id)")
     }
 
     @Sendable func completeFollowUp(_ request: Request, context: AppRequestContext) async throws -> Response {

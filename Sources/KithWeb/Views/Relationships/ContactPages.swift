@@ -62,6 +62,7 @@ struct ContactsPage {
     let page: Page<ContactView>?
     let query: (q: String, tag: String, status: String)
     let errors: FieldErrors
+    var duplicates: [DuplicatePair] = []
 
     func document() -> HTML {
         Layout.page(
