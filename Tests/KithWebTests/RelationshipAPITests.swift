@@ -286,4 +286,38 @@ import Testing
             #expect(anonymous.headers[.location]?.hasPrefix("/signin") == true)
         }
     }
+
+    @Test func profilesOfferGiveBeforeYouAskOnIntroductionPaths() async throws {
+        try await withApp { client, _ in
+            let ada = try await client.register("ada")
+            let bob = try await client.register("bob")
+            let cyd = try await client.register("cyd", name: "Cyd Charisse")
+            try await ConnectionsAPITests.connect(client, from: "ada", ada, to: "bob", bob)
+            try await ConnectionsAPITests.connect(client, from: "bob", bob, to: "cyd", cyd)
+            let session = try await client.signIn("ada")
+            let before = try await client.send(.get, "/in/cyd", cookies: ["kith_session": session]).text
+            #expect(before.contains("Ask Bob for an introduction"))
+            #expect(
+                before.contains("Give before you ask: you haven&#39;t logged any help for Bob")
+                    || before.contains("Give before you ask: you haven't logged any help for Bob")
+            )
+            #expect(before.contains("Add Cyd Charisse to your private contacts"))
+            let bobContact = try await Self.contact(client, ada, #"{"name":"Bob","member":"bob"}"#)
+            _ = try await client.send(
+                .post,
+                "/api/v1/contacts/\(bobContact)/interactions",
+                token: ada,
+                json: #"{"kind":"help_given","help":"advice"}"#
+            )
+            _ = try await Self.contact(client, ada, #"{"name":"Cyd","member":"cyd","notes":"Dancer friend"}"#)
+            let after = try await client.send(.get, "/in/cyd", cookies: ["kith_session": session]).text
+            #expect(!after.contains("Give before you ask"))
+            #expect(after.contains("In your contacts (only you see this)"))
+            // Bob looking at Cyd sees his own context only, never Ada's.
+            let bobSession = try await client.signIn("bob")
+            let bobsView = try await client.send(.get, "/in/cyd", cookies: ["kith_session": bobSession]).text
+            #expect(!bobsView.contains("In your contacts"))
+            #expect(!bobsView.contains("Dancer"))
+        }
+    }
 }

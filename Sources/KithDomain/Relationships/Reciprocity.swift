@@ -59,3 +59,27 @@ extension ContactService {
         return ReciprocityReport(rows: rows, totals: totals)
     }
 }
+
+/// What the viewer's own relationship manager knows about a member they are looking at.
+public struct PersonalContext: Sendable, Equatable {
+    public var contactID: Contact.ID?
+    public var helpGiven: Int
+}
+
+extension ContactService {
+    /// For each member, the viewer's contact for them (if any) and how often the viewer has
+    /// helped them — shown only to the viewer, e.g. "give before you ask" beside an introduction path.
+    public func personalContext(for members: [Member.ID], owner: Member) async throws -> [Member.ID: PersonalContext] {
+        var result: [Member.ID: PersonalContext] = [:]
+        var ledger: [LedgerCount]?
+        for member in Set(members) {
+            guard let contact = try await contactsRepository.contact(linkedTo: member, owner: owner.id) else {
+                result[member] = PersonalContext(contactID: nil, helpGiven: 0)
+                continue
+            }
+            if ledger == nil { ledger = try await contactsRepository.ledger(of: owner.id) }
+            result[member] = PersonalContext(contactID: contact.id, helpGiven: Reciprocity.entry(for: contact.id, in: ledger ?? []).given)
+        }
+        return result
+    }
+}

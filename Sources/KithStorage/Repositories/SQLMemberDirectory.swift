@@ -114,13 +114,17 @@ public struct SQLMemberDirectory: MemberDirectory {
     }
 
     /// Members whose whole name starts with the typed words, alphabetically. SQLite's binary
-    /// collation makes a range exact; PostgreSQL uses LIKE on a text_pattern_ops index.
+    /// collation makes a range exact; PostgreSQL uses the same range with pattern (byte-order)
+    /// operators on a text_pattern_ops index.
     static func namePrefixSQL(_ query: DirectoryQuery, viewer: Member.ID, dialect: StoreDialect) -> SQLQueryString {
         let prefix = query.terms.joined(separator: " ")
         var conditions = facetConditions(query, viewer: viewer)
         switch dialect {
         case .sqlite: conditions.append("m.name_key >= \(bind: prefix) AND m.name_key < \(bind: prefix + "\u{10FFFF}")")
-        case .postgres: conditions.append("m.name_key LIKE \(bind: escapeLike(prefix) + "%") ESCAPE '\\'")
+        case .postgres:
+            // Pattern operators on the text_pattern_ops index: unlike LIKE with a bound pattern, they
+            // keep using the index when PostgreSQL switches a prepared statement to a generic plan.
+            conditions.append("m.name_key ~>=~ \(bind: prefix) AND m.name_key ~<~ \(bind: prefix + "\u{10FFFF}")")
         }
         return "SELECT \(unsafeRaw: Columns.member), m.name_key, \(unsafeRaw: Columns.profile), 0 AS score"
             + " FROM members m JOIN profiles p ON p.member_id = m.id WHERE "

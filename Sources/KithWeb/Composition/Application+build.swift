@@ -214,6 +214,7 @@ public func buildRouter(
         profiles: services.profiles,
         blocks: services.blocks,
         relationships: services.relationships,
+        contacts: services.contacts,
         secureCookies: configuration.secureCookies
     )
     .addRoutes(to: router)

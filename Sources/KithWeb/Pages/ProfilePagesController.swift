@@ -8,6 +8,7 @@ struct ProfilePagesController {
     let profiles: ProfileService
     let blocks: BlockService
     let relationships: RelationshipService
+    let contacts: ContactService
     let secureCookies: Bool
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -38,7 +39,14 @@ struct ProfilePagesController {
         let handle = context.parameters.get("handle") ?? ""
         let view = try await profiles.view(handle: handle, by: member)
         let relationship = view.relation == .owner ? nil : try await relationships.relationship(with: handle, viewer: member)
-        return HTMLResponse(ProfilePage(chrome: context.chrome(), profile: view, relationship: relationship).document())
+        var personal: [Member.ID: PersonalContext] = [:]
+        if let relationship {
+            let people = [relationship.member.id] + relationship.paths.compactMap { $0.count > 2 ? $0[1].id : nil }
+            personal = try await contacts.personalContext(for: people, owner: member)
+        }
+        return HTMLResponse(
+            ProfilePage(chrome: context.chrome(), profile: view, relationship: relationship, personal: personal).document()
+        )
     }
 
     @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {

@@ -163,11 +163,33 @@ enum ConnectForm {
 
 /// "How you're connected" on a profile.
 enum RelationshipSection {
-    static func node(_ relationship: Relationship, chrome: PageChrome) -> Node<HTML.BodyContext> {
+    static func node(
+        _ relationship: Relationship,
+        chrome: PageChrome,
+        personal: [Member.ID: PersonalContext] = [:]
+    )
+        -> Node<HTML.BodyContext>
+    {
         let degree = relationship.degree.map { ["", "1st", "2nd", "3rd"][$0] } ?? "Not yet connected"
+        let member = relationship.member
+        let introducers = relationship.paths.compactMap { $0.count > 2 ? $0[1] : nil }
+        let neverHelped = introducers.filter { (personal[$0.id]?.helpGiven ?? 0) == 0 }
+        var seen: Set<Member.ID> = []
+        let giveFirst = neverHelped.filter { seen.insert($0.id).inserted }
         return .section(
             .class("card relationship"),
             .h2("How you're connected"),
+            .p(
+                .class("private-note"),
+                .unwrap(
+                    personal[member.id]?.contactID,
+                    { .a(.href("/contacts/\($0)"), .text("In your contacts (only you see this) →")) },
+                    else: .a(
+                        .href(AttributeValue.escape("/contacts/new?member=\(member.handle)&name=\(AttributeValue.query(member.name))")),
+                        .text("Add \(member.name) to your private contacts")
+                    )
+                )
+            ),
             .p(
                 .span(.class("badge"), .text(degree)),
                 .if(relationship.mutualCount > 0, .text(" · \(relationship.mutualCount) mutual connections"))
@@ -198,6 +220,17 @@ enum RelationshipSection {
                                 )
                             )
                         }
+                    ),
+                    .if(
+                        !giveFirst.isEmpty,
+                        .p(
+                            .class("hint give-first"),
+                            .text(
+                                "Give before you ask: you haven't logged any help for "
+                                    + giveFirst.map(\.name).joined(separator: " or ")
+                                    + " yet. Offering an introduction or a useful pointer first makes an ask easier to say yes to."
+                            )
+                        )
                     )
                 )
             ),

@@ -6,6 +6,8 @@ struct ProfilePage {
     let chrome: PageChrome
     let profile: ProfileView
     var relationship: Relationship? = nil
+    /// The viewer's own relationship-manager context for this member and the path intermediaries.
+    var personal: [Member.ID: PersonalContext] = [:]
 
     func document() -> HTML {
         let isOwner = profile.relation == .owner
@@ -47,7 +49,7 @@ struct ProfilePage {
                         )
                     )
                 ),
-                .unwrap(relationship) { RelationshipSection.node($0, chrome: chrome) },
+                .unwrap(relationship) { RelationshipSection.node($0, chrome: chrome, personal: personal) },
                 section("About", .bio, text: profile.bio),
                 .unwrap(profile.skills) { skills in
                     .section(
