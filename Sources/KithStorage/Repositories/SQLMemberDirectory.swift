@@ -113,23 +113,18 @@ public struct SQLMemberDirectory: MemberDirectory {
         }
     }
 
-    /// Members whose whole name starts with the typed words, alphabetically. SQLite's binary
-    /// collation makes a range exact; PostgreSQL uses the same range with pattern (byte-order)
-    /// operators on a text_pattern_ops index.
+    /// Members whose whole name starts with the typed words, in byte order of the name key: a
+    /// range on an index that also gives the order (SQLite's binary collation; on PostgreSQL an
+    /// index on `name_key COLLATE "C"`), so the first page reads only the rows it shows.
     static func namePrefixSQL(_ query: DirectoryQuery, viewer: Member.ID, dialect: StoreDialect) -> SQLQueryString {
         let prefix = query.terms.joined(separator: " ")
         var conditions = facetConditions(query, viewer: viewer)
-        switch dialect {
-        case .sqlite: conditions.append("m.name_key >= \(bind: prefix) AND m.name_key < \(bind: prefix + "\u{10FFFF}")")
-        case .postgres:
-            // Pattern operators on the text_pattern_ops index: unlike LIKE with a bound pattern, they
-            // keep using the index when PostgreSQL switches a prepared statement to a generic plan.
-            conditions.append("m.name_key ~>=~ \(bind: prefix) AND m.name_key ~<~ \(bind: prefix + "\u{10FFFF}")")
-        }
+        let key: SQLQueryString = dialect == .postgres ? #"(m.name_key COLLATE "C")"# : "m.name_key"
+        conditions.append("\(key) >= \(bind: prefix) AND \(key) < \(bind: prefix + "\u{10FFFF}")")
         return "SELECT \(unsafeRaw: Columns.member), m.name_key, \(unsafeRaw: Columns.profile), 0 AS score"
             + " FROM members m JOIN profiles p ON p.member_id = m.id WHERE "
             + conditions.joined(separator: " AND ")
-            + " ORDER BY m.name_key, m.id LIMIT \(literal: query.limit + 1)"
+            + " ORDER BY \(key), m.id LIMIT \(literal: query.limit + 1)"
     }
 
     static func sql(_ query: DirectoryQuery, viewer: Member.ID, dialect: StoreDialect) -> SQLQueryString {

@@ -257,10 +257,7 @@ struct RelationshipsAPIController {
             throw DomainError.invalid(field: "format", reason: "must be vcard")
         }
         let cards = try await services.contacts.exportVCards(owner: member, version: query.get("version"))
-        var headers = HTTPFields()
-        headers[.contentType] = "text/vcard; charset=utf-8"
-        headers[.contentDisposition] = "attachment; filename=\"kith-contacts.vcf\""
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: cards)))
+        return VCardDownload.response(cards)
     }
 
     @Sendable func notifications(_ request: Request, context: AppRequestContext) async throws -> NotificationsDTO {
@@ -275,5 +272,15 @@ struct RelationshipsAPIController {
         let member = try context.requireMember()
         try await services.reminders.markAllRead(of: member)
         return .noContent
+    }
+}
+
+/// A vCard file as a download (API and page alike).
+enum VCardDownload {
+    static func response(_ cards: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/vcard; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"kith-contacts.vcf\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: cards)))
     }
 }

@@ -289,10 +289,7 @@ struct RelationshipPagesController {
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         let member = try context.requireMember()
         let cards = try await services.contacts.exportVCards(owner: member, version: request.uri.queryParameters.get("version"))
-        var headers = HTTPFields()
-        headers[.contentType] = "text/vcard; charset=utf-8"
-        headers[.contentDisposition] = "attachment; filename=\"kith-contacts.vcf\""
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: cards)))
+        return VCardDownload.response(cards)
     }
 
     @Sendable func notifications(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
