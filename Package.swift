@@ -135,7 +135,9 @@ let package = Package(
         ),
         .testTarget(
             name: "KithStorageTests",
-            dependencies: ["KithDomain", "KithStorage", "KithWeb", "KithTestSupport", "KithDemo", .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: [
+                "KithDomain", "KithStorage", "KithWeb", "KithTestSupport", "KithDemo", .product(name: "SQLKit", package: "sql-kit"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
