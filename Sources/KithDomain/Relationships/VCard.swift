@@ -187,36 +187,9 @@ public enum VCard {
         return result
     }
 
-    static func escape(_ value: String) -> String {
-        var result = ""
-        for character in value {
-            switch character {
-            case "\\": result += "\\\\"
-            case ",": result += "\\,"
-            case ";": result += "\\;"
-            case "\n", "\r\n": result += "\\n"
-            case "\r": continue
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    static func escape(_ value: String) -> String { ContentLines.escape(value) }
 
-    /// Folds a content line at 75 octets without splitting a UTF-8 character.
-    static func fold(_ line: String) -> String {
-        var output = ""
-        var count = 0
-        for character in line {
-            let size = String(character).utf8.count
-            if count + size > 75 {
-                output += "\r\n "
-                count = 1
-            }
-            output.append(character)
-            count += size
-        }
-        return output + "\r\n"
-    }
+    static func fold(_ line: String) -> String { ContentLines.fold(line) }
 
     public enum Version: String, Sendable {
         case v3 = "3.0"

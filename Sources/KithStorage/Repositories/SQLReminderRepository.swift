@@ -4,11 +4,14 @@ import SQLKit
 
 /// Reminders, the notification inbox and the mail outbox. Unique (member_id, key) rows make a
 /// reminder land once, whichever instance or retry generates it.
-public struct SQLReminderRepository: ReminderRepository, NotificationRepository {
+public struct SQLReminderRepository: ReminderRepository, NotificationRepository, Notifier {
     private let store: any Store
+    /// Put in front of links in emails (`/events/…` → `https://kith.example.org/events/…`).
+    private let publicURL: String
 
-    public init(store: any Store) {
+    public init(store: any Store, publicURL: String = "") {
         self.store = store
+        self.publicURL = publicURL
     }
 
     public func dueReminders(now: Date, limit: Int) async throws -> [DueReminder] {
@@ -148,6 +151,32 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository 
                 """
                 UPDATE mail_outbox SET attempts = attempts + 1, last_error = \(bind: error), next_attempt_at = \(bind: Millis.from(retryAt))
                 WHERE id = \(bind: id.description)
+                """
+            ).run()
+        }
+    }
+
+    public func notify(_ member: Member.ID, key: String, title: String, body: String, link: String, email: Bool, at: Date) async throws {
+        try await store.write { db in
+            let id = MemberNotification.ID.make(at: at).description
+            let inserted =
+                try await db.raw(
+                    """
+                    INSERT INTO notifications (id, member_id, key, title, body, link, created_at)
+                    VALUES (\(bind: id), \(bind: member.description), \(bind: key), \(bind: title), \(bind: body), \(bind: link),
+                        \(bind: Millis.from(at)))
+                    ON CONFLICT (member_id, key) DO NOTHING RETURNING id
+                    """
+                ).first() != nil
+            guard inserted, email else { return }
+            try await db.raw(
+                """
+                INSERT INTO mail_outbox (id, member_id, key, to_address, subject, body, created_at, next_attempt_at)
+                SELECT \(bind: OutgoingMail.ID.make(at: at).description), m.id, \(bind: key), m.email, \(bind: title),
+                    'Hi ' || m.name || ',' || \(bind: "\n\n" + body + "\n\n" + publicURL + link + "\n\n— Kith\n"), \(bind: Millis.from(at)),
+                    \(bind: Millis.from(at))
+                FROM members m WHERE m.id = \(bind: member.description)
+                ON CONFLICT (member_id, key) DO NOTHING
                 """
             ).run()
         }

@@ -182,7 +182,7 @@ enum OpenAPIDocument {
     }
 
     static var paths: JSON {
-        foundationPaths.merging(relationshipPaths) { first, _ in first }
+        foundationPaths.merging(relationshipPaths) { first, _ in first }.merging(eventPaths) { first, _ in first }
     }
 
     private static var foundationPaths: JSON {

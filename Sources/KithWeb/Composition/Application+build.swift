@@ -65,6 +65,7 @@ public struct Services: Sendable {
     public let jobs: JobRunner
     public let contacts: ContactService
     public let reminders: ReminderService
+    public let events: EventService
 
     public init(
         store: any Store,
@@ -135,7 +136,7 @@ public struct Services: Sendable {
             graph: graph,
             now: now
         )
-        let reminderRepository = SQLReminderRepository(store: store)
+        let reminderRepository = SQLReminderRepository(store: store, publicURL: publicURL)
         reminders = ReminderService(
             reminders: reminderRepository,
             notifications: reminderRepository,
@@ -143,6 +144,7 @@ public struct Services: Sendable {
             publicURL: publicURL,
             now: now
         )
+        events = EventService(events: SQLEventRepository(store: store), members: members, notifier: reminderRepository, now: now)
     }
 }
 
@@ -223,5 +225,6 @@ public func buildRouter(
     NetworkPagesController(services: services).addRoutes(to: router)
     RelationshipsAPIController(services: services).addRoutes(to: router)
     RelationshipPagesController(services: services).addRoutes(to: router)
+    EventsAPIController(services: services, publicURL: configuration.publicURL).addRoutes(to: router)
     return router
 }

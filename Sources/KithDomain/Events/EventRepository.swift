@@ -1,0 +1,71 @@
+public import Foundation
+
+/// Which events a list shows.
+public struct EventQuery: Sendable {
+    public var upcomingAfter: Date?
+    public var format: EventFormat?
+    public var cohort: String?
+    /// Only events this member organises or answered going / maybe / waitlisted.
+    public var mine: Member.ID?
+    public var includeCancelled: Bool
+    public var after: [String]?
+    public var limit: Int
+
+    public init(
+        upcomingAfter: Date? = nil,
+        format: EventFormat? = nil,
+        cohort: String? = nil,
+        mine: Member.ID? = nil,
+        includeCancelled: Bool = false,
+        after: [String]? = nil,
+        limit: Int = 20
+    ) {
+        self.upcomingAfter = upcomingAfter
+        self.format = format
+        self.cohort = cohort
+        self.mine = mine
+        self.includeCancelled = includeCancelled
+        self.after = after
+        self.limit = limit
+    }
+}
+
+public struct EventCounts: Sendable, Equatable {
+    public var going: Int
+    public var waitlisted: Int
+    public var maybe: Int
+
+    public init(going: Int, waitlisted: Int, maybe: Int) {
+        self.going = going
+        self.waitlisted = waitlisted
+        self.maybe = maybe
+    }
+}
+
+/// Events and answers. `respond` and capacity changes are atomic per event: on PostgreSQL the
+/// event row is locked for the transaction, on SQLite the single writer serialises them.
+public protocol EventRepository: Sendable {
+    func insert(_ event: Event) async throws
+    func update(_ event: Event) async throws
+    func event(_ id: Event.ID) async throws -> Event?
+    func events(matching query: EventQuery) async throws -> [Event]
+    func counts(of events: [Event.ID]) async throws -> [Event.ID: EventCounts]
+    func rsvp(of member: Member.ID, to event: Event.ID) async throws -> RSVP?
+    func rsvps(to event: Event.ID) async throws -> [RSVP]
+    /// Records the member's answer under the capacity rule; frees and fills seats first come first served.
+    func respond(_ choice: RSVPChoice, member: Member.ID, event: Event.ID, now: Date) async throws -> RSVPOutcome
+    /// Changes capacity and promotes from the waitlist into new seats, in one transaction; nil
+    /// when more members are already going than the new capacity allows.
+    func setCapacity(_ capacity: Int?, of event: Event.ID, now: Date) async throws -> [Member.ID]?
+    func checkIn(member: Member.ID, event: Event.ID, at: Date) async throws -> Bool
+    /// Members whose community-visible affiliations carry this cohort key (reunion invitations).
+    func cohortMembers(_ cohortKey: String) async throws -> [Member.ID]
+    /// The member's secret calendar-feed token, made on first use.
+    func calendarToken(of member: Member.ID, proposed: String) async throws -> String
+    func member(calendarToken: String) async throws -> Member.ID?
+}
+
+/// Tells members something: an in-app notification and, optionally, an email (the outbox).
+public protocol Notifier: Sendable {
+    func notify(_ member: Member.ID, key: String, title: String, body: String, link: String, email: Bool, at: Date) async throws
+}

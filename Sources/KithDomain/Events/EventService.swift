@@ -1,0 +1,391 @@
+public import Foundation
+
+/// Events: creating and editing them, RSVPs with a fair waitlist, check-in, reunions and feeds.
+public struct EventService: Sendable {
+    private let events: any EventRepository
+    private let members: any MemberRepository
+    private let notifier: any Notifier
+    private let now: @Sendable () -> Date
+
+    public init(events: any EventRepository, members: any MemberRepository, notifier: any Notifier, now: @escaping @Sendable () -> Date) {
+        self.events = events
+        self.members = members
+        self.notifier = notifier
+        self.now = now
+    }
+
+    // MARK: Creating and editing
+
+    public func create(_ input: EventInput, by organizer: Member) async throws -> EventView {
+        let moment = now()
+        var event = Event(
+            id: .make(at: moment),
+            organizerID: organizer.id,
+            title: "",
+            description: "",
+            format: .meetup,
+            startsAt: moment,
+            endsAt: moment,
+            timeZone: "UTC",
+            location: "",
+            onlineURL: "",
+            capacity: nil,
+            audienceCohort: "",
+            rsvpDeadline: nil,
+            checkInCode: Self.checkInCode(),
+            createdAt: moment,
+            updatedAt: moment
+        )
+        try apply(input, to: &event, creating: true, going: 0)
+        guard event.endsAt > moment else { throw DomainError.invalid(field: "ends_at", reason: "must be in the future") }
+        try await events.insert(event)
+        if event.format == .reunion { try await inviteCohort(to: event) }
+        return try await view(event, for: organizer)
+    }
+
+    public func update(_ rawID: String, with input: EventInput, by member: Member) async throws -> EventView {
+        var event = try await organized(rawID, by: member)
+        guard event.cancelledAt == nil else { throw DomainError.conflict(field: nil, message: "This event was cancelled.") }
+        let counts = try await events.counts(of: [event.id])[event.id] ?? EventCounts(going: 0, waitlisted: 0, maybe: 0)
+        let oldCapacity = event.capacity
+        try apply(input, to: &event, creating: false, going: counts.going)
+        event.updatedAt = now()
+        let newCapacity = event.capacity
+        event.capacity = oldCapacity
+        try await events.update(event)
+        if newCapacity != oldCapacity {
+            guard let promoted = try await events.setCapacity(newCapacity, of: event.id, now: now()) else {
+                throw DomainError.invalid(field: "capacity", reason: "must be at least \(counts.going), the members already going")
+            }
+            try await tellPromoted(promoted, event: event)
+        }
+        return try await view(try await stored(rawID), for: member)
+    }
+
+    /// Cancels the event; everyone going, waitlisted or maybe is told.
+    public func cancel(_ rawID: String, by member: Member) async throws -> EventView {
+        var event = try await organized(rawID, by: member)
+        guard event.cancelledAt == nil else { return try await view(event, for: member) }
+        event.cancelledAt = now()
+        event.updatedAt = now()
+        try await events.update(event)
+        for rsvp in try await events.rsvps(to: event.id) where rsvp.status != .notGoing && rsvp.member.id != member.id {
+            try await notifier.notify(
+                rsvp.member.id,
+                key: "event-cancelled:\(event.id)",
+                title: "Cancelled: \(event.title)",
+                body: "\(event.title) on \(Self.day(event)) has been cancelled by the organiser.",
+                link: "/events/\(event.id)",
+                email: true,
+                at: now()
+            )
+        }
+        return try await view(event, for: member)
+    }
+
+    // MARK: Reading
+
+    public func event(_ rawID: String, viewer: Member) async throws -> EventView {
+        try await view(try await stored(rawID), for: viewer)
+    }
+
+    public func list(
+        upcoming rawUpcoming: String?,
+        format rawFormat: String?,
+        cohort rawCohort: String?,
+        mine rawMine: String?,
+        after: String?,
+        limit: String?,
+        viewer: Member
+    ) async throws -> Page<EventView> {
+        var check = Validation()
+        var query = EventQuery()
+        switch rawUpcoming ?? "" {
+        case "true": query.upcomingAfter = now()
+        case "false", "": break
+        default: check.fail("upcoming", "must be true or false")
+        }
+        switch rawMine ?? "" {
+        case "true": query.mine = viewer.id
+        case "false", "": break
+        default: check.fail("mine", "must be true or false")
+        }
+        if let rawFormat, !rawFormat.isEmpty {
+            query.format = EventFormat(rawValue: rawFormat)
+            if query.format == nil {
+                check.fail("format", "must be one of " + EventFormat.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+        }
+        if let cohort = check.capture({ try Text.clean(rawCohort ?? "", field: "cohort", max: 100) }), !cohort.isEmpty {
+            query.cohort = Text.key(cohort)
+        }
+        let size = check.capture { try PageSize(limit) }
+        query.after = check.capture { try Cursor.decode(after, parts: 2, numericFirst: true) } ?? nil
+        try check.throwIfFailed()
+        query.limit = (size?.value ?? 20) + 1
+        let found = try await events.events(matching: query)
+        let counts = try await events.counts(of: found.map(\.id))
+        var views: [EventView] = []
+        for event in found.prefix(query.limit - 1) {
+            views.append(try await view(event, for: viewer, counts: counts[event.id]))
+        }
+        let next =
+            found.count >= query.limit
+            ? views.last.map { Cursor.encode([String(Int64($0.event.startsAt.timeIntervalSince1970 * 1000)), $0.event.id.description]) }
+            : nil
+        return Page(items: views, next: next)
+    }
+
+    /// The attendee list, for the organiser only: going, then the waitlist in order, then maybe.
+    public func attendees(_ rawID: String, by member: Member) async throws -> [RSVP] {
+        let event = try await organized(rawID, by: member)
+        return try await events.rsvps(to: event.id)
+    }
+
+    // MARK: RSVP and check-in
+
+    public func respond(_ rawChoice: String?, to rawID: String, by member: Member) async throws -> RSVPOutcome {
+        guard let raw = rawChoice, let choice = RSVPChoice(rawValue: raw) else {
+            throw DomainError.invalid(field: "status", reason: "must be one of going, maybe, not_going")
+        }
+        let event = try await stored(rawID)
+        let moment = now()
+        if event.cancelledAt != nil { throw DomainError.conflict(field: "status", message: "This event was cancelled.") }
+        if moment >= event.endsAt { throw DomainError.conflict(field: "status", message: "This event is over.") }
+        if let deadline = event.rsvpDeadline, moment > deadline, choice != .notGoing {
+            throw DomainError.conflict(field: "status", message: "RSVPs for this event closed on \(Moment.format(deadline)).")
+        }
+        let outcome = try await events.respond(choice, member: member.id, event: event.id, now: moment)
+        try await tellPromoted(outcome.promoted, event: event)
+        return outcome
+    }
+
+    /// Checks in `handle` (by the organiser) or the caller with the event's code.
+    public func checkIn(handle rawHandle: String?, code: String?, event rawID: String, by member: Member) async throws -> RSVP {
+        let event = try await stored(rawID)
+        let moment = now()
+        guard event.cancelledAt == nil else { throw DomainError.conflict(field: nil, message: "This event was cancelled.") }
+        guard moment >= event.startsAt.addingTimeInterval(-86_400), moment <= event.endsAt.addingTimeInterval(86_400) else {
+            throw DomainError.conflict(field: nil, message: "Check-in opens a day before the event and closes a day after it.")
+        }
+        var attendee = member
+        if let rawHandle, !rawHandle.isEmpty {
+            guard event.organizerID == member.id || member.role != .member else {
+                throw DomainError.forbidden("Only the organiser can check other members in.")
+            }
+            guard let handle = try? Handle(rawHandle.hasPrefix("@") ? String(rawHandle.dropFirst()) : rawHandle, field: "member"),
+                let found = try await members.member(handle: handle)
+            else { throw DomainError.invalid(field: "member", reason: "is not the handle of a member") }
+            attendee = found
+        } else {
+            guard let code, Self.constantTimeEqual(code.uppercased().trimmingCharacters(in: .whitespaces), event.checkInCode) else {
+                throw DomainError.invalid(field: "code", reason: "is not this event's check-in code")
+            }
+        }
+        guard try await events.checkIn(member: attendee.id, event: event.id, at: moment),
+            let rsvp = try await events.rsvp(of: attendee.id, to: event.id)
+        else {
+            throw DomainError.conflict(field: "member", message: "\(attendee.name) has no place at this event (going) to check in with.")
+        }
+        return rsvp
+    }
+
+    // MARK: Calendars
+
+    public func iCalendar(_ rawID: String, viewer: Member, publicURL: String) async throws -> String {
+        ICalendar.calendar([try await stored(rawID)], publicURL: publicURL, name: nil)
+    }
+
+    /// The secret address of the member's personal feed (going and maybe events).
+    public func calendarToken(for member: Member) async throws -> String {
+        try await events.calendarToken(of: member.id, proposed: SecretToken.generate(prefix: "cal_").value)
+    }
+
+    /// The personal feed behind a secret token; unknown tokens are "not found".
+    public func feed(token: String, publicURL: String) async throws -> String {
+        guard token.count <= 100, let memberID = try await events.member(calendarToken: token) else {
+            throw DomainError.notFound("calendar")
+        }
+        let mine = try await events.events(matching: EventQuery(mine: memberID, includeCancelled: true, limit: 500))
+        var listed: [Event] = []
+        for event in mine {
+            let status = try await events.rsvp(of: memberID, to: event.id)?.status
+            if event.organizerID == memberID || status == .going || status == .maybe || status == .waitlisted { listed.append(event) }
+        }
+        return ICalendar.calendar(listed, publicURL: publicURL, name: "Kith events")
+    }
+
+    // MARK: Helpers
+
+    func stored(_ rawID: String) async throws -> Event {
+        guard let id = Event.ID(rawID), let event = try await events.event(id) else { throw DomainError.notFound("event") }
+        return event
+    }
+
+    private func organized(_ rawID: String, by member: Member) async throws -> Event {
+        let event = try await stored(rawID)
+        guard event.organizerID == member.id || member.role == .admin || member.role == .moderator else {
+            throw DomainError.forbidden("Only the organiser can change this event.")
+        }
+        return event
+    }
+
+    private func view(_ event: Event, for viewer: Member, counts known: EventCounts? = nil) async throws -> EventView {
+        let counts: EventCounts
+        if let known {
+            counts = known
+        } else {
+            counts = try await events.counts(of: [event.id])[event.id] ?? EventCounts(going: 0, waitlisted: 0, maybe: 0)
+        }
+        let mine = try await events.rsvp(of: viewer.id, to: event.id)
+        return EventView(
+            event: event,
+            organizer: try await members.member(id: event.organizerID),
+            goingCount: counts.going,
+            waitlistCount: counts.waitlisted,
+            maybeCount: counts.maybe,
+            myRSVP: mine?.status,
+            myWaitlistPosition: mine?.waitlistPosition,
+            isOrganizer: event.organizerID == viewer.id
+        )
+    }
+
+    private func tellPromoted(_ promoted: [Member.ID], event: Event) async throws {
+        for member in promoted {
+            try await notifier.notify(
+                member,
+                key: "event-promoted:\(event.id)",
+                title: "You have a place: \(event.title)",
+                body: "A place opened up at \(event.title) on \(Self.day(event)) and it is yours — you were first on the waitlist.",
+                link: "/events/\(event.id)",
+                email: true,
+                at: now()
+            )
+        }
+    }
+
+    private func inviteCohort(to event: Event) async throws {
+        guard !event.audienceCohort.isEmpty else { return }
+        for member in try await events.cohortMembers(event.audienceCohort) where member != event.organizerID {
+            try await notifier.notify(
+                member,
+                key: "reunion:\(event.id)",
+                title: "Your reunion: \(event.title)",
+                body: "Your class is getting together on \(Self.day(event)). RSVP to see which classmates are going.",
+                link: "/events/\(event.id)",
+                email: true,
+                at: now()
+            )
+        }
+    }
+
+    static func day(_ event: Event) -> String {
+        let zone = TimeZone(identifier: event.timeZone) ?? .gmt
+        var style = Date.FormatStyle(date: .abbreviated, time: .shortened, locale: Locale(identifier: "en_GB"))
+        style.timeZone = zone
+        return event.startsAt.formatted(style) + " (\(event.timeZone))"
+    }
+
+    static func checkInCode() -> String {
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<6).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// Validates `input` onto `event`. `going` is how many are already going (capacity may not drop below it).
+    private func apply(_ input: EventInput, to event: inout Event, creating: Bool, going: Int) throws {
+        var check = Validation()
+        if creating || input.title != nil {
+            if let title = check.capture({ try Text.clean(input.title ?? "", field: "title", max: 150, min: 1) }) { event.title = title }
+        }
+        if let raw = input.description {
+            if let text = check.capture({ try Text.clean(raw, field: "description", max: 5_000, multiline: true) }) {
+                event.description = text
+            }
+        }
+        if creating || input.format != nil {
+            if let format = EventFormat(rawValue: input.format ?? "") {
+                event.format = format
+            } else {
+                check.fail(
+                    "format",
+                    input.format == nil ? "is required" : "must be one of " + EventFormat.allCases.map(\.rawValue).joined(separator: ", ")
+                )
+            }
+        }
+        if creating || input.startsAt != nil {
+            if let start = check.capture({ try Moment.parse(input.startsAt, field: "starts_at") }) ?? nil { event.startsAt = start }
+        }
+        if creating || input.endsAt != nil {
+            if let end = check.capture({ try Moment.parse(input.endsAt, field: "ends_at") }) ?? nil { event.endsAt = end }
+        }
+        if creating || input.timeZone != nil {
+            let zone = (input.timeZone ?? "").trimmingCharacters(in: .whitespaces)
+            if zone.isEmpty {
+                check.fail("timezone", "is required (an IANA time zone such as Europe/London)")
+            } else if TimeZone(identifier: zone) == nil || zone.count > 64 {
+                check.fail("timezone", "is not a known IANA time zone (such as Europe/London or America/New_York)")
+            } else {
+                event.timeZone = zone
+            }
+        }
+        if let raw = input.location {
+            if let text = check.capture({ try Text.clean(raw, field: "location", max: 200) }) { event.location = text }
+        }
+        if let raw = input.onlineURL {
+            let url = raw.trimmingCharacters(in: .whitespaces)
+            if url.isEmpty {
+                event.onlineURL = ""
+            } else if url.count > 500 || !(url.hasPrefix("https://") || url.hasPrefix("http://")) || URL(string: url)?.host == nil {
+                check.fail("online_url", "must be a web address starting with https://")
+            } else {
+                event.onlineURL = url
+            }
+        }
+        if let capacity = input.capacity {
+            if capacity == 0 {
+                event.capacity = nil
+            } else if !(1...100_000).contains(capacity) {
+                check.fail("capacity", "must be a whole number from 1 to 100000, or 0 for no limit")
+            } else if capacity < going {
+                check.fail("capacity", "must be at least \(going), the members already going")
+            } else {
+                event.capacity = capacity
+            }
+        }
+        if event.format == .smallCircle {
+            if event.capacity == nil { event.capacity = EventFormat.smallCircleLimit }
+            if let capacity = event.capacity, capacity > EventFormat.smallCircleLimit {
+                check.fail("capacity", "must be at most \(EventFormat.smallCircleLimit) for a small circle")
+            }
+        }
+        if let raw = input.audienceCohort {
+            if let cohort = check.capture({ try Text.clean(raw, field: "audience.cohort", max: 100) }) {
+                event.audienceCohort = Text.key(cohort)
+            }
+        }
+        if event.format == .reunion && event.audienceCohort.isEmpty {
+            check.fail("audience.cohort", "is required for a reunion (the class or cohort it is for, such as Class of 2015)")
+        }
+        if let raw = input.rsvpDeadline {
+            if raw.isEmpty {
+                event.rsvpDeadline = nil
+            } else if let deadline = check.capture({ try Moment.parse(raw, field: "rsvp_deadline") }) ?? nil {
+                event.rsvpDeadline = deadline
+            }
+        }
+        if check.errors.isEmpty {
+            if event.endsAt <= event.startsAt { check.fail("ends_at", "must be after starts_at") }
+            if event.endsAt.timeIntervalSince(event.startsAt) > 31 * 86_400 { check.fail("ends_at", "must be within 31 days of starts_at") }
+            if let deadline = event.rsvpDeadline, deadline > event.startsAt { check.fail("rsvp_deadline", "must be before starts_at") }
+        }
+        try check.throwIfFailed()
+    }
+}

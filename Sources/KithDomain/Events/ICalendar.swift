@@ -1,0 +1,44 @@
+public import Foundation
+
+/// iCalendar (RFC 5545) for events: UTC times, escaped text, folded lines, CRLF.
+public enum ICalendar {
+    public static func calendar(_ events: [Event], publicURL: String, name: String?) -> String {
+        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kith//Events//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+        if let name { lines.append("X-WR-CALNAME:" + ContentLines.escape(name)) }
+        for event in events {
+            lines += [
+                "BEGIN:VEVENT",
+                "UID:\(event.id)@kith",
+                "DTSTAMP:" + utc(event.updatedAt),
+                "DTSTART:" + utc(event.startsAt),
+                "DTEND:" + utc(event.endsAt),
+                "SUMMARY:" + ContentLines.escape(event.title),
+                "STATUS:" + (event.cancelledAt == nil ? "CONFIRMED" : "CANCELLED"),
+                "URL:" + publicURL + "/events/\(event.id)",
+                "X-KITH-TIMEZONE:" + ContentLines.escape(event.timeZone),
+            ]
+            if !event.description.isEmpty { lines.append("DESCRIPTION:" + ContentLines.escape(event.description)) }
+            let place = [event.location, event.onlineURL].filter { !$0.isEmpty }.joined(separator: " — ")
+            if !place.isEmpty { lines.append("LOCATION:" + ContentLines.escape(place)) }
+            lines += ["SEQUENCE:\(Int(event.updatedAt.timeIntervalSince(event.createdAt)))", "END:VEVENT"]
+        }
+        lines.append("END:VCALENDAR")
+        return lines.map(ContentLines.fold).joined()
+    }
+
+    /// `20261201T180000Z`
+    static func utc(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(
+            format: "%04d%02d%02dT%02d%02d%02dZ",
+            parts.year ?? 0,
+            parts.month ?? 0,
+            parts.day ?? 0,
+            parts.hour ?? 0,
+            parts.minute ?? 0,
+            parts.second ?? 0
+        )
+    }
+}

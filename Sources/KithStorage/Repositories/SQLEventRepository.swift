@@ -1,0 +1,352 @@
+public import Foundation
+public import KithDomain
+import SQLKit
+
+public struct SQLEventRepository: EventRepository {
+    private let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    static let columns = """
+        e.id, e.organizer_id, e.title, e.description, e.format, e.starts_at, e.ends_at, e.time_zone, e.location, e.online_url,
+        e.capacity, e.audience_cohort, e.rsvp_deadline, e.check_in_code, e.cancelled_at, e.created_at, e.updated_at
+        """
+
+    public func insert(_ event: Event) async throws {
+        try await store.write { db in
+            try await db.raw(
+                """
+                INSERT INTO events (id, organizer_id, title, description, format, starts_at, ends_at, time_zone, location, online_url,
+                    capacity, audience_cohort, rsvp_deadline, check_in_code, cancelled_at, created_at, updated_at)
+                VALUES (\(bind: event.id.description), \(bind: event.organizerID.description), \(bind: event.title),
+                    \(bind: event.description), \(bind: event.format.rawValue), \(bind: Millis.from(event.startsAt)),
+                    \(bind: Millis.from(event.endsAt)), \(bind: event.timeZone), \(bind: event.location), \(bind: event.onlineURL),
+                    \(bind: event.capacity.map(Int64.init)), \(bind: event.audienceCohort), \(bind: event.rsvpDeadline.map(Millis.from)),
+                    \(bind: event.checkInCode), \(bind: event.cancelledAt.map(Millis.from)), \(bind: Millis.from(event.createdAt)),
+                    \(bind: Millis.from(event.updatedAt)))
+                """
+            ).run()
+        }
+    }
+
+    /// Everything but the capacity, which only `setCapacity` changes (it must promote atomically).
+    public func update(_ event: Event) async throws {
+        try await store.write { db in
+            try await db.raw(
+                """
+                UPDATE events SET title = \(bind: event.title), description = \(bind: event.description),
+                    format = \(bind: event.format.rawValue), starts_at = \(bind: Millis.from(event.startsAt)),
+                    ends_at = \(bind: Millis.from(event.endsAt)), time_zone = \(bind: event.timeZone), location = \(bind: event.location),
+                    online_url = \(bind: event.onlineURL), audience_cohort = \(bind: event.audienceCohort),
+                    rsvp_deadline = \(bind: event.rsvpDeadline.map(Millis.from)), cancelled_at = \(bind: event.cancelledAt.map(Millis.from)),
+                    updated_at = \(bind: Millis.from(event.updatedAt))
+                WHERE id = \(bind: event.id.description)
+                """
+            ).run()
+        }
+    }
+
+    public func event(_ id: Event.ID) async throws -> Event? {
+        try await store.read { db in
+            try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM events e WHERE e.id = \(bind: id.description)").first()?.event()
+        }
+    }
+
+    public func events(matching query: EventQuery) async throws -> [Event] {
+        var conditions: [SQLQueryString] = []
+        if !query.includeCancelled { conditions.append("e.cancelled_at IS NULL") }
+        if let after = query.upcomingAfter { conditions.append("e.ends_at > \(bind: Millis.from(after))") }
+        if let format = query.format { conditions.append("e.format = \(bind: format.rawValue)") }
+        if let cohort = query.cohort { conditions.append("e.audience_cohort = \(bind: cohort)") }
+        if let mine = query.mine {
+            conditions.append(
+                """
+                (e.organizer_id = \(bind: mine.description) OR EXISTS (SELECT 1 FROM rsvps r WHERE r.event_id = e.id
+                    AND r.member_id = \(bind: mine.description) AND r.status IN ('going', 'waitlisted', 'maybe')))
+                """
+            )
+        }
+        if let after = query.after, let start = Int64(after[0]) {
+            conditions.append("(e.starts_at, e.id) > (\(bind: start), \(bind: after[1]))")
+        }
+        let filter: SQLQueryString = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let sql: SQLQueryString =
+            "SELECT \(unsafeRaw: Self.columns) FROM events e" + filter + " ORDER BY e.starts_at, e.id LIMIT \(literal: query.limit)"
+        return try await store.read { db in try await db.raw(sql).all().map { try $0.event() } }
+    }
+
+    public func counts(of events: [Event.ID]) async throws -> [Event.ID: EventCounts] {
+        guard !events.isEmpty else { return [:] }
+        return try await store.read { db in
+            var result = Dictionary(uniqueKeysWithValues: events.map { ($0, EventCounts(going: 0, waitlisted: 0, maybe: 0)) })
+            for row in try await db.raw(
+                """
+                SELECT event_id, status, COUNT(*) AS n FROM rsvps WHERE event_id IN (\(binds: events.map(\.description)))
+                GROUP BY event_id, status
+                """
+            ).all() {
+                let id = Event.ID(try row.uuid("event_id"))
+                let count = Int(try row.int64("n"))
+                switch try row.string("status") {
+                case "going": result[id]?.going = count
+                case "waitlisted": result[id]?.waitlisted = count
+                case "maybe": result[id]?.maybe = count
+                default: break
+                }
+            }
+            return result
+        }
+    }
+
+    static let rsvpColumns = "r.event_id, r.status, r.waitlist_seq, r.responded_at, r.checked_in_at, \(Columns.member)"
+
+    public func rsvp(of member: Member.ID, to event: Event.ID) async throws -> RSVP? {
+        try await store.read { db in
+            guard
+                let row = try await db.raw(
+                    """
+                    SELECT \(unsafeRaw: Self.rsvpColumns) FROM rsvps r JOIN members m ON m.id = r.member_id
+                    WHERE r.event_id = \(bind: event.description) AND r.member_id = \(bind: member.description)
+                    """
+                ).first()
+            else { return nil }
+            var position: Int?
+            if let seq = try row.optionalInt64("waitlist_seq") {
+                position = try await Self.position(seq, event: event.description, in: db)
+            }
+            return try row.rsvp(position: position)
+        }
+    }
+
+    static func position(_ seq: Int64, event: String, in db: any SQLDatabase) async throws -> Int {
+        Int(
+            try await db.raw(
+                """
+                SELECT COUNT(*) AS n FROM rsvps WHERE event_id = \(bind: event) AND status = 'waitlisted' AND waitlist_seq <= \(bind: seq)
+                """
+            ).first()?.int64("n") ?? 0
+        )
+    }
+
+    public func rsvps(to event: Event.ID) async throws -> [RSVP] {
+        try await store.read { db in
+            var position = 0
+            return try await db.raw(
+                """
+                SELECT \(unsafeRaw: Self.rsvpColumns) FROM rsvps r JOIN members m ON m.id = r.member_id
+                WHERE r.event_id = \(bind: event.description)
+                ORDER BY CASE r.status WHEN 'going' THEN 0 WHEN 'waitlisted' THEN 1 WHEN 'maybe' THEN 2 ELSE 3 END,
+                    r.waitlist_seq, m.name_key, m.id
+                """
+            ).all().map { row in
+                var rank: Int?
+                if try row.optionalInt64("waitlist_seq") != nil {
+                    position += 1
+                    rank = position
+                }
+                return try row.rsvp(position: rank)
+            }
+        }
+    }
+
+    /// Locks the event for this transaction (PostgreSQL; SQLite's single writer already
+    /// serialises) and returns its capacity, or nil when the event does not exist.
+    private static func lock(_ event: String, in db: any SQLDatabase, dialect: StoreDialect) async throws -> (exists: Bool, capacity: Int?)
+    {
+        let lock: SQLQueryString = dialect == .postgres ? " FOR UPDATE" : ""
+        guard let row = try await db.raw("SELECT capacity FROM events WHERE id = \(bind: event)" + lock).first() else {
+            return (false, nil)
+        }
+        return (true, try row.optionalInt64("capacity").map(Int.init))
+    }
+
+    private static func count(_ status: String, event: String, in db: any SQLDatabase) async throws -> Int {
+        Int(
+            try await db.raw("SELECT COUNT(*) AS n FROM rsvps WHERE event_id = \(bind: event) AND status = \(bind: status)").first()?.int64(
+                "n"
+            )
+                ?? 0
+        )
+    }
+
+    /// Fills free seats from the front of the waitlist.
+    private static func promote(event: String, capacity: Int?, now: Date, in db: any SQLDatabase) async throws -> [Member.ID] {
+        let waiting = try await count("waitlisted", event: event, in: db)
+        guard waiting > 0 else { return [] }
+        var seats = waiting
+        if let capacity { seats = min(waiting, max(0, capacity - (try await count("going", event: event, in: db)))) }
+        guard seats > 0 else { return [] }
+        let first = try await db.raw(
+            """
+            SELECT member_id FROM rsvps WHERE event_id = \(bind: event) AND status = 'waitlisted'
+            ORDER BY waitlist_seq LIMIT \(literal: seats)
+            """
+        ).all().map { Member.ID(try $0.uuid("member_id")) }
+        guard !first.isEmpty else { return [] }
+        try await db.raw(
+            """
+            UPDATE rsvps SET status = 'going', waitlist_seq = NULL, responded_at = \(bind: Millis.from(now))
+            WHERE event_id = \(bind: event) AND member_id IN (\(binds: first.map(\.description)))
+            """
+        ).run()
+        return first
+    }
+
+    public func respond(_ choice: RSVPChoice, member: Member.ID, event: Event.ID, now: Date) async throws -> RSVPOutcome {
+        let dialect = store.dialect
+        return try await store.write { db in
+            let eventID = event.description
+            let memberID = member.description
+            let (exists, capacity) = try await Self.lock(eventID, in: db, dialect: dialect)
+            guard exists else { throw DomainError.notFound("event") }
+            let current = try await db.raw(
+                "SELECT status, waitlist_seq FROM rsvps WHERE event_id = \(bind: eventID) AND member_id = \(bind: memberID)"
+            ).first()
+            let currentStatus = try current.map { try $0.string("status") }
+            var status: RSVPStatus
+            var seq: Int64?
+            switch choice {
+            case .going:
+                if currentStatus == "going" {
+                    return RSVPOutcome(status: .going, waitlistPosition: nil, promoted: [])
+                }
+                if currentStatus == "waitlisted", let kept = try current?.optionalInt64("waitlist_seq") {
+                    return RSVPOutcome(
+                        status: .waitlisted,
+                        waitlistPosition: try await Self.position(kept, event: eventID, in: db),
+                        promoted: []
+                    )
+                }
+                let going = try await Self.count("going", event: eventID, in: db)
+                let waiting = try await Self.count("waitlisted", event: eventID, in: db)
+                if capacity == nil || (going < capacity! && waiting == 0) {
+                    status = .going
+                } else {
+                    status = .waitlisted
+                    seq = try await db.raw(
+                        "UPDATE events SET waitlist_counter = waitlist_counter + 1 WHERE id = \(bind: eventID) RETURNING waitlist_counter"
+                    ).first()?.int64("waitlist_counter")
+                }
+            case .maybe: status = .maybe
+            case .notGoing: status = .notGoing
+            }
+            try await db.raw(
+                """
+                INSERT INTO rsvps (event_id, member_id, status, waitlist_seq, responded_at)
+                VALUES (\(bind: eventID), \(bind: memberID), \(bind: status.rawValue), \(bind: seq), \(bind: Millis.from(now)))
+                ON CONFLICT (event_id, member_id) DO UPDATE SET status = excluded.status, waitlist_seq = excluded.waitlist_seq,
+                    responded_at = excluded.responded_at
+                """
+            ).run()
+            var promoted: [Member.ID] = []
+            if currentStatus == "going" && status != .going {
+                promoted = try await Self.promote(event: eventID, capacity: capacity, now: now, in: db)
+            }
+            let position = try await seq.asyncMapStorage { try await Self.position($0, event: eventID, in: db) }
+            return RSVPOutcome(status: status, waitlistPosition: position, promoted: promoted)
+        }
+    }
+
+    public func setCapacity(_ capacity: Int?, of event: Event.ID, now: Date) async throws -> [Member.ID]? {
+        let dialect = store.dialect
+        return try await store.write { db in
+            let eventID = event.description
+            _ = try await Self.lock(eventID, in: db, dialect: dialect)
+            let going = try await Self.count("going", event: eventID, in: db)
+            if let capacity, going > capacity { return nil }
+            try await db.raw("UPDATE events SET capacity = \(bind: capacity.map(Int64.init)) WHERE id = \(bind: eventID)").run()
+            return try await Self.promote(event: eventID, capacity: capacity, now: now, in: db)
+        }
+    }
+
+    public func checkIn(member: Member.ID, event: Event.ID, at: Date) async throws -> Bool {
+        try await store.write { db in
+            try await db.raw(
+                """
+                UPDATE rsvps SET checked_in_at = COALESCE(checked_in_at, \(bind: Millis.from(at)))
+                WHERE event_id = \(bind: event.description) AND member_id = \(bind: member.description) AND status = 'going'
+                RETURNING member_id
+                """
+            ).first() != nil
+        }
+    }
+
+    public func cohortMembers(_ cohortKey: String) async throws -> [Member.ID] {
+        try await store.read { db in
+            try await db.raw(
+                """
+                SELECT DISTINCT a.member_id FROM affiliations a JOIN profiles p ON p.member_id = a.member_id
+                WHERE a.cohort_key = \(bind: cohortKey) AND p.vis_affiliations <> 'only_me'
+                """
+            ).all().map { Member.ID(try $0.uuid("member_id")) }
+        }
+    }
+
+    public func calendarToken(of member: Member.ID, proposed: String) async throws -> String {
+        try await store.write { db in
+            try await db.raw(
+                """
+                INSERT INTO calendar_tokens (member_id, token) VALUES (\(bind: member.description), \(bind: proposed))
+                ON CONFLICT (member_id) DO NOTHING
+                """
+            ).run()
+            return try await db.raw("SELECT token FROM calendar_tokens WHERE member_id = \(bind: member.description)").first()?.string(
+                "token"
+            )
+                ?? proposed
+        }
+    }
+
+    public func member(calendarToken: String) async throws -> Member.ID? {
+        try await store.read { db in
+            try await db.raw("SELECT member_id FROM calendar_tokens WHERE token = \(bind: calendarToken)").first().map {
+                Member.ID(try $0.uuid("member_id"))
+            }
+        }
+    }
+}
+
+extension Optional where Wrapped == Int64 {
+    fileprivate func asyncMapStorage<T>(_ transform: (Int64) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
+
+extension SQLRow {
+    func event() throws -> Event {
+        guard let format = EventFormat(rawValue: try string("format")) else { throw CorruptRow(description: "unknown event format") }
+        return Event(
+            id: Event.ID(try uuid("id")),
+            organizerID: Member.ID(try uuid("organizer_id")),
+            title: try string("title"),
+            description: try string("description"),
+            format: format,
+            startsAt: try date("starts_at"),
+            endsAt: try date("ends_at"),
+            timeZone: try string("time_zone"),
+            location: try string("location"),
+            onlineURL: try string("online_url"),
+            capacity: try optionalInt64("capacity").map(Int.init),
+            audienceCohort: try string("audience_cohort"),
+            rsvpDeadline: try optionalInt64("rsvp_deadline").map(Millis.date),
+            checkInCode: try string("check_in_code"),
+            cancelledAt: try optionalInt64("cancelled_at").map(Millis.date),
+            createdAt: try date("created_at"),
+            updatedAt: try date("updated_at")
+        )
+    }
+
+    func rsvp(position: Int?) throws -> RSVP {
+        RSVP(
+            eventID: Event.ID(try uuid("event_id")),
+            member: try member(),
+            status: RSVPStatus(rawValue: try string("status")) ?? .notGoing,
+            waitlistPosition: position,
+            respondedAt: try date("responded_at"),
+            checkedInAt: try optionalInt64("checked_in_at").map(Millis.date)
+        )
+    }
+}

@@ -1,0 +1,268 @@
+import Foundation
+import Hummingbird
+import KithDomain
+
+/// Events, RSVPs, check-in and calendars (shared/API.md, "HTTP: events").
+struct EventsAPIController {
+    let services: Services
+    let publicURL: String
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/api/v1/events", use: create)
+        router.get("/api/v1/events", use: list)
+        router.get("/api/v1/events/:id", use: show)
+        router.patch("/api/v1/events/:id", use: update)
+        router.post("/api/v1/events/:id/cancel", use: cancel)
+        router.put("/api/v1/events/:id/rsvp", use: rsvp)
+        router.post("/api/v1/events/:id/check-in", use: checkIn)
+        router.get("/api/v1/events/:id/attendees", use: attendees)
+        router.get("/api/v1/me/calendar", use: calendarLink)
+        router.get("/calendar/:file", use: feed)
+    }
+
+    struct Audience: Decodable {
+        var cohort: String?
+        var group: String?
+    }
+
+    struct EventBody: APIInput {
+        static let fields: Set<String> = [
+            "title", "description", "format", "starts_at", "ends_at", "timezone", "location", "online_url", "capacity", "audience",
+            "rsvp_deadline",
+        ]
+        var title: String?
+        var description: String?
+        var format: String?
+        var startsAt: String?
+        var endsAt: String?
+        var timezone: String?
+        var location: String?
+        var onlineUrl: String?
+        var capacity: Int?
+        var audience: Audience?
+        var rsvpDeadline: String?
+
+        func input() throws -> EventInput {
+            if audience?.group != nil {
+                throw DomainError.invalid(field: "audience.group", reason: "groups are not available yet; leave it out")
+            }
+            return EventInput(
+                title: title,
+                description: description,
+                format: format,
+                startsAt: startsAt,
+                endsAt: endsAt,
+                timeZone: timezone,
+                location: location,
+                onlineURL: onlineUrl,
+                capacity: capacity,
+                audienceCohort: audience?.cohort,
+                rsvpDeadline: rsvpDeadline
+            )
+        }
+    }
+
+    struct RSVPBody: APIInput {
+        static let fields: Set<String> = ["status"]
+        var status: String?
+    }
+
+    struct CheckInBody: APIInput {
+        static let fields: Set<String> = ["member", "code"]
+        var member: String?
+        var code: String?
+    }
+
+    private func id(_ context: AppRequestContext) -> String {
+        let raw = context.parameters.get("id") ?? ""
+        return raw.hasSuffix(".ics") ? String(raw.dropLast(4)) : raw
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<EventDTO> {
+        let member = try context.requireMember()
+        let body = try await JSONBody.decode(EventBody.self, from: request, context: context)
+        return EditedResponse(status: .created, response: EventDTO(try await services.events.create(try body.input(), by: member)))
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListDTO<EventDTO> {
+        let member = try context.requireMember()
+        let query = request.uri.queryParameters
+        let page = try await services.events.list(
+            upcoming: query.get("upcoming"),
+            format: query.get("format"),
+            cohort: query.get("cohort"),
+            mine: query.get("mine"),
+            after: query.get("after"),
+            limit: query.get("limit"),
+            viewer: member
+        )
+        return ListDTO(items: page.items.map(EventDTO.init), next: page.next)
+    }
+
+    /// `GET /api/v1/events/{id}` answers JSON; `GET /api/v1/events/{id}.ics` the iCalendar file.
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        if (context.parameters.get("id") ?? "").hasSuffix(".ics") {
+            return Self.calendar(try await services.events.iCalendar(id(context), viewer: member, publicURL: publicURL))
+        }
+        return try EventDTO(try await services.events.event(id(context), viewer: member)).response(from: request, context: context)
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> EventDTO {
+        let member = try context.requireMember()
+        let body = try await JSONBody.decode(EventBody.self, from: request, context: context)
+        return EventDTO(try await services.events.update(id(context), with: try body.input(), by: member))
+    }
+
+    @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> EventDTO {
+        let member = try context.requireMember()
+        return EventDTO(try await services.events.cancel(id(context), by: member))
+    }
+
+    @Sendable func rsvp(_ request: Request, context: AppRequestContext) async throws -> RSVPOutcomeDTO {
+        let member = try context.requireMember()
+        let body = try await JSONBody.decode(RSVPBody.self, from: request, context: context)
+        return RSVPOutcomeDTO(try await services.events.respond(body.status, to: id(context), by: member))
+    }
+
+    @Sendable func checkIn(_ request: Request, context: AppRequestContext) async throws -> AttendeeDTO {
+        let member = try context.requireMember()
+        let body = try await JSONBody.decode(CheckInBody.self, from: request, context: context)
+        if body.member == nil && body.code == nil {
+            throw DomainError.invalid(field: "code", reason: "send either member (organisers) or code (your own check-in)")
+        }
+        return AttendeeDTO(try await services.events.checkIn(handle: body.member, code: body.code, event: id(context), by: member))
+    }
+
+    @Sendable func attendees(_ request: Request, context: AppRequestContext) async throws -> ListDTO<AttendeeDTO> {
+        let member = try context.requireMember()
+        return ListDTO(items: try await services.events.attendees(id(context), by: member).map(AttendeeDTO.init), next: nil)
+    }
+
+    @Sendable func calendarLink(_ request: Request, context: AppRequestContext) async throws -> CalendarLinkDTO {
+        let member = try context.requireMember()
+        let token = try await services.events.calendarToken(for: member)
+        return CalendarLinkDTO(url: "\(publicURL)/calendar/\(token).ics")
+    }
+
+    /// The personal feed: the secret in the address is the credential (calendar apps send no cookies).
+    @Sendable func feed(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let file = context.parameters.get("file") ?? ""
+        guard file.hasSuffix(".ics") else { throw DomainError.notFound("calendar") }
+        return Self.calendar(try await services.events.feed(token: String(file.dropLast(4)), publicURL: publicURL))
+    }
+
+    static func calendar(_ text: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/calendar; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+struct EventDTO: ResponseEncodable {
+    var id: String
+    var title: String
+    var description: String
+    var format: String
+    var startsAt: Date
+    var endsAt: Date
+    var timezone: String
+    var location: String
+    var onlineUrl: String
+    var capacity: Int?
+    var audience: [String: String]
+    var rsvpDeadline: Date?
+    var organizer: String?
+    var goingCount: Int
+    var waitlistCount: Int
+    var maybeCount: Int
+    var myRsvp: String?
+    var myWaitlistPosition: Int?
+    var cancelled: Bool
+    var checkInCode: String?
+
+    init(_ view: EventView) {
+        let event = view.event
+        id = event.id.description
+        title = event.title
+        description = event.description
+        format = event.format.rawValue
+        startsAt = event.startsAt
+        endsAt = event.endsAt
+        timezone = event.timeZone
+        location = event.location
+        onlineUrl = event.onlineURL
+        capacity = event.capacity
+        audience = event.audienceCohort.isEmpty ? [:] : ["cohort": event.audienceCohort]
+        rsvpDeadline = event.rsvpDeadline
+        organizer = view.organizer?.handle.rawValue
+        goingCount = view.goingCount
+        waitlistCount = view.waitlistCount
+        maybeCount = view.maybeCount
+        myRsvp = view.myRSVP?.rawValue
+        myWaitlistPosition = view.myWaitlistPosition
+        cancelled = event.cancelledAt != nil
+        checkInCode = view.isOrganizer ? event.checkInCode : nil
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(title, forKey: .title)
+        try container.encode(description, forKey: .description)
+        try container.encode(format, forKey: .format)
+        try container.encode(startsAt, forKey: .startsAt)
+        try container.encode(endsAt, forKey: .endsAt)
+        try container.encode(timezone, forKey: .timezone)
+        try container.encode(location, forKey: .location)
+        try container.encode(onlineUrl, forKey: .onlineUrl)
+        try container.encode(capacity, forKey: .capacity)
+        try container.encode(audience, forKey: .audience)
+        try container.encode(rsvpDeadline, forKey: .rsvpDeadline)
+        try container.encode(organizer, forKey: .organizer)
+        try container.encode(goingCount, forKey: .goingCount)
+        try container.encode(waitlistCount, forKey: .waitlistCount)
+        try container.encode(maybeCount, forKey: .maybeCount)
+        try container.encode(myRsvp, forKey: .myRsvp)
+        try container.encode(myWaitlistPosition, forKey: .myWaitlistPosition)
+        try container.encode(cancelled, forKey: .cancelled)
+        try container.encodeIfPresent(checkInCode, forKey: .checkInCode)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, description, format, startsAt, endsAt, timezone, location, onlineUrl, capacity, audience, rsvpDeadline
+        case organizer, goingCount, waitlistCount, maybeCount, myRsvp, myWaitlistPosition, cancelled, checkInCode
+    }
+}
+
+struct RSVPOutcomeDTO: ResponseEncodable {
+    var status: String
+    var waitlistPosition: Int?
+
+    init(_ outcome: RSVPOutcome) {
+        status = outcome.status.rawValue
+        waitlistPosition = outcome.waitlistPosition
+    }
+}
+
+struct AttendeeDTO: ResponseEncodable {
+    var handle: String
+    var name: String
+    var status: String
+    var waitlistPosition: Int?
+    var checkedIn: Bool
+    var respondedAt: Date
+
+    init(_ rsvp: RSVP) {
+        handle = rsvp.member.handle.rawValue
+        name = rsvp.member.name
+        status = rsvp.status.rawValue
+        waitlistPosition = rsvp.waitlistPosition
+        checkedIn = rsvp.checkedInAt != nil
+        respondedAt = rsvp.respondedAt
+    }
+}
+
+struct CalendarLinkDTO: ResponseEncodable {
+    var url: String
+}

@@ -1,0 +1,158 @@
+import Foundation
+
+/// The events part of the OpenAPI document.
+extension OpenAPIDocument {
+    static let eventFormats = ["reunion", "conference", "meetup", "workshop", "small_circle", "online_coffee"]
+
+    static var eventSchema: JSON {
+        [
+            "type": "object",
+            "required": [
+                "id", "title", "description", "format", "starts_at", "ends_at", "timezone", "location", "online_url", "capacity",
+                "audience", "rsvp_deadline", "organizer", "going_count", "waitlist_count", "maybe_count", "my_rsvp",
+                "my_waitlist_position", "cancelled",
+            ],
+            "properties": [
+                "id": string, "title": string, "description": string, "format": enumeration(eventFormats), "starts_at": dateTime,
+                "ends_at": dateTime, "timezone": string, "location": string, "online_url": string, "capacity": nullable("integer"),
+                "audience": ["type": "object", "properties": ["cohort": string]], "rsvp_deadline": nullableDateTime,
+                "organizer": nullable("string"), "going_count": ["type": "integer"], "waitlist_count": ["type": "integer"],
+                "maybe_count": ["type": "integer"],
+                "my_rsvp": ["type": ["string", "null"], "enum": ["going", "waitlisted", "maybe", "not_going", NSNull()]],
+                "my_waitlist_position": nullable("integer"), "cancelled": ["type": "boolean"], "check_in_code": string,
+            ],
+        ]
+    }
+
+    static var eventBody: JSON {
+        object([
+            "title": ["type": "string", "maxLength": 150], "description": string, "format": enumeration(eventFormats),
+            "starts_at": string, "ends_at": string, "timezone": string, "location": string, "online_url": string,
+            "capacity": ["type": "integer", "minimum": 0, "maximum": 100_000],
+            "audience": object(["cohort": string, "group": string]), "rsvp_deadline": string,
+        ])
+    }
+
+    static var attendeeSchema: JSON {
+        [
+            "type": "object", "required": ["handle", "name", "status", "checked_in", "responded_at"],
+            "properties": [
+                "handle": string, "name": string, "status": enumeration(["going", "waitlisted", "maybe", "not_going"]),
+                "waitlist_position": ["type": "integer"], "checked_in": ["type": "boolean"], "responded_at": dateTime,
+            ],
+        ]
+    }
+
+    static var eventPaths: JSON {
+        let id = pathParameter("id")
+        let calendar: JSON = ["200": ["description": "iCalendar (RFC 5545)", "content": ["text/calendar": ["schema": string]]]]
+        return [
+            "/api/v1/events": [
+                "post": operation(
+                    "createEvent",
+                    "Create an event (a reunion invites its cohort)",
+                    body: body(eventBody),
+                    responses: ok("201", "Created", eventSchema),
+                    errors: ["400", "413", "422"]
+                ),
+                "get": operation(
+                    "listEvents",
+                    "Events by start time",
+                    parameters: [
+                        query("upcoming", enumeration(["true", "false"])), query("mine", enumeration(["true", "false"])),
+                        query("format", enumeration(eventFormats)), query("cohort"), query("after"), limit,
+                    ],
+                    responses: ok("200", "Events", list(eventSchema)),
+                    errors: ["422"]
+                ),
+            ],
+            "/api/v1/events/{id}": [
+                "get": operation(
+                    "showEvent",
+                    "An event with counts and the caller's RSVP (append .ics to the id for iCalendar)",
+                    parameters: [id],
+                    responses: [
+                        "200": [
+                            "description": "Event",
+                            "content": ["application/json": ["schema": eventSchema], "text/calendar": ["schema": string]],
+                        ]
+                    ],
+                    errors: ["404"]
+                ),
+                "patch": operation(
+                    "updateEvent",
+                    "Change an event (organiser); capacity may not drop below those going",
+                    parameters: [id],
+                    body: body(eventBody),
+                    responses: ok("200", "Updated", eventSchema),
+                    errors: ["400", "403", "404", "409", "413", "422"]
+                ),
+            ],
+            "/api/v1/events/{id}/cancel": [
+                "post": operation(
+                    "cancelEvent",
+                    "Cancel an event; attendees are told",
+                    parameters: [id],
+                    responses: ok("200", "Cancelled", eventSchema),
+                    errors: ["403", "404"]
+                )
+            ],
+            "/api/v1/events/{id}/rsvp": [
+                "put": operation(
+                    "rsvp",
+                    "Answer going, maybe or not going; going beyond capacity joins the waitlist",
+                    parameters: [id],
+                    body: body(object(["status": enumeration(["going", "maybe", "not_going"])], required: ["status"])),
+                    responses: ok(
+                        "200",
+                        "Standing",
+                        [
+                            "type": "object", "required": ["status"],
+                            "properties": [
+                                "status": enumeration(["going", "waitlisted", "maybe", "not_going"]),
+                                "waitlist_position": ["type": "integer"],
+                            ],
+                        ]
+                    ),
+                    errors: ["400", "404", "409", "413", "422"]
+                )
+            ],
+            "/api/v1/events/{id}/check-in": [
+                "post": operation(
+                    "checkIn",
+                    "Check in a member (organiser, by handle) or yourself (with the event's code)",
+                    parameters: [id],
+                    body: body(object(["member": string, "code": string])),
+                    responses: ok("200", "Checked in", attendeeSchema),
+                    errors: ["400", "403", "404", "409", "413", "422"]
+                )
+            ],
+            "/api/v1/events/{id}/attendees": [
+                "get": operation(
+                    "attendees",
+                    "Going, then the waitlist in order, then maybe (organiser)",
+                    parameters: [id],
+                    responses: ok("200", "Attendees", list(attendeeSchema)),
+                    errors: ["403", "404"]
+                )
+            ],
+            "/api/v1/me/calendar": [
+                "get": operation(
+                    "calendarLink",
+                    "The secret address of the caller's calendar feed (going and maybe)",
+                    responses: ok("200", "Feed address", object(["url": string], required: ["url"])),
+                    errors: []
+                )
+            ],
+            "/calendar/{file}": [
+                "get": [
+                    "operationId": "calendarFeed", "summary": "A personal calendar feed: {token}.ics (the token is the credential)",
+                    "security": [JSON](), "parameters": [pathParameter("file")],
+                    "responses": calendar.merging([
+                        "404": ["description": "Problem", "content": ["application/problem+json": ["schema": ref("Problem")]]]
+                    ]) { a, _ in a },
+                ] as JSON
+            ],
+        ]
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import KithDomain
+import KithStorage
+import KithTestSupport
+import KithWeb
+import Testing
+
+@Suite struct EventServiceTests {
+    static let day: TimeInterval = 86_400
+
+    static func input(_ format: String = "meetup", capacity: Int? = nil, in clock: TestClock, cohort: String? = nil) -> EventInput {
+        EventInput(
+            title: "Data & donuts",
+            description: "Talks; then donuts, of course.\nBring a friend.",
+            format: format,
+            startsAt: Moment.format(clock.now.addingTimeInterval(7 * day)),
+            endsAt: Moment.format(clock.now.addingTimeInterval(7 * day + 7_200)),
+            timeZone: "Europe/Lisbon",
+            location: "Room 1, Main St",
+            capacity: capacity,
+            audienceCohort: cohort
+        )
+    }
+
+    /// 200 members RSVP at once for 50 places: exactly 50 going, 150 waitlisted in positions 1…150.
+    @Test func capacityHoldsUnderConcurrentRSVPs() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = testServices(store, clock: clock)
+            let organizer = try await services.register("organizer").member
+            let event = try await services.events.create(Self.input(capacity: 50, in: clock), by: organizer).event.id.description
+            var members: [Member] = []
+            for index in 0..<200 { members.append(try await services.register("member-\(index)").member) }
+            let outcomes = try await withThrowingTaskGroup(of: RSVPOutcome.self) { group in
+                for member in members { group.addTask { try await services.events.respond("going", to: event, by: member) } }
+                var all: [RSVPOutcome] = []
+                for try await outcome in group { all.append(outcome) }
+                return all
+            }
+            #expect(outcomes.filter { $0.status == .going }.count == 50)
+            #expect(outcomes.filter { $0.status == .waitlisted }.count == 150)
+            let attendees = try await services.events.attendees(event, by: organizer)
+            #expect(attendees.filter { $0.status == .going }.count == 50)
+            #expect(attendees.compactMap(\.waitlistPosition) == Array(1...150))
+
+            // A freed place goes to the first in line at once, who is told; nobody jumps the line.
+            let first = try #require(attendees.first { $0.waitlistPosition == 1 }?.member)
+            let second = try #require(attendees.first { $0.waitlistPosition == 2 }?.member)
+            let leaver = try #require(attendees.first { $0.status == .going }?.member)
+            let left = try await services.events.respond("not_going", to: event, by: leaver)
+            #expect(left.promoted == [first.id])
+            #expect(try await services.events.event(event, viewer: first).myRSVP == .going)
+            #expect(try await services.events.event(event, viewer: second).myWaitlistPosition == 1)
+            #expect(try await services.reminders.notifications(of: first).first?.title.hasPrefix("You have a place") == true)
+            let back = try await services.events.respond("going", to: event, by: leaver)
+            #expect(back.status == .waitlisted)
+            #expect(back.waitlistPosition == 150)
+            // Asking again keeps one's place.
+            #expect(try await services.events.respond("going", to: event, by: second).waitlistPosition == 1)
+        }
+    }
+
+    @Test func badEventsAndRSVPsAreRefusedAndChangeNothing() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = testServices(store, clock: clock)
+            let organizer = try await services.register("organizer").member
+            let guest = try await services.register("guest").member
+            var bad = Self.input(in: clock)
+            bad.endsAt = Moment.format(clock.now.addingTimeInterval(6 * Self.day))
+            bad.timeZone = "Mars/Olympus"
+            do {
+                _ = try await services.events.create(bad, by: organizer)
+                Issue.record("accepted an event ending before it starts")
+            } catch DomainError.invalid(let errors) {
+                #expect(Set(errors.map(\.field)) == ["timezone"])
+            }
+            bad.timeZone = "Europe/Lisbon"
+            await #expect(throws: DomainError.invalid(field: "ends_at", reason: "must be after starts_at")) {
+                try await services.events.create(bad, by: organizer)
+            }
+            await #expect(throws: DomainError.self) { try await services.events.create(Self.input("reunion", in: clock), by: organizer) }
+            await #expect(throws: DomainError.self) {
+                try await services.events.create(Self.input("small_circle", capacity: 9, in: clock), by: organizer)
+            }
+            let circle = try await services.events.create(Self.input("small_circle", in: clock), by: organizer)
+            #expect(circle.event.capacity == 8)
+
+            let event = try await services.events.create(Self.input(capacity: 2, in: clock), by: organizer).event.id.description
+            _ = try await services.events.respond("going", to: event, by: guest)
+            _ = try await services.events.respond("going", to: event, by: organizer)
+            await #expect(throws: DomainError.self) {
+                try await services.events.update(event, with: EventInput(capacity: 1), by: organizer)
+            }
+            await #expect(throws: DomainError.forbidden("Only the organiser can change this event.")) {
+                try await services.events.update(event, with: EventInput(title: "Mine now"), by: guest)
+            }
+            await #expect(throws: DomainError.self) { try await services.events.respond("perhaps", to: event, by: guest) }
+            #expect(try await services.events.event(event, viewer: guest).goingCount == 2)
+
+            _ = try await services.events.cancel(event, by: organizer)
+            await #expect(throws: DomainError.conflict(field: "status", message: "This event was cancelled.")) {
+                try await services.events.respond("going", to: event, by: guest)
+            }
+            #expect(try await services.reminders.notifications(of: guest).first?.title == "Cancelled: Data & donuts")
+            let later = try await services.events.create(Self.input(in: clock), by: organizer).event.id.description
+            clock.advance(by: 8 * Self.day)
+            await #expect(throws: DomainError.conflict(field: "status", message: "This event is over.")) {
+                try await services.events.respond("going", to: later, by: guest)
+            }
+        }
+    }
+
+    @Test func raisingCapacityPromotesInOrderAndCheckInWorks() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = testServices(store, clock: clock)
+            let organizer = try await services.register("organizer").member
+            let a = try await services.register("alpha").member
+            let b = try await services.register("bravo").member
+            let c = try await services.register("charlie").member
+            let event = try await services.events.create(Self.input(capacity: 1, in: clock), by: organizer)
+            let id = event.event.id.description
+            for member in [a, b, c] { _ = try await services.events.respond("going", to: id, by: member) }
+            _ = try await services.events.update(id, with: EventInput(capacity: 2), by: organizer)
+            #expect(try await services.events.event(id, viewer: b).myRSVP == .going)
+            #expect(try await services.events.event(id, viewer: c).myWaitlistPosition == 1)
+
+            await #expect(throws: DomainError.self) {
+                try await services.events.checkIn(handle: nil, code: event.event.checkInCode, event: id, by: a)
+            }
+            clock.advance(by: 7 * Self.day)
+            #expect(
+                try await services.events.checkIn(handle: nil, code: event.event.checkInCode.lowercased(), event: id, by: a).checkedInAt
+                    != nil
+            )
+            await #expect(throws: DomainError.self) { try await services.events.checkIn(handle: nil, code: "WRONG1", event: id, by: b) }
+            await #expect(throws: DomainError.self) { try await services.events.checkIn(handle: "bravo", code: nil, event: id, by: c) }
+            #expect(try await services.events.checkIn(handle: "@bravo", code: nil, event: id, by: organizer).checkedInAt != nil)
+            await #expect(throws: DomainError.self) {
+                try await services.events.checkIn(handle: "charlie", code: nil, event: id, by: organizer)
+            }
+        }
+    }
+
+    @Test func iCalendarFeedsAreValidAndPrivateToTheirToken() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = testServices(store, clock: clock)
+            let organizer = try await services.register("organizer").member
+            let guest = try await services.register("guest").member
+            let id = try await services.events.create(Self.input(in: clock), by: organizer).event.id.description
+            _ = try await services.events.create(Self.input(in: clock), by: organizer)
+            _ = try await services.events.respond("maybe", to: id, by: guest)
+            let token = try await services.events.calendarToken(for: guest)
+            #expect(try await services.events.calendarToken(for: guest) == token)
+            let feed = try await services.events.feed(token: token, publicURL: "https://kith.example")
+            #expect(feed.components(separatedBy: "BEGIN:VEVENT").count == 2)
+            #expect(feed.contains("SUMMARY:Data & donuts"))
+            #expect(feed.contains("DESCRIPTION:Talks\\; then donuts\\, of course.\\nBring a friend."))
+            for line in feed.components(separatedBy: "\r\n") { #expect(line.utf8.count <= 75) }
+            #expect(feed.hasSuffix("END:VCALENDAR\r\n"))
+            await #expect(throws: DomainError.notFound("calendar")) { try await services.events.feed(token: "cal_guess", publicURL: "") }
+        }
+    }
+
+    @Test func reunionsInviteTheCohort() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = testServices(store, clock: clock)
+            let organizer = try await services.register("organizer").member
+            let classmate = try await services.register("classmate").member
+            let hidden = try await services.register("hidden").member
+            let other = try await services.register("other").member
+            for (member, cohort) in [(classmate, "Class of 2015"), (hidden, "Class of 2015"), (other, "Class of 2016")] {
+                _ = try await services.profiles.addAffiliation(
+                    AffiliationInput(kind: "school", organization: "Northfield University", cohort: cohort),
+                    to: member
+                )
+            }
+            _ = try await services.profiles.update(ProfileChanges(visibility: ["affiliations": "only_me"]), of: hidden)
+            _ = try await services.events.create(Self.input("reunion", in: clock, cohort: "class of 2015"), by: organizer)
+            #expect(try await services.reminders.notifications(of: classmate).map(\.title) == ["Your reunion: Data & donuts"])
+            #expect(try await services.reminders.notifications(of: hidden).isEmpty)
+            #expect(try await services.reminders.notifications(of: other).isEmpty)
+            let listed = try await services.events.list(
+                upcoming: "true",
+                format: "reunion",
+                cohort: "Class of 2015",
+                mine: nil,
+                after: nil,
+                limit: nil,
+                viewer: other
+            )
+            #expect(listed.items.count == 1)
+        }
+    }
+}
