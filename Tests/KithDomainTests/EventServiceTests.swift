@@ -73,7 +73,7 @@ import Testing
                 _ = try await services.events.create(bad, by: organizer)
                 Issue.record("accepted an event ending before it starts")
             } catch DomainError.invalid(let errors) {
-                #expect(Set(errors.map(\.field)) == ["timezone"])
+                #expect(Set(errors.map(\.field)) == ["timezone", "ends_at"])
             }
             bad.timeZone = "Europe/Lisbon"
             await #expect(throws: DomainError.invalid(field: "ends_at", reason: "must be after starts_at")) {

@@ -58,7 +58,9 @@ public protocol EventRepository: Sendable {
     /// when more members are already going than the new capacity allows.
     func setCapacity(_ capacity: Int?, of event: Event.ID, now: Date) async throws -> [Member.ID]?
     func checkIn(member: Member.ID, event: Event.ID, at: Date) async throws -> Bool
-    /// Members whose community-visible affiliations carry this cohort key (reunion invitations).
+    /// Members going whose community-visible affiliations carry one of these cohort keys.
+    func going(to event: Event.ID, withCohorts cohorts: [String]) async throws -> [Member]
+    /// Members whose affiliations (unless only for themselves) carry this cohort key (reunion invitations).
     func cohortMembers(_ cohortKey: String) async throws -> [Member.ID]
     /// The member's secret calendar-feed token, made on first use.
     func calendarToken(of member: Member.ID, proposed: String) async throws -> String

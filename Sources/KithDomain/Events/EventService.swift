@@ -4,12 +4,20 @@ public import Foundation
 public struct EventService: Sendable {
     private let events: any EventRepository
     private let members: any MemberRepository
+    private let profiles: any ProfileRepository
     private let notifier: any Notifier
     private let now: @Sendable () -> Date
 
-    public init(events: any EventRepository, members: any MemberRepository, notifier: any Notifier, now: @escaping @Sendable () -> Date) {
+    public init(
+        events: any EventRepository,
+        members: any MemberRepository,
+        profiles: any ProfileRepository,
+        notifier: any Notifier,
+        now: @escaping @Sendable () -> Date
+    ) {
         self.events = events
         self.members = members
+        self.profiles = profiles
         self.notifier = notifier
         self.now = now
     }
@@ -140,6 +148,16 @@ public struct EventService: Sendable {
     public func attendees(_ rawID: String, by member: Member) async throws -> [RSVP] {
         let event = try await organized(rawID, by: member)
         return try await events.rsvps(to: event.id)
+    }
+
+    /// Members going who share a cohort with the viewer (or the reunion's cohort), judged only by
+    /// affiliations their owners show the whole community.
+    public func classmatesGoing(_ rawID: String, viewer: Member) async throws -> [Member] {
+        let event = try await stored(rawID)
+        var cohorts = Set(try await profiles.affiliations(of: viewer.id).map { Text.key($0.cohort) }.filter { !$0.isEmpty })
+        if !event.audienceCohort.isEmpty { cohorts.insert(event.audienceCohort) }
+        guard !cohorts.isEmpty else { return [] }
+        return try await events.going(to: event.id, withCohorts: Array(cohorts)).filter { $0.id != viewer.id }
     }
 
     // MARK: RSVP and check-in
@@ -381,7 +399,7 @@ public struct EventService: Sendable {
                 event.rsvpDeadline = deadline
             }
         }
-        if check.errors.isEmpty {
+        if !check.errors.contains(where: { ["starts_at", "ends_at", "rsvp_deadline"].contains($0.field) }) {
             if event.endsAt <= event.startsAt { check.fail("ends_at", "must be after starts_at") }
             if event.endsAt.timeIntervalSince(event.startsAt) > 31 * 86_400 { check.fail("ends_at", "must be within 31 days of starts_at") }
             if let deadline = event.rsvpDeadline, deadline > event.startsAt { check.fail("rsvp_deadline", "must be before starts_at") }

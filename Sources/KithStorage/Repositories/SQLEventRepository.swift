@@ -273,6 +273,20 @@ public struct SQLEventRepository: EventRepository {
         }
     }
 
+    public func going(to event: Event.ID, withCohorts cohorts: [String]) async throws -> [Member] {
+        try await store.read { db in
+            try await db.raw(
+                """
+                SELECT \(unsafeRaw: Columns.member) FROM rsvps r JOIN members m ON m.id = r.member_id
+                JOIN profiles p ON p.member_id = m.id
+                WHERE r.event_id = \(bind: event.description) AND r.status = 'going' AND p.vis_affiliations = 'community'
+                  AND EXISTS (SELECT 1 FROM affiliations a WHERE a.member_id = m.id AND a.cohort_key IN (\(binds: cohorts)))
+                ORDER BY m.name_key, m.id LIMIT 50
+                """
+            ).all().map { try $0.member() }
+        }
+    }
+
     public func cohortMembers(_ cohortKey: String) async throws -> [Member.ID] {
         try await store.read { db in
             try await db.raw(

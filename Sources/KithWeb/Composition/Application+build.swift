@@ -144,7 +144,13 @@ public struct Services: Sendable {
             publicURL: publicURL,
             now: now
         )
-        events = EventService(events: SQLEventRepository(store: store), members: members, notifier: reminderRepository, now: now)
+        events = EventService(
+            events: SQLEventRepository(store: store),
+            members: members,
+            profiles: profileRepository,
+            notifier: reminderRepository,
+            now: now
+        )
     }
 }
 
@@ -226,5 +232,6 @@ public func buildRouter(
     RelationshipsAPIController(services: services).addRoutes(to: router)
     RelationshipPagesController(services: services).addRoutes(to: router)
     EventsAPIController(services: services, publicURL: configuration.publicURL).addRoutes(to: router)
+    EventPagesController(services: services, publicURL: configuration.publicURL).addRoutes(to: router)
     return router
 }

@@ -53,6 +53,7 @@ enum Layout {
                         .a(.href("/"), .text("Home")),
                         .a(.href("/directory"), .text("Directory")),
                         .a(.href("/network"), .text("Network")),
+                        .a(.href("/events"), .text("Events")),
                         .a(.href("/contacts"), .text("Contacts")),
                         .a(.href("/keep-in-touch"), .text("Keep in touch")),
                         .unwrap(chrome.member) { .a(.href("/in/\($0.handle)"), .text("My profile")) },

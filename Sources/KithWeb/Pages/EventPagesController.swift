@@ -1,0 +1,241 @@
+import Foundation
+import Hummingbird
+import KithDomain
+
+/// Events as pages: the list, an event with RSVP, the organiser's tools, the forms.
+struct EventPagesController {
+    let services: Services
+    let publicURL: String
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/events", use: list)
+        router.get("/events/new", use: newEvent)
+        router.post("/events", use: create)
+        router.get("/events/:id", use: show)
+        router.get("/events/:id/edit", use: editForm)
+        router.post("/events/:id/edit", use: edit)
+        router.post("/events/:id/rsvp", use: rsvp)
+        router.post("/events/:id/cancel", use: cancel)
+        router.post("/events/:id/check-in", use: checkIn)
+        router.get("/events/:id/attendees", use: attendees)
+        router.get("/events/:id/attendees.csv", use: attendeesCSV)
+    }
+
+    private func id(_ context: AppRequestContext) -> String { context.parameters.get("id") ?? "" }
+
+    /// A `datetime-local` value ("2026-12-01T18:30") read in the event's time zone, as ISO-8601.
+    static func instant(_ local: String, zone: String) -> String {
+        let trimmed = local.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, let timeZone = TimeZone(identifier: zone) else { return trimmed }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        for format in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: trimmed) { return Moment.format(date) }
+        }
+        return trimmed
+    }
+
+    static func local(_ date: Date?, zone: String) -> String {
+        guard let date else { return "" }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: zone) ?? .gmt
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+        return formatter.string(from: date)
+    }
+
+    private static func input(_ data: FormData, creating: Bool) throws -> EventInput {
+        let zone = data.text("timezone").trimmingCharacters(in: .whitespaces)
+        var capacity: Int?
+        let rawCapacity = data.text("capacity").trimmingCharacters(in: .whitespaces)
+        if rawCapacity.isEmpty {
+            capacity = creating ? nil : 0
+        } else {
+            guard let value = Int(rawCapacity) else {
+                throw DomainError.invalid(field: "capacity", reason: "must be a whole number from 1 to 100000, or empty for no limit")
+            }
+            capacity = value
+        }
+        return EventInput(
+            title: data["title"],
+            description: data["description"],
+            format: data["format"],
+            startsAt: instant(data.text("starts_at"), zone: zone),
+            endsAt: instant(data.text("ends_at"), zone: zone),
+            timeZone: zone,
+            location: data["location"],
+            onlineURL: data["online_url"],
+            capacity: capacity,
+            audienceCohort: data["cohort"],
+            rsvpDeadline: instant(data.text("rsvp_deadline"), zone: zone)
+        )
+    }
+
+    private static func values(_ data: FormData) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: EventFormPage.fields.map { ($0, data.text($0)) })
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        let member = try context.requireMember()
+        let query = request.uri.queryParameters
+        let mine = query.get("mine") == "true"
+        let format = query.get("format") ?? ""
+        let page = try await services.events.list(
+            upcoming: "true",
+            format: format,
+            cohort: nil,
+            mine: mine ? "true" : nil,
+            after: query.get("after"),
+            limit: "20",
+            viewer: member
+        )
+        let token = try await services.events.calendarToken(for: member)
+        return HTMLResponse(
+            EventsPage(chrome: context.chrome(), page: page, filter: (mine, format), feedURL: "\(publicURL)/calendar/\(token).ics")
+                .document()
+        )
+    }
+
+    @Sendable func newEvent(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        _ = try context.requireMember()
+        return HTMLResponse(
+            EventFormPage(chrome: context.chrome(), action: "/events", title: "Organise an event", values: [:], errors: FieldErrors())
+                .document()
+        )
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let data = try await VerifiedForm.read(request, context: context).data
+        do {
+            let view = try await services.events.create(try Self.input(data, creating: true), by: member)
+            return Pages.redirect("/events/\(view.event.id)")
+        } catch DomainError.invalid(let errors) {
+            return try HTMLResponse(
+                EventFormPage(
+                    chrome: context.chrome(),
+                    action: "/events",
+                    title: "Organise an event",
+                    values: Self.values(data),
+                    errors: FieldErrors(errors: errors)
+                )
+                .document(),
+                status: .unprocessableContent
+            ).response(from: request, context: context)
+        }
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        let member = try context.requireMember()
+        let view = try await services.events.event(id(context), viewer: member)
+        let classmates = try await services.events.classmatesGoing(id(context), viewer: member)
+        return HTMLResponse(EventPage(chrome: context.chrome(), view: view, classmatesGoing: classmates).document())
+    }
+
+    @Sendable func editForm(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        let member = try context.requireMember()
+        let view = try await services.events.event(id(context), viewer: member)
+        guard view.isOrganizer || member.role != .member else { throw DomainError.forbidden("Only the organiser can change this event.") }
+        let event = view.event
+        let values = [
+            "title": event.title, "description": event.description, "format": event.format.rawValue,
+            "starts_at": Self.local(event.startsAt, zone: event.timeZone), "ends_at": Self.local(event.endsAt, zone: event.timeZone),
+            "timezone": event.timeZone, "location": event.location, "online_url": event.onlineURL,
+            "capacity": event.capacity.map(String.init) ?? "", "cohort": event.audienceCohort,
+            "rsvp_deadline": Self.local(event.rsvpDeadline, zone: event.timeZone),
+        ]
+        return HTMLResponse(
+            EventFormPage(
+                chrome: context.chrome(),
+                action: "/events/\(event.id)/edit",
+                title: "Edit \(event.title)",
+                values: values,
+                errors: FieldErrors()
+            )
+            .document()
+        )
+    }
+
+    @Sendable func edit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let data = try await VerifiedForm.read(request, context: context).data
+        do {
+            _ = try await services.events.update(id(context), with: try Self.input(data, creating: false), by: member)
+            return Pages.redirect("/events/\(id(context))")
+        } catch DomainError.invalid(let errors) {
+            return try HTMLResponse(
+                EventFormPage(
+                    chrome: context.chrome(),
+                    action: "/events/\(id(context))/edit",
+                    title: "Edit event",
+                    values: Self.values(data),
+                    errors: FieldErrors(errors: errors)
+                ).document(),
+                status: .unprocessableContent
+            ).response(from: request, context: context)
+        }
+    }
+
+    @Sendable func rsvp(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let data = try await VerifiedForm.read(request, context: context).data
+        _ = try await services.events.respond(data["status"], to: id(context), by: member)
+        return Pages.redirect("/events/\(id(context))#rsvp")
+    }
+
+    @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        _ = try await VerifiedForm.read(request, context: context)
+        _ = try await services.events.cancel(id(context), by: member)
+        return Pages.redirect("/events/\(id(context))")
+    }
+
+    @Sendable func checkIn(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let data = try await VerifiedForm.read(request, context: context).data
+        let handle = data["member"]
+        do {
+            _ = try await services.events.checkIn(handle: handle, code: data["code"], event: id(context), by: member)
+        } catch DomainError.invalid(let errors) where handle == nil {
+            let view = try await services.events.event(id(context), viewer: member)
+            return try HTMLResponse(
+                EventPage(chrome: context.chrome(), view: view, errors: FieldErrors(errors: errors)).document(),
+                status: .unprocessableContent
+            ).response(from: request, context: context)
+        }
+        return Pages.redirect(handle == nil ? "/events/\(id(context))" : "/events/\(id(context))/attendees")
+    }
+
+    @Sendable func attendees(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        let member = try context.requireMember()
+        let list = try await services.events.attendees(id(context), by: member)
+        let view = try await services.events.event(id(context), viewer: member)
+        return HTMLResponse(AttendeesPage(chrome: context.chrome(), view: view, attendees: list).document())
+    }
+
+    @Sendable func attendeesCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let list = try await services.events.attendees(id(context), by: member)
+        func field(_ value: String) -> String {
+            // Quoted, and a leading formula character neutralised (CSV injection in spreadsheets).
+            var text = value
+            if let first = text.first, "=+-@".contains(first) { text = "'" + text }
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        var csv = "name,handle,status,waitlist_position,checked_in,responded_at\r\n"
+        for rsvp in list {
+            csv +=
+                [
+                    field(rsvp.member.name), field(rsvp.member.handle.rawValue), rsvp.status.rawValue,
+                    rsvp.waitlistPosition.map(String.init) ?? "",
+                    rsvp.checkedInAt == nil ? "no" : "yes", Moment.format(rsvp.respondedAt),
+                ].joined(separator: ",") + "\r\n"
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"attendees.csv\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv)))
+    }
+}

@@ -1,0 +1,361 @@
+import Foundation
+import KithDomain
+import Plot
+
+enum EventViews {
+    static func when(_ event: Event) -> String {
+        let zone = TimeZone(identifier: event.timeZone) ?? .gmt
+        var day = Date.FormatStyle(date: .complete, time: .omitted, locale: Locale(identifier: "en_GB"))
+        day.timeZone = zone
+        var time = Date.FormatStyle(date: .omitted, time: .shortened, locale: Locale(identifier: "en_GB"))
+        time.timeZone = zone
+        return "\(event.startsAt.formatted(day)), \(event.startsAt.formatted(time))–\(event.endsAt.formatted(time)) (\(event.timeZone))"
+    }
+
+    static func status(_ view: EventView) -> String {
+        switch view.myRSVP {
+        case .going: "You're going"
+        case .waitlisted: "You're on the waitlist" + (view.myWaitlistPosition.map { ", number \($0) in line" } ?? "")
+        case .maybe: "You said maybe"
+        case .notGoing: "You're not going"
+        case nil: "You haven't answered yet"
+        }
+    }
+
+    static func places(_ view: EventView) -> String {
+        var text = "\(view.goingCount) going"
+        if let capacity = view.event.capacity { text += " of \(capacity) places" }
+        if view.waitlistCount > 0 { text += " · \(view.waitlistCount) on the waitlist" }
+        if view.maybeCount > 0 { text += " · \(view.maybeCount) maybe" }
+        return text
+    }
+}
+
+/// Upcoming events, mine, by format; the calendar feed address.
+struct EventsPage {
+    let chrome: PageChrome
+    let page: Page<EventView>
+    let filter: (mine: Bool, format: String)
+    let feedURL: String
+
+    func document() -> HTML {
+        Layout.page(
+            title: "Events",
+            chrome: chrome,
+            .h1("Events"),
+            .nav(
+                .class("subnav"),
+                .ariaLabel("Events"),
+                .a(
+                    .href("/events"),
+                    .if(!filter.mine && filter.format.isEmpty, .attribute(named: "aria-current", value: "page")),
+                    .text("Upcoming")
+                ),
+                .a(.href("/events?mine=true"), .if(filter.mine, .attribute(named: "aria-current", value: "page")), .text("Mine")),
+                .forEach(EventFormat.allCases) { format in
+                    .a(
+                        .href("/events?format=\(format.rawValue)"),
+                        .if(filter.format == format.rawValue, .attribute(named: "aria-current", value: "page")),
+                        .text(format.label)
+                    )
+                }
+            ),
+            .p(.a(.class("button"), .href("/events/new"), .text("Organise an event"))),
+            page.items.isEmpty
+                ? .p(.class("empty"), .text("No events here yet."))
+                : .ul(
+                    .class("events"),
+                    .forEach(page.items) { view in
+                        .li(
+                            .class("card event-row"),
+                            .h2(.a(.href("/events/\(view.event.id)"), .text(view.event.title))),
+                            .p(.span(.class("badge"), .text(view.event.format.label)), .text(" " + EventViews.when(view.event))),
+                            .p(.class("hint"), .text(EventViews.places(view) + " · " + EventViews.status(view)))
+                        )
+                    }
+                ),
+            .unwrap(page.next) { next in
+                .p(
+                    .a(
+                        .href(
+                            AttributeValue.escape(
+                                "/events?mine=\(filter.mine)&format=\(AttributeValue.query(filter.format))&after=\(AttributeValue.query(next))"
+                            )
+                        ),
+                        .text("Later events →")
+                    )
+                )
+            },
+            .section(
+                .class("card"),
+                .h2("Your calendar"),
+                .p(.text("Subscribe in your calendar app to see the events you're going to or considering:")),
+                .p(.code(.text(feedURL))),
+                .p(.class("hint"), .text("Keep this address to yourself: anyone with it can read your event list."))
+            )
+        )
+    }
+}
+
+/// One event: details, RSVP, waitlist position, self check-in, and the organiser's tools.
+struct EventPage {
+    let chrome: PageChrome
+    let view: EventView
+    var classmatesGoing: [Member] = []
+    var errors = FieldErrors()
+
+    func document() -> HTML {
+        let event = view.event
+        let cancelled = event.cancelledAt != nil
+        return Layout.page(
+            title: event.title,
+            chrome: chrome,
+            .h1(.text(event.title)),
+            .section(
+                .class("card"),
+                .p(
+                    .span(.class("badge"), .text(event.format.label)),
+                    .if(cancelled, .strong(.class("status status-overdue"), .text(" Cancelled")))
+                ),
+                .p(
+                    .element(
+                        named: "time",
+                        nodes: [.attribute(named: "datetime", value: Moment.format(event.startsAt)), .text(EventViews.when(event))]
+                    )
+                ),
+                .if(!event.location.isEmpty, .p(.text("Where: \(event.location)"))),
+                .if(
+                    !event.onlineURL.isEmpty,
+                    .p(
+                        .text("Online: "),
+                        .a(
+                            .href(AttributeValue.escape(event.onlineURL)),
+                            .attribute(named: "rel", value: "noopener"),
+                            .text(event.onlineURL)
+                        )
+                    )
+                ),
+                .unwrap(view.organizer) { .p(.text("Organised by "), .a(.href("/in/\($0.handle)"), .text($0.name))) },
+                .if(
+                    !event.description.isEmpty,
+                    .div(.class("description"), .forEach(event.description.components(separatedBy: "\n")) { .p(.text($0)) })
+                ),
+                .p(.class("hint"), .text(EventViews.places(view))),
+                .p(.a(.href("/api/v1/events/\(event.id).ics"), .text("Add to my calendar (.ics)")))
+            ),
+            .if(
+                !cancelled,
+                .section(
+                    .class("card"),
+                    .id("rsvp"),
+                    .h2("Are you coming?"),
+                    .p(.strong(.text(EventViews.status(view)))),
+                    .if(
+                        view.isFull && view.myRSVP != .going,
+                        .p(
+                            .class("hint"),
+                            .text(
+                                "The event is full: answering going puts you on the waitlist, first come first served. If a place frees up it is yours at once and we'll tell you."
+                            )
+                        )
+                    ),
+                    .div(
+                        .class("actions"),
+                        .forEach([("going", "Going"), ("maybe", "Maybe"), ("not_going", "Not going")]) { choice in
+                            RelationshipViews.postButton(
+                                "/events/\(event.id)/rsvp",
+                                label: choice.1,
+                                csrf: chrome.csrfToken,
+                                primary: choice.0 == "going",
+                                hidden: [("status", choice.0)]
+                            )
+                        }
+                    ),
+                    Field.summary(errors.errors),
+                    .if(
+                        view.myRSVP == .going,
+                        .form(
+                            .method(.post),
+                            .action("/events/\(event.id)/check-in"),
+                            csrfField(chrome.csrfToken),
+                            Field.text("code", label: "At the event? Check in with its code", value: "", errors: errors),
+                            .button(.type(.submit), .text("Check in"))
+                        )
+                    )
+                )
+            ),
+            .if(
+                !classmatesGoing.isEmpty,
+                .section(
+                    .class("card"),
+                    .h2("Classmates going"),
+                    .ul(.class("chips"), .forEach(classmatesGoing) { .li(.a(.href("/in/\($0.handle)"), .text($0.name))) })
+                )
+            ),
+            .if(
+                view.myRSVP == .going || view.isOrganizer,
+                .p(
+                    .a(.href("/events/\(event.id)/people"), .text("People to meet here →")),
+                    .text(" "),
+                    .a(.href("/events/\(event.id)/met"), .text("Who I met →"))
+                )
+            ),
+            .if(
+                view.isOrganizer,
+                .section(
+                    .class("card"),
+                    .id("organiser"),
+                    .h2("Organiser"),
+                    .p(.text("Check-in code: "), .strong(.text(event.checkInCode))),
+                    .p(
+                        .a(.href("/events/\(event.id)/attendees"), .text("Attendees, waitlist and check-in")),
+                        .text(" · "),
+                        .a(.href("/events/\(event.id)/edit"), .text("Edit"))
+                    ),
+                    .if(
+                        !cancelled,
+                        RelationshipViews.postButton("/events/\(event.id)/cancel", label: "Cancel this event", csrf: chrome.csrfToken)
+                    )
+                )
+            )
+        )
+    }
+}
+
+/// The organiser's attendee list: going (with check-in), the waitlist in order, maybe.
+struct AttendeesPage {
+    let chrome: PageChrome
+    let view: EventView
+    let attendees: [RSVP]
+
+    func document() -> HTML {
+        let event = view.event
+        return Layout.page(
+            title: "Attendees · \(event.title)",
+            chrome: chrome,
+            .h1(.text("Attendees: \(event.title)")),
+            .p(
+                .a(.href("/events/\(event.id)"), .text("← Back to the event")),
+                .text(" · "),
+                .a(.href("/events/\(event.id)/attendees.csv"), .text("Export CSV"))
+            ),
+            .p(.class("hint"), .text(EventViews.places(view))),
+            .table(
+                .class("ledger"),
+                .caption("Going first, then the waitlist in order, then maybe"),
+                .thead(.tr(.th("Name"), .th("Answer"), .th("Checked in"))),
+                .tbody(
+                    .forEach(attendees.filter { $0.status != .notGoing }) { rsvp in
+                        .tr(
+                            .td(.a(.href("/in/\(rsvp.member.handle)"), .text(rsvp.member.name))),
+                            .td(
+                                .text(
+                                    rsvp.status == .waitlisted
+                                        ? "Waitlist #\(rsvp.waitlistPosition ?? 0)"
+                                        : rsvp.status.rawValue.replacingOccurrences(of: "_", with: " ")
+                                )
+                            ),
+                            .td(
+                                rsvp.checkedInAt != nil
+                                    ? .text("Yes")
+                                    : rsvp.status == .going
+                                        ? RelationshipViews.postButton(
+                                            "/events/\(event.id)/check-in",
+                                            label: "Check in",
+                                            csrf: chrome.csrfToken,
+                                            hidden: [("member", rsvp.member.handle.rawValue)]
+                                        ) : .text("—")
+                            )
+                        )
+                    }
+                )
+            )
+        )
+    }
+}
+
+/// Create or edit an event.
+struct EventFormPage {
+    let chrome: PageChrome
+    let action: String
+    let title: String
+    let values: [String: String]
+    let errors: FieldErrors
+
+    static let fields: Set<String> = [
+        "title", "description", "format", "starts_at", "ends_at", "timezone", "location", "online_url", "capacity", "cohort",
+        "rsvp_deadline",
+    ]
+
+    func document() -> HTML {
+        Layout.page(
+            title: title,
+            chrome: chrome,
+            .h1(.text(title)),
+            .form(
+                .class("card"),
+                .method(.post),
+                .action(action),
+                csrfField(chrome.csrfToken),
+                Field.summary(errors.others(known: Self.fields.union(["audience.cohort"]))),
+                Field.text("title", label: "Title", value: values["title"] ?? "", errors: errors, required: true),
+                Field.select(
+                    "format",
+                    label: "Format",
+                    options: EventFormat.allCases.map { ($0.rawValue, $0.label) },
+                    selected: values["format"] ?? "meetup",
+                    errors: errors
+                ),
+                Field.text(
+                    "starts_at",
+                    label: "Starts",
+                    value: values["starts_at"] ?? "",
+                    type: .datetimeLocal,
+                    errors: errors,
+                    required: true
+                ),
+                Field.text("ends_at", label: "Ends", value: values["ends_at"] ?? "", type: .datetimeLocal, errors: errors, required: true),
+                Field.text(
+                    "timezone",
+                    label: "Time zone",
+                    value: values["timezone"] ?? "Europe/London",
+                    errors: errors,
+                    hint: "An IANA time zone such as Europe/London or America/New_York; the times above are in it.",
+                    required: true
+                ),
+                Field.text("location", label: "Where", value: values["location"] ?? "", errors: errors),
+                Field.text("online_url", label: "Online link", value: values["online_url"] ?? "", type: .url, errors: errors),
+                Field.text(
+                    "capacity",
+                    label: "Places",
+                    value: values["capacity"] ?? "",
+                    type: .number,
+                    errors: errors,
+                    hint: "Leave empty for no limit. Small circles hold at most 8."
+                ),
+                Field.text(
+                    "cohort",
+                    label: "For a cohort",
+                    value: values["cohort"] ?? "",
+                    errors: errors.renamed("audience.cohort", to: "cohort"),
+                    hint: "Required for a reunion, such as Class of 2015: every member of that class is invited."
+                ),
+                Field.text(
+                    "rsvp_deadline",
+                    label: "RSVP by (optional)",
+                    value: values["rsvp_deadline"] ?? "",
+                    type: .datetimeLocal,
+                    errors: errors
+                ),
+                Field.textarea("description", label: "Description", value: values["description"] ?? "", errors: errors),
+                .button(.type(.submit), .class("primary"), .text("Save event"))
+            )
+        )
+    }
+}
+
+extension FieldErrors {
+    func renamed(_ from: String, to: String) -> FieldErrors {
+        FieldErrors(errors: errors.map { $0.field == from ? FieldError(field: to, message: $0.message) : $0 })
+    }
+}
