@@ -196,3 +196,67 @@ import Testing
         }
     }
 }
+
+@Suite struct EventNetworkingTests {
+    @Test func peopleToMeetUseOnlyWhatTheViewerMaySeeAndWhoIMetMakesContacts() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = testServices(store, clock: clock)
+            let organizer = try await services.register("organizer").member
+            let me = try await services.register("viewer", name: "Vera Viewer").member
+            let classmate = try await services.register("classmate", name: "Cass Classmate").member
+            let coder = try await services.register("coder", name: "Cody Coder").member
+            let secret = try await services.register("secretive", name: "Sam Secret").member
+            let absent = try await services.register("absent").member
+            for member in [me, classmate, secret] {
+                _ = try await services.profiles.addAffiliation(
+                    AffiliationInput(kind: "school", organization: "Northfield University", cohort: "Class of 2015"),
+                    to: member
+                )
+            }
+            _ = try await services.profiles.update(ProfileChanges(skills: ["Swift", "Rust"]), of: me)
+            _ = try await services.profiles.update(ProfileChanges(skills: ["swift"]), of: coder)
+            _ = try await services.profiles.update(
+                ProfileChanges(skills: ["Swift"], visibility: ["affiliations": "only_me", "skills": "only_me"]),
+                of: secret
+            )
+            let event = try await services.events.create(EventServiceTests.input(capacity: 10, in: clock), by: organizer).event.id
+                .description
+            for member in [me, classmate, coder, secret] { _ = try await services.events.respond("going", to: event, by: member) }
+            await #expect(throws: DomainError.self) { try await services.eventNetworking.peopleToMeet(event, viewer: absent) }
+
+            let people = try await services.eventNetworking.peopleToMeet(event, viewer: me)
+            #expect(people.map(\.member.handle.rawValue).prefix(2) == ["classmate", "coder"])
+            #expect(people.first?.conversationStarter.contains("Class of 2015") == true)
+            #expect(people[1].conversationStarter == "You both list swift — ask what they're building with it.")
+            let hidden = try #require(people.first { $0.member.id == secret.id })
+            #expect(hidden.reasons.isEmpty)
+            #expect(!hidden.conversationStarter.contains("2015") && !hidden.conversationStarter.lowercased().contains("swift"))
+
+            await #expect(throws: DomainError.self) {
+                try await services.eventNetworking.met(["classmate"], note: nil, event: event, viewer: me)
+            }
+            clock.advance(by: 7 * EventServiceTests.day + 600)
+            do {
+                _ = try await services.eventNetworking.met(["classmate", "absent"], note: nil, event: event, viewer: me)
+                Issue.record("recorded someone who was not there")
+            } catch DomainError.invalid(let errors) {
+                #expect(errors.map(\.field) == ["members[1]"])
+            }
+            let report = try await services.eventNetworking.met(
+                ["@classmate", "coder"],
+                note: "Great chat about compilers",
+                event: event,
+                viewer: me
+            )
+            #expect(report.contacts.count == 2)
+            let contact = try await services.contacts.contact(report.contacts[0].description, owner: me)
+            #expect(contact.view.memberHandle?.rawValue == "classmate")
+            #expect(contact.interactions.map(\.kind) == [.event])
+            #expect(contact.followUps.first?.text == "Follow up with Cass Classmate after Data & donuts")
+            // Recording again reuses the contact.
+            let again = try await services.eventNetworking.met(["classmate"], note: nil, event: event, viewer: me)
+            #expect(again.contacts == [report.contacts[0]])
+        }
+    }
+}

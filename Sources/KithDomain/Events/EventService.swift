@@ -144,6 +144,26 @@ public struct EventService: Sendable {
         return Page(items: views, next: next)
     }
 
+    /// Who is coming (going and maybe), for someone who is coming too — names only, for "who I met".
+    public func attendeeList(_ rawID: String, viewer: Member) async throws -> [RSVP] {
+        let event = try await stored(rawID)
+        let rsvps = try await events.rsvps(to: event.id)
+        let mine = rsvps.first { $0.member.id == viewer.id }?.status
+        guard event.organizerID == viewer.id || mine == .going || mine == .maybe else {
+            throw DomainError.forbidden("RSVP to this event to see who is coming.")
+        }
+        return rsvps.filter { $0.status == .going || $0.status == .maybe }.map {
+            RSVP(
+                eventID: $0.eventID,
+                member: $0.member,
+                status: $0.status,
+                waitlistPosition: nil,
+                respondedAt: $0.respondedAt,
+                checkedInAt: nil
+            )
+        }
+    }
+
     /// The attendee list, for the organiser only: going, then the waitlist in order, then maybe.
     public func attendees(_ rawID: String, by member: Member) async throws -> [RSVP] {
         let event = try await organized(rawID, by: member)

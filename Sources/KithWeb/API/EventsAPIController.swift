@@ -16,6 +16,8 @@ struct EventsAPIController {
         router.put("/api/v1/events/:id/rsvp", use: rsvp)
         router.post("/api/v1/events/:id/check-in", use: checkIn)
         router.get("/api/v1/events/:id/attendees", use: attendees)
+        router.get("/api/v1/events/:id/people-to-meet", use: peopleToMeet)
+        router.post("/api/v1/events/:id/met", use: met)
         router.get("/api/v1/me/calendar", use: calendarLink)
         router.get("/calendar/:file", use: feed)
     }
@@ -65,6 +67,12 @@ struct EventsAPIController {
     struct RSVPBody: APIInput {
         static let fields: Set<String> = ["status"]
         var status: String?
+    }
+
+    struct MetBody: APIInput {
+        static let fields: Set<String> = ["members", "note"]
+        var members: [String]
+        var note: String?
     }
 
     struct CheckInBody: APIInput {
@@ -137,6 +145,20 @@ struct EventsAPIController {
     @Sendable func attendees(_ request: Request, context: AppRequestContext) async throws -> ListDTO<AttendeeDTO> {
         let member = try context.requireMember()
         return ListDTO(items: try await services.events.attendees(id(context), by: member).map(AttendeeDTO.init), next: nil)
+    }
+
+    @Sendable func peopleToMeet(_ request: Request, context: AppRequestContext) async throws -> PeopleToMeetDTO {
+        let member = try context.requireMember()
+        return PeopleToMeetDTO(
+            items: try await services.eventNetworking.peopleToMeet(id(context), viewer: member).map(PersonToMeetDTO.init)
+        )
+    }
+
+    @Sendable func met(_ request: Request, context: AppRequestContext) async throws -> MetDTO {
+        let member = try context.requireMember()
+        let body = try await JSONBody.decode(MetBody.self, from: request, context: context)
+        let report = try await services.eventNetworking.met(body.members, note: body.note, event: id(context), viewer: member)
+        return MetDTO(contacts: report.contacts.map(\.description), followUpDueAt: report.followUpDue)
     }
 
     @Sendable func calendarLink(_ request: Request, context: AppRequestContext) async throws -> CalendarLinkDTO {
@@ -265,4 +287,27 @@ struct AttendeeDTO: ResponseEncodable {
 
 struct CalendarLinkDTO: ResponseEncodable {
     var url: String
+}
+
+struct PersonToMeetDTO: Encodable, Sendable {
+    var member: [String: String]
+    var score: Double
+    var reasons: [String]
+    var conversationStarter: String
+
+    init(_ person: PersonToMeet) {
+        member = ["handle": person.member.handle.rawValue, "name": person.member.name, "headline": person.headline]
+        score = (person.score * 1000).rounded() / 1000
+        reasons = person.reasons
+        conversationStarter = person.conversationStarter
+    }
+}
+
+struct PeopleToMeetDTO: ResponseEncodable {
+    var items: [PersonToMeetDTO]
+}
+
+struct MetDTO: ResponseEncodable {
+    var contacts: [String]
+    var followUpDueAt: Date
 }

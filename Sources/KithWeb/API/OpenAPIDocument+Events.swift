@@ -136,6 +136,47 @@ extension OpenAPIDocument {
                     errors: ["403", "404"]
                 )
             ],
+            "/api/v1/events/{id}/people-to-meet": [
+                "get": operation(
+                    "peopleToMeet",
+                    "Other attendees ranked for the caller, with reasons and a conversation starter each",
+                    parameters: [id],
+                    responses: ok(
+                        "200",
+                        "People to meet",
+                        [
+                            "type": "object", "required": ["items"],
+                            "properties": [
+                                "items": [
+                                    "type": "array",
+                                    "items": [
+                                        "type": "object", "required": ["member", "score", "reasons", "conversation_starter"],
+                                        "properties": [
+                                            "member": object(["handle": string, "name": string, "headline": string]),
+                                            "score": ["type": "number"], "reasons": stringArray, "conversation_starter": string,
+                                        ],
+                                    ],
+                                ]
+                            ],
+                        ]
+                    ),
+                    errors: ["403", "404"]
+                )
+            ],
+            "/api/v1/events/{id}/met": [
+                "post": operation(
+                    "whoIMet",
+                    "Turn the people you met into contacts with an event interaction and a follow-up",
+                    parameters: [id],
+                    body: body(object(["members": stringArray, "note": string], required: ["members"])),
+                    responses: ok(
+                        "200",
+                        "Recorded",
+                        object(["contacts": stringArray, "follow_up_due_at": dateTime], required: ["contacts", "follow_up_due_at"])
+                    ),
+                    errors: ["400", "403", "404", "409", "413", "422"]
+                )
+            ],
             "/api/v1/me/calendar": [
                 "get": operation(
                     "calendarLink",

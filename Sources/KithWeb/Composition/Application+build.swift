@@ -66,6 +66,7 @@ public struct Services: Sendable {
     public let contacts: ContactService
     public let reminders: ReminderService
     public let events: EventService
+    public let eventNetworking: EventNetworking
 
     public init(
         store: any Store,
@@ -144,11 +145,21 @@ public struct Services: Sendable {
             publicURL: publicURL,
             now: now
         )
+        let eventRepository = SQLEventRepository(store: store)
         events = EventService(
-            events: SQLEventRepository(store: store),
+            events: eventRepository,
             members: members,
             profiles: profileRepository,
             notifier: reminderRepository,
+            now: now
+        )
+        eventNetworking = EventNetworking(
+            events: events,
+            repository: eventRepository,
+            relationships: relationships,
+            profiles: profiles,
+            contacts: contacts,
+            graph: graph,
             now: now
         )
     }

@@ -19,6 +19,9 @@ struct EventPagesController {
         router.post("/events/:id/check-in", use: checkIn)
         router.get("/events/:id/attendees", use: attendees)
         router.get("/events/:id/attendees.csv", use: attendeesCSV)
+        router.get("/events/:id/people", use: people)
+        router.get("/events/:id/met", use: metForm)
+        router.post("/events/:id/met", use: met)
     }
 
     private func id(_ context: AppRequestContext) -> String { context.parameters.get("id") ?? "" }
@@ -213,6 +216,60 @@ struct EventPagesController {
         let list = try await services.events.attendees(id(context), by: member)
         let view = try await services.events.event(id(context), viewer: member)
         return HTMLResponse(AttendeesPage(chrome: context.chrome(), view: view, attendees: list).document())
+    }
+
+    @Sendable func people(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        let member = try context.requireMember()
+        let people = try await services.eventNetworking.peopleToMeet(id(context), viewer: member)
+        let view = try await services.events.event(id(context), viewer: member)
+        return HTMLResponse(PeopleToMeetPage(chrome: context.chrome(), event: view.event, people: people).document())
+    }
+
+    private func metPage(
+        _ context: AppRequestContext,
+        member: Member,
+        done: Int? = nil,
+        errors: FieldErrors = FieldErrors()
+    ) async throws
+        -> WhoIMetPage
+    {
+        let view = try await services.events.event(id(context), viewer: member)
+        let attendees = try await services.events.attendeeList(id(context), viewer: member).filter { $0.member.id != member.id }
+        return WhoIMetPage(chrome: context.chrome(), event: view.event, attendees: attendees, done: done, errors: errors)
+    }
+
+    @Sendable func metForm(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        let member = try context.requireMember()
+        return HTMLResponse(try await metPage(context, member: member).document())
+    }
+
+    @Sendable func met(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let data = try await VerifiedForm.read(request, context: context).data
+        do {
+            let report = try await services.eventNetworking.met(data.all("members"), note: data["note"], event: id(context), viewer: member)
+            return try HTMLResponse(try await metPage(context, member: member, done: report.contacts.count).document())
+                .response(from: request, context: context)
+        } catch let error as DomainError {
+            switch error {
+            case .invalid(let errors):
+                return try HTMLResponse(
+                    try await metPage(context, member: member, errors: FieldErrors(errors: errors)).document(),
+                    status: .unprocessableContent
+                )
+                .response(from: request, context: context)
+            case .conflict(_, let message):
+                return try HTMLResponse(
+                    try await metPage(
+                        context,
+                        member: member,
+                        errors: FieldErrors(errors: [FieldError(field: "members", message: message)])
+                    ).document(),
+                    status: .conflict
+                ).response(from: request, context: context)
+            default: throw error
+            }
+        }
     }
 
     @Sendable func attendeesCSV(_ request: Request, context: AppRequestContext) async throws -> Response {

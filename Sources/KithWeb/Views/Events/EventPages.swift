@@ -359,3 +359,89 @@ extension FieldErrors {
         FieldErrors(errors: errors.map { $0.field == from ? FieldError(field: to, message: $0.message) : $0 })
     }
 }
+
+/// People worth meeting at an event, with why and an opener.
+struct PeopleToMeetPage {
+    let chrome: PageChrome
+    let event: Event
+    let people: [PersonToMeet]
+
+    func document() -> HTML {
+        Layout.page(
+            title: "People to meet · \(event.title)",
+            chrome: chrome,
+            .h1(.text("People to meet at \(event.title)")),
+            .p(.a(.href("/events/\(event.id)"), .text("← Back to the event"))),
+            people.isEmpty
+                ? .p(.class("empty"), .text("Nobody to suggest yet — check back as more people answer."))
+                : .ol(
+                    .class("people"),
+                    .forEach(people) { person in
+                        .li(
+                            .class("card person"),
+                            .h2(.class("name"), .a(.href("/in/\(person.member.handle)"), .text(person.member.name))),
+                            .if(!person.headline.isEmpty, .p(.text(person.headline))),
+                            .if(!person.reasons.isEmpty, .p(.class("reasons"), .text(person.reasons.joined(separator: " · ")))),
+                            .p(.class("starter"), .strong("Conversation starter: "), .text(person.conversationStarter))
+                        )
+                    }
+                )
+        )
+    }
+}
+
+/// After the event: tick who you met; they become contacts with a follow-up.
+struct WhoIMetPage {
+    let chrome: PageChrome
+    let event: Event
+    let attendees: [RSVP]
+    var done: Int? = nil
+    var errors = FieldErrors()
+
+    func document() -> HTML {
+        Layout.page(
+            title: "Who I met · \(event.title)",
+            chrome: chrome,
+            .h1(.text("Who did you meet at \(event.title)?")),
+            .p(.a(.href("/events/\(event.id)"), .text("← Back to the event"))),
+            .unwrap(done) { count in
+                .p(
+                    .class("flash"),
+                    .attribute(named: "role", value: "status"),
+                    .text("\(count) added to your private contacts, with a follow-up in three days. "),
+                    .a(.href("/keep-in-touch"), .text("Keep in touch →"))
+                )
+            },
+            .p(
+                .class("hint"),
+                .text(
+                    "They become private contacts with this event on their timeline, and a reminder to follow up in three days. Only you see this."
+                )
+            ),
+            .form(
+                .class("card"),
+                .method(.post),
+                .action("/events/\(event.id)/met"),
+                csrfField(chrome.csrfToken),
+                Field.summary(errors.errors),
+                .fieldset(
+                    .element(named: "legend", text: "People at the event"),
+                    .forEach(attendees) { rsvp in
+                        .div(
+                            .class("check"),
+                            .input(
+                                .type(.checkbox),
+                                .id("met-\(rsvp.member.handle)"),
+                                .name("members"),
+                                .value(rsvp.member.handle.rawValue)
+                            ),
+                            .label(.for("met-\(rsvp.member.handle)"), .text(rsvp.member.name))
+                        )
+                    }
+                ),
+                Field.textarea("note", label: "A note for all of them (optional)", value: "", errors: errors),
+                .button(.type(.submit), .class("primary"), .text("Add to my contacts"))
+            )
+        )
+    }
+}

@@ -1,0 +1,191 @@
+public import Foundation
+import KithGraph
+
+/// Someone worth meeting at an event, why, and how to start the conversation.
+public struct PersonToMeet: Sendable, Equatable {
+    public var member: Member
+    public var headline: String
+    public var score: Double
+    public var reasons: [String]
+    public var conversationStarter: String
+}
+
+/// What happened when the caller recorded whom they met.
+public struct MetReport: Sendable, Equatable {
+    public var contacts: [Contact.ID]
+    public var followUpDue: Date
+}
+
+/// Turning an event into relationships: who to meet there (ranked for usefulness, not people the
+/// member already knows well), and afterwards "who I met" into the private relationship manager.
+/// Reasons and openers are built only from what the member may see of the other person.
+public struct EventNetworking: Sendable {
+    private let events: EventService
+    private let repository: any EventRepository
+    private let relationships: RelationshipService
+    private let profiles: ProfileService
+    private let contacts: ContactService
+    private let graph: NetworkGraph
+    private let now: @Sendable () -> Date
+
+    public init(
+        events: EventService,
+        repository: any EventRepository,
+        relationships: RelationshipService,
+        profiles: ProfileService,
+        contacts: ContactService,
+        graph: NetworkGraph,
+        now: @escaping @Sendable () -> Date
+    ) {
+        self.events = events
+        self.repository = repository
+        self.relationships = relationships
+        self.profiles = profiles
+        self.contacts = contacts
+        self.graph = graph
+        self.now = now
+    }
+
+    private func attending(_ rawID: String, viewer: Member) async throws -> (Event, [RSVP]) {
+        let event = try await events.stored(rawID)
+        let rsvps = try await repository.rsvps(to: event.id)
+        let mine = rsvps.first { $0.member.id == viewer.id }?.status
+        guard event.organizerID == viewer.id || mine == .going || mine == .maybe || mine == .waitlisted else {
+            throw DomainError.forbidden("RSVP to this event to see who to meet there.")
+        }
+        return (event, rsvps)
+    }
+
+    public func peopleToMeet(_ rawID: String, viewer: Member, limit: Int = 20) async throws -> [PersonToMeet] {
+        let (event, rsvps) = try await attending(rawID, viewer: viewer)
+        let mine = try await profiles.own(viewer)
+        let myCohorts = Set((mine.affiliations ?? []).map { Text.key($0.cohort) }.filter { !$0.isEmpty })
+        let myOrganizations = Dictionary(
+            (mine.affiliations ?? []).map { (Text.key($0.organization), $0.organization) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        let mySkills = Set((mine.skills ?? []).map(Text.key))
+        let myInterests = Set(mine.interests.map(Text.key))
+        var people: [PersonToMeet] = []
+        for rsvp in rsvps where rsvp.member.id != viewer.id && (rsvp.status == .going || rsvp.status == .maybe) {
+            guard let view = try? await profiles.view(handle: rsvp.member.handle.rawValue, by: viewer),
+                let relationship = try? await relationships.relationship(with: rsvp.member.handle.rawValue, viewer: viewer)
+            else { continue }  // blocked either way: never suggested
+            let strength = try await graph.tieStrength(viewer.id, rsvp.member.id) ?? 0
+            if relationship.degree == 1 && strength >= 60 { continue }  // already know each other well
+            var score = 0.0
+            var reasons: [String] = []
+            var openers: [String] = []
+            if relationship.mutualCount > 0 {
+                score += Double(relationship.mutualCount).squareRoot() * WeakTie.factor(mutuals: relationship.mutualCount)
+                reasons.append("\(relationship.mutualCount) mutual connection\(relationship.mutualCount == 1 ? "" : "s")")
+                if let mutual = relationship.mutuals.first { openers.append("You both know \(mutual.name) — ask how they met.") }
+            }
+            for affiliation in view.affiliations ?? [] {
+                let cohort = Text.key(affiliation.cohort)
+                if !cohort.isEmpty, myCohorts.contains(cohort) {
+                    score += 1.0
+                    reasons.append("both \(affiliation.cohort) at \(affiliation.organization)")
+                    openers.append("You were both \(affiliation.cohort) at \(affiliation.organization) — ask what they've done since.")
+                    break
+                }
+            }
+            for affiliation in view.affiliations ?? [] where affiliation.kind == .employer {
+                if let shared = myOrganizations[Text.key(affiliation.organization)] {
+                    score += 0.6
+                    reasons.append("both worked at \(shared)")
+                    openers.append("You've both been at \(shared) — compare notes on how it has changed.")
+                    break
+                }
+            }
+            let skills = (view.skills ?? []).filter { mySkills.contains(Text.key($0)) }
+            if let skill = skills.first {
+                score += 0.4 * Double(min(3, skills.count))
+                reasons.append("you both work with \(skills.prefix(3).joined(separator: ", "))")
+                openers.append("You both list \(skill) — ask what they're building with it.")
+            }
+            let interests = view.interests.filter { myInterests.contains(Text.key($0)) }
+            if let interest = interests.first {
+                score += 0.3
+                reasons.append("shared interest in \(interest)")
+                openers.append("Ask what got them into \(interest).")
+            }
+            if Self.complementary(mine.careerStage, view.careerStage, theirOpenTo: view.openTo) {
+                score += 0.6
+                reasons.append(view.openTo.contains(.mentoring) ? "open to mentoring" : "at a different stage of their career")
+                openers.append("Ask how they'd approach the next step in your career.")
+            }
+            if relationship.degree == 1 { score *= 0.5 }
+            openers.append("Ask what brought them to \(event.title).")
+            people.append(
+                PersonToMeet(member: rsvp.member, headline: view.headline, score: score, reasons: reasons, conversationStarter: openers[0])
+            )
+        }
+        return Array(people.sorted { ($0.score, $1.member.name) > ($1.score, $0.member.name) }.prefix(limit))
+    }
+
+    static func complementary(_ mine: CareerStage?, _ theirs: CareerStage?, theirOpenTo: [OpenTo]) -> Bool {
+        switch (mine, theirs) {
+        case (.student?, .senior?), (.earlyCareer?, .senior?), (.inTransition?, .senior?), (.student?, .midCareer?):
+            theirOpenTo.contains(.mentoring)
+        case (.senior?, .student?), (.senior?, .earlyCareer?), (.midCareer?, .student?):
+            theirOpenTo.contains(.beingMentored)
+        default: false
+        }
+    }
+
+    /// Records whom the caller met: each becomes (or already is) a contact with an `event`
+    /// interaction and a follow-up three days later.
+    public func met(_ handles: [String], note rawNote: String?, event rawID: String, viewer: Member) async throws -> MetReport {
+        let (event, rsvps) = try await attending(rawID, viewer: viewer)
+        guard now() >= event.startsAt.addingTimeInterval(-3_600) else {
+            throw DomainError.conflict(field: "members", message: "You can record whom you met once the event has started.")
+        }
+        guard !handles.isEmpty, handles.count <= 100 else {
+            throw DomainError.invalid(field: "members", reason: "must list from 1 to 100 handles of people at the event")
+        }
+        let note = try Text.clean(rawNote ?? "", field: "note", max: 1_000, multiline: true)
+        let present = Dictionary(
+            rsvps.filter { $0.status == .going || $0.status == .maybe }.map { ($0.member.handle.rawValue, $0.member) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        var check = Validation()
+        var people: [Member] = []
+        for (index, raw) in handles.enumerated() {
+            let handle = raw.hasPrefix("@") ? String(raw.dropFirst()).lowercased() : raw.lowercased()
+            if let member = present[handle], member.id != viewer.id {
+                people.append(member)
+            } else {
+                check.fail("members[\(index)]", "is not someone at this event")
+            }
+        }
+        try check.throwIfFailed()
+        var ids: [Contact.ID] = []
+        let when = min(now(), event.endsAt)
+        let followUp = now().addingTimeInterval(3 * 86_400)
+        for person in people {
+            let id = try await contacts.contactID(forMember: person, owner: viewer, howWeMet: "Met at \(event.title)")
+            _ = try await contacts.log(
+                InteractionInput(kind: "event", occurredAt: Moment.format(when), note: note.isEmpty ? "Met at \(event.title)" : note),
+                contact: id.description,
+                owner: viewer
+            )
+            _ = try await contacts.addFollowUp(
+                FollowUpInput(dueAt: Moment.format(followUp), text: "Follow up with \(person.name) after \(event.title)"),
+                contact: id.description,
+                owner: viewer
+            )
+            ids.append(id)
+        }
+        return MetReport(contacts: ids, followUpDue: followUp)
+    }
+}
+
+extension ContactService {
+    /// The owner's contact for a member, created (linked, with how they met) when there is none.
+    public func contactID(forMember member: Member, owner: Member, howWeMet: String) async throws -> Contact.ID {
+        if let existing = try await contactsRepository.contact(linkedTo: member.id, owner: owner.id) { return existing.id }
+        return try await create(ContactInput(name: member.name, member: member.handle.rawValue, howWeMet: howWeMet), owner: owner).contact
+            .id
+    }
+}
