@@ -20,6 +20,7 @@ struct EventPagesController {
         router.get("/events/:id/attendees", use: attendees)
         router.get("/events/:id/attendees.csv", use: attendeesCSV)
         router.get("/events/:id/people", use: people)
+        router.get("/events/:id/calendar.ics", use: calendar)
         router.get("/events/:id/met", use: metForm)
         router.post("/events/:id/met", use: met)
     }
@@ -216,6 +217,11 @@ struct EventPagesController {
         let list = try await services.events.attendees(id(context), by: member)
         let view = try await services.events.event(id(context), viewer: member)
         return HTMLResponse(AttendeesPage(chrome: context.chrome(), view: view, attendees: list).document())
+    }
+
+    @Sendable func calendar(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        return EventsAPIController.calendar(try await services.events.iCalendar(id(context), viewer: member, publicURL: publicURL))
     }
 
     @Sendable func people(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {

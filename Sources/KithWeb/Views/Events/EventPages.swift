@@ -141,7 +141,7 @@ struct EventPage {
                     .div(.class("description"), .forEach(event.description.components(separatedBy: "\n")) { .p(.text($0)) })
                 ),
                 .p(.class("hint"), .text(EventViews.places(view))),
-                .p(.a(.href("/api/v1/events/\(event.id).ics"), .text("Add to my calendar (.ics)")))
+                .p(.a(.href("/events/\(event.id)/calendar.ics"), .text("Add to my calendar (.ics)")))
             ),
             .if(
                 !cancelled,
