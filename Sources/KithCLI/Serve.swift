@@ -46,7 +46,7 @@ struct Serve: AsyncParsableCommand {
         try await store.withStore { store in
             try await Migrator.migrate(store)
             if demo {
-                try await DemoSeeding.seedIfEmpty(store, members: demoMembers)
+                try await DemoSeeding.seedIfEmpty(store, members: demoMembers, publicURL: publicURL ?? "http://\(host):\(port)")
             }
             let configuration = AppConfiguration(
                 host: host,
@@ -87,11 +87,11 @@ struct Serve: AsyncParsableCommand {
 enum DemoSeeding {
     /// Events written through the domain services; past events by services whose clock is set
     /// back, so they went through the same rules (RSVPs before the start, check-ins during).
-    static func seedEvents(_ store: any Store, everyone: [DemoMember]) async throws -> Int {
+    static func seedEvents(_ store: any Store, everyone: [DemoMember], publicURL: String) async throws -> Int {
         let now = Date()
         let day: TimeInterval = 86_400
         func services(at date: Date) -> Services {
-            Services(store: store, hasher: BcryptPasswordHasher(cost: 4), now: { date })
+            Services(store: store, hasher: BcryptPasswordHasher(cost: 4), publicURL: publicURL, now: { date })
         }
         let live = services(at: now)
         let demo = everyone[0]
@@ -240,8 +240,8 @@ enum DemoSeeding {
         return contacts.count
     }
 
-    static func seedIfEmpty(_ store: any Store, members count: Int) async throws {
-        let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 10))
+    static func seedIfEmpty(_ store: any Store, members count: Int, publicURL: String) async throws {
+        let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 10), publicURL: publicURL)
         guard try await services.accounts.memberCount() == 0 else {
             say("Demo: the database already has members; nothing seeded.")
             return
@@ -290,7 +290,7 @@ enum DemoSeeding {
         let known = ties.filter { $0.a == 0 }.map { everyone[$0.b] } + ties.filter { $0.b == 0 }.map { everyone[$0.a] }
         let contacts = try await seedRelationships(services, demo: everyone[0].member, knowing: known)
         say("Demo: \(contacts) private contacts for the demo member, with interactions and follow-ups.")
-        let events = try await seedEvents(store, everyone: everyone)
+        let events = try await seedEvents(store, everyone: everyone, publicURL: publicURL)
         say("Demo: \(events) events (a reunion, small circles, past and upcoming) with RSVPs.")
         say(
             "Demo: \(count) members seeded in \(String(format: "%.1f", progress.seconds)) s. Sign in as \(DemoCommunity.demoEmail) with password \(DemoCommunity.demoPassword)"

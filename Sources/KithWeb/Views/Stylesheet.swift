@@ -67,6 +67,21 @@ enum Stylesheet {
         .paths li{margin-bottom:.3rem}
         h2.name{font-size:1.05rem;margin:.1rem 0}
         dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dd{margin:0}
+        code{overflow-wrap:anywhere;word-break:break-all}
+        .subnav{display:flex;flex-wrap:wrap;gap:.3rem 1rem;margin:.25rem 0 1rem;font-size:.95rem}
+        .subnav a[aria-current=page]{font-weight:700;text-decoration:none;border-bottom:2px solid var(--brand)}
+        .status{border-radius:999px;padding:0 .6rem;font-size:.8rem;font-weight:600;vertical-align:middle}
+        .status-ok{background:#e3f2ec;color:#1d5c45}.status-due{background:#fff4d6;color:#7a5a00}
+        .status-overdue{background:#fde2e1;color:#8a1f17}.status-dormant{background:#ececf1;color:#4a4a5a}
+        .contacts,.events,.due,.dormant,.notifications,.timeline,.follow-ups{list-style:none;padding:0}
+        .contacts li,.events li,.notifications li{margin-bottom:.6rem}
+        .due li,.dormant li,.timeline li,.follow-ups li{padding:.5rem 0;border-bottom:1px solid var(--line)}
+        .tags{display:flex;flex-wrap:wrap;gap:.3rem}.tag{border:1px solid var(--line);border-radius:999px;padding:0 .6rem;font-size:.85rem}
+        .prompt{border-left:4px solid var(--brand)}
+        .message{margin:.4rem 0;padding:.5rem .8rem;background:#fafbfc;border-left:3px solid var(--line)}
+        .ledger{width:100%;border-collapse:collapse}.ledger td,.ledger th{text-align:left;padding:.3rem .4rem;border-bottom:1px solid var(--line)}
+        .check{display:flex;gap:.5rem;align-items:center}.check input{width:auto}
+        .actions{flex-wrap:wrap}
         @media (max-width:36rem){.profile-head{flex-direction:column}.row{grid-template-columns:1fr}h1{font-size:1.5rem}}
         """
 
