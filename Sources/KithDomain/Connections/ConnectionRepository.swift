@@ -19,6 +19,9 @@ public protocol ConnectionRepository: Sendable {
     func withdraw(_ id: ConnectionRequest.ID, by sender: Member.ID, now: Date) async throws -> Bool
     /// Removes the connection; false when they were not connected.
     func disconnect(_ a: Member.ID, _ b: Member.ID, now: Date) async throws -> Bool
+    /// Raises the tie strength of an existing connection (capped at 255), through the change feed;
+    /// false when the two are not connected.
+    func strengthen(_ a: Member.ID, _ b: Member.ID, by amount: UInt8, now: Date) async throws -> Bool
     /// Removes the connection and closes open requests between the two (used when blocking).
     func sever(_ a: Member.ID, _ b: Member.ID, now: Date) async throws
     func requests(of member: Member.ID, incoming: Bool, now: Date, after: [String]?, limit: Int) async throws -> [RequestEntry]

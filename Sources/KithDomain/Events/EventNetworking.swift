@@ -26,6 +26,7 @@ public struct EventNetworking: Sendable {
     private let profiles: ProfileService
     private let contacts: ContactService
     private let graph: NetworkGraph
+    private let connections: any ConnectionRepository
     private let now: @Sendable () -> Date
 
     public init(
@@ -35,8 +36,10 @@ public struct EventNetworking: Sendable {
         profiles: ProfileService,
         contacts: ContactService,
         graph: NetworkGraph,
+        connections: any ConnectionRepository,
         now: @escaping @Sendable () -> Date
     ) {
+        self.connections = connections
         self.events = events
         self.repository = repository
         self.relationships = relationships
@@ -124,6 +127,9 @@ public struct EventNetworking: Sendable {
         return Array(people.sorted { ($0.score, $1.member.name) > ($1.score, $0.member.name) }.prefix(limit))
     }
 
+    /// How much meeting at an event adds to a connection's tie strength (0–255; new ties start at 30).
+    static let metStrength: UInt8 = 15
+
     static func complementary(_ mine: CareerStage?, _ theirs: CareerStage?, theirOpenTo: [OpenTo]) -> Bool {
         switch (mine, theirs) {
         case (.student?, .senior?), (.earlyCareer?, .senior?), (.inTransition?, .senior?), (.student?, .midCareer?):
@@ -176,7 +182,11 @@ public struct EventNetworking: Sendable {
                 owner: viewer
             )
             ids.append(id)
+            // Meeting in person strengthens an existing connection (shared, public-ish evidence:
+            // both were at the event); private interactions never do.
+            _ = try await connections.strengthen(viewer.id, person.id, by: Self.metStrength, now: now())
         }
+        try await graph.catchUp()
         return MetReport(contacts: ids, followUpDue: followUp)
     }
 }

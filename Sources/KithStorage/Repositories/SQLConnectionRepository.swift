@@ -260,6 +260,31 @@ public struct SQLConnectionRepository: ConnectionRepository {
         ).run()
     }
 
+    public func strengthen(_ a: Member.ID, _ b: Member.ID, by amount: UInt8, now: Date) async throws -> Bool {
+        let dialect = store.dialect
+        return try await store.write { db in
+            try await Self.serialiseGraphWrites(db, dialect)
+            let rows = try await db.raw(
+                """
+                UPDATE connections SET strength = CASE WHEN strength + \(bind: Int64(amount)) > 255 THEN 255
+                    ELSE strength + \(bind: Int64(amount)) END
+                WHERE (member_id = \(bind: a.description) AND other_id = \(bind: b.description))
+                   OR (member_id = \(bind: b.description) AND other_id = \(bind: a.description))
+                RETURNING member_seq, other_seq, strength
+                """
+            ).all()
+            guard let row = rows.first else { return false }
+            try await db.raw(
+                """
+                INSERT INTO graph_changes (kind, a_seq, b_seq, strength, at)
+                VALUES ('connect', \(bind: try row.int64("member_seq")), \(bind: try row.int64("other_seq")),
+                    \(bind: try row.int64("strength")), \(bind: Millis.from(now)))
+                """
+            ).run()
+            return true
+        }
+    }
+
     static func disconnect(_ a: Member.ID, _ b: Member.ID, now: Date, in db: any SQLDatabase) async throws -> Bool {
         let removed = try await db.raw(
             """

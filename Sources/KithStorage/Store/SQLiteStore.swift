@@ -15,7 +15,7 @@ public final class SQLiteStore: Store {
     public let path: String
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
-    private let writeLock = AsyncMutex()
+    private let queue = WriteQueue()
     private let nextReader = Counter()
 
     private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
@@ -80,19 +80,57 @@ public final class SQLiteStore: Store {
         return try await body(reader.sql())
     }
 
-    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let writer = self.writer
-        return try await writeLock.withLock {
-            let db = writer.sql()
-            try await db.raw("BEGIN IMMEDIATE").run()
-            do {
-                let value = try await body(db)
-                try await db.raw("COMMIT").run()
-                return value
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw error
+    /// Group commit: writes queue up; whoever finds the queue idle drains it, running each queued
+    /// body in its own savepoint inside one transaction and committing the batch with one fsync.
+    /// A body that fails rolls back to its savepoint alone; every caller is answered only after
+    /// the commit, so an acknowledged write is durable (synchronous=FULL) exactly as before.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let outcome = WriteOutcome<T>()
+        let item = PendingWrite(
+            execute: { db in
+                do {
+                    try await db.raw("SAVEPOINT kith_write").run()
+                    let value = try await body(db)
+                    try await db.raw("RELEASE kith_write").run()
+                    outcome.set(.success(value))
+                } catch {
+                    try? await db.raw("ROLLBACK TO kith_write").run()
+                    try? await db.raw("RELEASE kith_write").run()
+                    outcome.set(.failure(error))
+                }
             }
+        )
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            item.complete = { commitError in
+                if let commitError {
+                    continuation.resume(throwing: commitError)
+                } else {
+                    continuation.resume(with: outcome.result ?? .failure(StoreError("write produced no result")))
+                }
+            }
+            let queue = self.queue
+            let writer = self.writer
+            Task {
+                if await queue.enqueue(item) { await Self.drain(queue, writer: writer) }
+            }
+        }
+    }
+
+    private static func drain(_ queue: WriteQueue, writer: SQLiteConnection) async {
+        while true {
+            let batch = await queue.take(max: 64)
+            guard !batch.isEmpty else { return }
+            let db = writer.sql()
+            var commitError: (any Error)?
+            do {
+                try await db.raw("BEGIN IMMEDIATE").run()
+                for item in batch { await item.execute(db) }
+                try await db.raw("COMMIT").run()
+            } catch {
+                commitError = error
+                try? await db.raw("ROLLBACK").run()
+            }
+            for item in batch { item.complete?(commitError) }
         }
     }
 
@@ -116,6 +154,58 @@ public final class SQLiteStore: Store {
         for connection in readers + [writer] {
             try? await connection.close()
         }
+    }
+}
+
+/// One queued write: its body (run inside a savepoint) and how to answer its caller.
+final class PendingWrite: @unchecked Sendable {
+    let execute: @Sendable (any SQLDatabase) async -> Void
+    // Set once before the item is queued; read by the draining task after the commit.
+    var complete: (@Sendable ((any Error)?) -> Void)?
+
+    init(execute: @escaping @Sendable (any SQLDatabase) async -> Void) {
+        self.execute = execute
+    }
+}
+
+/// The result of one queued write, set by the draining task before the commit.
+final class WriteOutcome<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    // Guarded by `lock`.
+    private var stored: Result<T, any Error>?
+
+    func set(_ result: Result<T, any Error>) {
+        lock.lock()
+        defer { lock.unlock() }
+        stored = result
+    }
+
+    var result: Result<T, any Error>? {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+}
+
+/// The queue of writes waiting for the single writer connection, and whether someone drains it.
+actor WriteQueue {
+    private var items: [PendingWrite] = []
+    private var draining = false
+
+    /// Queues the write; true when the caller must drain (nobody else is).
+    func enqueue(_ item: PendingWrite) -> Bool {
+        items.append(item)
+        if draining { return false }
+        draining = true
+        return true
+    }
+
+    /// The next batch, oldest first; an empty batch ends the drain.
+    func take(max: Int) -> [PendingWrite] {
+        let batch = Array(items.prefix(max))
+        items.removeFirst(batch.count)
+        if batch.isEmpty { draining = false }
+        return batch
     }
 }
 

@@ -15,7 +15,7 @@ public protocol Store: Sendable {
     /// Runs read-only work. On SQLite it runs on a reader connection, concurrently with writes.
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` in one transaction: everything it writes commits together or not at all.
-    func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Closes connections. The store must not be used afterwards.
     func close() async
 }

@@ -160,6 +160,7 @@ public struct Services: Sendable {
             profiles: profiles,
             contacts: contacts,
             graph: graph,
+            connections: connectionRepository,
             now: now
         )
     }
