@@ -1,5 +1,5 @@
 # Kith — everyday commands. See docs/DEVELOPMENT.md.
-.PHONY: build test test-postgres e2e bench run demo format lint ci
+.PHONY: build test test-postgres e2e fuzz bench run demo format lint ci
 
 build:
 	swift build --build-tests
@@ -14,6 +14,10 @@ e2e:
 	swift build --product kith
 	python3 -m venv .venv && .venv/bin/pip install -q -r Tests/e2e/requirements.txt
 	KITH_BIN=$(PWD)/.build/debug/kith .venv/bin/python -m pytest -q Tests/e2e
+
+fuzz:
+	swift build --product kith
+	scripts/fuzz-api.sh 200
 
 bench:
 	swift run -c release KithBench directory --members 100000 --json

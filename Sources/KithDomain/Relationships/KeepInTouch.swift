@@ -10,9 +10,9 @@ public struct Cadence: Sendable, Equatable {
         self.maximumDays = maximumDays
     }
 
-    /// A contact's own interval: overdue half an interval after it is due.
+    /// A contact's own interval: overdue half an interval after it is due (at most ten years).
     public init(days: Int) {
-        self.init(idealDays: days, maximumDays: days + max(1, days / 2))
+        self.init(idealDays: days, maximumDays: max(days, min(3650, days + max(1, days / 2))))
     }
 
     public static func validated(ideal: Int, maximum: Int?) throws(DomainError) -> Cadence {
