@@ -1,5 +1,5 @@
 # Kith — everyday commands. See docs/DEVELOPMENT.md.
-.PHONY: build test test-postgres e2e fuzz bench run demo format lint ci
+.PHONY: build test test-postgres e2e fuzz crash bench run demo format lint ci
 
 build:
 	swift build --build-tests
@@ -18,6 +18,10 @@ e2e:
 fuzz:
 	swift build --product kith
 	scripts/fuzz-api.sh 200
+
+crash:
+	swift build --product kith
+	python3 Tests/crash/crash_safety.py .build/debug/kith 20
 
 bench:
 	swift run -c release KithBench directory --members 100000 --json
