@@ -162,6 +162,18 @@ public struct SQLEventRepository: EventRepository {
         return (true, try row.optionalInt64("capacity").map(Int.init))
     }
 
+    /// Going and waiting in one statement (the RSVP transaction's hot path).
+    private static func seats(event: String, in db: any SQLDatabase) async throws -> (going: Int, waiting: Int) {
+        let row = try await db.raw(
+            """
+            SELECT COALESCE(SUM(CASE WHEN status = 'going' THEN 1 ELSE 0 END), 0) AS going,
+                COALESCE(SUM(CASE WHEN status = 'waitlisted' THEN 1 ELSE 0 END), 0) AS waiting
+            FROM rsvps WHERE event_id = \(bind: event) AND status IN ('going', 'waitlisted')
+            """
+        ).first()
+        return (Int(try row?.int64("going") ?? 0), Int(try row?.int64("waiting") ?? 0))
+    }
+
     private static func count(_ status: String, event: String, in db: any SQLDatabase) async throws -> Int {
         Int(
             try await db.raw("SELECT COUNT(*) AS n FROM rsvps WHERE event_id = \(bind: event) AND status = \(bind: status)").first()?.int64(
@@ -219,9 +231,8 @@ public struct SQLEventRepository: EventRepository {
                         promoted: []
                     )
                 }
-                let going = try await Self.count("going", event: eventID, in: db)
-                let waiting = try await Self.count("waitlisted", event: eventID, in: db)
-                if capacity == nil || (going < capacity! && waiting == 0) {
+                let seats = try await Self.seats(event: eventID, in: db)
+                if capacity == nil || (seats.going < capacity! && seats.waiting == 0) {
                     status = .going
                 } else {
                     status = .waitlisted
