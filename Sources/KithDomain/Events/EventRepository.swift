@@ -42,11 +42,13 @@ public struct EventCounts: Sendable, Equatable {
     }
 }
 
-/// Events and answers. `respond` and capacity changes are atomic per event: on PostgreSQL the
+/// Events and answers. `respond` and `update` are atomic per event: on PostgreSQL the
 /// event row is locked for the transaction, on SQLite the single writer serialises them.
 public protocol EventRepository: Sendable {
     func insert(_ event: Event) async throws
-    func update(_ event: Event) async throws
+    /// Stores the event in one transaction; nil (nothing stored) when the capacity is below those
+    /// already going; otherwise the members promoted into new places.
+    func update(_ event: Event, now: Date) async throws -> [Member.ID]?
     func event(_ id: Event.ID) async throws -> Event?
     func events(matching query: EventQuery) async throws -> [Event]
     func counts(of events: [Event.ID]) async throws -> [Event.ID: EventCounts]
@@ -54,9 +56,6 @@ public protocol EventRepository: Sendable {
     func rsvps(to event: Event.ID) async throws -> [RSVP]
     /// Records the member's answer under the capacity rule; frees and fills seats first come first served.
     func respond(_ choice: RSVPChoice, member: Member.ID, event: Event.ID, now: Date) async throws -> RSVPOutcome
-    /// Changes capacity and promotes from the waitlist into new seats, in one transaction; nil
-    /// when more members are already going than the new capacity allows.
-    func setCapacity(_ capacity: Int?, of event: Event.ID, now: Date) async throws -> [Member.ID]?
     func checkIn(member: Member.ID, event: Event.ID, at: Date) async throws -> Bool
     /// Members going whose community-visible affiliations carry one of these cohort keys.
     func going(to event: Event.ID, withCohorts cohorts: [String]) async throws -> [Member]

@@ -55,18 +55,12 @@ public struct EventService: Sendable {
         var event = try await organized(rawID, by: member)
         guard event.cancelledAt == nil else { throw DomainError.conflict(field: nil, message: "This event was cancelled.") }
         let counts = try await events.counts(of: [event.id])[event.id] ?? EventCounts(going: 0, waitlisted: 0, maybe: 0)
-        let oldCapacity = event.capacity
         try apply(input, to: &event, creating: false, going: counts.going)
         event.updatedAt = now()
-        let newCapacity = event.capacity
-        event.capacity = oldCapacity
-        try await events.update(event)
-        if newCapacity != oldCapacity {
-            guard let promoted = try await events.setCapacity(newCapacity, of: event.id, now: now()) else {
-                throw DomainError.invalid(field: "capacity", reason: "must be at least \(counts.going), the members already going")
-            }
-            try await tellPromoted(promoted, event: event)
+        guard let promoted = try await events.update(event, now: now()) else {
+            throw DomainError.invalid(field: "capacity", reason: "must be at least the number of members already going")
         }
+        try await tellPromoted(promoted, event: event)
         return try await view(try await stored(rawID), for: member)
     }
 
@@ -76,7 +70,7 @@ public struct EventService: Sendable {
         guard event.cancelledAt == nil else { return try await view(event, for: member) }
         event.cancelledAt = now()
         event.updatedAt = now()
-        try await events.update(event)
+        _ = try await events.update(event, now: now())
         for rsvp in try await events.rsvps(to: event.id) where rsvp.status != .notGoing && rsvp.member.id != member.id {
             try await notifier.notify(
                 rsvp.member.id,
@@ -216,7 +210,7 @@ public struct EventService: Sendable {
             else { throw DomainError.invalid(field: "member", reason: "is not the handle of a member") }
             attendee = found
         } else {
-            guard let code, Self.constantTimeEqual(code.uppercased().trimmingCharacters(in: .whitespaces), event.checkInCode) else {
+            guard let code, ConstantTime.equal(code.uppercased().trimmingCharacters(in: .whitespaces), event.checkInCode) else {
                 throw DomainError.invalid(field: "code", reason: "is not this event's check-in code")
             }
         }
@@ -328,13 +322,6 @@ public struct EventService: Sendable {
         let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         var generator = SystemRandomNumberGenerator()
         return String((0..<6).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     /// Validates `input` onto `event`. `going` is how many are already going (capacity may not drop below it).

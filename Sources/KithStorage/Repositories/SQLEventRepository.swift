@@ -31,20 +31,26 @@ public struct SQLEventRepository: EventRepository {
         }
     }
 
-    /// Everything but the capacity, which only `setCapacity` changes (it must promote atomically).
-    public func update(_ event: Event) async throws {
-        try await store.write { db in
+    /// Stores every field in one transaction: the event row is locked, a capacity below those
+    /// already going is refused (nil, nothing written), and new places are filled from the waitlist.
+    public func update(_ event: Event, now: Date) async throws -> [Member.ID]? {
+        let dialect = store.dialect
+        return try await store.write { db in
+            let eventID = event.id.description
+            _ = try await Self.lock(eventID, in: db, dialect: dialect)
+            if let capacity = event.capacity, try await Self.count("going", event: eventID, in: db) > capacity { return nil }
             try await db.raw(
                 """
                 UPDATE events SET title = \(bind: event.title), description = \(bind: event.description),
                     format = \(bind: event.format.rawValue), starts_at = \(bind: Millis.from(event.startsAt)),
                     ends_at = \(bind: Millis.from(event.endsAt)), time_zone = \(bind: event.timeZone), location = \(bind: event.location),
-                    online_url = \(bind: event.onlineURL), audience_cohort = \(bind: event.audienceCohort),
-                    rsvp_deadline = \(bind: event.rsvpDeadline.map(Millis.from)), cancelled_at = \(bind: event.cancelledAt.map(Millis.from)),
-                    updated_at = \(bind: Millis.from(event.updatedAt))
-                WHERE id = \(bind: event.id.description)
+                    online_url = \(bind: event.onlineURL), capacity = \(bind: event.capacity.map(Int64.init)),
+                    audience_cohort = \(bind: event.audienceCohort), rsvp_deadline = \(bind: event.rsvpDeadline.map(Millis.from)),
+                    cancelled_at = \(bind: event.cancelledAt.map(Millis.from)), updated_at = \(bind: Millis.from(event.updatedAt))
+                WHERE id = \(bind: eventID)
                 """
             ).run()
+            return event.cancelledAt == nil ? try await Self.promote(event: eventID, capacity: event.capacity, now: now, in: db) : []
         }
     }
 
@@ -255,20 +261,9 @@ public struct SQLEventRepository: EventRepository {
             if currentStatus == "going" && status != .going {
                 promoted = try await Self.promote(event: eventID, capacity: capacity, now: now, in: db)
             }
-            let position = try await seq.asyncMapStorage { try await Self.position($0, event: eventID, in: db) }
+            var position: Int?
+            if let seq { position = try await Self.position(seq, event: eventID, in: db) }
             return RSVPOutcome(status: status, waitlistPosition: position, promoted: promoted)
-        }
-    }
-
-    public func setCapacity(_ capacity: Int?, of event: Event.ID, now: Date) async throws -> [Member.ID]? {
-        let dialect = store.dialect
-        return try await store.write { db in
-            let eventID = event.description
-            _ = try await Self.lock(eventID, in: db, dialect: dialect)
-            let going = try await Self.count("going", event: eventID, in: db)
-            if let capacity, going > capacity { return nil }
-            try await db.raw("UPDATE events SET capacity = \(bind: capacity.map(Int64.init)) WHERE id = \(bind: eventID)").run()
-            return try await Self.promote(event: eventID, capacity: capacity, now: now, in: db)
         }
     }
 
@@ -330,13 +325,6 @@ public struct SQLEventRepository: EventRepository {
                 Member.ID(try $0.uuid("member_id"))
             }
         }
-    }
-}
-
-extension Optional where Wrapped == Int64 {
-    fileprivate func asyncMapStorage<T>(_ transform: (Int64) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }
 

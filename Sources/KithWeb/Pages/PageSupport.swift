@@ -21,17 +21,10 @@ struct VerifiedForm {
             data = FormData(String(buffer: buffer))
         }
         let expected = context.session?.csrfToken ?? context.csrfCookie
-        guard let expected, !expected.isEmpty, let sent = data["_csrf"], constantTimeEqual(sent, expected) else {
+        guard let expected, !expected.isEmpty, let sent = data["_csrf"], ConstantTime.equal(sent, expected) else {
             throw DomainError.forbidden("This form has expired or did not come from Kith. Go back, reload the page and try again.")
         }
         return VerifiedForm(data: data)
-    }
-
-    private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
 
