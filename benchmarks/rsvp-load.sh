@@ -2,11 +2,15 @@
 # RSVP round trips under load on loopback (issue: events): 100 members, each with a token, answer
 # going / not going at random to one event with 50 places (so the waitlist fills, empties and
 # promotes all the time), through PUT /api/v1/events/{id}/rsvp on a release `kith serve --demo`
-# (SQLite), with wrk. Usage: benchmarks/rsvp-load.sh [SECONDS] [CONNECTIONS]
+# (SQLite), with wrk. Usage: benchmarks/rsvp-load.sh [SECONDS] [CONNECTIONS] [THINK_MS]
+# THINK_MS 0 (the default) is saturation: every client sends its next RSVP the moment it has an
+# answer. THINK_MS > 0 gives each client a pause drawn uniformly from [THINK_MS/2, 3*THINK_MS/2]
+# between an answer and its next request, like people clicking.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_=${1:-20}
 CONNECTIONS=${2:-100}
+THINK_MS=${3:-0}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 swift build -c release --product kith --scratch-path .build-release >/dev/null
 DATA=$(mktemp -d -t kith-rsvp.XXXXXX)
@@ -47,8 +51,11 @@ request = function()
   wrk.headers["Authorization"] = "Bearer " .. tokens[math.random(#tokens)]
   return wrk.format(nil, "/api/v1/events/$EVENT/rsvp", nil, '{"status":"' .. statuses[math.random(#statuses)] .. '"}')
 end
+if $THINK_MS > 0 then
+  delay = function() return math.random(math.floor($THINK_MS / 2), math.floor($THINK_MS * 3 / 2)) end
+end
 LUA
-echo "== PUT /api/v1/events/{id}/rsvp (100 members, 50 places, $CONNECTIONS connections, ${SECONDS_}s)"
+echo "== PUT /api/v1/events/{id}/rsvp (100 members, 50 places, $CONNECTIONS connections, think time ${THINK_MS} ms, ${SECONDS_}s)"
 wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_}s" --latency -s "$DATA/rsvp.lua" "$BASE"
 python3 - "$BASE" "$(head -1 "$DATA/tokens")" "$EVENT" <<'PY'
 import json, sys, urllib.request

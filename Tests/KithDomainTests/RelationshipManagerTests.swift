@@ -67,6 +67,32 @@ import Testing
         }
     }
 
+    @Test func concurrentLinksToOneMemberStoreOneAndReportConflictsForTheRest() async throws {
+        try await withMigratedStore { store async throws in
+            let services = testServices(store)
+            let ada = try await services.register("ada").member
+            _ = try await services.register("bob")
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        do {
+                            _ = try await services.contacts.create(ContactInput(name: "Bob \(index)", member: "bob"), owner: ada)
+                            return "stored"
+                        } catch DomainError.conflict(let field, _) {
+                            return "conflict:\(field ?? "")"
+                        } catch {
+                            return "other: \(error)"
+                        }
+                    }
+                }
+                return await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 == "stored" }.count == 1)
+            #expect(outcomes.filter { $0 == "conflict:member" }.count == 19, "\(outcomes)")
+            #expect(try await services.contacts.list(text: nil, tag: nil, status: nil, after: nil, limit: nil, owner: ada).items.count == 1)
+        }
+    }
+
     @Test func cadencesMoveThroughDueOverdueAndBackOnAnyInteraction() async throws {
         try await withMigratedStore { store async throws in
             let clock = TestClock()

@@ -283,15 +283,17 @@ public struct EventService: Sendable {
     }
 
     private func tellPromoted(_ promoted: [Member.ID], event: Event) async throws {
+        // Each promotion is news of its own (a member can leave and be promoted again later).
+        let moment = now()
         for member in promoted {
             try await notifier.notify(
                 member,
-                key: "event-promoted:\(event.id)",
+                key: "event-promoted:\(event.id):\(Moment.format(moment))",
                 title: "You have a place: \(event.title)",
                 body: "A place opened up at \(event.title) on \(Self.day(event)) and it is yours — you were first on the waitlist.",
                 link: "/events/\(event.id)",
                 email: true,
-                at: now()
+                at: moment
             )
         }
     }

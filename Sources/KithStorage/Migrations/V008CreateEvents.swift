@@ -19,7 +19,7 @@ extension Migration {
                 audience_cohort TEXT NOT NULL DEFAULT '',
                 rsvp_deadline BIGINT,
                 check_in_code TEXT NOT NULL,
-                waitlist_counter BIGINT NOT NULL DEFAULT 0,
+                waitlist_counter BIGINT NOT NULL DEFAULT 0, -- no longer read: places in line follow MAX(waitlist_seq)
                 cancelled_at BIGINT,
                 created_at BIGINT NOT NULL,
                 updated_at BIGINT NOT NULL,

@@ -58,10 +58,24 @@ public struct SQLContactRepository: ContactRepository {
     }
 
     public func insert(_ contact: Contact) async throws {
-        try await save(created: [contact], merged: [])
+        try await Self.refusingDoubleLinks { try await save(created: [contact], merged: []) }
+    }
+
+    /// Two requests linking the same member at once: the domain's check passes for both, the
+    /// unique index stops the second, and its caller hears a conflict rather than a server error.
+    private static func refusingDoubleLinks<T>(_ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch  where UniqueViolation.matches(error, index: "contacts_owner_member_idx") {
+            throw DomainError.conflict(field: "member", message: "This member is already in your contacts.")
+        }
     }
 
     public func update(_ contact: Contact) async throws -> Bool {
+        try await Self.refusingDoubleLinks { try await updateRow(contact) }
+    }
+
+    private func updateRow(_ contact: Contact) async throws -> Bool {
         try await store.write { db in
             let done =
                 try await db.raw(

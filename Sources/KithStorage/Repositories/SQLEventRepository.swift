@@ -38,7 +38,8 @@ public struct SQLEventRepository: EventRepository {
         return try await store.write { db in
             let eventID = event.id.description
             _ = try await Self.lock(eventID, in: db, dialect: dialect)
-            if let capacity = event.capacity, try await Self.count("going", event: eventID, in: db) > capacity { return nil }
+            let seats = try await Self.seats(event: eventID, in: db)
+            if let capacity = event.capacity, seats.going > capacity { return nil }
             try await db.raw(
                 """
                 UPDATE events SET title = \(bind: event.title), description = \(bind: event.description),
@@ -50,7 +51,9 @@ public struct SQLEventRepository: EventRepository {
                 WHERE id = \(bind: eventID)
                 """
             ).run()
-            return event.cancelledAt == nil ? try await Self.promote(event: eventID, capacity: event.capacity, now: now, in: db) : []
+            guard event.cancelledAt == nil else { return [] }
+            let free = event.capacity.map { max(0, $0 - seats.going) } ?? seats.waiting
+            return try await Self.promote(first: min(free, seats.waiting), event: eventID, now: now, in: db)
         }
     }
 
@@ -168,7 +171,7 @@ public struct SQLEventRepository: EventRepository {
         return (true, try row.optionalInt64("capacity").map(Int.init))
     }
 
-    /// Going and waiting in one statement (the RSVP transaction's hot path).
+    /// Going and waiting, in one statement.
     private static func seats(event: String, in db: any SQLDatabase) async throws -> (going: Int, waiting: Int) {
         let row = try await db.raw(
             """
@@ -180,89 +183,84 @@ public struct SQLEventRepository: EventRepository {
         return (Int(try row?.int64("going") ?? 0), Int(try row?.int64("waiting") ?? 0))
     }
 
-    private static func count(_ status: String, event: String, in db: any SQLDatabase) async throws -> Int {
-        Int(
-            try await db.raw("SELECT COUNT(*) AS n FROM rsvps WHERE event_id = \(bind: event) AND status = \(bind: status)").first()?.int64(
-                "n"
-            )
-                ?? 0
-        )
-    }
-
-    /// Fills free seats from the front of the waitlist.
-    private static func promote(event: String, capacity: Int?, now: Date, in db: any SQLDatabase) async throws -> [Member.ID] {
-        let waiting = try await count("waitlisted", event: event, in: db)
-        guard waiting > 0 else { return [] }
-        var seats = waiting
-        if let capacity { seats = min(waiting, max(0, capacity - (try await count("going", event: event, in: db)))) }
-        guard seats > 0 else { return [] }
-        let first = try await db.raw(
-            """
-            SELECT member_id FROM rsvps WHERE event_id = \(bind: event) AND status = 'waitlisted'
-            ORDER BY waitlist_seq LIMIT \(literal: seats)
-            """
-        ).all().map { Member.ID(try $0.uuid("member_id")) }
-        guard !first.isEmpty else { return [] }
-        try await db.raw(
+    /// Moves the first `count` members of the waitlist to going, in one statement.
+    private static func promote(first count: Int, event: String, now: Date, in db: any SQLDatabase) async throws -> [Member.ID] {
+        guard count > 0 else { return [] }
+        return try await db.raw(
             """
             UPDATE rsvps SET status = 'going', waitlist_seq = NULL, responded_at = \(bind: Millis.from(now))
-            WHERE event_id = \(bind: event) AND member_id IN (\(binds: first.map(\.description)))
+            WHERE event_id = \(bind: event) AND member_id IN (
+                SELECT member_id FROM rsvps WHERE event_id = \(bind: event) AND status = 'waitlisted'
+                ORDER BY waitlist_seq LIMIT \(literal: count))
+            RETURNING member_id
             """
-        ).run()
-        return first
+        ).all().map { Member.ID(try $0.uuid("member_id")) }
     }
 
+    /// One RSVP in as few statements as possible (it is the hot write path): one read of the
+    /// locked event with the member's answer and the seat counts, then the answer itself, then —
+    /// only when a going member leaves — the promotion of the first in line.
     public func respond(_ choice: RSVPChoice, member: Member.ID, event: Event.ID, now: Date) async throws -> RSVPOutcome {
         let dialect = store.dialect
         return try await store.write { db in
             let eventID = event.description
             let memberID = member.description
-            let (exists, capacity) = try await Self.lock(eventID, in: db, dialect: dialect)
-            guard exists else { throw DomainError.notFound("event") }
-            let current = try await db.raw(
-                "SELECT status, waitlist_seq FROM rsvps WHERE event_id = \(bind: eventID) AND member_id = \(bind: memberID)"
-            ).first()
-            let currentStatus = try current.map { try $0.string("status") }
+            // PostgreSQL: lock first, then count in a statement of its own — a statement that
+            // waited for a lock still counts with the snapshot it started with.
+            if dialect == .postgres { _ = try await Self.lock(eventID, in: db, dialect: dialect) }
+            guard
+                let row = try await db.raw(
+                    """
+                    SELECT e.capacity, r.status,
+                        (SELECT COUNT(*) FROM rsvps g WHERE g.event_id = e.id AND g.status = 'going') AS going,
+                        (SELECT COUNT(*) FROM rsvps w WHERE w.event_id = e.id AND w.status = 'waitlisted') AS waiting,
+                        (SELECT COUNT(*) FROM rsvps w WHERE w.event_id = e.id AND w.status = 'waitlisted'
+                            AND w.waitlist_seq <= r.waitlist_seq) AS position
+                    FROM events e LEFT JOIN rsvps r ON r.event_id = e.id AND r.member_id = \(bind: memberID)
+                    WHERE e.id = \(bind: eventID)
+                    """
+                ).first()
+            else { throw DomainError.notFound("event") }
+            let capacity = try row.optionalInt64("capacity").map(Int.init)
+            let current = try row.optionalString("status")
+            let going = Int(try row.int64("going"))
+            let waiting = Int(try row.int64("waiting"))
             var status: RSVPStatus
-            var seq: Int64?
+            var position: Int?
             switch choice {
             case .going:
-                if currentStatus == "going" {
-                    return RSVPOutcome(status: .going, waitlistPosition: nil, promoted: [])
+                if current == "going" { return RSVPOutcome(status: .going, waitlistPosition: nil, promoted: []) }
+                if current == "waitlisted" {
+                    return RSVPOutcome(status: .waitlisted, waitlistPosition: Int(try row.int64("position")), promoted: [])
                 }
-                if currentStatus == "waitlisted", let kept = try current?.optionalInt64("waitlist_seq") {
-                    return RSVPOutcome(
-                        status: .waitlisted,
-                        waitlistPosition: try await Self.position(kept, event: eventID, in: db),
-                        promoted: []
-                    )
-                }
-                let seats = try await Self.seats(event: eventID, in: db)
-                if capacity == nil || (seats.going < capacity! && seats.waiting == 0) {
-                    status = .going
-                } else {
+                if let capacity, going >= capacity || waiting > 0 {
                     status = .waitlisted
-                    seq = try await db.raw(
-                        "UPDATE events SET waitlist_counter = waitlist_counter + 1 WHERE id = \(bind: eventID) RETURNING waitlist_counter"
-                    ).first()?.int64("waitlist_counter")
+                    position = waiting + 1
+                } else {
+                    status = .going
                 }
             case .maybe: status = .maybe
             case .notGoing: status = .notGoing
             }
+            // The new place in line is after everyone waiting (the event is locked, and SQLite
+            // has one writer), so nobody can be overtaken.
+            let seq: SQLQueryString =
+                status == .waitlisted
+                ? "(SELECT COALESCE(MAX(waitlist_seq), 0) + 1 FROM rsvps WHERE event_id = \(bind: eventID) AND status = 'waitlisted')"
+                : "NULL"
             try await db.raw(
                 """
                 INSERT INTO rsvps (event_id, member_id, status, waitlist_seq, responded_at)
-                VALUES (\(bind: eventID), \(bind: memberID), \(bind: status.rawValue), \(bind: seq), \(bind: Millis.from(now)))
+                VALUES (\(bind: eventID), \(bind: memberID), \(bind: status.rawValue), \(seq), \(bind: Millis.from(now)))
                 ON CONFLICT (event_id, member_id) DO UPDATE SET status = excluded.status, waitlist_seq = excluded.waitlist_seq,
                     responded_at = excluded.responded_at
                 """
             ).run()
             var promoted: [Member.ID] = []
-            if currentStatus == "going" && status != .going {
-                promoted = try await Self.promote(event: eventID, capacity: capacity, now: now, in: db)
+            if current == "going" && status != .going && waiting > 0 {
+                let free = capacity.map { max(0, $0 - (going - 1)) } ?? waiting
+                promoted = try await Self.promote(first: min(free, waiting), event: eventID, now: now, in: db)
             }
-            var position: Int?
-            if let seq { position = try await Self.position(seq, event: eventID, in: db) }
             return RSVPOutcome(status: status, waitlistPosition: position, promoted: promoted)
         }
     }
