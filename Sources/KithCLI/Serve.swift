@@ -204,7 +204,7 @@ enum DemoSeeding {
         let start = try Moment.parse(pastInput.startsAt, field: "starts_at") ?? then
         shifted.startsAt = Moment.format(start)
         let mixer = try await past.events.create(shifted, by: others[11].member)
-        let attendees = pick(40, from: others) + [demo]
+        let attendees = [demo] + pick(40, from: others)
         for member in attendees { _ = try await past.events.respond("going", to: mixer.event.id.description, by: member.member) }
         let during = services(at: start.addingTimeInterval(1800))
         for member in attendees.prefix(30) {

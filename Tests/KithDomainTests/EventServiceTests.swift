@@ -143,6 +143,35 @@ import Testing
         }
     }
 
+    @Test func attendanceHistoryKeepsPastEventsWithCheckInsForTheMemberOnly() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = testServices(store, clock: clock)
+            let organizer = try await services.register("organizer").member
+            let a = try await services.register("alpha").member
+            let b = try await services.register("bravo").member
+            let first = try await services.events.create(Self.input(in: clock), by: organizer).event
+            clock.advance(by: Self.day)
+            let second = try await services.events.create(Self.input(in: clock), by: organizer).event
+            let cancelled = try await services.events.create(Self.input(in: clock), by: organizer).event
+            for event in [first, second, cancelled] { _ = try await services.events.respond("going", to: event.id.description, by: a) }
+            _ = try await services.events.respond("going", to: second.id.description, by: b)
+            _ = try await services.events.respond("not_going", to: second.id.description, by: b)
+            _ = try await services.events.cancel(cancelled.id.description, by: organizer)
+            // Nothing is history before it ends.
+            #expect(try await services.events.attendance(of: a).isEmpty)
+            clock.advance(by: 6 * Self.day + 3_600)
+            _ = try await services.events.checkIn(handle: nil, code: second.checkInCode, event: second.id.description, by: a)
+            clock.advance(by: 2 * Self.day)
+            let history = try await services.events.attendance(of: a)
+            #expect(history.map(\.event.id) == [second.id, first.id])
+            #expect(history.map { $0.checkedInAt != nil } == [true, false])
+            // Bravo said no in the end; the organiser only organised.
+            #expect(try await services.events.attendance(of: b).isEmpty)
+            #expect(try await services.events.attendance(of: organizer).isEmpty)
+        }
+    }
+
     @Test func iCalendarFeedsAreValidAndPrivateToTheirToken() async throws {
         try await withMigratedStore { store async throws in
             let clock = TestClock()

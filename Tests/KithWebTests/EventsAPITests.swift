@@ -1,7 +1,10 @@
 import Foundation
 import Hummingbird
+import HummingbirdTesting
 import KithDomain
 import KithTestSupport
+import KithWeb
+import Logging
 import Testing
 
 @Suite struct EventsAPITests {
@@ -120,6 +123,55 @@ import Testing
                 let reply = try await client.send(.get, path, cookies: ["kith_session": adaSession])
                 #expect(reply.status == 200, "\(path)")
                 #expect(reply.text.components(separatedBy: "<h1").count == 2, "\(path)")
+            }
+        }
+    }
+}
+
+@Suite struct AttendanceHistoryTests {
+    @Test func attendanceHistoryIsTheCallersOwnThroughTheAPIAndThePage() async throws {
+        try await withMigratedStore { store async throws in
+            let configuration = AppConfiguration(registration: .open, bcryptCost: 4, logLevel: .critical)
+            let app = try await buildApplication(configuration: configuration, store: store)
+            try await app.test(.router) { raw in
+                let client = Client(client: raw)
+                let ada = try await client.register("ada")
+                let bob = try await client.register("bob")
+                // Services on a clock ten days behind make an event that is over by now.
+                let past = testServices(store, clock: TestClock(Date().addingTimeInterval(-10 * 86_400)))
+                let adaMember = try #require(try await past.accounts.member(bearer: ada))
+                let bobMember = try #require(try await past.accounts.member(bearer: bob))
+                let start = Date().addingTimeInterval(-8 * 86_400)
+                let dinner = try await past.events.create(
+                    EventInput(
+                        title: "Reunion <dinner>",
+                        format: "meetup",
+                        startsAt: Moment.format(start),
+                        endsAt: Moment.format(start.addingTimeInterval(7_200)),
+                        timeZone: "Europe/Paris"
+                    ),
+                    by: bobMember
+                )
+                _ = try await past.events.respond("going", to: dinner.event.id.description, by: adaMember)
+
+                let mine = try await client.send(.get, "/api/v1/me/attendance", token: ada)
+                #expect(mine.status == 200)
+                let items = mine.json["items"] as? [[String: Any]] ?? []
+                #expect(items.compactMap { $0["title"] as? String } == ["Reunion <dinner>"])
+                #expect(items.first?["event_id"] as? String == dinner.event.id.description)
+                #expect(items.first?["checked_in"] as? Bool == false)
+                #expect(items.first?["checked_in_at"] is NSNull)
+                // The organiser did not answer going; nobody else sees Ada's history.
+                #expect((try await client.send(.get, "/api/v1/me/attendance", token: bob).json["items"] as? [Any])?.isEmpty == true)
+                #expect(try await client.send(.get, "/api/v1/me/attendance").status == 401)
+
+                let page = try await client.send(.get, "/events/attended", cookies: ["kith_session": try await client.signIn("ada")])
+                #expect(page.status == 200)
+                #expect(page.text.contains("Reunion &lt;dinner&gt;"))
+                #expect(page.text.contains("Going (not checked in)"))
+                let empty = try await client.send(.get, "/events/attended", cookies: ["kith_session": try await client.signIn("bob")])
+                #expect(empty.text.contains("No past events yet"))
+                #expect(!empty.text.contains("Reunion"))
             }
         }
     }

@@ -72,3 +72,16 @@ def test_icalendar_output_parses(server):
     feed = Calendar.from_ical(urllib.request.urlopen(feed_url).read())
     titles = {str(component["SUMMARY"]) for component in feed.walk("VEVENT")}
     assert "Alumni Data Summit" in titles
+
+
+def test_attendance_history_shows_the_past_event_and_its_check_in(server, browser):
+    sign_in(browser, server, DEMO_EMAIL, DEMO_PASSWORD)
+    browser.get(server + "/events")
+    browser.find_element(By.LINK_TEXT, "Attended").click()
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert "Spring mixer" in main and "Checked in" in main, main
+    check_page_basics(browser)
+    screenshot(browser, "events-attended")
+    history = json.load(get(server, "/api/v1/me/attendance", api_token(server)))["items"]
+    assert [item["title"] for item in history] == ["Spring mixer"]
+    assert history[0]["checked_in"] is True

@@ -144,7 +144,7 @@ def test_wrong_password_is_shown_on_the_form(server, browser):
 def test_phone_layout_has_no_horizontal_scroll(server, browser):
     browser.set_window_size(390, 844)
     sign_in(browser, server, DEMO_EMAIL, DEMO_PASSWORD)
-    for path in ["/", "/directory?q=python", "/in/demo", "/me/edit", "/contacts", "/keep-in-touch", "/events"]:
+    for path in ["/", "/directory?q=python", "/in/demo", "/me/edit", "/contacts", "/keep-in-touch", "/events", "/events/attended"]:
         browser.get(server + path)
         width = browser.execute_script("return document.documentElement.scrollWidth")
         assert width <= 392, f"{path} is {width}px wide on a phone"

@@ -42,6 +42,18 @@ public struct EventCounts: Sendable, Equatable {
     }
 }
 
+/// A past event the member was going to when it ended, and when they were checked in (nil when
+/// nobody checked them in: they may still have been there).
+public struct Attendance: Sendable, Equatable {
+    public let event: Event
+    public let checkedInAt: Date?
+
+    public init(event: Event, checkedInAt: Date?) {
+        self.event = event
+        self.checkedInAt = checkedInAt
+    }
+}
+
 /// Events and answers. `respond` and `update` are atomic per event: on PostgreSQL the
 /// event row is locked for the transaction, on SQLite the single writer serialises them.
 public protocol EventRepository: Sendable {
@@ -57,6 +69,9 @@ public protocol EventRepository: Sendable {
     /// Records the member's answer under the capacity rule; frees and fills seats first come first served.
     func respond(_ choice: RSVPChoice, member: Member.ID, event: Event.ID, now: Date) async throws -> RSVPOutcome
     func checkIn(member: Member.ID, event: Event.ID, at: Date) async throws -> Bool
+    /// The member's attendance history: events (not cancelled) that ended before `before` with the
+    /// member going, latest first.
+    func attendance(of member: Member.ID, endedBefore before: Date, limit: Int) async throws -> [Attendance]
     /// Members going whose community-visible affiliations carry one of these cohort keys.
     func going(to event: Event.ID, withCohorts cohorts: [String]) async throws -> [Member]
     /// Members whose affiliations (unless only for themselves) carry this cohort key (reunion invitations).

@@ -192,6 +192,12 @@ public struct EventService: Sendable {
         return outcome
     }
 
+    /// The caller's own attendance history (nobody else's is reachable): past events they were
+    /// going to, latest first, with their check-ins.
+    public func attendance(of member: Member) async throws -> [Attendance] {
+        try await events.attendance(of: member.id, endedBefore: now(), limit: 200)
+    }
+
     /// Checks in `handle` (by the organiser) or the caller with the event's code.
     public func checkIn(handle rawHandle: String?, code: String?, event rawID: String, by member: Member) async throws -> RSVP {
         let event = try await stored(rawID)

@@ -277,6 +277,19 @@ public struct SQLEventRepository: EventRepository {
         }
     }
 
+    public func attendance(of member: Member.ID, endedBefore before: Date, limit: Int) async throws -> [Attendance] {
+        try await store.read { db in
+            try await db.raw(
+                """
+                SELECT \(unsafeRaw: Self.columns), r.checked_in_at FROM rsvps r JOIN events e ON e.id = r.event_id
+                WHERE r.member_id = \(bind: member.description) AND r.status = 'going' AND e.cancelled_at IS NULL
+                  AND e.ends_at <= \(bind: Millis.from(before))
+                ORDER BY e.starts_at DESC, e.id LIMIT \(literal: limit)
+                """
+            ).all().map { Attendance(event: try $0.event(), checkedInAt: try $0.optionalInt64("checked_in_at").map(Millis.date)) }
+        }
+    }
+
     public func going(to event: Event.ID, withCohorts cohorts: [String]) async throws -> [Member] {
         try await store.read { db in
             try await db.raw(

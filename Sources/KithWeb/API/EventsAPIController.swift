@@ -19,6 +19,7 @@ struct EventsAPIController {
         router.get("/api/v1/events/:id/people-to-meet", use: peopleToMeet)
         router.post("/api/v1/events/:id/met", use: met)
         router.get("/api/v1/me/calendar", use: calendarLink)
+        router.get("/api/v1/me/attendance", use: attendance)
         router.get("/calendar/:file", use: feed)
     }
 
@@ -161,6 +162,11 @@ struct EventsAPIController {
         return MetDTO(contacts: report.contacts.map(\.description), followUpDueAt: report.followUpDue)
     }
 
+    @Sendable func attendance(_ request: Request, context: AppRequestContext) async throws -> ListDTO<AttendanceDTO> {
+        let member = try context.requireMember()
+        return ListDTO(items: try await services.events.attendance(of: member).map(AttendanceDTO.init), next: nil)
+    }
+
     @Sendable func calendarLink(_ request: Request, context: AppRequestContext) async throws -> CalendarLinkDTO {
         let member = try context.requireMember()
         let token = try await services.events.calendarToken(for: member)
@@ -282,6 +288,44 @@ struct AttendeeDTO: ResponseEncodable {
         waitlistPosition = rsvp.waitlistPosition
         checkedIn = rsvp.checkedInAt != nil
         respondedAt = rsvp.respondedAt
+    }
+}
+
+struct AttendanceDTO: Encodable, Sendable {
+    var eventId: String
+    var title: String
+    var format: String
+    var startsAt: Date
+    var endsAt: Date
+    var timezone: String
+    var checkedIn: Bool
+    var checkedInAt: Date?
+
+    init(_ attendance: Attendance) {
+        eventId = attendance.event.id.description
+        title = attendance.event.title
+        format = attendance.event.format.rawValue
+        startsAt = attendance.event.startsAt
+        endsAt = attendance.event.endsAt
+        timezone = attendance.event.timeZone
+        checkedIn = attendance.checkedInAt != nil
+        checkedInAt = attendance.checkedInAt
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(eventId, forKey: .eventId)
+        try container.encode(title, forKey: .title)
+        try container.encode(format, forKey: .format)
+        try container.encode(startsAt, forKey: .startsAt)
+        try container.encode(endsAt, forKey: .endsAt)
+        try container.encode(timezone, forKey: .timezone)
+        try container.encode(checkedIn, forKey: .checkedIn)
+        try container.encode(checkedInAt, forKey: .checkedInAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case eventId, title, format, startsAt, endsAt, timezone, checkedIn, checkedInAt
     }
 }
 

@@ -185,6 +185,26 @@ extension OpenAPIDocument {
                     errors: []
                 )
             ],
+            "/api/v1/me/attendance": [
+                "get": operation(
+                    "attendance",
+                    "The caller's attendance history: past events they were going to, latest first, with check-ins",
+                    responses: ok(
+                        "200",
+                        "Attendance",
+                        list([
+                            "type": "object",
+                            "required": ["event_id", "title", "format", "starts_at", "ends_at", "timezone", "checked_in", "checked_in_at"],
+                            "properties": [
+                                "event_id": string, "title": string, "format": enumeration(eventFormats), "starts_at": dateTime,
+                                "ends_at": dateTime, "timezone": string, "checked_in": ["type": "boolean"],
+                                "checked_in_at": nullableDateTime,
+                            ],
+                        ])
+                    ),
+                    errors: []
+                )
+            ],
             "/calendar/{file}": [
                 "get": [
                     "operationId": "calendarFeed", "summary": "A personal calendar feed: {token}.ics (the token is the credential)",

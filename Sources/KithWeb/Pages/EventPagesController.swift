@@ -10,6 +10,7 @@ struct EventPagesController {
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/events", use: list)
         router.get("/events/new", use: newEvent)
+        router.get("/events/attended", use: attended)
         router.post("/events", use: create)
         router.get("/events/:id", use: show)
         router.get("/events/:id/edit", use: editForm)
@@ -100,6 +101,11 @@ struct EventPagesController {
             EventsPage(chrome: context.chrome(), page: page, filter: (mine, format), feedURL: "\(publicURL)/calendar/\(token).ics")
                 .document()
         )
+    }
+
+    @Sendable func attended(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        let member = try context.requireMember()
+        return HTMLResponse(AttendancePage(chrome: context.chrome(), history: try await services.events.attendance(of: member)).document())
     }
 
     @Sendable func newEvent(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {

@@ -52,6 +52,7 @@ struct EventsPage {
                     .text("Upcoming")
                 ),
                 .a(.href("/events?mine=true"), .if(filter.mine, .attribute(named: "aria-current", value: "page")), .text("Mine")),
+                .a(.href("/events/attended"), .text("Attended")),
                 .forEach(EventFormat.allCases) { format in
                     .a(
                         .href("/events?format=\(format.rawValue)"),
@@ -93,6 +94,56 @@ struct EventsPage {
                 .p(.code(.text(feedURL))),
                 .p(.class("hint"), .text("Keep this address to yourself: anyone with it can read your event list."))
             )
+        )
+    }
+}
+
+/// The member's own attendance history: past events they were going to, with check-ins.
+struct AttendancePage {
+    let chrome: PageChrome
+    let history: [Attendance]
+
+    func document() -> HTML {
+        let checkedIn = history.filter { $0.checkedInAt != nil }.count
+        return Layout.page(
+            title: "Events you went to",
+            chrome: chrome,
+            .h1("Events you went to"),
+            .nav(
+                .class("subnav"),
+                .ariaLabel("Events"),
+                .a(.href("/events"), .text("Upcoming")),
+                .a(.href("/events?mine=true"), .text("Mine")),
+                .a(.href("/events/attended"), .attribute(named: "aria-current", value: "page"), .text("Attended"))
+            ),
+            history.isEmpty
+                ? .p(.class("empty"), .text("No past events yet. Events you said you were going to appear here once they are over."))
+                : .group(
+                    .p(
+                        .class("hint"),
+                        .text("\(history.count) event\(history.count == 1 ? "" : "s"), \(checkedIn) with a check-in. "),
+                        .text("Only you see this list.")
+                    ),
+                    .ul(
+                        .class("events"),
+                        .forEach(history) { attended in
+                            .li(
+                                .class("card event-row"),
+                                .h2(.a(.href("/events/\(attended.event.id)"), .text(attended.event.title))),
+                                .p(
+                                    .span(.class("badge"), .text(attended.event.format.label)),
+                                    .text(" " + EventViews.when(attended.event))
+                                ),
+                                .p(
+                                    .class("hint"),
+                                    .text(attended.checkedInAt == nil ? "Going (not checked in)" : "Checked in"),
+                                    .text(" · "),
+                                    .a(.href("/events/\(attended.event.id)/met"), .text("Who I met"))
+                                )
+                            )
+                        }
+                    )
+                )
         )
     }
 }
