@@ -22,6 +22,7 @@ fuzz:
 crash:
 	swift build --product kith
 	python3 Tests/crash/crash_safety.py .build/debug/kith 20
+	python3 Tests/crash/backup_restore.py .build/debug/kith 3
 	KITH_PG_DURABLE=1 scripts/with-test-postgres.sh bash -c \
 	    'KITH_CRASH_DATABASE_URL="$$KITH_TEST_POSTGRES_URL" python3 Tests/crash/crash_safety.py .build/debug/kith 5'
 

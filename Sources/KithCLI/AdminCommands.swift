@@ -140,6 +140,32 @@ struct Backup: AsyncParsableCommand {
     }
 }
 
+struct Restore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Put a backup written by kith backup into an empty data directory, after checking it."
+    )
+    @Option(help: "Directory to restore into; it must not hold a database yet.")
+    var dataDir = "./kith-data"
+    @Option(help: "The backup file.")
+    var from: String
+
+    func run() async throws {
+        guard case .sqlite(let path) = StoreConfiguration.dataDirectory(dataDir) else { return }
+        say("Restoring \(from) into \(path) …")
+        let start = Date()
+        do {
+            let report = try await SQLiteStore.restore(backup: from, into: path)
+            say(
+                "Restored \(report.members) members (\(report.bytes / 1024) KiB, schema version \(report.schemaVersion)); "
+                    + "integrity and foreign keys checked in \(String(format: "%.2f", Date().timeIntervalSince(start))) s. "
+                    + "Start it with: kith serve --data-dir \(dataDir)"
+            )
+        } catch let error as StoreError {
+            throw CLIError(error.description)
+        }
+    }
+}
+
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import files into Kith.",

@@ -1,5 +1,6 @@
-"""Crash safety: writes through the HTTP API from several concurrent clients, records every write
-the server acknowledged, kills the server with SIGKILL at a random moment, restarts it on the same
+"""Crash safety: writes through the HTTP API from several concurrent clients (registrations,
+contacts, interactions, profile edits, RSVPs to an event with fewer places than writers), records
+every write the server acknowledged, kills the server with SIGKILL at a random moment, restarts it on the same
 database, and checks that every acknowledged write is there and the database is intact
 (PRAGMA integrity_check and foreign_key_check). Zero lost acknowledged writes, or it fails.
 
@@ -66,16 +67,34 @@ class Server:
         self.process.wait()
 
 
-def writer(server, name, acknowledged, stop, lock):
-    """Registers a member, then adds contacts and interactions until stopped; records each 2xx."""
+def register(server, handle):
+    _, reply = server.call("POST", "/api/v1/auth/register", {
+        "email": f"{handle}@example.org", "password": "a long enough password", "name": handle.title(), "handle": handle})
+    return reply["token"]
+
+
+def create_event(server, token, places):
+    start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 30 * 86400))
+    end = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 30 * 86400 + 7200))
+    _, event = server.call("POST", "/api/v1/events", {
+        "title": "Crash test meetup", "format": "meetup", "starts_at": start, "ends_at": end, "timezone": "UTC",
+        "capacity": places}, token)
+    return event["id"]
+
+
+def writer(server, name, acknowledged, stop, lock, event):
+    """Registers a member, then adds contacts and interactions, edits the profile and answers the
+    event until stopped; records each 2xx, and what was in flight when the server died."""
     rng = random.Random(name)
+    handle = f"crash-{name}"
+    state = {"handle": handle, "token": None, "headline": None, "headline_in_flight": None,
+             "rsvp": None, "rsvp_in_flight": None, "event": event}
     try:
-        handle = f"crash-{name}"
-        status, reply = server.call("POST", "/api/v1/auth/register", {
-            "email": f"{handle}@example.org", "password": "a long enough password", "name": f"Crash {name}", "handle": handle})
-        token = reply["token"]
+        state["token"] = token = register(server, handle)
         with lock:
             acknowledged["members"].append((handle, token))
+            acknowledged["writers"].append(state)
+        edits = 0
         while not stop.is_set():
             status, contact = server.call("POST", "/api/v1/contacts", {"name": f"Contact {rng.random():.8f}", "tags": ["crash"]}, token)
             with lock:
@@ -83,8 +102,47 @@ def writer(server, name, acknowledged, stop, lock):
             status, logged = server.call("POST", f"/api/v1/contacts/{contact['id']}/interactions", {"kind": "call", "note": "n"}, token)
             with lock:
                 acknowledged["interactions"].append((token, contact["id"], logged["id"]))
+            edits += 1
+            state["headline_in_flight"] = f"Edit {edits}"
+            server.call("PATCH", "/api/v1/me/profile", {"headline": f"Edit {edits}"}, token)
+            state["headline"], state["headline_in_flight"] = f"Edit {edits}", None
+            choice = rng.choice(["going", "going", "not_going"])
+            state["rsvp_in_flight"] = choice
+            _, answer = server.call("PUT", f"/api/v1/events/{event}/rsvp", {"status": choice}, token)
+            state["rsvp"], state["rsvp_in_flight"] = answer["status"], None
+            with lock:
+                acknowledged["edits"] += 2
     except Exception:
         return  # the server died under us: only what was acknowledged counts
+
+
+def verify_writers(server, acknowledged, lost):
+    """Profile edits and RSVPs: each writer's last acknowledged answer stands, unless the request it
+    had in flight when the server died was committed too. Promotions only ever turn waiting into
+    going, and the event never holds more than its places, with a gapless waitlist."""
+    events = {}
+    for state in acknowledged["writers"]:
+        token = state["token"]
+        _, me = server.call("GET", "/api/v1/me", token=token)
+        headline = me.get("profile", me).get("headline")
+        allowed = {state["headline"], state["headline_in_flight"]} - {None}
+        if allowed and headline not in allowed and not (state["headline"] is None and headline in ("", None)):
+            lost.append(f"{state['handle']}: headline {headline!r}, acknowledged {state['headline']!r}")
+        _, event = server.call("GET", f"/api/v1/events/{state['event']}", token=token)
+        events[state["event"]] = (token, event)
+        mine, acked, in_flight = event["my_rsvp"], state["rsvp"], state["rsvp_in_flight"]
+        possible = {None} if acked is None else {acked}
+        if acked == "waitlisted":
+            possible.add("going")
+        if in_flight == "not_going":
+            possible.add("not_going")
+        elif in_flight == "going":
+            possible |= {"going", "waitlisted"}
+        if mine not in possible:
+            lost.append(f"{state['handle']}: RSVP {mine!r}, acknowledged {acked!r}, in flight {in_flight!r}")
+    for event_id, (token, event) in events.items():
+        if event["capacity"] is not None and event["going_count"] > event["capacity"]:
+            lost.append(f"event {event_id}: {event['going_count']} going for {event['capacity']} places")
 
 
 def verify(server, data, acknowledged):
@@ -108,6 +166,7 @@ def verify(server, data, acknowledged):
             timelines[contact_id] = {item["id"] for item in listed["items"]}
         if interaction_id not in timelines[contact_id]:
             lost.append(f"interaction {interaction_id}")
+    verify_writers(server, acknowledged, lost)
     if DATABASE_URL:
         return lost, [("ok",)], []
     database = sqlite3.connect(f"file:{os.path.join(data, 'kith.sqlite')}?mode=ro", uri=True)
@@ -120,13 +179,15 @@ def verify(server, data, acknowledged):
 def main():
     binary, cycles = sys.argv[1], int(sys.argv[2])
     data = sys.argv[3] if len(sys.argv) > 3 else tempfile.mkdtemp(prefix="kith-crash-")
-    acknowledged = {"members": [], "contacts": [], "interactions": []}
+    acknowledged = {"members": [], "contacts": [], "interactions": [], "writers": [], "edits": 0}
     lock = threading.Lock()
     rng = random.Random(2026)
     for cycle in range(1, cycles + 1):
         server = Server(binary, data)
         stop = threading.Event()
-        threads = [threading.Thread(target=writer, args=(server, f"{cycle}-{i}", acknowledged, stop, lock)) for i in range(6)]
+        # Four places for six writers: the waitlist fills, empties and promotes while the server dies.
+        event = create_event(server, register(server, f"organiser-{cycle}"), 4)
+        threads = [threading.Thread(target=writer, args=(server, f"{cycle}-{i}", acknowledged, stop, lock, event)) for i in range(6)]
         for thread in threads:
             thread.start()
         time.sleep(rng.uniform(0.5, 3.0))
@@ -139,7 +200,8 @@ def main():
         server.process.terminate()
         server.process.wait()
         print(f"cycle {cycle}: {len(acknowledged['members'])} members, {len(acknowledged['contacts'])} contacts, "
-              f"{len(acknowledged['interactions'])} interactions acknowledged so far; lost {len(lost)}; "
+              f"{len(acknowledged['interactions'])} interactions, {acknowledged['edits']} profile edits and RSVPs "
+              f"acknowledged so far; lost {len(lost)}; "
               + (f"integrity {integrity[0][0]}; foreign-key problems {len(foreign)}" if not DATABASE_URL else "on PostgreSQL"), flush=True)
         if lost or integrity != [("ok",)] or foreign:
             print("\n".join(lost[:20]))

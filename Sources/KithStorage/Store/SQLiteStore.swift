@@ -189,10 +189,81 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// What a restore found in the backup before putting it in place.
+    public struct RestoreReport: Sendable {
+        public let members: Int
+        public let schemaVersion: Int
+        public let bytes: Int
+    }
+
+    /// Puts a backup written by `backup(to:)` in place at `path`, which must not exist yet: the copy
+    /// is checked first (`integrity_check`, `foreign_key_check`) and only then renamed into place,
+    /// so a failed restore leaves nothing behind. Newer migrations run when the server starts.
+    public static func restore(backup: String, into path: String) async throws -> RestoreReport {
+        let files = FileManager.default
+        guard files.fileExists(atPath: backup) else { throw StoreError("There is no backup at \(backup).") }
+        for existing in [path, path + "-wal"] where files.fileExists(atPath: existing) {
+            throw StoreError("\(existing) already exists; restore into an empty data directory.")
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try? files.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let staging = path + ".restoring"
+        try? files.removeItem(atPath: staging)
+        do {
+            try files.copyItem(atPath: backup, toPath: staging)
+        } catch {
+            throw StoreError("Cannot copy \(backup) to \(directory): \(error.localizedDescription)")
+        }
+        do {
+            let report = try await check(staging)
+            try files.moveItem(atPath: staging, toPath: path)
+            return report
+        } catch {
+            try? files.removeItem(atPath: staging)
+            throw error as? StoreError ?? StoreError("Restore failed: \(error)")
+        }
+    }
+
+    private static func check(_ path: String) async throws -> RestoreReport {
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: .file(path: path))
+        } catch {
+            throw StoreError("\(path) is not an SQLite database: \(error)")
+        }
+        do {
+            let db = connection.sql()
+            let integrity = try await db.raw("PRAGMA integrity_check").all().map {
+                try $0.decode(column: "integrity_check", as: String.self)
+            }
+            guard integrity == ["ok"] else {
+                throw StoreError("The backup is damaged: \(integrity.prefix(3).joined(separator: "; "))")
+            }
+            guard try await db.raw("PRAGMA foreign_key_check").all().isEmpty else {
+                throw StoreError("The backup has rows pointing at rows it does not hold (foreign_key_check).")
+            }
+            guard
+                let version = try await db.raw("SELECT MAX(version) AS v FROM schema_migrations").first()?.decode(
+                    column: "v",
+                    as: Int?.self
+                )
+            else { throw StoreError("The file is not a Kith backup (no schema_migrations).") }
+            let members = try await db.raw("SELECT COUNT(*) AS n FROM members").first()?.decode(column: "n", as: Int.self) ?? 0
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            try await connection.close()
+            return RestoreReport(members: members, schemaVersion: version, bytes: bytes)
+        } catch {
+            try? await connection.close()
+            if let error = error as? StoreError { throw error }
+            throw StoreError("The file is not a Kith backup: \(error)")
+        }
+    }
+
     public func close() async {
         checkpointing.cancel()
         await checkpointing.value
-        _ = try? await checkpointer.query("PRAGMA wal_checkpoint(TRUNCATE)").get()
+        // PASSIVE: a second process (kith backup) closing must not hold up a live server's writes.
+        _ = try? await checkpointer.query("PRAGMA wal_checkpoint(PASSIVE)").get()
         for connection in readers + [writer, checkpointer] {
             try? await connection.close()
         }
