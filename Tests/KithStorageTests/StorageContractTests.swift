@@ -282,3 +282,35 @@ import Testing
         }
     }
 }
+
+/// `kith backup` and `kith restore` on SQLite (PostgreSQL has pg_dump).
+@Suite struct BackupRestoreTests {
+    @Test func aBackupRestoresIntoAnEmptyDirectoryOnlyAfterItsChecksPass() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kith-backup-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let live = directory.appendingPathComponent("live/kith.sqlite").path
+        let copy = directory.appendingPathComponent("copy.sqlite").path
+        let restored = directory.appendingPathComponent("restored/kith.sqlite").path
+        let store = try await SQLiteStore.open(path: live, logger: testLogger)
+        _ = try await Migrator.migrate(store)
+        _ = try await testServices(store).register("ada")
+        try await store.backup(to: copy)
+        await store.close()
+
+        let report = try await SQLiteStore.restore(backup: copy, into: restored)
+        #expect(report.members == 1)
+        #expect(report.schemaVersion == Migrator.latestVersion)
+        let reopened = try await SQLiteStore.open(path: restored, logger: testLogger)
+        #expect(try await SQLMemberRepository(store: reopened).member(handle: Handle("ada", field: "handle")) != nil)
+        await reopened.close()
+
+        // Never over an existing database, never from a file that is not a sound Kith backup.
+        await #expect(throws: StoreError.self) { try await SQLiteStore.restore(backup: copy, into: live) }
+        let garbage = directory.appendingPathComponent("garbage.sqlite").path
+        try Data("not a database at all".utf8).write(to: URL(fileURLWithPath: garbage))
+        let elsewhere = directory.appendingPathComponent("elsewhere/kith.sqlite").path
+        await #expect(throws: StoreError.self) { try await SQLiteStore.restore(backup: garbage, into: elsewhere) }
+        #expect(!FileManager.default.fileExists(atPath: elsewhere))
+        #expect(!FileManager.default.fileExists(atPath: elsewhere + ".restoring"))
+    }
+}
