@@ -36,6 +36,9 @@ extension ContactService {
     /// emails, phones, tags, empty fields, notes, interactions and follow-ups; the source is deleted.
     public func merge(_ sourceID: String, into targetID: String, owner: Member) async throws -> ContactView {
         let target = try await stored(targetID, owner: owner)
+        guard !sourceID.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw DomainError.invalid(field: "from", reason: "must be the id of another of your contacts")
+        }
         let source = try await stored(sourceID, owner: owner)
         guard source.id != target.id else { throw DomainError.invalid(field: "from", reason: "must be another contact") }
         var merged = target

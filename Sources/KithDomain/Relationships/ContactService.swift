@@ -201,10 +201,11 @@ public struct ContactService: Sendable {
 
     /// Puts a due contact off for `days` days (1 to 365).
     public func snooze(_ rawID: String, days: Int?, owner: Member) async throws -> ContactView {
+        // Whose contact it is comes first: another member's id is "not found", whatever the body.
+        var contact = try await stored(rawID, owner: owner)
         guard let days, (1...365).contains(days) else {
             throw DomainError.invalid(field: "days", reason: "must be a whole number of days from 1 to 365")
         }
-        var contact = try await stored(rawID, owner: owner)
         contact.snoozedUntil = now().addingTimeInterval(Double(days) * 86_400)
         contact.updatedAt = now()
         guard try await contacts.update(contact) else { throw DomainError.notFound("contact") }

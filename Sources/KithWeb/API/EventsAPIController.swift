@@ -72,7 +72,7 @@ struct EventsAPIController {
 
     struct MetBody: APIInput {
         static let fields: Set<String> = ["members", "note"]
-        var members: [String]
+        var members: [String]?
         var note: String?
     }
 
@@ -158,7 +158,7 @@ struct EventsAPIController {
     @Sendable func met(_ request: Request, context: AppRequestContext) async throws -> MetDTO {
         let member = try context.requireMember()
         let body = try await JSONBody.decode(MetBody.self, from: request, context: context)
-        let report = try await services.eventNetworking.met(body.members, note: body.note, event: id(context), viewer: member)
+        let report = try await services.eventNetworking.met(body.members ?? [], note: body.note, event: id(context), viewer: member)
         return MetDTO(contacts: report.contacts.map(\.description), followUpDueAt: report.followUpDue)
     }
 

@@ -85,7 +85,7 @@ struct RelationshipsAPIController {
 
     struct MergeBody: APIInput {
         static let fields: Set<String> = ["from"]
-        var from: String
+        var from: String?
     }
 
     struct CadenceBody: APIInput {
@@ -174,7 +174,7 @@ struct RelationshipsAPIController {
     @Sendable func merge(_ request: Request, context: AppRequestContext) async throws -> ContactRecordDTO {
         let member = try context.requireMember()
         let body = try await JSONBody.decode(MergeBody.self, from: request, context: context)
-        return ContactRecordDTO(try await services.contacts.merge(body.from, into: id(context), owner: member))
+        return ContactRecordDTO(try await services.contacts.merge(body.from ?? "", into: id(context), owner: member))
     }
 
     @Sendable func duplicates(_ request: Request, context: AppRequestContext) async throws -> DuplicatesDTO {

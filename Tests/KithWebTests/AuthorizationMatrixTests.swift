@@ -1,0 +1,314 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KithDomain
+import KithStorage
+import KithTestSupport
+import KithWeb
+import Logging
+import Testing
+
+/// The authorisation matrix (quality gate 6): every route the router serves × an anonymous caller,
+/// another member, an admin and the owner of the private data it touches. The policy table must
+/// name every route, so a new route fails here until someone decides who may call it. Whatever the
+/// answer, no response to anyone but the owner may carry the owner's private data.
+@Suite struct AuthorizationMatrixTests {
+    /// Who may call a route.
+    enum Access {
+        /// Anyone, signed in or not (sign-in forms, health, the API document, static files).
+        case everyone
+        /// The secret in the address is the credential (calendar feeds).
+        case secretAddress
+        /// Any signed-in member; it never returns anyone's private data.
+        case member
+        /// Acts on the caller's own data only (their contacts, their profile, their requests).
+        case caller
+        /// The owner of the resource in the address; everyone else, admins included, gets 404 or 403.
+        case owner
+        /// The event's organiser, or an admin; other members get 403 or 404.
+        case organizer
+        /// Those going to or considering the event, and its organiser; others get 403 or 404.
+        case attendee
+        /// Admins only.
+        case admin
+    }
+
+    static let policy: [String: Access] = [
+        "GET /": .everyone, "GET /health": .everyone, "GET /metrics": .everyone, "GET /api/openapi.json": .everyone,
+        "GET /assets/kith.css": .everyone, "GET /favicon.ico": .everyone, "GET /favicon.svg": .everyone,
+        "GET /signin": .everyone, "POST /signin": .everyone, "GET /signup": .everyone, "POST /signup": .everyone,
+        "POST /signout": .caller, "POST /api/v1/auth/register": .everyone, "POST /api/v1/auth/token": .everyone,
+        "DELETE /api/v1/auth/token": .caller,
+        // Profiles, the directory, the graph: community data, filtered by each section's visibility.
+        "GET /api/v1/me": .caller, "PATCH /api/v1/me/profile": .caller, "POST /api/v1/me/affiliations": .caller,
+        "DELETE /api/v1/me/affiliations/:id": .owner, "GET /me/edit": .caller, "POST /me/edit": .caller,
+        "POST /me/affiliations": .caller, "POST /me/affiliations/:id/delete": .owner,
+        "GET /api/v1/members": .member, "GET /api/v1/members/:handle": .member, "GET /directory": .member,
+        "GET /in/:handle": .member, "GET /api/v1/members/:handle/relationship": .member,
+        "POST /api/v1/members/:handle/block": .caller, "DELETE /api/v1/members/:handle/block": .caller,
+        "POST /in/:handle/block": .caller, "POST /in/:handle/unblock": .caller,
+        "GET /api/v1/connections": .caller, "GET /api/v1/connections/requests": .caller,
+        "POST /api/v1/connections/requests": .caller, "POST /api/v1/connections/requests/:id/accept": .owner,
+        "POST /api/v1/connections/requests/:id/ignore": .owner, "DELETE /api/v1/connections/requests/:id": .owner,
+        "DELETE /api/v1/connections/:handle": .caller, "GET /api/v1/suggestions": .caller, "GET /network": .caller,
+        "POST /network/requests": .caller, "POST /network/requests/:id/accept": .owner, "POST /network/requests/:id/ignore": .owner,
+        "POST /network/requests/:id/withdraw": .owner, "POST /network/connections/:handle/remove": .caller,
+        "GET /suggestions": .caller,
+        // The private relationship manager.
+        "GET /api/v1/contacts": .caller, "POST /api/v1/contacts": .caller, "GET /api/v1/contacts/duplicates": .caller,
+        "GET /api/v1/contacts/export": .caller, "POST /api/v1/contacts/import": .caller, "GET /api/v1/contacts/:id": .owner,
+        "PATCH /api/v1/contacts/:id": .owner, "DELETE /api/v1/contacts/:id": .owner, "GET /api/v1/contacts/:id/interactions": .owner,
+        "POST /api/v1/contacts/:id/interactions": .owner, "POST /api/v1/contacts/:id/follow-ups": .owner,
+        "POST /api/v1/contacts/:id/done": .owner, "POST /api/v1/contacts/:id/snooze": .owner, "POST /api/v1/contacts/:id/merge": .owner,
+        "GET /api/v1/follow-ups": .caller, "POST /api/v1/follow-ups/:id/done": .owner, "GET /api/v1/keep-in-touch": .caller,
+        "GET /api/v1/reciprocity": .caller, "GET /api/v1/cadences": .caller, "PUT /api/v1/cadences/:tag": .caller,
+        "DELETE /api/v1/cadences/:tag": .caller, "GET /api/v1/notifications": .caller, "POST /api/v1/notifications/read": .caller,
+        "GET /contacts": .caller, "POST /contacts": .caller, "GET /contacts/new": .caller, "GET /contacts/import": .caller,
+        "POST /contacts/import": .caller, "GET /contacts/export.vcf": .caller, "GET /contacts/:id": .owner, "POST /contacts/:id": .owner,
+        "POST /contacts/:id/delete": .owner, "POST /contacts/:id/done": .owner, "POST /contacts/:id/snooze": .owner,
+        "POST /contacts/:id/interactions": .owner, "POST /contacts/:id/follow-ups": .owner, "POST /contacts/:id/merge": .owner,
+        "POST /follow-ups/:id/done": .owner, "GET /keep-in-touch": .caller, "GET /reciprocity": .caller,
+        "GET /notifications": .caller,
+        // Events: community data, except the organiser's tools and each member's own calendar and history.
+        "GET /api/v1/events": .member, "POST /api/v1/events": .member, "GET /api/v1/events/:id": .member,
+        "PATCH /api/v1/events/:id": .organizer, "POST /api/v1/events/:id/cancel": .organizer, "PUT /api/v1/events/:id/rsvp": .member,
+        "POST /api/v1/events/:id/check-in": .member, "GET /api/v1/events/:id/attendees": .organizer,
+        "GET /api/v1/events/:id/people-to-meet": .attendee, "POST /api/v1/events/:id/met": .attendee,
+        "GET /api/v1/me/calendar": .caller, "GET /api/v1/me/attendance": .caller, "GET /calendar/:file": .secretAddress,
+        "GET /events": .caller, "GET /events/new": .member, "POST /events": .member, "GET /events/attended": .caller,
+        "GET /events/:id": .member, "GET /events/:id/edit": .organizer, "POST /events/:id/edit": .organizer,
+        "POST /events/:id/rsvp": .member, "POST /events/:id/cancel": .organizer, "POST /events/:id/check-in": .member,
+        "GET /events/:id/attendees": .organizer, "GET /events/:id/attendees.csv": .organizer, "GET /events/:id/people": .attendee,
+        "GET /events/:id/calendar.ics": .member, "GET /events/:id/met": .attendee, "POST /events/:id/met": .attendee,
+        "GET /admin/invitations": .admin, "POST /admin/invitations": .admin,
+    ]
+
+    /// The owner's own deletions, then routes that cut the caller off from the owner, then those
+    /// that end the caller's credential: run in this order after everything else, for each caller.
+    static let last: [String] = [
+        "POST /contacts/:id/merge", "POST /api/v1/contacts/:id/merge", "DELETE /api/v1/contacts/:id", "POST /contacts/:id/delete",
+        "POST /api/v1/events/:id/cancel", "POST /events/:id/cancel", "POST /api/v1/members/:handle/block", "POST /in/:handle/block",
+        "DELETE /api/v1/auth/token", "POST /signout",
+    ]
+
+    /// The owner's private data, planted so that any leak shows up as a marker in a response.
+    struct Fixture {
+        var contact = ""
+        /// Deleted through the page while `contact` is deleted through the API.
+        var pageContact = ""
+        var followUp = ""
+        var event = ""
+        /// A resource of its own for each route that uses one up (accepting, ignoring, withdrawing,
+        /// deleting), so the API route and the page route each find theirs.
+        var byRoute: [String: String] = [:]
+        var calendarToken = ""
+        var checkInCode = ""
+        var secrets: [String] = [
+            "Zanzibar Quillfeather", "pineapple-ledger-7731", "marmalade-call-4410", "orchid-reminder-9152",
+            "only-me-bio-6620",
+        ]
+    }
+
+    struct Caller {
+        let name: String
+        let token: String?
+        let session: String?
+        let csrf: String?
+    }
+
+    @Test func everyRouteAnswersEachCallerAsItsPolicySays() async throws {
+        try await withMigratedStore { store async throws in
+            let configuration = AppConfiguration(registration: .open, bcryptCost: 4, logLevel: .critical)
+            let services = testServices(store)
+            let routes = buildRouter(services: services, configuration: configuration).routes.map {
+                "\($0.method.rawValue) " + $0.path.description.replacing(/\{([a-z]+)\}/) { ":" + $0.output.1 }
+            }
+            let unclassified = routes.filter { Self.policy[$0] == nil }
+            #expect(unclassified.isEmpty, "routes without an access policy: \(unclassified)")
+            #expect(Set(Self.policy.keys).subtracting(routes).isEmpty, "policies for routes that no longer exist")
+            #expect(routes.count >= 119)
+
+            let app = try await buildApplication(configuration: configuration, store: store)
+            try await app.test(.router) { raw in
+                let client = Client(client: raw)
+                let fixture = try await Self.plant(client)
+                _ = try await services.accounts.setRole("admin", ofHandle: "olga")
+                var callers: [Caller] = [Caller(name: "anonymous", token: nil, session: nil, csrf: nil)]
+                for handle in ["bob", "olga", "ada"] {
+                    let session = try await client.signIn(handle)
+                    let token =
+                        try await client.send(
+                            .post,
+                            "/api/v1/auth/token",
+                            json: #"{"email":"\#(handle)@example.org","password":"password-\#(handle)"}"#
+                        ).json["token"] as? String
+                    callers.append(
+                        Caller(name: handle, token: token, session: session, csrf: try await client.csrf(session: session))
+                    )
+                }
+                let ordered = routes.filter { !Self.last.contains($0) } + Self.last.filter { routes.contains($0) }
+                var checked = 0
+                var seenByOwner = ""
+                for caller in callers {
+                    for route in ordered {
+                        let text = try await Self.check(route, as: caller, fixture: fixture, client: client)
+                        if caller.name == "ada" { seenByOwner += text }
+                        checked += 1
+                    }
+                }
+                #expect(checked == routes.count * 4)
+                // The markers are real: the owner does reach every one of them somewhere.
+                for secret in fixture.secrets + [fixture.calendarToken, fixture.checkInCode] {
+                    #expect(seenByOwner.contains(secret), "the owner never saw \(secret)")
+                }
+            }
+        }
+    }
+
+    /// Ada owns everything private; Carol asked to connect with her, she asked Dave, Erin is connected.
+    static func plant(_ client: Client) async throws -> Fixture {
+        var fixture = Fixture()
+        var tokens: [String: String] = [:]
+        for handle in ["ada", "bob", "carol", "dave", "erin", "frank", "gina", "hank", "ivan", "olga"] {
+            tokens[handle] = try await client.register(handle)
+        }
+        let ada = tokens["ada"]
+        _ = try await client.send(
+            .patch,
+            "/api/v1/me/profile",
+            token: ada,
+            json: #"{"bio":"only-me-bio-6620","visibility":{"bio":"only_me"}}"#
+        )
+        for route in ["DELETE /api/v1/me/affiliations/:id", "POST /me/affiliations/:id/delete"] {
+            fixture.byRoute[route] =
+                try await client.send(
+                    .post,
+                    "/api/v1/me/affiliations",
+                    token: ada,
+                    json: #"{"kind":"school","organization":"State University","cohort":"Class of 2015"}"#
+                ).json["id"] as? String ?? ""
+        }
+        let contact = try await client.send(
+            .post,
+            "/api/v1/contacts",
+            token: ada,
+            json: #"{"name":"Zanzibar Quillfeather","notes":"pineapple-ledger-7731","tags":["close"]}"#
+        )
+        fixture.contact = contact.json["id"] as? String ?? ""
+        fixture.pageContact =
+            try await client.send(.post, "/api/v1/contacts", token: ada, json: #"{"name":"Zanzibar Quillfeather Jr"}"#).json["id"]
+            as? String ?? ""
+        _ = try await client.send(
+            .post,
+            "/api/v1/contacts/\(fixture.contact)/interactions",
+            token: ada,
+            json: #"{"kind":"call","occurred_at":"\#(Moment.format(Date()))","note":"marmalade-call-4410"}"#
+        )
+        fixture.followUp =
+            try await client.send(
+                .post,
+                "/api/v1/contacts/\(fixture.contact)/follow-ups",
+                token: ada,
+                json: #"{"due_at":"\#(Moment.format(Date().addingTimeInterval(86_400)))","text":"orchid-reminder-9152"}"#
+            ).json["id"] as? String ?? ""
+        let event = try await client.send(.post, "/api/v1/events", token: ada, json: EventsAPITests.event(capacity: 5)).json
+        fixture.event = event["id"] as? String ?? ""
+        fixture.checkInCode = event["check_in_code"] as? String ?? ""
+        for (route, sender) in [
+            ("POST /api/v1/connections/requests/:id/accept", "carol"), ("POST /api/v1/connections/requests/:id/ignore", "frank"),
+            ("POST /network/requests/:id/accept", "gina"), ("POST /network/requests/:id/ignore", "hank"),
+        ] {
+            fixture.byRoute[route] =
+                try await client.send(.post, "/api/v1/connections/requests", token: tokens[sender], json: #"{"to":"ada"}"#).json["id"]
+                as? String ?? ""
+        }
+        for (route, recipient) in [("DELETE /api/v1/connections/requests/:id", "dave"), ("POST /network/requests/:id/withdraw", "ivan")] {
+            fixture.byRoute[route] =
+                try await client.send(.post, "/api/v1/connections/requests", token: ada, json: #"{"to":"\#(recipient)"}"#).json["id"]
+                as? String ?? ""
+        }
+        let erin = try await client.send(.post, "/api/v1/connections/requests", token: tokens["erin"], json: #"{"to":"ada"}"#).json
+        _ = try await client.send(.post, "/api/v1/connections/requests/\(erin["id"] as? String ?? "")/accept", token: ada)
+        let link = try await client.send(.get, "/api/v1/me/calendar", token: ada).json["url"] as? String ?? ""
+        fixture.calendarToken = String(link.split(separator: "/").last ?? "").replacingOccurrences(of: ".ics", with: "")
+        for (name, value) in [
+            ("contact", fixture.contact + fixture.pageContact), ("follow-up", fixture.followUp), ("event", fixture.event),
+            ("calendar", fixture.calendarToken), ("code", fixture.checkInCode),
+        ] + fixture.byRoute.map { ($0.key, $0.value) } {
+            #expect(!value.isEmpty, "fixture \(name) was not planted")
+        }
+        return fixture
+    }
+
+    /// The concrete address for a route, pointing at the owner's resources.
+    static func address(_ route: String, fixture: Fixture) -> String {
+        var path = String(route.split(separator: " ", maxSplits: 1)[1])
+        let id: String
+        switch path {
+        case _ where fixture.byRoute[route] != nil: id = fixture.byRoute[route] ?? ""
+        case "/contacts/:id/delete": id = fixture.pageContact
+        case _ where path.contains("/contacts/:id"): id = fixture.contact
+        case _ where path.contains("/follow-ups/:id"): id = fixture.followUp
+        default: id = fixture.event
+        }
+        path = path.replacingOccurrences(of: ":id", with: id)
+        let handle = path.contains("/connections/:handle") ? "erin" : "ada"
+        path = path.replacingOccurrences(of: ":handle", with: handle)
+        path = path.replacingOccurrences(of: ":tag", with: "close")
+        path = path.replacingOccurrences(of: ":file", with: "\(fixture.calendarToken).ics")
+        return path
+    }
+
+    /// Sends the route as the caller, checks the answer against the policy; returns the body.
+    static func check(_ route: String, as caller: Caller, fixture: Fixture, client: Client) async throws -> String {
+        let parts = route.split(separator: " ", maxSplits: 1)
+        let method = HTTPRequest.Method(rawValue: String(parts[0]))!
+        let path = address(route, fixture: fixture)
+        let isAPI = path.hasPrefix("/api/")
+        let writes = method != .get
+        let reply: Client.Reply
+        if isAPI {
+            reply = try await client.send(method, path, token: caller.token, json: writes ? "{}" : nil)
+        } else {
+            var cookies: [String: String] = [:]
+            if let session = caller.session { cookies["kith_session"] = session }
+            reply = try await client.send(method, path, cookies: cookies, form: writes ? [("_csrf", caller.csrf ?? "")] : nil)
+        }
+        let access = policy[route] ?? .member
+        let label = "\(route) as \(caller.name) → \(reply.status)"
+        #expect(reply.status < 500, "\(label): \(reply.text.prefix(200))")
+
+        let isOwner = caller.name == "ada"
+        if !isOwner {
+            var secrets = fixture.secrets + [fixture.calendarToken]
+            if caller.name != "olga" { secrets.append(fixture.checkInCode) }
+            for secret in secrets where reply.text.contains(secret) && !(access == .secretAddress && secret == fixture.calendarToken) {
+                Issue.record("\(label) carries the owner's private \"\(secret)\"")
+            }
+        }
+        let refusedAnonymously: Bool = {
+            if isAPI { return reply.status == 401 }
+            let location = reply.headers[.location] ?? ""
+            return ((reply.status == 302 || reply.status == 303) && location.hasPrefix("/signin")) || reply.status == 401
+                || (writes && reply.status == 403)
+        }()
+        let allowed = ![401, 403, 404].contains(reply.status)
+        switch (access, caller.name) {
+        case (.everyone, _), (.secretAddress, _):
+            // Open to all: a sign-in form may still say the password is wrong (401).
+            #expect(!(reply.status == 302 && (reply.headers[.location] ?? "").hasPrefix("/signin")), "\(label)")
+        case (_, "anonymous"):
+            #expect(refusedAnonymously, "\(label): a signed-out caller must be sent to sign in")
+        case (.member, _), (.caller, _):
+            // 404 only when the address or the body names something that is not there for the caller.
+            #expect(allowed || reply.status == 404 && (route.contains(":") || writes), "\(label)")
+        case (.owner, "ada"), (.organizer, "ada"), (.organizer, "olga"), (.attendee, "ada"), (.admin, "olga"):
+            #expect(allowed, "\(label): the owner is refused")
+        case (.owner, _), (.organizer, _), (.attendee, _):
+            #expect([403, 404].contains(reply.status), "\(label): someone else's private resource")
+        case (.admin, _):
+            #expect([403, 404].contains(reply.status), "\(label): admins only")
+        }
+        return reply.text
+    }
+}
