@@ -1,5 +1,5 @@
 # Kith — everyday commands. See docs/DEVELOPMENT.md.
-.PHONY: build test test-postgres e2e fuzz crash bench run demo format lint ci
+.PHONY: build test test-postgres e2e fuzz crash soak bench run demo format lint ci
 
 build:
 	swift build --build-tests
@@ -25,6 +25,9 @@ crash:
 	python3 Tests/crash/backup_restore.py .build/debug/kith 3
 	KITH_PG_DURABLE=1 scripts/with-test-postgres.sh bash -c \
 	    'KITH_CRASH_DATABASE_URL="$$KITH_TEST_POSTGRES_URL" python3 Tests/crash/crash_safety.py .build/debug/kith 5'
+
+soak:
+	scripts/soak.sh 600 100000
 
 bench:
 	swift run -c release KithBench directory --members 100000 --json
