@@ -105,6 +105,41 @@ public struct CompressedGraph: Sendable {
         return offsets[v]..<offsets[v + 1]
     }
 
+    /// How many neighbours a and b share: a merge of their two sorted rows (sequential reads, no
+    /// per-vertex scratch memory), or a binary search of the longer row for each entry of the
+    /// shorter when their lengths differ widely.
+    func commonCount(_ a: Vertex, _ b: Vertex) -> Int {
+        var (short, long) = (range(of: a), range(of: b))
+        if short.count > long.count { swap(&short, &long) }
+        guard !short.isEmpty else { return 0 }
+        return targets.withUnsafeBufferPointer { row in
+            var count = 0
+            if short.count * 32 < long.count {
+                var low = long.lowerBound
+                for index in short {
+                    let wanted = row[index]
+                    var high = long.upperBound
+                    while low < high {
+                        let middle = (low + high) >> 1
+                        if row[middle] < wanted { low = middle + 1 } else { high = middle }
+                    }
+                    if low < long.upperBound && row[low] == wanted { count += 1 }
+                }
+                return count
+            }
+            var i = short.lowerBound
+            var j = long.lowerBound
+            while i < short.upperBound && j < long.upperBound {
+                let x = row[i]
+                let y = row[j]
+                count &+= x == y ? 1 : 0
+                i &+= x <= y ? 1 : 0
+                j &+= y <= x ? 1 : 0
+            }
+            return count
+        }
+    }
+
     /// The arc index of `b` in `a`'s sorted row, by binary search.
     @inline(__always)
     func arc(from a: Vertex, to b: Vertex) -> Int? {

@@ -37,28 +37,29 @@ public struct GraphQueries: Sendable {
         // Mark the smaller neighbourhood, then look from the other side.
         let (small, large) = graph.degree(of: a) <= graph.degree(of: b) ? (a, b) : (b, a)
         return pool.withScratch(vertexCount: graph.vertexCount) { scratch in
-            let mark = scratch.generation
-            graph.forEachNeighbor(of: small) {
-                scratch.slots[Int($0)].stamp = mark; _ = $1
-            }
-            var found = false
-            graph.forEachNeighbor(of: large) { neighbour, _ in
-                if !found && scratch.slots[Int(neighbour)].stamp == mark { found = true }
-            }
-            if found { return 2 }
-            var three = false
-            graph.forEachNeighbor(of: large) { neighbour, _ in
-                guard !three else { return }
-                graph.forEachNeighbor(of: neighbour) { second, _ in
-                    if !three && scratch.slots[Int(second)].stamp == mark { three = true }
+            scratch.withBits { marked in
+                graph.forEachNeighbor(of: small) { neighbour, _ in marked.insert(neighbour) }
+                var found = false
+                graph.forEachNeighbor(of: large) { neighbour, _ in
+                    if !found && marked.contains(neighbour) { found = true }
                 }
+                if found { return 2 }
+                var three = false
+                graph.forEachNeighbor(of: large) { neighbour, _ in
+                    guard !three else { return }
+                    graph.forEachNeighbor(of: neighbour) { second, _ in
+                        if !three && marked.contains(second) { three = true }
+                    }
+                }
+                return three ? 3 : nil
             }
-            return three ? 3 : nil
         }
     }
 
     /// How many connections a and b share.
     public func mutualCount(_ a: Vertex, _ b: Vertex) -> Int {
+        guard a != b, a >= 0, b >= 0, Int(a) < graph.vertexCount, Int(b) < graph.vertexCount else { return 0 }
+        if graph.isCompact(a) && graph.isCompact(b) { return graph.base.commonCount(a, b) }
         var count = 0
         forEachMutual(a, b) { _, _ in count += 1 }
         return count
@@ -92,21 +93,17 @@ public struct GraphQueries: Sendable {
     public func secondDegreeCount(_ a: Vertex) -> Int {
         guard a >= 0, Int(a) < graph.vertexCount else { return 0 }
         return pool.withScratch(vertexCount: graph.vertexCount) { scratch in
-            let mark = scratch.generation
-            scratch.slots[Int(a)].stamp = mark
-            graph.forEachNeighbor(of: a) {
-                scratch.slots[Int($0)].stamp = mark; _ = $1
-            }
-            var count = 0
-            graph.forEachNeighbor(of: a) { neighbour, _ in
-                graph.forEachNeighbor(of: neighbour) { second, _ in
-                    if scratch.slots[Int(second)].stamp != mark {
-                        scratch.slots[Int(second)].stamp = mark
-                        count += 1
+            scratch.withBits { seen in
+                seen.insert(a)
+                graph.forEachNeighbor(of: a) { neighbour, _ in seen.insert(neighbour) }
+                var count = 0
+                graph.forEachNeighbor(of: a) { neighbour, _ in
+                    graph.forEachNeighbor(of: neighbour) { second, _ in
+                        if seen.insert(second) { count += 1 }
                     }
                 }
+                return count
             }
-            return count
         }
     }
 

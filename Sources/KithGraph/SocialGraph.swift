@@ -76,6 +76,13 @@ public struct SocialGraph: Sendable {
         }
     }
 
+    /// Whether `vertex`'s neighbours are exactly its sorted base row (no pending change touches it),
+    /// so a query may walk the row directly (`CompressedGraph.commonCount`).
+    @inline(__always)
+    func isCompact(_ vertex: Vertex) -> Bool {
+        removed.isEmpty && (added.isEmpty || added[vertex] == nil)
+    }
+
     public func degree(of vertex: Vertex) -> Int {
         if removed.isEmpty && added[vertex] == nil { return base.range(of: vertex).count }
         var count = 0
