@@ -140,6 +140,25 @@ public struct CompressedGraph: Sendable {
         }
     }
 
+    /// Calls `body` for every neighbour a and b share, with the weight of each side's tie, merging
+    /// the two sorted rows.
+    @inline(__always)
+    func forEachCommon(_ a: Vertex, _ b: Vertex, _ body: (Vertex, UInt8, UInt8) -> Void) {
+        let first = range(of: a)
+        let second = range(of: b)
+        targets.withUnsafeBufferPointer { row in
+            var i = first.lowerBound
+            var j = second.lowerBound
+            while i < first.upperBound && j < second.upperBound {
+                let x = row[i]
+                let y = row[j]
+                if x == y { body(x, weights[i], weights[j]) }
+                i &+= x <= y ? 1 : 0
+                j &+= y <= x ? 1 : 0
+            }
+        }
+    }
+
     /// The arc index of `b` in `a`'s sorted row, by binary search.
     @inline(__always)
     func arc(from a: Vertex, to b: Vertex) -> Int? {

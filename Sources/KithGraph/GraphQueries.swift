@@ -75,6 +75,10 @@ public struct GraphQueries: Sendable {
 
     private func forEachMutual(_ a: Vertex, _ b: Vertex, _ body: (Vertex, UInt8) -> Void) {
         guard a != b, Int(a) < graph.vertexCount, Int(b) < graph.vertexCount, a >= 0, b >= 0 else { return }
+        if graph.isCompact(a) && graph.isCompact(b) {
+            graph.base.forEachCommon(a, b) { vertex, left, right in body(vertex, min(left, right)) }
+            return
+        }
         pool.withScratch(vertexCount: graph.vertexCount) { scratch in
             let mark = scratch.generation
             graph.forEachNeighbor(of: a) { neighbour, weight in
