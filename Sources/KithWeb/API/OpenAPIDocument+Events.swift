@@ -26,10 +26,10 @@ extension OpenAPIDocument {
 
     static var eventBody: JSON {
         object([
-            "title": ["type": "string", "maxLength": 150], "description": string, "format": enumeration(eventFormats),
-            "starts_at": string, "ends_at": string, "timezone": string, "location": string, "online_url": string,
+            "title": text(max: 150), "description": string, "format": enumeration(eventFormats),
+            "starts_at": dateTime, "ends_at": dateTime, "timezone": timeZone, "location": string, "online_url": string,
             "capacity": ["type": "integer", "minimum": 0, "maximum": 100_000],
-            "audience": object(["cohort": string, "group": string]), "rsvp_deadline": string,
+            "audience": object(["cohort": string, "group": string]), "rsvp_deadline": dateTime,
         ])
     }
 
@@ -122,7 +122,7 @@ extension OpenAPIDocument {
                     "checkIn",
                     "Check in a member (organiser, by handle) or yourself (with the event's code)",
                     parameters: [id],
-                    body: body(object(["member": string, "code": string])),
+                    body: body(object(["member": handle, "code": ["type": "string", "pattern": "^[A-Za-z0-9]{6}$"]])),
                     responses: ok("200", "Checked in", attendeeSchema),
                     errors: ["400", "403", "404", "409", "413", "422"]
                 )

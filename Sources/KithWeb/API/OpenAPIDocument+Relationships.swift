@@ -174,7 +174,7 @@ extension OpenAPIDocument {
                     "addFollowUp",
                     "Plan a follow-up; a reminder arrives when it is due",
                     parameters: [id],
-                    body: body(object(["due_at": string, "text": string], required: ["due_at", "text"])),
+                    body: body(object(["due_at": dateTime, "text": text(max: 500)], required: ["due_at", "text"])),
                     responses: ok("201", "Planned", ref("FollowUp")),
                     errors: ["400", "404", "413", "422"]
                 )

@@ -26,6 +26,10 @@ enum OpenAPIDocument {
     static var stringArray: JSON { ["type": "array", "items": string] }
     static func nullable(_ type: String) -> JSON { ["type": [type, "null"]] }
     static func enumeration(_ values: [String]) -> JSON { ["type": "string", "enum": values] }
+    /// The rules the domain applies, written where generated clients and fuzzers can read them.
+    static var handle: JSON { ["type": "string", "minLength": 3, "maxLength": 30, "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"] }
+    static func text(max: Int) -> JSON { ["type": "string", "minLength": 1, "maxLength": max, "pattern": "\\S"] }
+    static var timeZone: JSON { enumeration(TimeZone.knownTimeZoneIdentifiers.sorted()) }
 
     private static let careerStages = ["student", "early_career", "mid_career", "senior", "in_transition", "retired"]
     private static let openTo = ["mentoring", "being_mentored", "referrals", "giving_referrals", "coffee_chats", "collaboration", "hiring"]
@@ -218,7 +222,11 @@ enum OpenAPIDocument {
                     public: true,
                     body: body(
                         object(
-                            ["email": string, "password": string, "name": string, "handle": string, "invitation": string],
+                            [
+                                "email": ["type": "string", "format": "email", "maxLength": 254],
+                                "password": ["type": "string", "minLength": 8, "maxLength": 72], "name": text(max: 100),
+                                "handle": handle, "invitation": string,
+                            ],
                             required: ["email", "password", "name", "handle"]
                         )
                     ),
@@ -323,7 +331,7 @@ enum OpenAPIDocument {
                 "post": operation(
                     "requestConnection",
                     "Ask a member to connect (asking someone who asked you accepts their request)",
-                    body: body(object(["to": string, "note": ["type": "string", "maxLength": 300]], required: ["to"])),
+                    body: body(object(["to": handle, "note": ["type": "string", "maxLength": 300]], required: ["to"])),
                     responses: ok("201", "Request sent, or theirs accepted", ref("ConnectionRequest")),
                     errors: ["400", "404", "409", "413", "422", "429"]
                 ),
