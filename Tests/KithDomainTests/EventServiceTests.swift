@@ -26,7 +26,8 @@ import Testing
     @Test func capacityHoldsUnderConcurrentRSVPs() async throws {
         try await withMigratedStore { store async throws in
             let clock = TestClock()
-            let services = testServices(store, clock: clock)
+            let mail = RecordingMailTransport()
+            let services = testServices(store, clock: clock, mail: mail)
             let organizer = try await services.register("organizer").member
             let event = try await services.events.create(Self.input(capacity: 50, in: clock), by: organizer).event.id.description
             var members: [Member] = []
@@ -52,6 +53,9 @@ import Testing
             #expect(try await services.events.event(event, viewer: first).myRSVP == .going)
             #expect(try await services.events.event(event, viewer: second).myWaitlistPosition == 1)
             #expect(try await services.reminders.notifications(of: first).first?.title.hasPrefix("You have a place") == true)
+            // The email was queued with the promotion and goes out with the next delivery.
+            _ = try await services.reminders.deliverMail()
+            #expect(mail.sent.filter { $0.subject.hasPrefix("You have a place") }.map(\.memberID) == [first.id])
             let back = try await services.events.respond("going", to: event, by: leaver)
             #expect(back.status == .waitlisted)
             #expect(back.waitlistPosition == 150)

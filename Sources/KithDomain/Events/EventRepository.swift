@@ -54,20 +54,46 @@ public struct Attendance: Sendable, Equatable {
     }
 }
 
+/// What members moved from the waitlist to a place are told: an in-app notification and an email,
+/// stored for each of them in the transaction that promotes them, so nobody gets a place unannounced
+/// even if the server stops right after.
+public struct PromotionNotice: Sendable, Equatable {
+    /// Unique per promotion (a member can be promoted again after leaving).
+    public let key: String
+    public let title: String
+    public let body: String
+    public let link: String
+
+    public init(key: String, title: String, body: String, link: String) {
+        self.key = key
+        self.title = title
+        self.body = body
+        self.link = link
+    }
+}
+
 /// Events and answers. `respond` and `update` are atomic per event: on PostgreSQL the
 /// event row is locked for the transaction, on SQLite the single writer serialises them.
 public protocol EventRepository: Sendable {
     func insert(_ event: Event) async throws
     /// Stores the event in one transaction; nil (nothing stored) when the capacity is below those
-    /// already going; otherwise the members promoted into new places.
-    func update(_ event: Event, now: Date) async throws -> [Member.ID]?
+    /// already going; otherwise the members promoted into new places, each told with `notice`.
+    func update(_ event: Event, now: Date, notice: PromotionNotice) async throws -> [Member.ID]?
     func event(_ id: Event.ID) async throws -> Event?
     func events(matching query: EventQuery) async throws -> [Event]
     func counts(of events: [Event.ID]) async throws -> [Event.ID: EventCounts]
     func rsvp(of member: Member.ID, to event: Event.ID) async throws -> RSVP?
     func rsvps(to event: Event.ID) async throws -> [RSVP]
-    /// Records the member's answer under the capacity rule; frees and fills seats first come first served.
-    func respond(_ choice: RSVPChoice, member: Member.ID, event: Event.ID, now: Date) async throws -> RSVPOutcome
+    /// Records the member's answer under the capacity rule; frees and fills seats first come first
+    /// served, telling each member promoted with `notice`.
+    func respond(
+        _ choice: RSVPChoice,
+        member: Member.ID,
+        event: Event.ID,
+        now: Date,
+        notice: PromotionNotice
+    ) async throws
+        -> RSVPOutcome
     func checkIn(member: Member.ID, event: Event.ID, at: Date) async throws -> Bool
     /// The member's attendance history: events (not cancelled) that ended before `before` with the
     /// member going, latest first.

@@ -57,10 +57,9 @@ public struct EventService: Sendable {
         let counts = try await events.counts(of: [event.id])[event.id] ?? EventCounts(going: 0, waitlisted: 0, maybe: 0)
         try apply(input, to: &event, creating: false, going: counts.going)
         event.updatedAt = now()
-        guard let promoted = try await events.update(event, now: now()) else {
+        guard try await events.update(event, now: now(), notice: promotionNotice(event)) != nil else {
             throw DomainError.invalid(field: "capacity", reason: "must be at least the number of members already going")
         }
-        try await tellPromoted(promoted, event: event)
         return try await view(try await stored(rawID), for: member)
     }
 
@@ -70,7 +69,7 @@ public struct EventService: Sendable {
         guard event.cancelledAt == nil else { return try await view(event, for: member) }
         event.cancelledAt = now()
         event.updatedAt = now()
-        _ = try await events.update(event, now: now())
+        _ = try await events.update(event, now: now(), notice: promotionNotice(event))
         for rsvp in try await events.rsvps(to: event.id) where rsvp.status != .notGoing && rsvp.member.id != member.id {
             try await notifier.notify(
                 rsvp.member.id,
@@ -187,9 +186,7 @@ public struct EventService: Sendable {
         if let deadline = event.rsvpDeadline, moment > deadline, choice != .notGoing {
             throw DomainError.conflict(field: "status", message: "RSVPs for this event closed on \(Moment.format(deadline)).")
         }
-        let outcome = try await events.respond(choice, member: member.id, event: event.id, now: moment)
-        try await tellPromoted(outcome.promoted, event: event)
-        return outcome
+        return try await events.respond(choice, member: member.id, event: event.id, now: moment, notice: promotionNotice(event))
     }
 
     /// The caller's own attendance history (nobody else's is reachable): past events they were
@@ -288,20 +285,13 @@ public struct EventService: Sendable {
         )
     }
 
-    private func tellPromoted(_ promoted: [Member.ID], event: Event) async throws {
-        // Each promotion is news of its own (a member can leave and be promoted again later).
-        let moment = now()
-        for member in promoted {
-            try await notifier.notify(
-                member,
-                key: "event-promoted:\(event.id):\(Moment.format(moment))",
-                title: "You have a place: \(event.title)",
-                body: "A place opened up at \(event.title) on \(Self.day(event)) and it is yours — you were first on the waitlist.",
-                link: "/events/\(event.id)",
-                email: true,
-                at: moment
-            )
-        }
+    private func promotionNotice(_ event: Event) -> PromotionNotice {
+        PromotionNotice(
+            key: "event-promoted:\(event.id):\(Moment.format(now()))",
+            title: "You have a place: \(event.title)",
+            body: "A place opened up at \(event.title) on \(Self.day(event)) and it is yours — you were first on the waitlist.",
+            link: "/events/\(event.id)"
+        )
     }
 
     private func inviteCohort(to event: Event) async throws {

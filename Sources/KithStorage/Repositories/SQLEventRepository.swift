@@ -4,9 +4,12 @@ import SQLKit
 
 public struct SQLEventRepository: EventRepository {
     private let store: any Store
+    /// Where links in promotion emails point.
+    private let publicURL: String
 
-    public init(store: any Store) {
+    public init(store: any Store, publicURL: String = "") {
         self.store = store
+        self.publicURL = publicURL
     }
 
     static let columns = """
@@ -33,8 +36,9 @@ public struct SQLEventRepository: EventRepository {
 
     /// Stores every field in one transaction: the event row is locked, a capacity below those
     /// already going is refused (nil, nothing written), and new places are filled from the waitlist.
-    public func update(_ event: Event, now: Date) async throws -> [Member.ID]? {
+    public func update(_ event: Event, now: Date, notice: PromotionNotice) async throws -> [Member.ID]? {
         let dialect = store.dialect
+        let publicURL = publicURL
         return try await store.write { db in
             let eventID = event.id.description
             _ = try await Self.lock(eventID, in: db, dialect: dialect)
@@ -53,7 +57,9 @@ public struct SQLEventRepository: EventRepository {
             ).run()
             guard event.cancelledAt == nil else { return [] }
             let free = event.capacity.map { max(0, $0 - seats.going) } ?? seats.waiting
-            return try await Self.promote(first: min(free, seats.waiting), event: eventID, now: now, in: db)
+            let promoted = try await Self.promote(first: min(free, seats.waiting), event: eventID, now: now, in: db)
+            try await Self.tell(promoted, notice, at: now, publicURL: publicURL, in: db)
+            return promoted
         }
     }
 
@@ -183,6 +189,30 @@ public struct SQLEventRepository: EventRepository {
         return (Int(try row?.int64("going") ?? 0), Int(try row?.int64("waiting") ?? 0))
     }
 
+    private static func tell(
+        _ promoted: [Member.ID],
+        _ notice: PromotionNotice,
+        at: Date,
+        publicURL: String,
+        in db: any SQLDatabase
+    )
+        async throws
+    {
+        for member in promoted {
+            try await SQLReminderRepository.notify(
+                member,
+                key: notice.key,
+                title: notice.title,
+                body: notice.body,
+                link: notice.link,
+                email: true,
+                at: at,
+                publicURL: publicURL,
+                in: db
+            )
+        }
+    }
+
     /// Moves the first `count` members of the waitlist to going, in one statement.
     private static func promote(first count: Int, event: String, now: Date, in db: any SQLDatabase) async throws -> [Member.ID] {
         guard count > 0 else { return [] }
@@ -200,8 +230,17 @@ public struct SQLEventRepository: EventRepository {
     /// One RSVP in as few statements as possible (it is the hot write path): one read of the
     /// locked event with the member's answer and the seat counts, then the answer itself, then —
     /// only when a going member leaves — the promotion of the first in line.
-    public func respond(_ choice: RSVPChoice, member: Member.ID, event: Event.ID, now: Date) async throws -> RSVPOutcome {
+    public func respond(
+        _ choice: RSVPChoice,
+        member: Member.ID,
+        event: Event.ID,
+        now: Date,
+        notice: PromotionNotice
+    ) async throws
+        -> RSVPOutcome
+    {
         let dialect = store.dialect
+        let publicURL = publicURL
         return try await store.write { db in
             let eventID = event.description
             let memberID = member.description
@@ -260,6 +299,7 @@ public struct SQLEventRepository: EventRepository {
             if current == "going" && status != .going && waiting > 0 {
                 let free = capacity.map { max(0, $0 - (going - 1)) } ?? waiting
                 promoted = try await Self.promote(first: min(free, waiting), event: eventID, now: now, in: db)
+                try await Self.tell(promoted, notice, at: now, publicURL: publicURL, in: db)
             }
             return RSVPOutcome(status: status, waitlistPosition: position, promoted: promoted)
         }

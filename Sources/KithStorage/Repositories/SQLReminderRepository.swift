@@ -157,29 +157,56 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository,
     }
 
     public func notify(_ member: Member.ID, key: String, title: String, body: String, link: String, email: Bool, at: Date) async throws {
+        let publicURL = publicURL
         try await store.write { db in
-            let id = MemberNotification.ID.make(at: at).description
-            let inserted =
-                try await db.raw(
-                    """
-                    INSERT INTO notifications (id, member_id, key, title, body, link, created_at)
-                    VALUES (\(bind: id), \(bind: member.description), \(bind: key), \(bind: title), \(bind: body), \(bind: link),
-                        \(bind: Millis.from(at)))
-                    ON CONFLICT (member_id, key) DO NOTHING RETURNING id
-                    """
-                ).first() != nil
-            guard inserted, email else { return }
+            try await Self.notify(
+                member,
+                key: key,
+                title: title,
+                body: body,
+                link: link,
+                email: email,
+                at: at,
+                publicURL: publicURL,
+                in: db
+            )
+        }
+    }
+
+    /// One notification and, when `email`, one outbox email, inside the caller's transaction;
+    /// both unique on (member, key), so telling someone twice stores nothing the second time.
+    static func notify(
+        _ member: Member.ID,
+        key: String,
+        title: String,
+        body: String,
+        link: String,
+        email: Bool,
+        at: Date,
+        publicURL: String,
+        in db: any SQLDatabase
+    ) async throws {
+        let id = MemberNotification.ID.make(at: at).description
+        let inserted =
             try await db.raw(
                 """
-                INSERT INTO mail_outbox (id, member_id, key, to_address, subject, body, created_at, next_attempt_at)
-                SELECT \(bind: OutgoingMail.ID.make(at: at).description), m.id, \(bind: key), m.email, \(bind: title),
-                    'Hi ' || m.name || ',' || \(bind: "\n\n" + body + "\n\n" + publicURL + link + "\n\n— Kith\n"), \(bind: Millis.from(at)),
-                    \(bind: Millis.from(at))
-                FROM members m WHERE m.id = \(bind: member.description)
-                ON CONFLICT (member_id, key) DO NOTHING
+                INSERT INTO notifications (id, member_id, key, title, body, link, created_at)
+                VALUES (\(bind: id), \(bind: member.description), \(bind: key), \(bind: title), \(bind: body), \(bind: link),
+                    \(bind: Millis.from(at)))
+                ON CONFLICT (member_id, key) DO NOTHING RETURNING id
                 """
-            ).run()
-        }
+            ).first() != nil
+        guard inserted, email else { return }
+        try await db.raw(
+            """
+            INSERT INTO mail_outbox (id, member_id, key, to_address, subject, body, created_at, next_attempt_at)
+            SELECT \(bind: OutgoingMail.ID.make(at: at).description), m.id, \(bind: key), m.email, \(bind: title),
+                'Hi ' || m.name || ',' || \(bind: "\n\n" + body + "\n\n" + publicURL + link + "\n\n— Kith\n"), \(bind: Millis.from(at)),
+                \(bind: Millis.from(at))
+            FROM members m WHERE m.id = \(bind: member.description)
+            ON CONFLICT (member_id, key) DO NOTHING
+            """
+        ).run()
     }
 
     public func notifications(of member: Member.ID, limit: Int) async throws -> [MemberNotification] {

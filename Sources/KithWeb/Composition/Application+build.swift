@@ -145,7 +145,7 @@ public struct Services: Sendable {
             publicURL: publicURL,
             now: now
         )
-        let eventRepository = SQLEventRepository(store: store)
+        let eventRepository = SQLEventRepository(store: store, publicURL: publicURL)
         events = EventService(
             events: eventRepository,
             members: members,
