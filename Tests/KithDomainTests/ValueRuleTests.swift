@@ -56,3 +56,25 @@ import Testing
         #expect(try Cursor.decode(Cursor.encode(["1700", "x"]), parts: 2, numericFirst: true) == ["1700", "x"])
     }
 }
+
+@Suite struct CadenceRuleTests {
+    /// Found by the long fuzzing run: an ideal above 3650 with a maximum made an invalid range and
+    /// crashed the server. Every out-of-range pair is now a field error.
+    @Test(arguments: [(3651, 3651), (3651, nil), (0, 5), (-22_297_474_726_754, nil), (10, 9), (10, 3651), (Int.max, Int.min)])
+    func outOfRangeCadencesNameTheirFields(ideal: Int, maximum: Int?) {
+        do {
+            _ = try Cadence.validated(ideal: ideal, maximum: maximum)
+            Issue.record("\(ideal)/\(String(describing: maximum)) was accepted")
+        } catch DomainError.invalid(let errors) {
+            #expect(!errors.isEmpty)
+            #expect(Set(errors.map(\.field)).isSubset(of: ["ideal_days", "max_days"]))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func inRangeCadencesAreKept() throws {
+        #expect(try Cadence.validated(ideal: 3650, maximum: 3650) == Cadence(idealDays: 3650, maximumDays: 3650))
+        #expect(try Cadence.validated(ideal: 30, maximum: nil) == Cadence(idealDays: 30, maximumDays: 45))
+    }
+}

@@ -18,7 +18,8 @@ public struct Cadence: Sendable, Equatable {
     public static func validated(ideal: Int, maximum: Int?) throws(DomainError) -> Cadence {
         var check = Validation()
         if !(1...3650).contains(ideal) { check.fail("ideal_days", "must be a whole number of days from 1 to 3650") }
-        if let maximum, !(ideal...3650).contains(maximum) {
+        // Compared, not `(ideal...3650).contains`: that range traps when ideal is above 3650.
+        if let maximum, maximum < ideal || maximum > 3650 {
             check.fail("max_days", "must be at least ideal_days and at most 3650")
         }
         try check.throwIfFailed()
