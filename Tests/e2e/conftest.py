@@ -128,3 +128,14 @@ def browser():
 def screenshot(driver, name):
     os.makedirs(os.path.join(ARTIFACTS, "screenshots"), exist_ok=True)
     driver.save_screenshot(os.path.join(ARTIFACTS, "screenshots", f"{name}.png"))
+
+
+def wait_until_replaced(driver, page, timeout=10):
+    """Waits until `page` (the old document's <html>) has gone, after a click that navigates.
+    chromedriver sometimes answers a question about an element of a document being torn down with
+    "unhandled inspector error" instead of "stale element": that means "not yet", so ask again."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout, ignored_exceptions=(WebDriverException,)).until(expected_conditions.staleness_of(page))

@@ -1,9 +1,8 @@
 """What a person sees: sign up, edit the profile and its visibility, search the directory."""
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import screenshot
+from conftest import wait_until_replaced, screenshot
 
 DEMO_EMAIL = "demo@kith.example"
 DEMO_PASSWORD = "kith-demo-2026"
@@ -13,7 +12,7 @@ def click_and_wait(driver, element):
     """Clicks a submit button and waits until the next page has replaced this one."""
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    wait_until_replaced(driver, page)
 
 
 def wait_for_path(driver, path):
@@ -48,7 +47,7 @@ def sign_in(driver, server, email, password):
     driver.find_element(By.ID, "password").send_keys(password)
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "form[action='/signin'] button[type=submit]").click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    wait_until_replaced(driver, page)
 
 
 def test_landing_page(server, browser):

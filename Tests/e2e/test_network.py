@@ -1,9 +1,8 @@
 """Connect and accept in a real browser; how you're connected; people you may know."""
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import screenshot
+from conftest import wait_until_replaced, screenshot
 from test_foundation import DEMO_EMAIL, DEMO_PASSWORD, check_page_basics, sign_in, wait_for_path
 
 
@@ -32,7 +31,7 @@ def test_connect_with_a_note_and_accept(server, browser):
     browser.find_element(By.ID, "note-nina-net").send_keys("We met at the reunion")
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, ".relationship form[action='/network/requests'] button").click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+    wait_until_replaced(browser, page)
     browser.get(server + "/network")
     assert "Nina Net" in browser.find_element(By.ID, "outgoing").text
     assert "Pending" in browser.find_element(By.ID, "outgoing").text
@@ -46,7 +45,7 @@ def test_connect_with_a_note_and_accept(server, browser):
     screenshot(browser, "network-inbox")
     page = browser.find_element(By.TAG_NAME, "html")
     incoming.find_element(By.XPATH, ".//button[normalize-space()='Accept']").click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+    wait_until_replaced(browser, page)
     assert "Omar Net" in browser.find_element(By.ID, "connections").text
     browser.get(server + "/in/omar-net")
     assert "1st" in browser.find_element(By.CSS_SELECTOR, ".relationship").text

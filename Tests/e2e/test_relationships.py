@@ -2,10 +2,8 @@
 import time
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import screenshot
+from conftest import wait_until_replaced, screenshot
 from test_foundation import DEMO_EMAIL, DEMO_PASSWORD, check_page_basics, sign_in, wait_for_path
 from test_network import sign_out, sign_up
 
@@ -13,7 +11,7 @@ from test_network import sign_out, sign_up
 def submit(browser, selector):
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+    wait_until_replaced(browser, page)
 
 
 def test_add_a_contact_log_an_interaction_and_keep_it_private(server, browser):
