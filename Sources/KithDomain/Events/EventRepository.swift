@@ -77,8 +77,9 @@ public struct PromotionNotice: Sendable, Equatable {
 public protocol EventRepository: Sendable {
     func insert(_ event: Event) async throws
     /// Stores the event in one transaction; nil (nothing stored) when the capacity is below those
-    /// already going; otherwise the members promoted into new places, each told with `notice`.
-    func update(_ event: Event, now: Date, notice: PromotionNotice) async throws -> [Member.ID]?
+    /// already going; otherwise the members promoted into new places, each told with `notice`
+    /// (made only when someone is promoted: it formats dates, and RSVPs are the hot path).
+    func update(_ event: Event, now: Date, notice: @escaping @Sendable () -> PromotionNotice) async throws -> [Member.ID]?
     func event(_ id: Event.ID) async throws -> Event?
     func events(matching query: EventQuery) async throws -> [Event]
     func counts(of events: [Event.ID]) async throws -> [Event.ID: EventCounts]
@@ -91,9 +92,8 @@ public protocol EventRepository: Sendable {
         member: Member.ID,
         event: Event.ID,
         now: Date,
-        notice: PromotionNotice
-    ) async throws
-        -> RSVPOutcome
+        notice: @escaping @Sendable () -> PromotionNotice
+    ) async throws -> RSVPOutcome
     func checkIn(member: Member.ID, event: Event.ID, at: Date) async throws -> Bool
     /// The member's attendance history: events (not cancelled) that ended before `before` with the
     /// member going, latest first.

@@ -285,13 +285,17 @@ public struct EventService: Sendable {
         )
     }
 
-    private func promotionNotice(_ event: Event) -> PromotionNotice {
-        PromotionNotice(
-            key: "event-promoted:\(event.id):\(Moment.format(now()))",
-            title: "You have a place: \(event.title)",
-            body: "A place opened up at \(event.title) on \(Self.day(event)) and it is yours — you were first on the waitlist.",
-            link: "/events/\(event.id)"
-        )
+    /// The notice for members promoted by this change, made only if someone is.
+    private func promotionNotice(_ event: Event) -> @Sendable () -> PromotionNotice {
+        let moment = now()
+        return {
+            PromotionNotice(
+                key: "event-promoted:\(event.id):\(Moment.format(moment))",
+                title: "You have a place: \(event.title)",
+                body: "A place opened up at \(event.title) on \(Self.day(event)) and it is yours — you were first on the waitlist.",
+                link: "/events/\(event.id)"
+            )
+        }
     }
 
     private func inviteCohort(to event: Event) async throws {

@@ -66,7 +66,13 @@ public struct SQLContactRepository: ContactRepository {
     private static func refusingDoubleLinks<T>(_ work: () async throws -> T) async throws -> T {
         do {
             return try await work()
-        } catch  where UniqueViolation.matches(error, index: "contacts_owner_member_idx") {
+        } catch
+            where UniqueViolation.matches(
+                error,
+                index: "contacts_owner_member_idx",
+                columns: "contacts.owner_id, contacts.member_id"
+            )
+        {
             throw DomainError.conflict(field: "member", message: "This member is already in your contacts.")
         }
     }

@@ -36,12 +36,12 @@ public struct SQLEventRepository: EventRepository {
 
     /// Stores every field in one transaction: the event row is locked, a capacity below those
     /// already going is refused (nil, nothing written), and new places are filled from the waitlist.
-    public func update(_ event: Event, now: Date, notice: PromotionNotice) async throws -> [Member.ID]? {
+    public func update(_ event: Event, now: Date, notice: @escaping @Sendable () -> PromotionNotice) async throws -> [Member.ID]? {
         let dialect = store.dialect
         let publicURL = publicURL
         return try await store.write { db in
             let eventID = event.id.description
-            _ = try await Self.lock(eventID, in: db, dialect: dialect)
+            try await Self.lock(eventID, in: db, dialect: dialect)
             let seats = try await Self.seats(event: eventID, in: db)
             if let capacity = event.capacity, seats.going > capacity { return nil }
             try await db.raw(
@@ -166,15 +166,11 @@ public struct SQLEventRepository: EventRepository {
         }
     }
 
-    /// Locks the event for this transaction (PostgreSQL; SQLite's single writer already
-    /// serialises) and returns its capacity, or nil when the event does not exist.
-    private static func lock(_ event: String, in db: any SQLDatabase, dialect: StoreDialect) async throws -> (exists: Bool, capacity: Int?)
-    {
-        let lock: SQLQueryString = dialect == .postgres ? " FOR UPDATE" : ""
-        guard let row = try await db.raw("SELECT capacity FROM events WHERE id = \(bind: event)" + lock).first() else {
-            return (false, nil)
-        }
-        return (true, try row.optionalInt64("capacity").map(Int.init))
+    /// Locks the event row for this transaction on PostgreSQL (SQLite's single writer already
+    /// serialises writes).
+    private static func lock(_ event: String, in db: any SQLDatabase, dialect: StoreDialect) async throws {
+        guard dialect == .postgres else { return }
+        try await db.raw("SELECT 1 FROM events WHERE id = \(bind: event) FOR UPDATE").run()
     }
 
     /// Going and waiting, in one statement.
@@ -191,13 +187,13 @@ public struct SQLEventRepository: EventRepository {
 
     private static func tell(
         _ promoted: [Member.ID],
-        _ notice: PromotionNotice,
+        _ makeNotice: () -> PromotionNotice,
         at: Date,
         publicURL: String,
         in db: any SQLDatabase
-    )
-        async throws
-    {
+    ) async throws {
+        guard !promoted.isEmpty else { return }
+        let notice = makeNotice()
         for member in promoted {
             try await SQLReminderRepository.notify(
                 member,
@@ -235,10 +231,8 @@ public struct SQLEventRepository: EventRepository {
         member: Member.ID,
         event: Event.ID,
         now: Date,
-        notice: PromotionNotice
-    ) async throws
-        -> RSVPOutcome
-    {
+        notice: @escaping @Sendable () -> PromotionNotice
+    ) async throws -> RSVPOutcome {
         let dialect = store.dialect
         let publicURL = publicURL
         return try await store.write { db in
@@ -246,7 +240,7 @@ public struct SQLEventRepository: EventRepository {
             let memberID = member.description
             // PostgreSQL: lock first, then count in a statement of its own — a statement that
             // waited for a lock still counts with the snapshot it started with.
-            if dialect == .postgres { _ = try await Self.lock(eventID, in: db, dialect: dialect) }
+            try await Self.lock(eventID, in: db, dialect: dialect)
             guard
                 let row = try await db.raw(
                     """
