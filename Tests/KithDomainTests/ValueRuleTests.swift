@@ -78,3 +78,21 @@ import Testing
         #expect(try Cadence.validated(ideal: 30, maximum: nil) == Cadence(idealDays: 30, maximumDays: 45))
     }
 }
+
+@Suite struct SecretTokenTests {
+    /// FIPS 180-2 test vectors: the stored digest is lowercase hex SHA-256 of the token.
+    @Test(arguments: [
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+    ])
+    func digestIsHexSHA256(_ value: String, _ expected: String) {
+        #expect(SecretToken(value: value).digest == expected)
+    }
+
+    @Test func generatedTokensDiffer() {
+        let first = SecretToken.generate(prefix: "kt_")
+        let second = SecretToken.generate(prefix: "kt_")
+        #expect(first.value.hasPrefix("kt_") && first != second && first.digest != second.digest)
+        #expect(first.digest.count == 64)
+    }
+}

@@ -7,32 +7,31 @@ public import SQLKit
 import SQLiteKit
 import SQLiteNIO
 
-/// SQLite in WAL mode: one writer connection (writes queue on an async mutex, each in a
-/// `BEGIN IMMEDIATE` transaction) and a few reader connections that run alongside it.
-/// `synchronous=FULL` makes every acknowledged commit survive power loss.
+/// SQLite in WAL mode: one writer connection (writes queue up and commit in groups, each batch in
+/// a `BEGIN IMMEDIATE` transaction) and a few reader connections that run alongside it, each on a
+/// thread of its own (`SQLiteConnectionThread`). `synchronous=FULL` makes every acknowledged
+/// commit survive power loss.
 public final class SQLiteStore: Store {
     public let dialect = StoreDialect.sqlite
     public let path: String
-    private let writer: SQLiteConnection
-    private let readers: [SQLiteConnection]
-    private let checkpointer: SQLiteConnection
+    private let writer: SQLiteConnectionThread
+    private let readers: [SQLiteConnectionThread]
+    private let checkpointer: SQLiteConnectionThread
     private let checkpointing: Task<Void, Never>
-    private let threads: NIOThreadPool
     private let queue = WriteQueue()
-    private let nextReader = Counter()
+    private let readsInFlight: ReadLoad
 
     private init(
         path: String,
-        writer: SQLiteConnection,
-        readers: [SQLiteConnection],
-        checkpointer: SQLiteConnection,
-        threads: NIOThreadPool
+        writer: SQLiteConnectionThread,
+        readers: [SQLiteConnectionThread],
+        checkpointer: SQLiteConnectionThread
     ) {
         self.path = path
-        self.threads = threads
         self.writer = writer
         self.readers = readers
         self.checkpointer = checkpointer
+        self.readsInFlight = ReadLoad(readers: readers.count)
         self.checkpointing = Self.checkpoints(on: checkpointer)
     }
 
@@ -50,79 +49,75 @@ public final class SQLiteStore: Store {
         guard FileManager.default.isWritableFile(atPath: directory) else {
             throw StoreError("The data directory \(directory) is not writable.")
         }
-        let quiet = { () -> Logger in
-            var copy = logger
-            copy.logLevel = max(logger.logLevel, .notice)
-            return copy
-        }()
-        // A thread for each connection: NIO's shared blocking pool has one per core, so one
-        // fsync (a commit, a checkpoint) used to stall half of all database work.
-        let threads = NIOThreadPool(numberOfThreads: max(1, readerCount) + 2)
-        threads.start()
-        func connect() async throws -> SQLiteConnection {
+        var opened: [SQLiteConnectionThread] = []
+        func connect(_ name: String, _ settings: [String]) throws -> SQLiteConnectionThread {
             do {
-                let connection = try await SQLiteConnection.open(
-                    storage: .file(path: path),
-                    threadPool: threads,
-                    logger: quiet,
-                    on: MultiThreadedEventLoopGroup.singleton.any()
-                )
+                let connection = try SQLiteConnectionThread(path: path, name: "kith-sqlite-\(name)", logger: logger)
+                opened.append(connection)
                 // Pages are read through a memory map (no copy per read); writes still go through the WAL.
                 for pragma in [
-                    "PRAGMA busy_timeout = 10000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL",
-                    "PRAGMA mmap_size = 1073741824",
-                ] {
-                    _ = try await connection.query(pragma).get()
+                    "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL", "PRAGMA mmap_size = 1073741824",
+                ] + settings {
+                    try connection.connection.execute(pragma)
                 }
                 return connection
             } catch {
                 throw StoreError("Cannot open the SQLite database at \(path): \(error)")
             }
         }
-        let writer = try await connect()
-        _ = try await writer.query("PRAGMA journal_mode = WAL").get()
-        // A larger page cache than SQLite's 2 MB default: index pages stay in memory during bulk
-        // writes (seeding 100,000 members got ~25% faster) and searches.
-        _ = try await writer.query("PRAGMA cache_size = -65536").get()
-        // Statement journals (multi-row inserts) in memory instead of temporary files.
-        _ = try await writer.query("PRAGMA temp_store = MEMORY").get()
-        // Checkpoints run on a connection of their own (below), not inside whichever write
-        // happens to cross the threshold: that write, and every write queued behind it, waited
-        // for the copy into the database file and its fsync (RSVP p99 under load fell 106 → 41 ms).
-        _ = try await writer.query("PRAGMA wal_autocheckpoint = 0").get()
-        _ = try await writer.query("PRAGMA journal_size_limit = 67108864").get()
-        var readers: [SQLiteConnection] = []
-        for _ in 0..<max(1, readerCount) {
-            let reader = try await connect()
-            _ = try await reader.query("PRAGMA query_only = ON").get()
-            _ = try await reader.query("PRAGMA cache_size = -32768").get()
-            readers.append(reader)
+        do {
+            let writer = try connect(
+                "writer",
+                [
+                    "PRAGMA journal_mode = WAL",
+                    // A larger page cache than SQLite's 2 MB default: index pages stay in memory
+                    // during bulk writes (seeding 100,000 members got ~25% faster) and searches.
+                    "PRAGMA cache_size = -65536",
+                    // Statement journals (multi-row inserts) in memory instead of temporary files.
+                    "PRAGMA temp_store = MEMORY",
+                    // Checkpoints run on a connection of their own (below), not inside whichever
+                    // write happens to cross the threshold: that write, and every write queued
+                    // behind it, waited for the copy into the database file and its fsync (RSVP
+                    // p99 under load fell 106 → 41 ms).
+                    "PRAGMA wal_autocheckpoint = 0",
+                    "PRAGMA journal_size_limit = 67108864",
+                ]
+            )
+            let readers = try (0..<max(1, readerCount)).map {
+                try connect("reader-\($0)", ["PRAGMA query_only = ON", "PRAGMA cache_size = -32768"])
+            }
+            let checkpointer = try connect("checkpointer", [])
+            return SQLiteStore(path: path, writer: writer, readers: readers, checkpointer: checkpointer)
+        } catch {
+            for connection in opened { connection.stop() }
+            throw error
         }
-        let checkpointer = try await connect()
-        return SQLiteStore(path: path, writer: writer, readers: readers, checkpointer: checkpointer, threads: threads)
     }
 
     /// Copies committed pages from the write-ahead log into the database file in the background,
     /// alongside writers and readers (PASSIVE never blocks them). Often and small: a checkpoint
     /// every 2 s wrote enough at once that commits waiting on the disk behind it took 150–250 ms.
-    private static func checkpoints(on connection: SQLiteConnection) -> Task<Void, Never> {
-        Task.detached {
+    private static func checkpoints(on checkpointer: SQLiteConnectionThread) -> Task<Void, Never> {
+        Task(executorPreference: checkpointer) {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(100))
-                _ = try? await connection.query("PRAGMA wal_checkpoint(PASSIVE)").get()
+                try? checkpointer.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
             }
         }
     }
 
+    /// Runs on the reader with the fewest reads in flight, so one long search does not hold up
+    /// the reads that happen to be dealt to the same connection.
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let reader = readers[nextReader.next() % readers.count]
-        return try await body(reader.sql())
+        let index = readsInFlight.begin()
+        defer { readsInFlight.end(index) }
+        return try await readers[index].run { try await body($0) }
     }
 
-    /// Group commit: writes queue up; whoever finds the queue idle drains it, running each queued
-    /// body in its own savepoint inside one transaction and committing the batch with one fsync.
-    /// A body that fails rolls back to its savepoint alone; every caller is answered only after
-    /// the commit, so an acknowledged write is durable (synchronous=FULL) exactly as before.
+    /// Group commit: writes queue up; whoever finds the queue idle drains it on the writer's
+    /// thread, running each queued body in its own savepoint inside one transaction and committing
+    /// the batch with one fsync. A body that fails rolls back to its savepoint alone; every caller
+    /// is answered only after the commit, so an acknowledged write is durable (synchronous=FULL).
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let outcome = WriteOutcome<T>()
         let item = PendingWrite(
@@ -147,27 +142,27 @@ public final class SQLiteStore: Store {
                     continuation.resume(with: outcome.result ?? .failure(StoreError("write produced no result")))
                 }
             }
-            let queue = self.queue
-            let writer = self.writer
-            Task {
-                if await queue.enqueue(item) { await Self.drain(queue, writer: writer) }
+            if queue.enqueue(item) {
+                let queue = self.queue
+                let writer = self.writer
+                Task(executorPreference: writer) { await Self.drain(queue, writer: writer) }
             }
         }
     }
 
-    private static func drain(_ queue: WriteQueue, writer: SQLiteConnection) async {
+    private static func drain(_ queue: WriteQueue, writer: SQLiteConnectionThread) async {
+        let db = writer.database
         while true {
-            let batch = await queue.take(max: 64)
+            let batch = queue.take(max: 64)
             guard !batch.isEmpty else { return }
-            let db = writer.sql()
             var commitError: (any Error)?
             do {
-                try await db.raw("BEGIN IMMEDIATE").run()
+                try writer.connection.execute("BEGIN IMMEDIATE")
                 for item in batch { await item.execute(db) }
-                try await db.raw("COMMIT").run()
+                try writer.connection.execute("COMMIT")
             } catch {
                 commitError = error
-                try? await db.raw("ROLLBACK").run()
+                try? writer.connection.execute("ROLLBACK")
             }
             for item in batch { item.complete?(commitError) }
         }
@@ -263,11 +258,10 @@ public final class SQLiteStore: Store {
         checkpointing.cancel()
         await checkpointing.value
         // PASSIVE: a second process (kith backup) closing must not hold up a live server's writes.
-        _ = try? await checkpointer.query("PRAGMA wal_checkpoint(PASSIVE)").get()
+        try? await checkpointer.run { try $0.connection.execute("PRAGMA wal_checkpoint(PASSIVE)") }
         for connection in readers + [writer, checkpointer] {
-            try? await connection.close()
+            connection.stop()
         }
-        try? await threads.shutdownGracefully()
     }
 }
 
@@ -302,12 +296,18 @@ final class WriteOutcome<T: Sendable>: @unchecked Sendable {
 }
 
 /// The queue of writes waiting for the single writer connection, and whether someone drains it.
-actor WriteQueue {
+/// A lock, not an actor: the drain runs on the writer's thread, and an actor hop per batch put it
+/// back in the queue behind HTTP work.
+final class WriteQueue: @unchecked Sendable {
+    // Guarded by `lock`.
     private var items: [PendingWrite] = []
     private var draining = false
+    private let lock = NSLock()
 
     /// Queues the write; true when the caller must drain (nobody else is).
     func enqueue(_ item: PendingWrite) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
         items.append(item)
         if draining { return false }
         draining = true
@@ -316,6 +316,8 @@ actor WriteQueue {
 
     /// The next batch, oldest first; an empty batch ends the drain.
     func take(max: Int) -> [PendingWrite] {
+        lock.lock()
+        defer { lock.unlock() }
         let batch = Array(items.prefix(max))
         items.removeFirst(batch.count)
         if batch.isEmpty { draining = false }
@@ -323,16 +325,34 @@ actor WriteQueue {
     }
 }
 
-/// A lock-free-enough round-robin counter for picking reader connections.
-final class Counter: @unchecked Sendable {
-    // Guarded by `lock`; @unchecked because NSLock-protected state is not visible to the checker.
-    private var value = 0
+/// How many reads each reader connection is running, to send the next to the least busy one.
+final class ReadLoad: @unchecked Sendable {
+    // Guarded by `lock`.
+    private var inFlight: [Int]
+    private var next = 0
     private let lock = NSLock()
 
-    func next() -> Int {
+    init(readers: Int) {
+        inFlight = Array(repeating: 0, count: readers)
+    }
+
+    /// The reader to use, counted as busy until `end`. Ties go round-robin.
+    func begin() -> Int {
         lock.lock()
         defer { lock.unlock() }
-        value &+= 1
-        return value & Int.max
+        next = (next + 1) % inFlight.count
+        var best = next
+        for offset in 1..<max(1, inFlight.count) {
+            let candidate = (next + offset) % inFlight.count
+            if inFlight[candidate] < inFlight[best] { best = candidate }
+        }
+        inFlight[best] += 1
+        return best
+    }
+
+    func end(_ reader: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        inFlight[reader] -= 1
     }
 }

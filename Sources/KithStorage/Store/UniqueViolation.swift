@@ -7,6 +7,9 @@ enum UniqueViolation {
     /// `index` is the unique index's name (what PostgreSQL reports); `columns` how SQLite names it
     /// ("table.a, table.b": SQLite reports the columns, not the index).
     static func matches(_ error: any Error, index: String, columns: String) -> Bool {
+        if let error = error as? SQLiteDirectError {
+            return error.isUniqueViolation && error.message.hasPrefix("UNIQUE constraint failed: \(columns)")
+        }
         if let error = error as? SQLiteError {
             return [.constraint, .constraintUniqueFailed].contains(error.reason)
                 && error.message.hasPrefix("UNIQUE constraint failed: \(columns)")
