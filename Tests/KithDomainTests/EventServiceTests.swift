@@ -115,6 +115,29 @@ import Testing
         }
     }
 
+    /// After the RSVP deadline only "not going" is taken; a refused answer stores nothing.
+    @Test func theDeadlineClosesAnswersButLetsMembersWithdraw() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = testServices(store, clock: clock)
+            let organizer = try await services.register("organizer").member
+            let guest = try await services.register("guest").member
+            let late = try await services.register("late").member
+            var input = Self.input(capacity: 5, in: clock)
+            input.rsvpDeadline = Moment.format(clock.now.addingTimeInterval(2 * Self.day))
+            let event = try await services.events.create(input, by: organizer).event.id.description
+            #expect(try await services.events.respond("going", to: event, by: guest).status == .going)
+            clock.advance(by: 3 * Self.day)
+            for choice in ["going", "maybe"] {
+                await #expect(throws: DomainError.self) { try await services.events.respond(choice, to: event, by: late) }
+            }
+            #expect(try await services.events.event(event, viewer: late).goingCount == 1)
+            #expect(try await services.events.respond("not_going", to: event, by: guest).status == .notGoing)
+            #expect(try await services.events.event(event, viewer: late).goingCount == 0)
+            await #expect(throws: DomainError.notFound("event")) { try await services.events.respond("going", to: "not-an-id", by: late) }
+        }
+    }
+
     @Test func raisingCapacityPromotesInOrderAndCheckInWorks() async throws {
         try await withMigratedStore { store async throws in
             let clock = TestClock()

@@ -86,13 +86,16 @@ public protocol EventRepository: Sendable {
     func rsvp(of member: Member.ID, to event: Event.ID) async throws -> RSVP?
     func rsvps(to event: Event.ID) async throws -> [RSVP]
     /// Records the member's answer under the capacity rule; frees and fills seats first come first
-    /// served, telling each member promoted with `notice`.
+    /// served, telling each member promoted with `notice`. `admit` sees the event as the
+    /// transaction reads it and throws to refuse the answer (nothing is written then); an
+    /// unknown event is `notFound("event")`.
     func respond(
         _ choice: RSVPChoice,
         member: Member.ID,
         event: Event.ID,
         now: Date,
-        notice: @escaping @Sendable () -> PromotionNotice
+        admit: @escaping @Sendable (Event) throws -> Void,
+        notice: @escaping @Sendable (Event) -> PromotionNotice
     ) async throws -> RSVPOutcome
     func checkIn(member: Member.ID, event: Event.ID, at: Date) async throws -> Bool
     /// The member's attendance history: events (not cancelled) that ended before `before` with the

@@ -179,14 +179,28 @@ public struct EventService: Sendable {
         guard let raw = rawChoice, let choice = RSVPChoice(rawValue: raw) else {
             throw DomainError.invalid(field: "status", reason: "must be one of going, maybe, not_going")
         }
-        let event = try await stored(rawID)
+        guard let id = Event.ID(rawID) else { throw DomainError.notFound("event") }
         let moment = now()
+        // The rules are checked on the event as the RSVP's own transaction reads it, so an event
+        // cancelled a moment earlier cannot take an answer (and the hot path reads it once).
+        return try await events.respond(
+            choice,
+            member: member.id,
+            event: id,
+            now: moment,
+            admit: { event in try Self.admit(choice, to: event, at: moment) },
+            notice: { event in Self.promotionNotice(for: event, at: moment) }
+        )
+    }
+
+    /// Whether the event takes this answer now: not cancelled, not over, and before the deadline
+    /// unless the member is saying they will not come.
+    static func admit(_ choice: RSVPChoice, to event: Event, at moment: Date) throws {
         if event.cancelledAt != nil { throw DomainError.conflict(field: "status", message: "This event was cancelled.") }
         if moment >= event.endsAt { throw DomainError.conflict(field: "status", message: "This event is over.") }
         if let deadline = event.rsvpDeadline, moment > deadline, choice != .notGoing {
             throw DomainError.conflict(field: "status", message: "RSVPs for this event closed on \(Moment.format(deadline)).")
         }
-        return try await events.respond(choice, member: member.id, event: event.id, now: moment, notice: promotionNotice(event))
     }
 
     /// The caller's own attendance history (nobody else's is reachable): past events they were
@@ -288,14 +302,16 @@ public struct EventService: Sendable {
     /// The notice for members promoted by this change, made only if someone is.
     private func promotionNotice(_ event: Event) -> @Sendable () -> PromotionNotice {
         let moment = now()
-        return {
-            PromotionNotice(
-                key: "event-promoted:\(event.id):\(Moment.format(moment))",
-                title: "You have a place: \(event.title)",
-                body: "A place opened up at \(event.title) on \(Self.day(event)) and it is yours — you were first on the waitlist.",
-                link: "/events/\(event.id)"
-            )
-        }
+        return { Self.promotionNotice(for: event, at: moment) }
+    }
+
+    static func promotionNotice(for event: Event, at moment: Date) -> PromotionNotice {
+        PromotionNotice(
+            key: "event-promoted:\(event.id):\(Moment.format(moment))",
+            title: "You have a place: \(event.title)",
+            body: "A place opened up at \(event.title) on \(day(event)) and it is yours — you were first on the waitlist.",
+            link: "/events/\(event.id)"
+        )
     }
 
     private func inviteCohort(to event: Event) async throws {

@@ -11,6 +11,11 @@ public struct Handle: Hashable, Sendable, Codable, CustomStringConvertible, Comp
         "signout", "directory", "settings", "moderator", "system", "null", "undefined",
     ]
 
+    /// A handle read back from storage, checked when it was stored.
+    public init(stored: String) {
+        self.rawValue = stored
+    }
+
     public init(_ raw: String, field: String = "handle") throws(DomainError) {
         let normalized = raw.trimmingCharacters(in: .whitespaces).lowercased()
         let allowed = normalized.unicodeScalars.allSatisfy {

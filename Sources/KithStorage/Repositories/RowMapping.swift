@@ -38,8 +38,8 @@ extension SQLRow {
         guard let role = Role(rawValue: try string(prefix + "role")) else { throw CorruptRow(description: "unknown role") }
         return Member(
             id: Member.ID(try uuid(prefix + "id")),
-            email: try EmailAddress(try string(prefix + "email")),
-            handle: try Handle(try string(prefix + "handle")),
+            email: EmailAddress(stored: try string(prefix + "email")),
+            handle: Handle(stored: try string(prefix + "handle")),
             name: try string(prefix + "name"),
             role: role,
             createdAt: try date(prefix + "created_at")

@@ -231,7 +231,8 @@ public struct SQLEventRepository: EventRepository {
         member: Member.ID,
         event: Event.ID,
         now: Date,
-        notice: @escaping @Sendable () -> PromotionNotice
+        admit: @escaping @Sendable (Event) throws -> Void,
+        notice: @escaping @Sendable (Event) -> PromotionNotice
     ) async throws -> RSVPOutcome {
         let dialect = store.dialect
         let publicURL = publicURL
@@ -244,7 +245,7 @@ public struct SQLEventRepository: EventRepository {
             guard
                 let row = try await db.raw(
                     """
-                    SELECT e.capacity, r.status,
+                    SELECT \(unsafeRaw: Self.columns), r.status,
                         (SELECT COUNT(*) FROM rsvps g WHERE g.event_id = e.id AND g.status = 'going') AS going,
                         (SELECT COUNT(*) FROM rsvps w WHERE w.event_id = e.id AND w.status = 'waitlisted') AS waiting,
                         (SELECT COUNT(*) FROM rsvps w WHERE w.event_id = e.id AND w.status = 'waitlisted'
@@ -254,7 +255,9 @@ public struct SQLEventRepository: EventRepository {
                     """
                 ).first()
             else { throw DomainError.notFound("event") }
-            let capacity = try row.optionalInt64("capacity").map(Int.init)
+            let stored = try row.event()
+            try admit(stored)
+            let capacity = stored.capacity
             let current = try row.optionalString("status")
             let going = Int(try row.int64("going"))
             let waiting = Int(try row.int64("waiting"))
@@ -293,7 +296,7 @@ public struct SQLEventRepository: EventRepository {
             if current == "going" && status != .going && waiting > 0 {
                 let free = capacity.map { max(0, $0 - (going - 1)) } ?? waiting
                 promoted = try await Self.promote(first: min(free, waiting), event: eventID, now: now, in: db)
-                try await Self.tell(promoted, notice, at: now, publicURL: publicURL, in: db)
+                try await Self.tell(promoted, { notice(stored) }, at: now, publicURL: publicURL, in: db)
             }
             return RSVPOutcome(status: status, waitlistPosition: position, promoted: promoted)
         }
