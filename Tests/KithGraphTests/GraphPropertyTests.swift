@@ -1,3 +1,4 @@
+import Foundation
 import KithGraph
 import Testing
 
@@ -76,9 +77,18 @@ import Testing
             #expect(Set(queries.mutuals(a, b, limit: 1000).map(\.vertex)) == (a == b ? [] : mutual))
             let second = distances.filter { $0 == 2 }.count
             #expect(queries.secondDegreeCount(a) == second)
-            #expect(
-                Set(queries.secondDegreeCandidates(of: a).map(\.vertex)) == Set((0..<count).filter { distances[$0] == 2 }.map(Vertex.init))
-            )
+            let candidates = queries.secondDegreeCandidates(of: a)
+            #expect(Set(candidates.map(\.vertex)) == Set((0..<count).filter { distances[$0] == 2 }.map(Vertex.init)))
+            #expect(candidates.count == Set(candidates.map(\.vertex)).count, "each candidate once")
+            for candidate in candidates {
+                let shared = reference.adjacency[Int(a)].intersection(reference.adjacency[Int(candidate.vertex)])
+                #expect(candidate.mutualCount == shared.count)
+                let adamicAdar = shared.reduce(0.0) { sum, z in
+                    let degree = reference.adjacency[Int(z)].count
+                    return sum + (degree > 1 ? 1 / log(Double(degree)) : 0)
+                }
+                #expect(abs(candidate.adamicAdar - adamicAdar) < 1e-4, "Adamic–Adar of \(candidate.vertex)")
+            }
             for path in queries.paths(from: a, to: b) {
                 #expect(path.first == a && path.last == b)
                 #expect(path.count - 1 <= 3)
@@ -146,6 +156,29 @@ import Testing
         #expect(graph.base.arcCount == 4)
         #expect(graph.weight(0, 1) == 9)
         #expect(graph.neighbors(of: 0) == [1])
+    }
+
+    /// A walk that meets far more candidates than the table starts with (4,096 entries): every one
+    /// is counted once, with the right count, and the ranking still finds the best.
+    @Test func candidatesPastTheTablesFirstSizeAreAllCounted() {
+        let hubs = 12
+        let leaves = 700
+        var edges: [Edge] = []
+        for hub in 1...hubs {
+            edges.append(Edge(0, Vertex(hub), weight: 1))
+            for leaf in 0..<leaves { edges.append(Edge(Vertex(hub), Vertex(1 + hubs + leaf + (hub - 1) * (leaves / 2)), weight: 1)) }
+        }
+        let vertexCount = 1 + hubs + leaves + (hubs - 1) * (leaves / 2)
+        let queries = GraphQueries(SocialGraph(vertexCount: vertexCount, edges: edges))
+        var expected: [Vertex: Int] = [:]
+        for edge in edges where edge.a != 0 { expected[edge.b, default: 0] += 1 }
+        let candidates = queries.secondDegreeCandidates(of: 0)
+        #expect(candidates.count == expected.count)
+        #expect(candidates.count > 4_096)
+        #expect(Dictionary(uniqueKeysWithValues: candidates.map { ($0.vertex, $0.mutualCount) }) == expected)
+        let top = queries.topCandidates(of: 0, limit: 3) { Double($0.mutualCount) }
+        #expect(top.map(\.candidate.mutualCount) == [2, 2, 2])
+        #expect(top.map(\.candidate.vertex) == expected.filter { $0.value == 2 }.keys.sorted().prefix(3).map { $0 })
     }
 
     @Test func topCandidatesRankByTheGivenScore() {
