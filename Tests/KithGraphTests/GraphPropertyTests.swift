@@ -192,3 +192,18 @@ import Testing
         #expect(inverted.map(\.candidate.vertex) == [4])
     }
 }
+
+@Suite struct WeakTieTests {
+    /// The inverted U: 0.35 with no mutuals, rising to 1 at ten, falling after — also past the
+    /// looked-up range.
+    @Test func factorIsAnInvertedUPeakingAtTenMutuals() {
+        #expect(WeakTie.factor(mutuals: 0) == 0.35)
+        #expect(abs(WeakTie.factor(mutuals: 10) - 1) < 1e-12)
+        let rising = (1...10).map { WeakTie.factor(mutuals: $0) }
+        let falling = [10, 20, 100, 1_000, 4_095, 4_096, 10_000].map { WeakTie.factor(mutuals: $0) }
+        #expect(rising == rising.sorted())
+        #expect(falling == falling.sorted(by: >))
+        #expect(falling.allSatisfy { $0 >= 0.35 && $0 <= 1 })
+        #expect(WeakTie.factor(mutuals: 4_096) > 0.35, "still above the floor just past the table")
+    }
+}
