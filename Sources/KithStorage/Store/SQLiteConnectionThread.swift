@@ -65,6 +65,7 @@ final class SQLiteConnectionThread: TaskExecutor, @unchecked Sendable {
     }
 
     private func serve() {
+        connection.owner = pthread_self()
         let executor = asUnownedTaskExecutor()
         var batch: [UnownedJob] = []
         while true {
@@ -90,6 +91,9 @@ final class SQLiteConnectionThread: TaskExecutor, @unchecked Sendable {
 final class SQLiteHandle: @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
+    /// The thread that owns the connection, once it runs; checked in debug builds, because the
+    /// statement cache is not safe to use from two threads.
+    var owner: pthread_t?
     /// Distinct statement texts kept prepared; past this the cache starts again (statements with
     /// IN lists of varying length would otherwise grow it without bound).
     private static let cacheLimit = 256
@@ -109,6 +113,7 @@ final class SQLiteHandle: @unchecked Sendable {
 
     /// Runs one statement with its parameters, calling `onRow` for each result row.
     func execute(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteDirectRow) throws -> Void) throws {
+        assert(owner.map { pthread_equal($0, pthread_self()) != 0 } ?? true, "an SQLite connection used off its own thread")
         let statement = try prepared(sql)
         defer {
             // No sqlite3_clear_bindings: every execution binds every parameter, and clearing

@@ -50,15 +50,16 @@ public final class SQLiteStore: Store {
             throw StoreError("The data directory \(directory) is not writable.")
         }
         var opened: [SQLiteConnectionThread] = []
-        func connect(_ name: String, _ settings: [String]) throws -> SQLiteConnectionThread {
+        func connect(_ name: String, _ settings: [String]) async throws -> SQLiteConnectionThread {
             do {
                 let connection = try SQLiteConnectionThread(path: path, name: "kith-sqlite-\(name)", logger: logger)
                 opened.append(connection)
                 // Pages are read through a memory map (no copy per read); writes still go through the WAL.
-                for pragma in [
+                let pragmas = [
                     "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL", "PRAGMA mmap_size = 1073741824",
-                ] + settings {
-                    try connection.connection.execute(pragma)
+                ] + settings
+                try await connection.run { db in
+                    for pragma in pragmas { try db.connection.execute(pragma) }
                 }
                 return connection
             } catch {
@@ -66,7 +67,7 @@ public final class SQLiteStore: Store {
             }
         }
         do {
-            let writer = try connect(
+            let writer = try await connect(
                 "writer",
                 [
                     "PRAGMA journal_mode = WAL",
@@ -83,10 +84,11 @@ public final class SQLiteStore: Store {
                     "PRAGMA journal_size_limit = 67108864",
                 ]
             )
-            let readers = try (0..<max(1, readerCount)).map {
-                try connect("reader-\($0)", ["PRAGMA query_only = ON", "PRAGMA cache_size = -32768"])
+            var readers: [SQLiteConnectionThread] = []
+            for index in 0..<max(1, readerCount) {
+                readers.append(try await connect("reader-\(index)", ["PRAGMA query_only = ON", "PRAGMA cache_size = -32768"]))
             }
-            let checkpointer = try connect("checkpointer", [])
+            let checkpointer = try await connect("checkpointer", [])
             return SQLiteStore(path: path, writer: writer, readers: readers, checkpointer: checkpointer)
         } catch {
             for connection in opened { connection.stop() }
