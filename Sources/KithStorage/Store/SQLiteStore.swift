@@ -55,9 +55,10 @@ public final class SQLiteStore: Store {
                 let connection = try SQLiteConnectionThread(path: path, name: "kith-sqlite-\(name)", logger: logger)
                 opened.append(connection)
                 // Pages are read through a memory map (no copy per read); writes still go through the WAL.
-                let pragmas = [
-                    "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL", "PRAGMA mmap_size = 1073741824",
-                ] + settings
+                let pragmas =
+                    [
+                        "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL", "PRAGMA mmap_size = 1073741824",
+                    ] + settings
                 try await connection.run { db in
                     for pragma in pragmas { try db.connection.execute(pragma) }
                 }
