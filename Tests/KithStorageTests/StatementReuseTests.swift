@@ -81,3 +81,40 @@ import Testing
         }
     }
 }
+
+/// Rows hand the common types over directly; every type and every mismatch must answer as the
+/// general decoder does (on PostgreSQL this runs PostgresKit's decoding: the same answers).
+@Suite struct RowDecodingTests {
+    @Test func commonTypesAndTheirOptionalsDecodeAsStoredAndMismatchesFail() async throws {
+        try await withMigratedStore { store in
+            let row = try await store.read { db in
+                try #require(
+                    try await db.raw(
+                        """
+                        SELECT 'text' AS t, CAST(NULL AS TEXT) AS nt, CAST(42 AS BIGINT) AS i,
+                            CAST(NULL AS BIGINT) AS ni, CAST(2.5 AS DOUBLE PRECISION) AS d,
+                            CAST(9007199254740993 AS BIGINT) AS big, '' AS empty
+                        """
+                    ).first()
+                )
+            }
+            #expect(try row.decode(column: "t", as: String.self) == "text")
+            #expect(try row.decode(column: "t", as: String?.self) == "text")
+            #expect(try row.decode(column: "nt", as: String?.self) == nil)
+            #expect(try row.decode(column: "empty", as: String.self) == "")
+            #expect(try row.decode(column: "i", as: Int64.self) == 42)
+            #expect(try row.decode(column: "i", as: Int.self) == 42)
+            #expect(try row.decode(column: "i", as: Int64?.self) == 42)
+            #expect(try row.decode(column: "i", as: Int?.self) == 42)
+            #expect(try row.decode(column: "ni", as: Int64?.self) == nil)
+            #expect(try row.decode(column: "ni", as: Int?.self) == nil)
+            #expect(try row.decode(column: "big", as: Int64.self) == 9_007_199_254_740_993)
+            #expect(try row.decode(column: "d", as: Double.self) == 2.5)
+            #expect(try row.decodeNil(column: "nt"))
+            #expect(try !row.decodeNil(column: "t"))
+            #expect(throws: (any Error).self) { try row.decode(column: "nt", as: String.self) }
+            #expect(throws: (any Error).self) { try row.decode(column: "ni", as: Int64.self) }
+            #expect(throws: (any Error).self) { try row.decode(column: "missing", as: String.self) }
+        }
+    }
+}

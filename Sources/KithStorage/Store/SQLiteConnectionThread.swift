@@ -286,7 +286,31 @@ struct SQLiteDirectRow: SQLRow {
                 .init(codingPath: [], debugDescription: "No column \(column) in the result.")
             )
         }
-        return try Self.decoder.decode(D.self, from: values[position])
+        let value = values[position]
+        // The types rows are read as nearly always (text, whole numbers, their optionals) are
+        // handed over directly: SQLiteKit's decoder first asks the runtime whether the type
+        // conforms to a protocol and builds a decoder object for optionals, which made decoding a
+        // row of twenty columns cost more than the query. Anything else, and any mismatch, goes
+        // through that decoder, so the answers (and errors) are the same.
+        switch value {
+        case .text(let text):
+            if D.self == String.self { return unsafeBitCast(text, to: D.self) }
+            if D.self == String?.self { return unsafeBitCast(Optional(text), to: D.self) }
+        case .integer(let number):
+            if D.self == Int64.self { return unsafeBitCast(Int64(number), to: D.self) }
+            if D.self == Int.self { return unsafeBitCast(number, to: D.self) }
+            if D.self == Int64?.self { return unsafeBitCast(Optional(Int64(number)), to: D.self) }
+            if D.self == Int?.self { return unsafeBitCast(Optional(number), to: D.self) }
+        case .float(let number):
+            if D.self == Double.self { return unsafeBitCast(number, to: D.self) }
+        case .null:
+            if D.self == String?.self { return unsafeBitCast(String?.none, to: D.self) }
+            if D.self == Int64?.self { return unsafeBitCast(Int64?.none, to: D.self) }
+            if D.self == Int?.self { return unsafeBitCast(Int?.none, to: D.self) }
+        case .blob:
+            break
+        }
+        return try Self.decoder.decode(D.self, from: value)
     }
 
     private static let decoder = SQLiteDataDecoder()
