@@ -32,6 +32,35 @@ import Testing
             #expect(try await services.directory.search(DirectorySearch(q: "lovelace"), by: viewer).items.map(\.name) == ["Ada Lovelace"])
         }
     }
+
+    /// Migration 9 drops the first events release's unused waitlist counter and keeps the events.
+    @Test func theWaitlistCounterMigrationKeepsEventsAndTheirAnswers() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = testServices(store, clock: clock)
+            let organizer = try await services.register("organizer").member
+            let input = EventInput(
+                title: "Kept",
+                format: "meetup",
+                startsAt: Moment.format(clock.now.addingTimeInterval(86_400)),
+                endsAt: Moment.format(clock.now.addingTimeInterval(90_000)),
+                timeZone: "UTC",
+                capacity: 1
+            )
+            let event = try await services.events.create(input, by: organizer).event.id.description
+            _ = try await services.events.respond("going", to: event, by: organizer)
+            try await store.write { db in
+                try await db.raw("ALTER TABLE events ADD COLUMN waitlist_counter BIGINT NOT NULL DEFAULT 0").run()
+                try await db.raw("DELETE FROM schema_migrations WHERE version = 9").run()
+            }
+            #expect(try await Migrator.migrate(store) == [9])
+            let view = try await services.events.event(event, viewer: organizer)
+            #expect(view.event.title == "Kept" && view.goingCount == 1)
+            await #expect(throws: (any Error).self) {
+                try await store.read { db in try await db.raw("SELECT waitlist_counter FROM events").run() }
+            }
+        }
+    }
 }
 
 @Suite struct MemberRepositoryTests {

@@ -18,7 +18,7 @@ struct Migration: Sendable {
 public enum Migrator {
     static let all: [Migration] = [
         .v001CreateMembersAndProfiles, .v002CreateMemberSearch, .v003CreateConnections, .v004IndexAffiliationPeers,
-        .v005IndexNamePrefixes, .v006SearchFacets, .v007CreateRelationshipManager, .v008CreateEvents,
+        .v005IndexNamePrefixes, .v006SearchFacets, .v007CreateRelationshipManager, .v008CreateEvents, .v009DropWaitlistCounter,
     ]
 
     /// The newest schema version this build knows.
