@@ -11,7 +11,6 @@ final class Scratch: @unchecked Sendable {
     }
 
     var slots: [Slot] = []
-    var touched: [Vertex] = []
     /// Second-degree candidates of the query (suggestions), cleared by `prepare`.
     var candidates = CandidateTable()
     /// One bit per vertex (128 KB for a million members: it stays in the L2 cache, where the
@@ -43,7 +42,6 @@ final class Scratch: @unchecked Sendable {
             generation = 0
         }
         generation += 1
-        touched.removeAll(keepingCapacity: true)
         candidates.clear()
     }
 }
@@ -68,8 +66,7 @@ struct CandidateTable {
     @inline(__always)
     mutating func add(_ vertex: Vertex, weight: Float) {
         let mask = entries.count - 1
-        // Fibonacci hashing: consecutive member numbers spread over the table.
-        var index = Int(truncatingIfNeeded: (UInt64(UInt32(bitPattern: vertex)) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift))
+        var index = home(of: vertex)
         while true {
             let current = entries[index].vertex
             if current == vertex {
@@ -99,6 +96,13 @@ struct CandidateTable {
         used.removeAll(keepingCapacity: true)
     }
 
+    /// Where `vertex` is looked for first. Fibonacci hashing: consecutive member numbers spread
+    /// over the table.
+    @inline(__always)
+    private func home(of vertex: Vertex) -> Int {
+        Int(truncatingIfNeeded: (UInt64(UInt32(bitPattern: vertex)) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift))
+    }
+
     private mutating func grow() {
         let old = used.map { entries[Int($0)] }
         entries = [Entry](repeating: Entry(), count: entries.count * 2)
@@ -106,7 +110,7 @@ struct CandidateTable {
         used.removeAll(keepingCapacity: true)
         let mask = entries.count - 1
         for entry in old {
-            var index = Int(truncatingIfNeeded: (UInt64(UInt32(bitPattern: entry.vertex)) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift))
+            var index = home(of: entry.vertex)
             while entries[index].vertex >= 0 { index = (index + 1) & mask }
             entries[index] = entry
             used.append(Int32(index))

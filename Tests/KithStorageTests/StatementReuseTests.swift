@@ -65,6 +65,22 @@ import Testing
         }
     }
 
+    /// A statement prepared before a schema change answers with the columns after it.
+    @Test func aSchemaChangeShowsInTheColumnsOfAStatementAlreadyRun() async throws {
+        try await withMigratedStore { store in
+            try await Self.createProbe(store)
+            try await store.write { db in
+                try await db.raw("INSERT INTO probe (id, label, flag) VALUES (1, 'one', 0)").run()
+                let before = try #require(try await db.raw("SELECT * FROM probe").first())
+                #expect(!before.contains(column: "extra"))
+                try await db.raw("ALTER TABLE probe ADD COLUMN extra TEXT DEFAULT 'added'").run()
+                let after = try #require(try await db.raw("SELECT * FROM probe").first())
+                #expect(try after.decode(column: "extra", as: String.self) == "added")
+                #expect(try after.decode(column: "label", as: String.self) == "one")
+            }
+        }
+    }
+
     @Test func moreDistinctStatementsThanTheCacheHoldsStillAnswerRight() async throws {
         try await withMigratedStore { store in
             let answers = try await store.read { db in

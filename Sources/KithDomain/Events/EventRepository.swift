@@ -79,7 +79,7 @@ public protocol EventRepository: Sendable {
     /// Stores the event in one transaction; nil (nothing stored) when the capacity is below those
     /// already going; otherwise the members promoted into new places, each told with `notice`
     /// (made only when someone is promoted: it formats dates, and RSVPs are the hot path).
-    func update(_ event: Event, now: Date, notice: @escaping @Sendable () -> PromotionNotice) async throws -> [Member.ID]?
+    func update(_ event: Event, now: Date, notice: @escaping @Sendable (Event) -> PromotionNotice) async throws -> [Member.ID]?
     func event(_ id: Event.ID) async throws -> Event?
     func events(matching query: EventQuery) async throws -> [Event]
     func counts(of events: [Event.ID]) async throws -> [Event.ID: EventCounts]

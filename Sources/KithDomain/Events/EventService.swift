@@ -57,7 +57,8 @@ public struct EventService: Sendable {
         let counts = try await events.counts(of: [event.id])[event.id] ?? EventCounts(going: 0, waitlisted: 0, maybe: 0)
         try apply(input, to: &event, creating: false, going: counts.going)
         event.updatedAt = now()
-        guard try await events.update(event, now: now(), notice: promotionNotice(event)) != nil else {
+        let moment = now()
+        guard try await events.update(event, now: moment, notice: { Self.promotionNotice(for: $0, at: moment) }) != nil else {
             throw DomainError.invalid(field: "capacity", reason: "must be at least the number of members already going")
         }
         return try await view(try await stored(rawID), for: member)
@@ -69,7 +70,8 @@ public struct EventService: Sendable {
         guard event.cancelledAt == nil else { return try await view(event, for: member) }
         event.cancelledAt = now()
         event.updatedAt = now()
-        _ = try await events.update(event, now: now(), notice: promotionNotice(event))
+        let moment = now()
+        _ = try await events.update(event, now: moment, notice: { Self.promotionNotice(for: $0, at: moment) })
         for rsvp in try await events.rsvps(to: event.id) where rsvp.status != .notGoing && rsvp.member.id != member.id {
             try await notifier.notify(
                 rsvp.member.id,
@@ -299,12 +301,7 @@ public struct EventService: Sendable {
         )
     }
 
-    /// The notice for members promoted by this change, made only if someone is.
-    private func promotionNotice(_ event: Event) -> @Sendable () -> PromotionNotice {
-        let moment = now()
-        return { Self.promotionNotice(for: event, at: moment) }
-    }
-
+    /// What members promoted from the waitlist of `event` are told (made only if someone is).
     static func promotionNotice(for event: Event, at moment: Date) -> PromotionNotice {
         PromotionNotice(
             key: "event-promoted:\(event.id):\(Moment.format(moment))",

@@ -36,7 +36,7 @@ public struct SQLEventRepository: EventRepository {
 
     /// Stores every field in one transaction: the event row is locked, a capacity below those
     /// already going is refused (nil, nothing written), and new places are filled from the waitlist.
-    public func update(_ event: Event, now: Date, notice: @escaping @Sendable () -> PromotionNotice) async throws -> [Member.ID]? {
+    public func update(_ event: Event, now: Date, notice: @escaping @Sendable (Event) -> PromotionNotice) async throws -> [Member.ID]? {
         let dialect = store.dialect
         let publicURL = publicURL
         return try await store.write { db in
@@ -58,7 +58,7 @@ public struct SQLEventRepository: EventRepository {
             guard event.cancelledAt == nil else { return [] }
             let free = event.capacity.map { max(0, $0 - seats.going) } ?? seats.waiting
             let promoted = try await Self.promote(first: min(free, seats.waiting), event: eventID, now: now, in: db)
-            try await Self.tell(promoted, notice, at: now, publicURL: publicURL, in: db)
+            try await Self.tell(promoted, { notice(event) }, at: now, publicURL: publicURL, in: db)
             return promoted
         }
     }

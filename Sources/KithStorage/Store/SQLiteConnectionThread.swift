@@ -91,6 +91,9 @@ final class SQLiteConnectionThread: TaskExecutor, @unchecked Sendable {
 final class SQLiteHandle: @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
+    /// Each statement's column names, built on its first row and kept until SQLite prepares the
+    /// statement again (after a schema change its columns may differ).
+    private var columnNames: [OpaquePointer: (columns: SQLiteDirectRow.Columns, prepares: Int32)] = [:]
     /// The thread that owns the connection, once it runs; checked in debug builds, because the
     /// statement cache is not safe to use from two threads.
     var owner: pthread_t?
@@ -129,7 +132,7 @@ final class SQLiteHandle: @unchecked Sendable {
             let status = sqlite_nio_sqlite3_step(statement)
             if status == SQLITE_DONE { return }
             guard status == SQLITE_ROW else { throw error(status) }
-            let names = columns ?? SQLiteDirectRow.Columns(statement)
+            let names = columns ?? self.columns(of: statement)
             columns = names
             try onRow(SQLiteDirectRow(columns: names, values: (0..<Int32(names.count)).map { value(at: $0, in: statement) }))
         }
@@ -143,6 +146,7 @@ final class SQLiteHandle: @unchecked Sendable {
     func close() {
         for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
         statements.removeAll()
+        columnNames.removeAll()
         if let handle { sqlite_nio_sqlite3_close_v2(handle) }
         handle = nil
     }
@@ -153,12 +157,21 @@ final class SQLiteHandle: @unchecked Sendable {
         if statements.count >= Self.cacheLimit {
             for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
             statements.removeAll(keepingCapacity: true)
+            columnNames.removeAll(keepingCapacity: true)
         }
         var statement: OpaquePointer?
         let status = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard status == SQLITE_OK, let statement else { throw error(status) }
         statements[sql] = statement
         return statement
+    }
+
+    private func columns(of statement: OpaquePointer) -> SQLiteDirectRow.Columns {
+        let prepares = sqlite_nio_sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 0)
+        if let known = columnNames[statement], known.prepares == prepares { return known.columns }
+        let columns = SQLiteDirectRow.Columns(statement)
+        columnNames[statement] = (columns, prepares)
+        return columns
     }
 
     private func bind(_ value: SQLiteData, at index: Int32, in statement: OpaquePointer) -> Int32 {

@@ -1,5 +1,4 @@
 import PostgresNIO
-import SQLiteNIO
 
 /// Whether a database error is a unique-index violation, on either backend — the sign that a
 /// concurrent writer stored the same thing first, which callers report as a conflict (409).
@@ -9,10 +8,6 @@ enum UniqueViolation {
     static func matches(_ error: any Error, index: String, columns: String) -> Bool {
         if let error = error as? SQLiteDirectError {
             return error.isUniqueViolation && error.message.hasPrefix("UNIQUE constraint failed: \(columns)")
-        }
-        if let error = error as? SQLiteError {
-            return [.constraint, .constraintUniqueFailed].contains(error.reason)
-                && error.message.hasPrefix("UNIQUE constraint failed: \(columns)")
         }
         if let error = error as? PSQLError {
             return error.serverInfo?[.sqlState] == "23505" && error.serverInfo?[.constraintName] == index
