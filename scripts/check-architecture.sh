@@ -17,5 +17,26 @@ if grep -rlnE '^(public )?import KithStorage' Sources/KithWeb | grep -v Composit
     echo "✘ in KithWeb only the composition files import KithStorage"
     fail=1
 fi
+# Attribute values are escaped by construction (Sources/KithWeb/Views/AttributeEscaping.swift):
+# nothing else in KithWeb builds a raw attribute or raw markup, and every Plot helper that writes
+# a String or a URL into an attribute has an escaping twin there.
+if grep -rnE 'Attribute(<[A-Za-z.]+>)?\(name:|\.raw\(|\.comment\(' Sources/KithWeb | grep -v 'Views/AttributeEscaping.swift'; then
+    echo "✘ KithWeb writes attributes only through AttributeEscaping.swift, and no raw markup"
+    fail=1
+fi
+plot=$(find .build/checkouts/Plot/Sources/Plot/API -name 'HTMLAttributes.swift' -o -name 'HTMLComponents.swift' 2>/dev/null | sort)
+if [ -n "$plot" ]; then
+    helpers=$(grep -hoE 'static func `?[a-zA-Z]+`?\((_ [a-zA-Z]+|named name): (String|URLRepresentable)' $plot \
+        | sed -E 's/static func `?([a-zA-Z]+)`?.*/\1/' | sort -u)
+    for helper in $helpers; do
+        if ! grep -qE "static func \`?$helper\`?\(" Sources/KithWeb/Views/AttributeEscaping.swift; then
+            echo "✘ Plot's .$helper(String) writes an attribute unescaped: declare its escaping twin in AttributeEscaping.swift"
+            fail=1
+        fi
+    done
+else
+    echo "✘ Plot's sources are not checked out (.build/checkouts/Plot): build first"
+    fail=1
+fi
 [ $fail -eq 0 ] && echo "✔ architecture rules hold"
 exit $fail

@@ -18,7 +18,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How many demo members to generate.") var demoMembers = 2_000
     @Option(help: "bcrypt cost for new passwords (4–31).") var bcryptCost: UInt8 = 12
     @Option(help: "Public address of the site, used in invitation links.") var publicURL: String?
-    @Flag(help: "Mark cookies Secure (the site is served over HTTPS).") var secureCookies = false
+    @Flag(help: "The site is served over HTTPS (by a reverse proxy): Secure, __Host- cookies and HSTS.") var secureCookies = false
+    @Option(
+        help: """
+            A reverse proxy in front of Kith (an address or CIDR range; repeat for several). Only from \
+            these peers are X-Forwarded-For (the client address that rate limits count) and \
+            X-Forwarded-Proto believed.
+            """
+    )
+    var trustedProxy: [String] = []
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Option(
         help: """
@@ -33,6 +41,13 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--registration must be open or invite")
         }
         let level = Logger.Level(rawValue: logLevel) ?? .info
+        var proxies: [NetworkRange] = []
+        for text in trustedProxy {
+            guard let range = NetworkRange(text) else {
+                throw ValidationError("--trusted-proxy \(text) is not an IP address or a CIDR range such as 10.0.0.0/8 or fd00::/8")
+            }
+            proxies.append(range)
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -54,6 +69,7 @@ struct Serve: AsyncParsableCommand {
                 registration: mode,
                 bcryptCost: bcryptCost,
                 secureCookies: secureCookies,
+                trustedProxies: proxies,
                 publicURL: publicURL,
                 logLevel: level,
                 mailURL: mailURL ?? defaultMailURL(store)

@@ -96,3 +96,66 @@ import Testing
         #expect(first.digest.count == 64)
     }
 }
+
+@Suite struct WebAddressTests {
+    @Test(arguments: [
+        ("https://Example.ORG/Path?q=1&r=2#top", "https://example.org/Path?q=1&r=2#top"),
+        ("HTTP://kith.example:8080", "http://kith.example:8080"),
+        ("  https://xn--bcher-kva.example/  ", "https://xn--bcher-kva.example/"),
+        ("https://[2001:db8::1]/x", "https://[2001:db8::1]/x"),
+        ("", ""),
+    ])
+    func acceptsAndNormalisesWebAddresses(_ raw: String, _ stored: String) throws {
+        #expect(try WebAddress.parse(raw, field: "website") == stored)
+    }
+
+    /// The reported injection, and every character class that could end an attribute, start a
+    /// tag or change what a browser navigates to.
+    @Test(arguments: [
+        #"https://x.example/"><meta http-equiv="refresh" content="0;url=https://evil.example/"><a x=""#,
+        "https://x.example/'onmouseover='alert(1)", "https://x.example/<script>", "https://x.example/a b",
+        "https://x.example/a\tb", "https://x.example/\u{202E}gpj.exe", "https://x.example/\u{0}", "https://x.example/`",
+        "https://x.example\\@evil.example/", "javascript:alert(1)", "JAVASCRIPT://x.example/%0aalert(1)", "data:text/html,<b>",
+        "ftp://x.example/", "//evil.example/", "https://", "https://user:pass@x.example/", "https://x.example:99999/",
+        "https://-x.example/", "https://x..example/", "https://x.example:/", "example.org",
+    ])
+    func refusesAnythingButAPlainHTTPAddress(_ raw: String) {
+        #expect(throws: DomainError.self) { try WebAddress.parse(raw, field: "website") }
+    }
+
+    @Test func namesTheFieldAndTheRule() {
+        #expect(
+            throws: DomainError.invalid(field: "online_url", reason: "must be a web address starting with https:// (no spaces or quotes)")
+        ) {
+            try WebAddress.parse("https://x.example/\"", field: "online_url")
+        }
+    }
+}
+
+@Suite struct TextRuleTests {
+    @Test func aShortNameCannotHideAMountainOfCombiningMarks() {
+        let name = String(repeating: "a" + String(repeating: "\u{0301}", count: 50), count: 99)
+        #expect(name.count == 99)
+        #expect(throws: DomainError.invalid(field: "name", reason: "must be at most 100 characters")) {
+            try Text.clean(name, field: "name", max: 100)
+        }
+        #expect(throws: DomainError.self) { try Text.clean(String(repeating: "\u{0301}", count: 250_000), field: "name", max: 100) }
+    }
+
+    @Test func textIsStoredInNFC() throws {
+        let decomposed = "Jose\u{0301} N\u{0303}u\u{0301}n\u{0303}ez"
+        let cleaned = try Text.clean(decomposed, field: "name", max: 100)
+        #expect(Array(cleaned.utf8) == Array("Jos\u{E9} \u{D1}\u{FA}\u{F1}ez".utf8))
+    }
+
+    @Test(arguments: ["\u{202E}evil", "Ada\u{202D}", "x\u{2066}y", "x\u{2069}", "x\u{202A}y"])
+    func namesRefuseBidirectionalOverrides(_ raw: String) {
+        #expect(throws: DomainError.self) { try Text.clean(raw, field: "name", max: 100) }
+    }
+
+    @Test func multiLineTextKeepsNoBareCarriageReturn() throws {
+        let cleaned = try Text.clean("one\rtwo\r\nthree\nfour", field: "notes", max: 100, multiline: true)
+        #expect(cleaned == "one\ntwo\nthree\nfour")
+        #expect(!cleaned.utf8.contains(13))
+    }
+}

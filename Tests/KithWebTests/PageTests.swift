@@ -1,7 +1,10 @@
 import Foundation
 import Hummingbird
+import HummingbirdTesting
 import KithDomain
 import KithTestSupport
+import KithWeb
+import Logging
 import Testing
 
 @Suite struct PageTests {
@@ -37,11 +40,39 @@ import Testing
         }
     }
 
-    @Test func cookiesAreSecureBehindTLS() async throws {
+    @Test func cookiesAreSecureAndHostPrefixedBehindTLS() async throws {
+        try await withMigratedStore { store async throws in
+            let configuration = AppConfiguration(registration: .open, bcryptCost: 4, secureCookies: true, logLevel: .critical)
+            let app = try await buildApplication(configuration: configuration, store: store)
+            try await app.test(.router) { raw in
+                let client = Client(client: raw)
+                _ = try await client.register("ada")
+                let page = try await client.send(.get, "/signin")
+                let cookie = page.setCookie("__Host-kith_csrf") ?? ""
+                #expect(cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"))
+                #expect(page.headers[.strictTransportSecurity]?.hasPrefix("max-age=") == true)
+                let csrf = page.cookieValue("__Host-kith_csrf") ?? ""
+                let signedIn = try await client.send(
+                    .post,
+                    "/signin",
+                    cookies: ["__Host-kith_csrf": csrf],
+                    form: [("_csrf", csrf), ("email", "ada@example.org"), ("password", "password-ada")]
+                )
+                #expect(signedIn.status == 303)
+                let session = signedIn.cookieValue("__Host-kith_session") ?? ""
+                #expect(!session.isEmpty)
+                #expect(try await client.send(.get, "/me/edit", cookies: ["__Host-kith_session": session]).status == 200)
+                // The unprefixed name is not read when the site is served over TLS.
+                #expect(try await client.send(.get, "/me/edit", cookies: ["kith_session": session]).status == 302)
+            }
+        }
+    }
+
+    @Test func aForwardedProtoFromAnUntrustedPeerIsIgnored() async throws {
         try await withApp { client, _ in
-            _ = try await client.register("ada")
             let page = try await client.send(.get, "/signin", headers: [.init("X-Forwarded-Proto")!: "https"])
-            #expect(page.setCookie("kith_csrf")?.contains("Secure") == true)
+            #expect(page.setCookie("kith_csrf")?.contains("Secure") == false)
+            #expect(page.headers[.strictTransportSecurity] == nil)
         }
     }
 

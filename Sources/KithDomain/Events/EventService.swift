@@ -380,14 +380,7 @@ public struct EventService: Sendable {
             if let text = check.capture({ try Text.clean(raw, field: "location", max: 200) }) { event.location = text }
         }
         if let raw = input.onlineURL {
-            let url = raw.trimmingCharacters(in: .whitespaces)
-            if url.isEmpty {
-                event.onlineURL = ""
-            } else if url.count > 500 || !(url.hasPrefix("https://") || url.hasPrefix("http://")) || URL(string: url)?.host == nil {
-                check.fail("online_url", "must be a web address starting with https://")
-            } else {
-                event.onlineURL = url
-            }
+            if let url = check.capture({ try WebAddress.parse(raw, field: "online_url") }) { event.onlineURL = url }
         }
         if let capacity = input.capacity {
             if capacity == 0 {

@@ -113,10 +113,7 @@ public struct ProfileChanges: Sendable {
     }
 
     static func website(_ raw: String) throws(DomainError) -> String {
-        let value = try Text.clean(raw, field: "website", max: 200)
-        guard value.isEmpty || ((value.hasPrefix("https://") || value.hasPrefix("http://")) && URL(string: value)?.host != nil)
-        else { throw .invalid(field: "website", reason: "must be a web address starting with https://") }
-        return value
+        try WebAddress.parse(raw, field: "website", maxLength: 200)
     }
 
     static func phone(_ raw: String) throws(DomainError) -> String {

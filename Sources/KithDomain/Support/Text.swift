@@ -2,7 +2,13 @@ import Foundation
 
 /// Rules for free text shared by every capability: trimmed, bounded, no control characters.
 public enum Text {
-    /// Trims `raw` and checks its length; returns the cleaned text.
+    /// Trims `raw`, normalises it (Unicode NFC; in multi-line text every CR LF and lone CR becomes
+    /// LF, so no bare CR reaches a mail body) and checks it; returns the cleaned text.
+    ///
+    /// `max` counts characters as people see them (grapheme clusters), but one such character can
+    /// hold any number of combining marks, so the text is also capped at `4 × max` Unicode scalars
+    /// and `8 × max` bytes. Single-line text refuses bidirectional embedding, override and isolate
+    /// controls (U+202A–202E, U+2066–2069), which can make a name read as someone else's.
     public static func clean(
         _ raw: String,
         field: String,
@@ -10,7 +16,15 @@ public enum Text {
         min: Int = 0,
         multiline: Bool = false
     ) throws(DomainError) -> String {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        var trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Checked before any work in proportion to the text, so an oversized input costs little.
+        if trimmed.utf8.count > max * 8 || trimmed.unicodeScalars.count > max * 4 {
+            throw .invalid(field: field, reason: "must be at most \(max) characters")
+        }
+        if multiline, trimmed.utf8.contains(13) {
+            trimmed = trimmed.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
+        trimmed = trimmed.precomposedStringWithCanonicalMapping
         if trimmed.count < min {
             throw .invalid(field: field, reason: min <= 1 ? "is required" : "must be at least \(min) characters")
         }
@@ -19,7 +33,7 @@ public enum Text {
         }
         let forbidden = trimmed.unicodeScalars.contains { scalar in
             scalar.properties.generalCategory == .control
-                && !(multiline && (scalar == "\n" || scalar == "\r" || scalar == "\t"))
+                && !(multiline && (scalar == "\n" || scalar == "\t"))
         }
         if forbidden {
             throw .invalid(
@@ -27,7 +41,15 @@ public enum Text {
                 reason: multiline ? "must not contain control characters" : "must be a single line without control characters"
             )
         }
+        if !multiline, trimmed.unicodeScalars.contains(where: isBidiControl) {
+            throw .invalid(field: field, reason: "must not contain right-to-left or left-to-right override characters")
+        }
         return trimmed
+    }
+
+    /// Bidirectional embedding, override and isolate controls.
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 
     /// A case- and accent-insensitive key for matching facets ("Data Engineering" = "data engineering").

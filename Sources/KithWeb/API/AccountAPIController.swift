@@ -7,7 +7,7 @@ struct AccountAPIController {
     let accounts: AccountService
     let profiles: ProfileService
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.post("/api/v1/auth/register", use: register)
         router.post("/api/v1/auth/token", use: createToken)
         router.delete("/api/v1/auth/token", use: revokeToken)

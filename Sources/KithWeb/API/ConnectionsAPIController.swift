@@ -6,7 +6,7 @@ import KithDomain
 struct ConnectionsAPIController {
     let services: Services
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.post("/api/v1/connections/requests", use: request)
         router.get("/api/v1/connections/requests", use: requests)
         router.post("/api/v1/connections/requests/:id/accept", use: accept)

@@ -7,7 +7,7 @@ struct EventsAPIController {
     let services: Services
     let publicURL: String
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.post("/api/v1/events", use: create)
         router.get("/api/v1/events", use: list)
         router.get("/api/v1/events/:id", use: show)

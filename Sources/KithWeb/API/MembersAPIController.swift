@@ -26,7 +26,7 @@ struct MembersAPIController {
     let directory: DirectoryService
     let blocks: BlockService
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/members", use: list)
         router.get("/api/v1/members/:handle", use: show)
         router.post("/api/v1/members/:handle/block", use: block)

@@ -7,7 +7,7 @@ import KithDomain
 struct RelationshipsAPIController {
     let services: Services
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/api/v1/contacts", use: list)
         router.post("/api/v1/contacts", use: create)
         router.post("/api/v1/contacts/import", use: importFile)

@@ -17,8 +17,11 @@ public struct AppConfiguration: Sendable {
     public var connections: ConnectionService.Settings
     /// How often this instance looks for graph changes made by other instances.
     public var graphRefreshInterval: Duration
-    /// Send cookies with `Secure` even without a proxy header (the app is served over TLS).
+    /// The site is served over TLS (by Kith's reverse proxy): cookies are `Secure` and
+    /// `__Host-` prefixed, and responses carry HSTS, whatever the proxy says.
     public var secureCookies: Bool
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+    public var trustedProxies: [NetworkRange]
     /// The address members reach the site at, used in invitation links.
     public var publicURL: String
     public var logLevel: Logger.Level
@@ -32,6 +35,7 @@ public struct AppConfiguration: Sendable {
         registration: RegistrationMode = .open,
         bcryptCost: UInt8 = 12,
         secureCookies: Bool = false,
+        trustedProxies: [NetworkRange] = [],
         publicURL: String? = nil,
         logLevel: Logger.Level = .info,
         connections: ConnectionService.Settings = .init(),
@@ -46,6 +50,7 @@ public struct AppConfiguration: Sendable {
         self.registration = registration
         self.bcryptCost = bcryptCost
         self.secureCookies = secureCookies
+        self.trustedProxies = trustedProxies
         self.publicURL = publicURL ?? "http://\(host):\(port)"
         self.logLevel = logLevel
     }
@@ -209,41 +214,53 @@ public func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         RequestLogMiddleware(metrics: HTTPMetrics(registry: registry))
+        ClientOriginMiddleware(trustedProxies: configuration.trustedProxies, configuredTLS: configuration.secureCookies)
+        BodyDrainMiddleware()
         SecurityHeadersMiddleware()
         ErrorMiddleware()
-        AuthenticationMiddleware(accounts: services.accounts)
+        CanonicalPathMiddleware()
     }
-    router.get("/health") { _, _ in ["status": "ok"] }
-    router.get("/metrics") { _, _ in
+    // Public routes: no credential is read.
+    let open = router.group()
+    open.get("/health") { _, _ in ["status": "ok"] }
+    open.get("/metrics") { _, _ in
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: registry.emitToString())))
     }
     let openAPI = OpenAPIDocument.json(serverURL: configuration.publicURL)
-    router.get("/api/openapi.json") { _, _ in
+    open.get("/api/openapi.json") { _, _ in
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: openAPI)))
     }
-    AccountAPIController(accounts: services.accounts, profiles: services.profiles).addRoutes(to: router)
-    MembersAPIController(profiles: services.profiles, directory: services.directory, blocks: services.blocks).addRoutes(to: router)
-    AccountPagesController(accounts: services.accounts, secureCookies: configuration.secureCookies, publicURL: configuration.publicURL)
-        .addRoutes(to: router)
+    // The JSON API: bearer tokens only, JSON bodies only. Which credential a request may use is
+    // decided by the group its route was added to, never by how the path was written.
+    let api = router.group()
+        .add(middleware: BearerAuthentication(accounts: services.accounts))
+        .add(middleware: JSONWrites())
+    // Web pages: the session cookie only.
+    let pages = router.group()
+        .add(middleware: SessionAuthentication(accounts: services.accounts))
+
+    AccountAPIController(accounts: services.accounts, profiles: services.profiles).addRoutes(to: api)
+    MembersAPIController(profiles: services.profiles, directory: services.directory, blocks: services.blocks).addRoutes(to: api)
+    ConnectionsAPIController(services: services).addRoutes(to: api)
+    RelationshipsAPIController(services: services).addRoutes(to: api)
+    EventsAPIController(services: services, publicURL: configuration.publicURL).addRoutes(to: api)
+
+    AccountPagesController(accounts: services.accounts, publicURL: configuration.publicURL).addRoutes(to: pages)
     ProfilePagesController(
         accounts: services.accounts,
         profiles: services.profiles,
         blocks: services.blocks,
         relationships: services.relationships,
-        contacts: services.contacts,
-        secureCookies: configuration.secureCookies
+        contacts: services.contacts
     )
-    .addRoutes(to: router)
-    DirectoryPagesController(directory: services.directory).addRoutes(to: router)
-    ConnectionsAPIController(services: services).addRoutes(to: router)
-    NetworkPagesController(services: services).addRoutes(to: router)
-    RelationshipsAPIController(services: services).addRoutes(to: router)
-    RelationshipPagesController(services: services).addRoutes(to: router)
-    EventsAPIController(services: services, publicURL: configuration.publicURL).addRoutes(to: router)
-    EventPagesController(services: services, publicURL: configuration.publicURL).addRoutes(to: router)
+    .addRoutes(to: pages)
+    DirectoryPagesController(directory: services.directory).addRoutes(to: pages)
+    NetworkPagesController(services: services).addRoutes(to: pages)
+    RelationshipPagesController(services: services).addRoutes(to: pages)
+    EventPagesController(services: services, publicURL: configuration.publicURL).addRoutes(to: pages)
     return router
 }

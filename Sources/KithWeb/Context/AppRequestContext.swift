@@ -7,8 +7,15 @@ import NIOCore
 /// (resolved once by `AuthenticationMiddleware`) and where from.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The client's IP address, for rate limiting.
-    public let remoteAddress: String
+    /// The address of the peer that opened the connection (a reverse proxy, when there is one).
+    public let peerAddress: String
+    /// The client's IP address: the peer's, or the one a trusted proxy reports in
+    /// `X-Forwarded-For` (set by `ClientOriginMiddleware`).
+    public internal(set) var remoteAddress: String
+    /// Whether the browser reached Kith over TLS: configured, or said by a trusted proxy.
+    var servedOverTLS = false
+    /// Which credential the matched route takes (set by its group's authentication middleware).
+    var surface: Surface = .none
     /// The signed-in member, if any.
     var member: Member?
     /// The browser session and its raw cookie value, when signed in with a cookie.
@@ -19,7 +26,8 @@ public struct AppRequestContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.remoteAddress = source.channel.remoteAddress?.ipAddress ?? "local"
+        self.peerAddress = source.channel.remoteAddress?.ipAddress ?? "local"
+        self.remoteAddress = peerAddress
     }
 
     /// Bodies are small in Kith; a tight limit keeps a client from tying up memory.
@@ -41,6 +49,16 @@ public struct AppRequestContext: RequestContext {
         guard let member else { throw DomainError.unauthorized("Sign in to continue.") }
         return member
     }
+}
+
+/// The kind of route a request matched, which decides its credential and how errors are shown.
+enum Surface: Sendable {
+    /// Public routes outside both groups (health, metrics, assets, the API document).
+    case none
+    /// `/api/…`: bearer tokens only; errors as problem+json.
+    case api
+    /// Web pages: the session cookie only; errors as pages.
+    case page
 }
 
 enum JSONCoding {

@@ -2,14 +2,21 @@ import Foundation
 import Hummingbird
 import KithDomain
 
-/// Resolves the caller once per request. The API accepts only bearer tokens (so no browser can
-/// be tricked into calling it with a cookie); pages accept only the session cookie.
-struct AuthenticationMiddleware: RouterMiddleware {
+/// Cookie names. Browsers accept a `__Host-` cookie only when it is Secure, has no Domain and has
+/// Path=/, so a sibling subdomain cannot plant or overwrite it; over plain HTTP (development on
+/// loopback) the prefix cannot be used and the plain name is.
+enum CookieNames {
+    static func session(secure: Bool) -> String { secure ? "__Host-kith_session" : "kith_session" }
+    static func csrf(secure: Bool) -> String { secure ? "__Host-kith_csrf" : "kith_csrf" }
+}
+
+/// The credential of the JSON API: a bearer token and nothing else, so no browser can be made to
+/// call it with the member's cookie. It is attached to the API's route group only
+/// (`buildRouter`), so which credential a request may use follows from the route it matched,
+/// never from how its path was spelled.
+struct BearerAuthentication: RouterMiddleware {
     typealias Context = AppRequestContext
     let accounts: AccountService
-
-    static let sessionCookie = "kith_session"
-    static let csrfCookie = "kith_csrf"
 
     func handle(
         _ request: Request,
@@ -19,20 +26,66 @@ struct AuthenticationMiddleware: RouterMiddleware {
         -> Response
     {
         var context = context
-        if request.uri.path.hasPrefix("/api/") {
-            if let header = request.headers[.authorization] {
-                guard header.lowercased().hasPrefix("bearer "),
-                    let member = try await accounts.member(bearer: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
-                else { throw DomainError.unauthorized("The bearer token is not valid.") }
-                context.member = member
-            }
-        } else {
-            if let token = request.cookies[Self.sessionCookie]?.value, let session = try await accounts.session(token: token) {
-                context.member = session.member
-                context.session = session
-                context.sessionToken = token
-            }
-            context.csrfCookie = request.cookies[Self.csrfCookie]?.value
+        context.surface = .api
+        if let header = request.headers[.authorization] {
+            guard header.lowercased().hasPrefix("bearer "),
+                let member = try await accounts.member(bearer: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+            else { throw DomainError.unauthorized("The bearer token is not valid.") }
+            context.member = member
+        }
+        return try await next(request, context)
+    }
+}
+
+/// The credential of web pages: the session cookie and nothing else (a bearer header is ignored).
+/// Attached to the pages' route group only.
+struct SessionAuthentication: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let accounts: AccountService
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws
+        -> Response
+    {
+        var context = context
+        context.surface = .page
+        let secure = context.servedOverTLS
+        if let token = request.cookies[CookieNames.session(secure: secure)]?.value, let session = try await accounts.session(token: token) {
+            context.member = session.member
+            context.session = session
+            context.sessionToken = token
+        }
+        context.csrfCookie = request.cookies[CookieNames.csrf(secure: secure)]?.value
+        return try await next(request, context)
+    }
+}
+
+/// API writes carry JSON. A browser can send a cross-site form as `text/plain`,
+/// `application/x-www-form-urlencoded` or `multipart/form-data` without asking first, so any other
+/// type is refused with 415 — except on the routes that take a file, which name what they accept.
+struct JSONWrites: RouterMiddleware {
+    typealias Context = AppRequestContext
+    /// Route templates that take an uploaded file instead of JSON.
+    static let fileRoutes: Set<String> = ["/api/v1/contacts/import"]
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws
+        -> Response
+    {
+        guard [.post, .put, .patch, .delete].contains(request.method) else { return try await next(request, context) }
+        let type =
+            (request.headers[.contentType] ?? "").split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        let hasBody = request.headers[.transferEncoding] != nil || (request.headers[.contentLength].flatMap { Int($0) } ?? 0) > 0
+        if Self.fileRoutes.contains(context.endpointPath ?? "") { return try await next(request, context) }
+        if type.isEmpty && !hasBody { return try await next(request, context) }
+        guard type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json")) else {
+            throw HTTPError(.unsupportedMediaType, message: "API requests with a body must send it as application/json.")
         }
         return try await next(request, context)
     }

@@ -22,7 +22,7 @@ struct ErrorMiddleware: RouterMiddleware {
             if problem.status >= 500 {
                 context.logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error))])
             }
-            if request.uri.path.hasPrefix("/api/") {
+            if Self.isAPI(request, context: context) {
                 return problem.jsonResponse()
             }
             if problem.status == 401 {
@@ -37,6 +37,15 @@ struct ErrorMiddleware: RouterMiddleware {
             if let retry = problem.retryAfter { response.headers[.retryAfter] = String(retry) }
             return response
         }
+    }
+}
+
+extension ErrorMiddleware {
+    /// Whether the request is the API's: by the route it matched, or, when it matched none, by
+    /// its first path segment (however many slashes came before it).
+    static func isAPI(_ request: Request, context: Context) -> Bool {
+        if let template = context.endpointPath, template.hasPrefix("/") { return template.hasPrefix("/api/") }
+        return request.uri.path.split(separator: "/").first == "api"
     }
 }
 

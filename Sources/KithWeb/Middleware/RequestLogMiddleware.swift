@@ -29,7 +29,9 @@ struct RequestLogMiddleware: RouterMiddleware {
             "request",
             metadata: [
                 "method": .string(request.method.rawValue),
-                "path": .string(request.uri.path),
+                // The route's template, never the raw path: a path can hold a secret (a calendar
+                // feed's address), and the template groups the log by route.
+                "route": .string(context.endpointPath ?? "unmatched"),
                 "status": .stringConvertible(status),
                 "ms": .string(String(format: "%.2f", millis)),
             ]

@@ -1,7 +1,9 @@
 import Hummingbird
 
 /// Headers every response carries: a strict content security policy (no inline script or
-/// style, no framing), no MIME sniffing, a tight referrer policy.
+/// style, no framing), no MIME sniffing, a tight referrer policy, and `Cache-Control: no-store`
+/// unless the handler chose otherwise (only the public stylesheet and icons do), so that no page
+/// or API answer — private notes included — stays in a browser's or a proxy's cache after sign-out.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -18,7 +20,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     {
         var response = try await next(request, context)
         Self.apply(to: &response.headers)
-        if context.member != nil, response.headers[.cacheControl] == nil {
+        if response.headers[.cacheControl] == nil {
             response.headers[.cacheControl] = "no-store"
         }
         return response

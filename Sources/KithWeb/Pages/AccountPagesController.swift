@@ -5,10 +5,9 @@ import KithDomain
 /// Sign up, sign in, sign out, and the admin's invitations page.
 struct AccountPagesController {
     let accounts: AccountService
-    let secureCookies: Bool
     let publicURL: String
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/signup", use: signUpForm)
         router.post("/signup", use: signUp)
         router.get("/signin", use: signInForm)
@@ -55,8 +54,7 @@ struct AccountPagesController {
         return Pages.render(
             { HTMLResponse(SignUpPage(chrome: $0, form: form, errors: errors, inviteOnly: inviteOnly).document(), status: status) },
             context: context,
-            request: request,
-            secureCookies: secureCookies
+            request: request
         )
     }
 
@@ -66,8 +64,7 @@ struct AccountPagesController {
         return Pages.render(
             { HTMLResponse(SignInPage(chrome: $0, email: "", next: next, errors: FieldErrors()).document()) },
             context: context,
-            request: request,
-            secureCookies: secureCookies
+            request: request
         )
     }
 
@@ -83,8 +80,7 @@ struct AccountPagesController {
             var response = Pages.render(
                 { HTMLResponse(SignInPage(chrome: $0, email: email, next: next, errors: errors).document(), status: Self.status(error)) },
                 context: context,
-                request: request,
-                secureCookies: secureCookies
+                request: request
             )
             if case .rateLimited(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
             return response
@@ -97,11 +93,11 @@ struct AccountPagesController {
         var response = Pages.redirect("/")
         response.setCookie(
             Cookie(
-                name: AuthenticationMiddleware.sessionCookie,
+                name: CookieNames.session(secure: context.servedOverTLS),
                 value: "",
                 maxAge: 0,
                 path: "/",
-                secure: Cookies.secure(request, configured: secureCookies),
+                secure: context.servedOverTLS,
                 httpOnly: true,
                 sameSite: .lax
             )
@@ -116,11 +112,11 @@ struct AccountPagesController {
         var response = Pages.redirect(next)
         response.setCookie(
             Cookie(
-                name: AuthenticationMiddleware.sessionCookie,
+                name: CookieNames.session(secure: context.servedOverTLS),
                 value: token.value,
                 expires: session.expiresAt,
                 path: "/",
-                secure: Cookies.secure(request, configured: secureCookies),
+                secure: context.servedOverTLS,
                 httpOnly: true,
                 sameSite: .lax
             )

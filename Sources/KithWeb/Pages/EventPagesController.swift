@@ -7,7 +7,7 @@ struct EventPagesController {
     let services: Services
     let publicURL: String
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/events", use: list)
         router.get("/events/new", use: newEvent)
         router.get("/events/attended", use: attended)

@@ -6,7 +6,7 @@ import KithDomain
 struct NetworkPagesController {
     let services: Services
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/network", use: network)
         router.get("/suggestions", use: suggestions)
         router.post("/network/requests", use: request)

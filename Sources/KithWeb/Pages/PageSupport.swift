@@ -41,7 +41,6 @@ enum Pages {
         _ build: (PageChrome) -> HTMLResponse,
         context: AppRequestContext,
         request: Request,
-        secureCookies: Bool,
         flash: String? = nil
     ) -> Response {
         var context = context
@@ -55,10 +54,10 @@ enum Pages {
         if let newCookie {
             response.setCookie(
                 Cookie(
-                    name: AuthenticationMiddleware.csrfCookie,
+                    name: CookieNames.csrf(secure: context.servedOverTLS),
                     value: newCookie,
                     path: "/",
-                    secure: Cookies.secure(request, configured: secureCookies),
+                    secure: context.servedOverTLS,
                     httpOnly: true,
                     sameSite: .lax
                 )
@@ -71,16 +70,19 @@ enum Pages {
         Response.redirect(to: location, type: .normal)
     }
 
-    /// Only same-site paths may be redirect targets after sign-in.
+    /// Only plain same-site paths may be redirect targets after sign-in: a path of printable
+    /// ASCII that starts with one `/`, and that still does after percent-decoding with no control
+    /// characters or back-slashes in it (browsers drop a tab or read a back-slash as `/`, so
+    /// `/%09/evil.example/` would leave the site) and no empty or dot segments.
     static func safeNext(_ raw: String?) -> String {
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\"), raw.count < 300 else { return "/" }
+        guard let raw, raw.utf8.count < 300, raw.hasPrefix("/"),
+            raw.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f && $0 != "\\" })
+        else { return "/" }
+        let rawPath = raw.prefix { $0 != "?" && $0 != "#" }
+        guard let path = rawPath.removingPercentEncoding,
+            path.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f && $0 != "\\" }),
+            !path.hasPrefix("//"), CanonicalPathMiddleware.canonical(path) == nil
+        else { return "/" }
         return raw
-    }
-}
-
-enum Cookies {
-    /// Cookies are Secure when the app is configured for TLS or a proxy says the request was HTTPS.
-    static func secure(_ request: Request, configured: Bool) -> Bool {
-        configured || request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https"
     }
 }

@@ -9,9 +9,8 @@ struct ProfilePagesController {
     let blocks: BlockService
     let relationships: RelationshipService
     let contacts: ContactService
-    let secureCookies: Bool
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/", use: home)
         router.get("/in/:handle", use: show)
         router.get("/me/edit", use: editForm)
@@ -29,8 +28,7 @@ struct ProfilePagesController {
         return Pages.render(
             { HTMLResponse(HomePage(chrome: $0, profile: own, memberCount: count).document()) },
             context: context,
-            request: request,
-            secureCookies: secureCookies
+            request: request
         )
     }
 
@@ -171,7 +169,7 @@ struct ProfilePagesController {
 struct DirectoryPagesController {
     let directory: DirectoryService
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/directory", use: search)
         router.get("/assets/kith.css", use: stylesheet)
         router.get("/favicon.svg", use: favicon)

@@ -6,7 +6,7 @@ import KithDomain
 struct RelationshipPagesController {
     let services: Services
 
-    func addRoutes(to router: Router<AppRequestContext>) {
+    func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/contacts", use: list)
         router.get("/contacts/new", use: newContact)
         router.post("/contacts", use: create)

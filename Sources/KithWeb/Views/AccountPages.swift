@@ -99,7 +99,7 @@ struct SignInPage {
                     .action("/signin"),
                     .novalidate(),
                     csrfField(chrome.csrfToken),
-                    .input(.type(.hidden), .name("next"), .value(AttributeValue.escape(next))),
+                    .input(.type(.hidden), .name("next"), .value(next)),
                     Field.summary(errors.others(known: ["email", "password"])),
                     Field.text("email", label: "Email", value: email, type: .email, errors: errors, required: true, autocomplete: "email"),
                     Field.text(

@@ -42,7 +42,7 @@ enum Field {
                 .type(type),
                 .id(name),
                 .name(name),
-                .value(AttributeValue.escape(value)),
+                .value(value),
                 .required(required),
                 .attribute(named: "autocomplete", value: autocomplete),
                 .attribute(named: "aria-invalid", value: message == nil ? nil : "true"),
@@ -94,7 +94,7 @@ enum Field {
                     Node<HTML.SelectContext>.element(
                         named: "option",
                         nodes: [
-                            .attribute(named: "value", value: AttributeValue.escape(option.value), ignoreIfValueIsEmpty: false),
+                            .attribute(named: "value", value: option.value, ignoreIfValueIsEmpty: false),
                             option.value == selected ? .attribute(named: "selected") : .empty,
                             .text(option.label),
                         ]

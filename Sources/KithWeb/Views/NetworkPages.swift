@@ -185,7 +185,7 @@ enum RelationshipSection {
                     personal[member.id]?.contactID,
                     { .a(.href("/contacts/\($0)"), .text("In your contacts (only you see this) →")) },
                     else: .a(
-                        .href(AttributeValue.escape("/contacts/new?member=\(member.handle)&name=\(AttributeValue.query(member.name))")),
+                        .href("/contacts/new?member=\(member.handle)&name=\(AttributeValue.query(member.name))"),
                         .text("Add \(member.name) to your private contacts")
                     )
                 )

@@ -82,7 +82,7 @@ struct ProfilePage {
                         visibilityNote(.contact),
                         .dl(
                             .dt("Email"),
-                            .dd(.a(.href(AttributeValue.escape("mailto:\(contact.email)")), .text(contact.email))),
+                            .dd(.a(.href("mailto:\(contact.email)"), .text(contact.email))),
                             .if(
                                 !contact.website.isEmpty,
                                 .group(

@@ -79,9 +79,7 @@ struct EventsPage {
                 .p(
                     .a(
                         .href(
-                            AttributeValue.escape(
-                                "/events?mine=\(filter.mine)&format=\(AttributeValue.query(filter.format))&after=\(AttributeValue.query(next))"
-                            )
+                            ("/events?mine=\(filter.mine)&format=\(AttributeValue.query(filter.format))&after=\(AttributeValue.query(next))")
                         ),
                         .text("Later events →")
                     )
@@ -180,7 +178,7 @@ struct EventPage {
                     .p(
                         .text("Online: "),
                         .a(
-                            .href(AttributeValue.escape(event.onlineURL)),
+                            .href(event.onlineURL),
                             .attribute(named: "rel", value: "noopener"),
                             .text(event.onlineURL)
                         )

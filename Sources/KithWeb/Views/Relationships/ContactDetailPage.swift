@@ -36,7 +36,7 @@ struct ContactDetailPage {
                 .if(!contact.howWeMet.isEmpty, .p(.text("How we met: \(contact.howWeMet)"))),
                 .if(
                     !contact.emails.isEmpty,
-                    .p(.text("Email: "), .forEach(contact.emails) { .a(.href(AttributeValue.escape("mailto:\($0)")), .text("\($0) ")) })
+                    .p(.text("Email: "), .forEach(contact.emails) { .a(.href("mailto:\($0)"), .text("\($0) ")) })
                 ),
                 .if(!contact.phones.isEmpty, .p(.text("Phone: \(contact.phones.joined(separator: ", "))"))),
                 .if(

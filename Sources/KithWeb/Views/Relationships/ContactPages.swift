@@ -36,7 +36,7 @@ enum RelationshipViews {
             .method(.post),
             .action(action),
             csrfField(csrf),
-            .forEach(hidden) { .input(.type(.hidden), .name($0.0), .value(AttributeValue.escape($0.1))) },
+            .forEach(hidden) { .input(.type(.hidden), .name($0.0), .value($0.1)) },
             .button(.type(.submit), .class(primary ? "primary" : "quiet"), .text(label))
         )
     }
@@ -133,9 +133,7 @@ struct ContactsPage {
                 .p(
                     .a(
                         .href(
-                            AttributeValue.escape(
-                                "/contacts?q=\(AttributeValue.query(query.q))&tag=\(AttributeValue.query(query.tag))&status=\(AttributeValue.query(query.status))&after=\(AttributeValue.query(next))"
-                            )
+                            ("/contacts?q=\(AttributeValue.query(query.q))&tag=\(AttributeValue.query(query.tag))&status=\(AttributeValue.query(query.status))&after=\(AttributeValue.query(next))")
                         ),
                         .text("More contacts →")
                     )

@@ -1,0 +1,216 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KithDomain
+import KithTestSupport
+import Testing
+
+@testable import KithWeb
+
+/// The holes found against a running server (issue #12) and the rules that close each class.
+@Suite struct SecurityHardeningTests {
+    static let breakout = #"https://x.example/"><meta http-equiv="refresh" content="0;url=https://evil.example/"><a x=""#
+
+    @Test func aWebsiteThatBreaksOutOfItsAttributeIsRefusedWithTheField() async throws {
+        try await withApp { client, _ in
+            let ada = try await client.register("ada")
+            let body = try JSONSerialization.data(withJSONObject: ["website": Self.breakout, "visibility": ["contact": "community"]])
+            let reply = try await client.send(.patch, "/api/v1/me/profile", token: ada, json: String(decoding: body, as: UTF8.self))
+            #expect(reply.status == 422)
+            #expect((reply.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "website")
+            let stored = try await client.send(
+                .patch,
+                "/api/v1/me/profile",
+                token: ada,
+                json: #"{"website":"HTTPS://Ada.Example/Notes?a=1&b=2"}"#
+            )
+            #expect(
+                (stored.json["contact"] as? [String: Any])?["website"] as? String == "https://ada.example/Notes?a=1&b=2",
+                "\(stored.text)"
+            )
+            // On the page form the message stands beside the field.
+            let session = try await client.signIn("ada")
+            let csrf = try await client.csrf(session: session)
+            let page = try await client.send(
+                .post,
+                "/me/edit",
+                cookies: ["kith_session": session],
+                form: [("_csrf", csrf), ("name", "Ada"), ("website", Self.breakout)]
+            )
+            #expect(page.status == 422)
+            #expect(page.text.contains(#"id="website-error""#))
+            #expect(!page.text.contains("<meta http-equiv"))
+        }
+    }
+
+    @Test func anEventLinkIsCheckedTheSameWay() async throws {
+        try await withApp { client, _ in
+            let ada = try await client.register("ada")
+            var event = try #require(try JSONSerialization.jsonObject(with: Data(EventsAPITests.event(capacity: 5).utf8)) as? [String: Any])
+            event["online_url"] = "javascript:alert(1)"
+            let reply = try await client.send(
+                .post,
+                "/api/v1/events",
+                token: ada,
+                json: String(decoding: try JSONSerialization.data(withJSONObject: event), as: UTF8.self)
+            )
+            #expect(reply.status == 422)
+            #expect((reply.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "online_url")
+        }
+    }
+
+    /// Every Plot helper that writes an attribute, called from KithWeb's side, escapes its value.
+    @Test func everyAttributeHelperEscapes() {
+        let hostile = #"x" onload="alert(1)' <b>&"#
+        let escaped = "x&quot; onload=&quot;alert(1)&#39; &lt;b&gt;&amp;"
+        var html = AttributeEscapingSample.render(hostile)
+        // The <title> element's text may hold quotes (text is escaped by Plot, and quotes are harmless there).
+        html.replace(/<title>[^<]*<\/title>/, with: "")
+        #expect(!html.contains(hostile))
+        #expect(!html.contains("onload=\"alert"))
+        #expect(html.components(separatedBy: escaped).count - 1 >= 22, "\(html)")
+    }
+
+    @Test func nonCanonicalPathsAreRedirectedOrRefused() async throws {
+        try await withApp { client, _ in
+            _ = try await client.register("ada")
+            let session = try await client.signIn("ada")
+            let cookies = ["kith_session": session]
+            for (path, canonical) in [
+                ("//api/v1/contacts", "/api/v1/contacts"), ("/./contacts", "/contacts"), ("/contacts/", "/contacts"),
+                ("/events//attended?x=1", "/events/attended?x=1"), ("/x/../contacts", "/contacts"), ("//evil.example/", "/evil.example"),
+            ] {
+                let reply = try await client.send(.get, path, cookies: cookies)
+                #expect(reply.status == 308, "\(path) → \(reply.status)")
+                #expect(reply.headers[.location] == canonical, "\(path) → \(reply.headers[.location] ?? "none")")
+            }
+            for path in ["//api/v1/contacts", "/api/v1/contacts/", "/./api/v1/contacts"] {
+                let reply = try await client.send(
+                    .post,
+                    path,
+                    cookies: cookies,
+                    headers: [.contentType: "text/plain"],
+                    body: #"{"name":"Planted"}"#
+                )
+                #expect(reply.status == 404, "POST \(path) → \(reply.status)")
+            }
+        }
+    }
+
+    @Test func theAPINeverTakesTheSessionCookieAndPagesNeverTakeABearerToken() async throws {
+        try await withApp { client, _ in
+            let token = try await client.register("ada")
+            let session = try await client.signIn("ada")
+            let cookies = ["kith_session": session]
+            #expect(try await client.send(.get, "/api/v1/contacts", cookies: cookies).status == 401)
+            let forged = try await client.send(.post, "/api/v1/contacts", cookies: cookies, json: #"{"name":"Planted"}"#)
+            #expect(forged.status == 401)
+            let page = try await client.send(.get, "/contacts", token: token)
+            #expect(page.status == 302 && page.headers[.location]?.hasPrefix("/signin") == true)
+            #expect(try await client.send(.get, "/api/v1/contacts", token: token).json["items"] != nil)
+        }
+    }
+
+    @Test func apiWritesMustBeJSON() async throws {
+        try await withApp { client, _ in
+            let ada = try await client.register("ada")
+            for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""] {
+                var headers: HTTPFields = [:]
+                if !type.isEmpty { headers[.contentType] = type }
+                let reply = try await client.send(.post, "/api/v1/contacts", token: ada, headers: headers, body: #"{"name":"Planted"}"#)
+                #expect(reply.status == 415, "\(type) → \(reply.status)")
+                #expect(reply.headers[.contentType] == "application/problem+json")
+            }
+            #expect(try await client.send(.get, "/api/v1/contacts", token: ada).json["items"].map { ($0 as? [Any])?.isEmpty } == true)
+            let json = try await client.send(
+                .post,
+                "/api/v1/contacts",
+                token: ada,
+                headers: [.contentType: "application/json; charset=utf-8"],
+                body: #"{"name":"Fine"}"#
+            )
+            #expect(json.status == 201)
+            // A write without a body needs no type; an upload route names the files it takes.
+            let bob = try await client.register("bob")
+            let request = try await client.send(.post, "/api/v1/connections/requests", token: bob, json: #"{"to":"ada"}"#)
+            let id = request.json["id"] as? String ?? ""
+            #expect(try await client.send(.post, "/api/v1/connections/requests/\(id)/accept", token: ada).status == 200)
+            let upload = try await client.send(
+                .post,
+                "/api/v1/contacts/import?format=vcard",
+                token: ada,
+                headers: [.contentType: "text/vcard"],
+                body: "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Grace\r\nEND:VCARD\r\n"
+            )
+            #expect(upload.status == 200)
+        }
+    }
+
+    @Test func noAnswerIsCachedButThePublicAssets() async throws {
+        try await withApp { client, _ in
+            let ada = try await client.register("ada")
+            let session = try await client.signIn("ada")
+            for path in ["/contacts", "/keep-in-touch", "/me/edit", "/notifications", "/network", "/", "/signin"] {
+                let reply = try await client.send(.get, path, cookies: ["kith_session": session])
+                #expect(reply.headers[.cacheControl] == "no-store", "\(path): \(reply.headers[.cacheControl] ?? "none")")
+            }
+            for path in ["/api/v1/contacts", "/api/v1/me", "/api/v1/me/calendar"] {
+                #expect(try await client.send(.get, path, token: ada).headers[.cacheControl] == "no-store", "\(path)")
+            }
+            let feed = try await client.send(.get, "/api/v1/me/calendar", token: ada).json["url"] as? String ?? ""
+            let feedPath = String(feed.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" })
+            let calendar = try await client.send(.get, feedPath)
+            #expect(calendar.status == 200, "\(feedPath)")
+            #expect(calendar.headers[.cacheControl] == "no-store")
+            #expect(try await client.send(.get, "/assets/kith.css").headers[.cacheControl]?.hasPrefix("public") == true)
+        }
+    }
+
+    @Test(arguments: [
+        ("/%09/evil.example/", "/"), ("//evil.example", "/"), ("/\\evil.example", "/"), ("/%5Cevil.example", "/"),
+        ("/%2F%2Fevil.example", "/"), ("https://evil.example/", "/"), ("/./%2e/evil", "/"), ("/\u{3000}/evil.example", "/"),
+        ("/events?mine=true", "/events?mine=true"), ("/in/ada", "/in/ada"),
+        ("/directory?q=data%20engineer", "/directory?q=data%20engineer"),
+    ])
+    func signInRedirectsOnlyToPlainSameSitePaths(_ next: String, _ expected: String) {
+        #expect(Pages.safeNext(next) == expected)
+    }
+
+    @Test func theSignInFormCarriesOnlyASafeNext() async throws {
+        try await withApp { client, _ in
+            _ = try await client.register("ada")
+            let form = try await client.send(.get, "/signin?next=/%09/evil.example/")
+            #expect(form.text.contains(#"name="next" value="/""#))
+            let csrf = form.cookieValue("kith_csrf") ?? ""
+            let reply = try await client.send(
+                .post,
+                "/signin",
+                cookies: ["kith_csrf": csrf],
+                form: [("_csrf", csrf), ("email", "ada@example.org"), ("password", "password-ada"), ("next", "/%09/evil.example/")]
+            )
+            #expect(reply.status == 303)
+            #expect(reply.headers[.location] == "/")
+        }
+    }
+
+    @Test func forwardedAddressesAreBelievedOnlyFromTrustedProxies() throws {
+        let proxies = [try #require(NetworkRange("10.0.0.0/8")), try #require(NetworkRange("::1"))]
+        func resolve(_ peer: String, _ forwarded: [String], proto: String? = nil) -> ClientOrigin {
+            ClientOrigin.resolve(peer: peer, forwardedFor: forwarded, forwardedProto: proto, trustedProxies: proxies, configuredTLS: false)
+        }
+        // An untrusted peer picks nothing.
+        #expect(resolve("203.0.113.9", ["198.51.100.1"], proto: "https") == ClientOrigin(rateLimitKey: "203.0.113.9", overTLS: false))
+        // Behind a trusted proxy: the nearest address no trusted proxy owns; what the client wrote further left is ignored.
+        #expect(resolve("10.1.2.3", ["1.1.1.1, 198.51.100.7"], proto: "https") == ClientOrigin(rateLimitKey: "198.51.100.7", overTLS: true))
+        #expect(resolve("10.1.2.3", ["1.1.1.1", "198.51.100.7, 10.9.9.9"]).rateLimitKey == "198.51.100.7")
+        #expect(resolve("10.1.2.3", []).rateLimitKey == "10.1.2.3")
+        #expect(resolve("::ffff:10.1.2.3", ["garbage, 192.0.2.5"]).rateLimitKey == "192.0.2.5")
+        // IPv6 clients are counted by their /64.
+        #expect(resolve("2001:db8:1:2:aaaa::1", []).rateLimitKey == "2001:db8:1:2::/64")
+        #expect(resolve("2001:db8:1:2:bbbb::9", []).rateLimitKey == resolve("2001:db8:1:2:aaaa::1", []).rateLimitKey)
+        #expect(resolve("::1", ["2001:db8:1:3::5"]).rateLimitKey == "2001:db8:1:3::/64")
+        #expect(NetworkRange("10.0.0.0/33") == nil && NetworkRange("not-an-address") == nil)
+        #expect(NetworkRange("192.168.0.0/16")?.contains(try #require(NetworkAddress("192.168.40.1"))) == true)
+        #expect(NetworkRange("192.168.0.0/16")?.contains(try #require(NetworkAddress("192.169.0.1"))) == false)
+    }
+}
