@@ -228,15 +228,27 @@ import Testing
             let classmate = try await services.register("classmate").member
             let hidden = try await services.register("hidden").member
             let other = try await services.register("other").member
-            for (member, cohort) in [(classmate, "Class of 2015"), (hidden, "Class of 2015"), (other, "Class of 2016")] {
+            let blocker = try await services.register("blocker").member
+            for (member, cohort) in [
+                (organizer, "Class of 2015"), (classmate, "Class of 2015"), (hidden, "Class of 2015"), (other, "Class of 2016"),
+                (blocker, "Class of 2015"),
+            ] {
                 _ = try await services.profiles.addAffiliation(
                     AffiliationInput(kind: "school", organization: "Northfield University", cohort: cohort),
                     to: member
                 )
             }
             _ = try await services.profiles.update(ProfileChanges(visibility: ["affiliations": "only_me"]), of: hidden)
+            try await services.blocks.block(handle: "organizer", by: blocker)
+            // Only a member of the class (or a moderator) may call its reunion, which emails everyone in it.
+            await #expect(throws: DomainError.invalid(field: "audience.cohort", reason: "must be a class or cohort on your own profile; ask a moderator to organise a reunion for another")) {
+                try await services.events.create(Self.input("reunion", in: clock, cohort: "class of 2015"), by: other)
+            }
+            #expect(try await services.reminders.notifications(of: classmate).isEmpty)
             _ = try await services.events.create(Self.input("reunion", in: clock, cohort: "class of 2015"), by: organizer)
             #expect(try await services.reminders.notifications(of: classmate).map(\.title) == ["Your reunion: Data & donuts"])
+            // Someone who blocked the organiser hears nothing from them.
+            #expect(try await services.reminders.notifications(of: blocker).isEmpty)
             #expect(try await services.reminders.notifications(of: hidden).isEmpty)
             #expect(try await services.reminders.notifications(of: other).isEmpty)
             let listed = try await services.events.list(
@@ -316,3 +328,53 @@ import Testing
         }
     }
 }
+
+@Suite struct EventAbuseTests {
+    @Test func membersCreateAtMostTenEventsADayModeratorsMore() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = testServices(store, clock: clock)
+            let member = try await services.register("busy").member
+            for _ in 0..<EventService.dailyCreationLimit {
+                _ = try await services.events.create(EventServiceTests.input(in: clock), by: member)
+            }
+            await #expect(throws: DomainError.rateLimited(retryAfterSeconds: 3_600)) {
+                try await services.events.create(EventServiceTests.input(in: clock), by: member)
+            }
+            clock.advance(by: 86_401)
+            _ = try await services.events.create(EventServiceTests.input(in: clock), by: member)
+            let moderator = try await services.accounts.setRole("moderator", ofHandle: try await services.register("mod").member.handle.rawValue)
+            for _ in 0...EventService.dailyCreationLimit {
+                _ = try await services.events.create(EventServiceTests.input(in: clock), by: moderator)
+            }
+        }
+    }
+
+    @Test func blockedMembersAreNeitherClassmatesGoingNorSomeoneIMet() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = testServices(store, clock: clock)
+            let me = try await services.register("viewer").member
+            let friend = try await services.register("friend").member
+            let blocked = try await services.register("blocked").member
+            for member in [me, friend, blocked] {
+                _ = try await services.profiles.addAffiliation(
+                    AffiliationInput(kind: "school", organization: "Northfield University", cohort: "Class of 2015"),
+                    to: member
+                )
+            }
+            let event = try await services.events.create(EventServiceTests.input(in: clock), by: me).event.id.description
+            for member in [me, friend, blocked] { _ = try await services.events.respond("going", to: event, by: member) }
+            #expect(Set(try await services.events.classmatesGoing(event, viewer: me).map(\.id)) == [friend.id, blocked.id])
+            try await services.blocks.block(handle: "viewer", by: blocked)
+            #expect(try await services.events.classmatesGoing(event, viewer: me).map(\.id) == [friend.id])
+            #expect(try await services.events.classmatesGoing(event, viewer: blocked).map(\.id) == [friend.id])
+            clock.advance(by: 7 * EventServiceTests.day + 600)
+            await #expect(throws: DomainError.invalid([FieldError(field: "members[0]", message: "is not someone at this event")])) {
+                try await services.eventNetworking.met(["blocked"], note: nil, event: event, viewer: me)
+            }
+            #expect(try await services.eventNetworking.met(["friend"], note: nil, event: event, viewer: me).contacts.count == 1)
+        }
+    }
+}
+

@@ -9,9 +9,12 @@ import Logging
 import Testing
 
 /// The authorisation matrix (quality gate 6): every route the router serves × an anonymous caller,
-/// another member, an admin and the owner of the private data it touches. The policy table must
-/// name every route, so a new route fails here until someone decides who may call it. Whatever the
-/// answer, no response to anyone but the owner may carry the owner's private data.
+/// another member, a moderator, an admin and the owner of the private data it touches. The policy
+/// table must name every route, so a new route fails here until someone decides who may call it.
+/// Whatever the answer, no response to anyone but the owner may carry the owner's private data —
+/// in its body or its headers. Each route is also sent the ways an attacker would: spelled with
+/// a doubled slash, with the other credential type (the session cookie on the API, a bearer token
+/// on pages), and as a page form without or with a wrong CSRF token; none of those may act.
 @Suite struct AuthorizationMatrixTests {
     /// Who may call a route.
     enum Access {
@@ -25,7 +28,8 @@ import Testing
         case caller
         /// The owner of the resource in the address; everyone else, admins included, gets 404 or 403.
         case owner
-        /// The event's organiser, or an admin; other members get 403 or 404.
+        /// The event's organiser, or a moderator or admin (who look after the community's events);
+        /// other members get 403 or 404.
         case organizer
         /// Those going to or considering the event, and its organiser; others get 403 or 404.
         case attendee
@@ -133,8 +137,9 @@ import Testing
                 let client = Client(client: raw)
                 let fixture = try await Self.plant(client)
                 _ = try await services.accounts.setRole("admin", ofHandle: "olga")
+                _ = try await services.accounts.setRole("moderator", ofHandle: "mona")
                 var callers: [Caller] = [Caller(name: "anonymous", token: nil, session: nil, csrf: nil)]
-                for handle in ["bob", "olga", "ada"] {
+                for handle in ["bob", "mona", "olga", "ada"] {
                     let session = try await client.signIn(handle)
                     let token =
                         try await client.send(
@@ -156,7 +161,7 @@ import Testing
                         checked += 1
                     }
                 }
-                #expect(checked == routes.count * 4)
+                #expect(checked == routes.count * 5)
                 // The markers are real: the owner does reach every one of them somewhere.
                 for secret in fixture.secrets + [fixture.calendarToken, fixture.checkInCode] {
                     #expect(seenByOwner.contains(secret), "the owner never saw \(secret)")
@@ -169,7 +174,7 @@ import Testing
     static func plant(_ client: Client) async throws -> Fixture {
         var fixture = Fixture()
         var tokens: [String: String] = [:]
-        for handle in ["ada", "bob", "carol", "dave", "erin", "frank", "gina", "hank", "ivan", "olga"] {
+        for handle in ["ada", "bob", "carol", "dave", "erin", "frank", "gina", "hank", "ivan", "olga", "mona"] {
             tokens[handle] = try await client.register(handle)
         }
         let ada = tokens["ada"]
@@ -279,13 +284,20 @@ import Testing
         #expect(reply.status < 500, "\(label): \(reply.text.prefix(200))")
 
         let isOwner = caller.name == "ada"
-        if !isOwner {
-            var secrets = fixture.secrets + [fixture.calendarToken]
-            if caller.name != "olga" { secrets.append(fixture.checkInCode) }
-            for secret in secrets where reply.text.contains(secret) && !(access == .secretAddress && secret == fixture.calendarToken) {
-                Issue.record("\(label) carries the owner's private \"\(secret)\"")
+        var secrets = fixture.secrets + [fixture.calendarToken]
+        if caller.name != "olga" && caller.name != "mona" { secrets.append(fixture.checkInCode) }
+        func expectNoLeak(_ reply: Client.Reply, _ label: String, owner: Bool = isOwner) {
+            guard !owner else { return }
+            let headers = reply.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
+            for secret in secrets where !(access == .secretAddress && secret == fixture.calendarToken) {
+                if reply.text.contains(secret) { Issue.record("\(label) carries the owner's private \"\(secret)\"") }
+                if headers.contains(secret) { Issue.record("\(label) carries the owner's private \"\(secret)\" in a header") }
             }
         }
+        expectNoLeak(reply, label)
+        expectSafeHeaders(reply, route: route, label: label)
+        try await checkAsAnAttackerWould(route, as: caller, fixture: fixture, client: client, expectNoLeak: expectNoLeak)
+
         let refusedAnonymously: Bool = {
             if isAPI { return reply.status == 401 }
             let location = reply.headers[.location] ?? ""
@@ -302,13 +314,86 @@ import Testing
         case (.member, _), (.caller, _):
             // 404 only when the address or the body names something that is not there for the caller.
             #expect(allowed || reply.status == 404 && (route.contains(":") || writes), "\(label)")
-        case (.owner, "ada"), (.organizer, "ada"), (.organizer, "olga"), (.attendee, "ada"), (.admin, "olga"):
+        case (.owner, "ada"), (.organizer, "ada"), (.organizer, "olga"), (.organizer, "mona"), (.attendee, "ada"), (.admin, "olga"):
             #expect(allowed, "\(label): the owner is refused")
         case (.owner, _), (.organizer, _), (.attendee, _):
+            // Moderators and admins get no way into a member's private resources.
             #expect([403, 404].contains(reply.status), "\(label): someone else's private resource")
         case (.admin, _):
             #expect([403, 404].contains(reply.status), "\(label): admins only")
         }
         return reply.text
+    }
+
+    /// Headers every answer must have: not cached (but the public assets), redirects only to this
+    /// site's own paths, cookies never readable by script nor sent cross-site.
+    static func expectSafeHeaders(_ reply: Client.Reply, route: String, label: String) {
+        let publicAsset = ["GET /assets/kith.css", "GET /favicon.ico", "GET /favicon.svg"].contains(route)
+        if !publicAsset {
+            #expect(reply.headers[.cacheControl] == "no-store", "\(label): Cache-Control \(reply.headers[.cacheControl] ?? "missing")")
+        }
+        if let location = reply.headers[.location] {
+            #expect(location.hasPrefix("/") && !location.hasPrefix("//") && !location.contains("\\"), "\(label): Location \(location)")
+        }
+        for cookie in reply.headers[values: .setCookie] {
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "\(label): Set-Cookie \(cookie)")
+        }
+    }
+
+    /// The same route sent the ways an attacker would; none of them may act or leak.
+    static func checkAsAnAttackerWould(
+        _ route: String,
+        as caller: Caller,
+        fixture: Fixture,
+        client: Client,
+        expectNoLeak: (Client.Reply, String, Bool) -> Void
+    ) async throws {
+        let parts = route.split(separator: " ", maxSplits: 1)
+        let method = HTTPRequest.Method(rawValue: String(parts[0]))!
+        let path = address(route, fixture: fixture)
+        let isAPI = path.hasPrefix("/api/")
+        let writes = method != .get
+        let access = policy[route] ?? .member
+        var cookies: [String: String] = [:]
+        if let session = caller.session { cookies["kith_session"] = session }
+
+        // 1. A doubled slash: a GET is sent to the one spelling, anything else is not found.
+        let doubled = try await client.send(
+            method,
+            "/" + path,
+            token: caller.token,
+            cookies: cookies,
+            json: isAPI && writes ? "{}" : nil,
+            form: !isAPI && writes ? [("_csrf", caller.csrf ?? "")] : nil
+        )
+        let doubledLabel = "\(route) as \(caller.name) spelled //… → \(doubled.status)"
+        if writes {
+            #expect(doubled.status == 404, "\(doubledLabel)")
+        } else {
+            #expect(doubled.status == 308 && doubled.headers[.location] == path, "\(doubledLabel)")
+        }
+        expectNoLeak(doubled, doubledLabel, false)
+
+        // 2. The other credential type: treated as no credential at all.
+        guard caller.name != "anonymous", access != .everyone, access != .secretAddress else { return }
+        let crossed: Client.Reply
+        if isAPI {
+            crossed = try await client.send(method, path, cookies: cookies, json: writes ? "{}" : nil)
+            #expect(crossed.status == 401, "\(route) as \(caller.name) with the session cookie on the API → \(crossed.status)")
+        } else {
+            crossed = try await client.send(method, path, token: caller.token, form: writes ? [("_csrf", caller.csrf ?? "")] : nil)
+            let location = crossed.headers[.location] ?? ""
+            let refused = (crossed.status == 302 && location.hasPrefix("/signin")) || crossed.status == 401 || crossed.status == 403
+            #expect(refused, "\(route) as \(caller.name) with a bearer token on a page → \(crossed.status)")
+        }
+        expectNoLeak(crossed, "\(route) as \(caller.name) with the other credential", false)
+
+        // 3. A page form without its CSRF token, or with another one, does nothing.
+        guard !isAPI, writes else { return }
+        for (name, form) in [("no", [(String, String)]()), ("a wrong", [("_csrf", "forged-\(caller.csrf ?? "")")])] {
+            let forged = try await client.send(method, path, cookies: cookies, form: form)
+            #expect(forged.status == 403, "\(route) as \(caller.name) with \(name) CSRF token → \(forged.status)")
+            expectNoLeak(forged, "\(route) as \(caller.name) with \(name) CSRF token", false)
+        }
     }
 }

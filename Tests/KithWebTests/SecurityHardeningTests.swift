@@ -213,4 +213,75 @@ import Testing
         #expect(NetworkRange("192.168.0.0/16")?.contains(try #require(NetworkAddress("192.168.40.1"))) == true)
         #expect(NetworkRange("192.168.0.0/16")?.contains(try #require(NetworkAddress("192.169.0.1"))) == false)
     }
+
+    /// Ids and handles inside bodies are checked like ids in the address: another member's
+    /// contact cannot be merged in, another member cannot be checked in without organising the
+    /// event, and a member who blocked you cannot be linked, asked or recorded as met.
+    @Test func referencesToOtherMembersObjectsInsideBodiesAreNotFound() async throws {
+        try await withApp { client, _ in
+            let ada = try await client.register("ada")
+            let eve = try await client.register("eve")
+            let carol = try await client.register("carol")
+            let secret = try await client.send(.post, "/api/v1/contacts", token: ada, json: #"{"name":"Secret Source","notes":"Pelican"}"#)
+            let secretID = secret.json["id"] as? String ?? ""
+            let own = try await client.send(.post, "/api/v1/contacts", token: eve, json: #"{"name":"Eve's friend"}"#)
+            let ownID = own.json["id"] as? String ?? ""
+            let merge = try await client.send(.post, "/api/v1/contacts/\(ownID)/merge", token: eve, json: #"{"from":"\#(secretID)"}"#)
+            #expect(merge.status == 404 && !merge.text.contains("Pelican"), "\(merge.text)")
+            let eveSession = try await client.signIn("eve")
+            let csrf = try await client.csrf(session: eveSession)
+            let pageMerge = try await client.send(
+                .post,
+                "/contacts/\(ownID)/merge",
+                cookies: ["kith_session": eveSession],
+                form: [("_csrf", csrf), ("from", secretID)]
+            )
+            #expect(pageMerge.status == 404 && !pageMerge.text.contains("Pelican"))
+            #expect(try await client.send(.get, "/api/v1/contacts/\(secretID)", token: ada).json["notes"] as? String == "Pelican")
+
+            // Checking in someone else is the organiser's, not another attendee's.
+            let event = try await client.send(.post, "/api/v1/events", token: ada, json: EventsAPITests.event(capacity: 5)).json
+            let eventID = event["id"] as? String ?? ""
+            for token in [eve, carol] {
+                _ = try await client.send(.put, "/api/v1/events/\(eventID)/rsvp", token: token, json: #"{"status":"going"}"#)
+            }
+            let checkIn = try await client.send(.post, "/api/v1/events/\(eventID)/check-in", token: eve, json: #"{"member":"carol"}"#)
+            #expect([403, 404].contains(checkIn.status), "\(checkIn.status)")
+            let attendees = try await client.send(.get, "/api/v1/events/\(eventID)/attendees", token: ada).json["items"] as? [[String: Any]]
+            #expect(attendees?.allSatisfy { $0["checked_in_at"] == nil || $0["checked_in_at"] is NSNull } == true)
+
+            // A member who blocked you is, to you, a member who does not exist.
+            #expect(try await client.send(.post, "/api/v1/members/eve/block", token: carol).status == 204)
+            let unknown = try await client.send(.post, "/api/v1/contacts", token: eve, json: #"{"name":"X","member":"nobody-here"}"#)
+            let blocked = try await client.send(.post, "/api/v1/contacts", token: eve, json: #"{"name":"X","member":"carol"}"#)
+            #expect(blocked.status == unknown.status && blocked.status >= 400, "\(blocked.status) vs \(unknown.status)")
+            #expect(blocked.text.replacingOccurrences(of: "carol", with: "nobody-here") == unknown.text.replacingOccurrences(of: "nobody-here", with: "nobody-here").replacingOccurrences(of: unknown.json["request_id"] as? String ?? "-", with: blocked.json["request_id"] as? String ?? "-"))
+            let request = try await client.send(.post, "/api/v1/connections/requests", token: eve, json: #"{"to":"carol"}"#)
+            let requestUnknown = try await client.send(.post, "/api/v1/connections/requests", token: eve, json: #"{"to":"nobody-here"}"#)
+            #expect(request.status == requestUnknown.status, "\(request.status) vs \(requestUnknown.status)")
+        }
+    }
+
+    /// Blocking someone who already blocked you answers exactly as blocking anyone else: the
+    /// answer must not tell them they were blocked.
+    @Test func blockingSomeoneWhoBlockedYouLooksLikeBlockingAnyone() async throws {
+        try await withApp { client, _ in
+            let ada = try await client.register("ada")
+            let bob = try await client.register("bob")
+            _ = try await client.register("carol")
+            #expect(try await client.send(.post, "/api/v1/members/bob/block", token: ada).status == 204)
+            let back = try await client.send(.post, "/api/v1/members/ada/block", token: bob)
+            let fresh = try await client.send(.post, "/api/v1/members/carol/block", token: bob)
+            #expect(back.status == fresh.status && back.text == fresh.text, "\(back.status) vs \(fresh.status)")
+            let unblockBack = try await client.send(.delete, "/api/v1/members/ada/block", token: bob)
+            let unblockFresh = try await client.send(.delete, "/api/v1/members/carol/block", token: bob)
+            #expect(unblockBack.status == unblockFresh.status)
+            let session = try await client.signIn("bob")
+            let csrf = try await client.csrf(session: session)
+            let page = try await client.send(.post, "/in/ada/block", cookies: ["kith_session": session], form: [("_csrf", csrf)])
+            let pageFresh = try await client.send(.post, "/in/carol/block", cookies: ["kith_session": session], form: [("_csrf", csrf)])
+            #expect(page.status == pageFresh.status && page.headers[.location] == pageFresh.headers[.location])
+        }
+    }
 }
+

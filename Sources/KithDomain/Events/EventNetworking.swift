@@ -159,7 +159,8 @@ public struct EventNetworking: Sendable {
         var people: [Member] = []
         for (index, raw) in handles.enumerated() {
             let handle = raw.hasPrefix("@") ? String(raw.dropFirst()).lowercased() : raw.lowercased()
-            if let member = present[handle], member.id != viewer.id {
+            // Someone blocked either way is "not at this event", exactly as a stranger would be.
+            if let member = present[handle], member.id != viewer.id, (try? await profiles.view(handle: handle, by: viewer)) != nil {
                 people.append(member)
             } else {
                 check.fail("members[\(index)]", "is not someone at this event")

@@ -105,6 +105,8 @@ public protocol EventRepository: Sendable {
     func going(to event: Event.ID, withCohorts cohorts: [String]) async throws -> [Member]
     /// Members whose affiliations (unless only for themselves) carry this cohort key (reunion invitations).
     func cohortMembers(_ cohortKey: String) async throws -> [Member.ID]
+    /// How many events `organizer` created since `since` (for the creation limit).
+    func createdCount(by organizer: Member.ID, since: Date) async throws -> Int
     /// The member's secret calendar-feed token, made on first use.
     func calendarToken(of member: Member.ID, proposed: String) async throws -> String
     func member(calendarToken: String) async throws -> Member.ID?

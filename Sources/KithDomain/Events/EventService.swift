@@ -5,19 +5,26 @@ public struct EventService: Sendable {
     private let events: any EventRepository
     private let members: any MemberRepository
     private let profiles: any ProfileRepository
+    private let blocks: any BlockRepository
     private let notifier: any Notifier
     private let now: @Sendable () -> Date
+
+    /// How many events a member (not a moderator or admin) may create in a day: each can notify
+    /// and email many people, so creating them is not free.
+    public static let dailyCreationLimit = 10
 
     public init(
         events: any EventRepository,
         members: any MemberRepository,
         profiles: any ProfileRepository,
+        blocks: any BlockRepository,
         notifier: any Notifier,
         now: @escaping @Sendable () -> Date
     ) {
         self.events = events
         self.members = members
         self.profiles = profiles
+        self.blocks = blocks
         self.notifier = notifier
         self.now = now
     }
@@ -46,6 +53,22 @@ public struct EventService: Sendable {
         )
         try apply(input, to: &event, creating: true, going: 0)
         guard event.endsAt > moment else { throw DomainError.invalid(field: "ends_at", reason: "must be in the future") }
+        let trusted = organizer.role == .admin || organizer.role == .moderator
+        if !trusted {
+            let today = try await events.createdCount(by: organizer.id, since: moment.addingTimeInterval(-86_400))
+            guard today < Self.dailyCreationLimit else { throw DomainError.rateLimited(retryAfterSeconds: 3_600) }
+        }
+        // A reunion invites (and emails) a whole class, so only someone of that class — or a
+        // moderator or admin — may call one.
+        if event.format == .reunion, !trusted {
+            let own = Set(try await profiles.affiliations(of: organizer.id).map { Text.key($0.cohort) })
+            guard own.contains(event.audienceCohort) else {
+                throw DomainError.invalid(
+                    field: "audience.cohort",
+                    reason: "must be a class or cohort on your own profile; ask a moderator to organise a reunion for another"
+                )
+            }
+        }
         try await events.insert(event)
         if event.format == .reunion { try await inviteCohort(to: event) }
         return try await view(event, for: organizer)
@@ -172,7 +195,8 @@ public struct EventService: Sendable {
         var cohorts = Set(try await profiles.affiliations(of: viewer.id).map { Text.key($0.cohort) }.filter { !$0.isEmpty })
         if !event.audienceCohort.isEmpty { cohorts.insert(event.audienceCohort) }
         guard !cohorts.isEmpty else { return [] }
-        return try await events.going(to: event.id, withCohorts: Array(cohorts)).filter { $0.id != viewer.id }
+        let blocked = Set(try await blocks.blockedEither(of: viewer.id))
+        return try await events.going(to: event.id, withCohorts: Array(cohorts)).filter { $0.id != viewer.id && !blocked.contains($0.id) }
     }
 
     // MARK: RSVP and check-in
@@ -313,7 +337,9 @@ public struct EventService: Sendable {
 
     private func inviteCohort(to event: Event) async throws {
         guard !event.audienceCohort.isEmpty else { return }
-        for member in try await events.cohortMembers(event.audienceCohort) where member != event.organizerID {
+        // Nobody hears from someone they blocked (or who blocked them).
+        let blocked = Set(try await blocks.blockedEither(of: event.organizerID))
+        for member in try await events.cohortMembers(event.audienceCohort) where member != event.organizerID && !blocked.contains(member) {
             try await notifier.notify(
                 member,
                 key: "reunion:\(event.id)",

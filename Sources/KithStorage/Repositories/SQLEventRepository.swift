@@ -352,6 +352,17 @@ public struct SQLEventRepository: EventRepository {
         }
     }
 
+    public func createdCount(by organizer: Member.ID, since: Date) async throws -> Int {
+        try await store.read { db in
+            try await db.raw(
+                """
+                SELECT COUNT(*) AS n FROM events
+                WHERE organizer_id = \(bind: organizer.description) AND created_at >= \(bind: Millis.from(since))
+                """
+            ).first().map { Int(try $0.int64("n")) } ?? 0
+        }
+    }
+
     public func calendarToken(of member: Member.ID, proposed: String) async throws -> String {
         try await store.write { db in
             try await db.raw(

@@ -155,6 +155,7 @@ public struct Services: Sendable {
             events: eventRepository,
             members: members,
             profiles: profileRepository,
+            blocks: blockRepository,
             notifier: reminderRepository,
             now: now
         )
