@@ -239,15 +239,19 @@ public struct EventService: Sendable {
     public func checkIn(handle rawHandle: String?, code: String?, event rawID: String, by member: Member) async throws -> RSVP {
         let event = try await stored(rawID)
         let moment = now()
+        // Who may do it is decided before anything about the event is said.
+        let checksInSomeoneElse = !(rawHandle ?? "").isEmpty
+        if checksInSomeoneElse {
+            guard event.organizerID == member.id || member.role != .member else {
+                throw DomainError.forbidden("Only the organiser can check other members in.")
+            }
+        }
         guard event.cancelledAt == nil else { throw DomainError.conflict(field: nil, message: "This event was cancelled.") }
         guard moment >= event.startsAt.addingTimeInterval(-86_400), moment <= event.endsAt.addingTimeInterval(86_400) else {
             throw DomainError.conflict(field: nil, message: "Check-in opens a day before the event and closes a day after it.")
         }
         var attendee = member
-        if let rawHandle, !rawHandle.isEmpty {
-            guard event.organizerID == member.id || member.role != .member else {
-                throw DomainError.forbidden("Only the organiser can check other members in.")
-            }
+        if let rawHandle, checksInSomeoneElse {
             guard let handle = try? Handle(rawHandle.hasPrefix("@") ? String(rawHandle.dropFirst()) : rawHandle, field: "member"),
                 let found = try await members.member(handle: handle)
             else { throw DomainError.invalid(field: "member", reason: "is not the handle of a member") }
