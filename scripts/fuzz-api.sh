@@ -13,7 +13,7 @@ BIN=${KITH_BIN:-.build/debug/kith}
 [ -x .venv/bin/schemathesis ] || { python3 -m venv .venv && .venv/bin/pip install -q --disable-pip-version-check -r Tests/fuzz/requirements.txt; }
 DATA=$(mktemp -d -t kith-fuzz.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-"$BIN" serve --data-dir "$DATA" --port "$PORT" --demo --demo-members 200 --bcrypt-cost 4 --log-level error \
+"$BIN" serve --data-dir "$DATA" --port "$PORT" --demo --demo-members 200 --bcrypt-cost 4 --log-level error --registrations-per-hour 0 \
     --mail-url "file://$DATA/mail" >"$DATA/log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT

@@ -24,7 +24,7 @@ DATA=$(mktemp -d -t kith-soak.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 echo "== starting kith serve --demo --demo-members $MEMBERS ($KITH)"
 started=$(date +%s)
-"$KITH" serve --data-dir "$DATA" --port "$PORT" --demo --demo-members "$MEMBERS" --bcrypt-cost 4 --log-level error \
+"$KITH" serve --data-dir "$DATA" --port "$PORT" --demo --demo-members "$MEMBERS" --bcrypt-cost 4 --log-level error --registrations-per-hour 0 \
     --mail-url "file://$DATA/mail" >"$DATA/log" 2>&1 &
 SERVER=$!
 SAMPLER=

@@ -27,6 +27,7 @@ struct Serve: AsyncParsableCommand {
             """
     )
     var trustedProxy: [String] = []
+    @Option(help: "New accounts an hour from one client address, then slower (0: no limit).") var registrationsPerHour = 10
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Option(
         help: """
@@ -72,7 +73,8 @@ struct Serve: AsyncParsableCommand {
                 trustedProxies: proxies,
                 publicURL: publicURL,
                 logLevel: level,
-                mailURL: mailURL ?? defaultMailURL(store)
+                mailURL: mailURL ?? defaultMailURL(store),
+                registrationsPerHour: registrationsPerHour
             )
             let app = try await buildApplication(
                 configuration: configuration,

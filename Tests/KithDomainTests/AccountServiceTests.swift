@@ -160,3 +160,163 @@ import Testing
         }
     }
 }
+
+/// Counts bcrypt work, to show which requests cost a hash. Wraps the real hasher.
+final class CountingHasher: PasswordHasher, @unchecked Sendable {
+    let real: BcryptPasswordHasher
+    private let lock = NSLock()
+    private var counts = (hash: 0, verify: 0)
+
+    init(cost: UInt8 = 4) { real = BcryptPasswordHasher(cost: cost) }
+
+    var hashes: Int { lock.withLock { counts.hash } }
+    var verifications: Int { lock.withLock { counts.verify } }
+    var unknownAccountHash: String { real.unknownAccountHash }
+
+    func hash(_ password: String) async throws -> String {
+        lock.withLock { counts.hash += 1 }
+        return try await real.hash(password)
+    }
+
+    func verify(_ password: String, against hash: String) async throws -> Bool {
+        lock.withLock { counts.verify += 1 }
+        return try await real.verify(password, against: hash)
+    }
+
+    func needsRehash(_ hash: String) -> Bool { real.needsRehash(hash) }
+}
+
+@Suite struct SignInThrottleTests {
+    static func services(_ store: any Store, clock: TestClock, hasher: any PasswordHasher, perHour: Int = 10) -> Services {
+        Services(store: store, registrationsPerHour: perHour, hasher: hasher, now: { clock.now })
+    }
+
+    /// 40 wrong passwords at once get exactly the five free bcrypt checks, not one per request.
+    @Test func parallelGuessesGetNoMoreChecksThanSequentialOnes() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let hasher = CountingHasher()
+            let services = Self.services(store, clock: clock, hasher: hasher)
+            _ = try await services.register("ada")
+            let before = hasher.verifications
+            let outcomes = await withTaskGroup(of: String.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        do {
+                            _ = try await services.accounts.signIn(
+                                email: "ada@example.org",
+                                password: "guess \(index)",
+                                clientAddress: "a\(index)"
+                            )
+                            return "in"
+                        } catch DomainError.rateLimited {
+                            return "limited"
+                        } catch {
+                            return "wrong"
+                        }
+                    }
+                }
+                var all: [String] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            #expect(hasher.verifications - before == 5)
+            #expect(outcomes.filter { $0 == "wrong" }.count == 5)
+            #expect(outcomes.filter { $0 == "limited" }.count == 35)
+        }
+    }
+
+    /// The account's counter is one whatever invisible characters follow the address.
+    @Test(arguments: ["ada@example.org\n", "ada@example.org\r", "ADA@example.org\u{2028}", " ada@example.org\t", "ada@example.org\u{200B}"])
+    func variantsOfTheAddressShareOneCounter(_ variant: String) async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = Self.services(store, clock: clock, hasher: BcryptPasswordHasher(cost: 4))
+            _ = try await services.register("ada")
+            for index in 0..<5 {
+                _ = try? await services.accounts.signIn(email: "ada@example.org", password: "wrong", clientAddress: "b\(index)")
+            }
+            await #expect(throws: DomainError.self) {
+                try await services.accounts.signIn(email: variant, password: "wrong", clientAddress: "c")
+            }
+            do {
+                _ = try await services.accounts.signIn(email: variant, password: "wrong", clientAddress: "d")
+                Issue.record("\(variant.debugDescription) got a fresh counter")
+            } catch DomainError.rateLimited {
+            }
+        }
+    }
+
+    /// After the free tries each further try waits twice as long as the last; the owner, who
+    /// knows the password, gets in as soon as the wait is over — never locked out.
+    @Test func delaysGrowThenTheOwnerGetsIn() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = Self.services(store, clock: clock, hasher: BcryptPasswordHasher(cost: 4))
+            let ada = try await services.register("ada")
+            for _ in 0..<5 { _ = try? await services.accounts.signIn(email: "ada@example.org", password: "wrong", clientAddress: "x") }
+            var waits: [Int] = []
+            for _ in 0..<4 {
+                do {
+                    _ = try await services.accounts.signIn(email: "ada@example.org", password: "wrong", clientAddress: "x")
+                } catch DomainError.rateLimited(let seconds) {
+                    waits.append(seconds)
+                    clock.advance(by: TimeInterval(seconds))
+                    _ = try? await services.accounts.signIn(email: "ada@example.org", password: "wrong", clientAddress: "x")
+                }
+            }
+            #expect(waits == [30, 60, 120, 240])
+            await #expect(throws: DomainError.rateLimited(retryAfterSeconds: 480)) {
+                try await services.accounts.signIn(email: "ada@example.org", password: ada.password, clientAddress: "x")
+            }
+            clock.advance(by: 480)
+            #expect(
+                try await services.accounts.signIn(email: "ada@example.org", password: ada.password, clientAddress: "x").id == ada.member.id
+            )
+            // Success clears the account's counter.
+            _ = try? await services.accounts.signIn(email: "ada@example.org", password: "wrong", clientAddress: "x")
+            #expect(
+                try await services.accounts.signIn(email: "ada@example.org", password: ada.password, clientAddress: "x").id == ada.member.id
+            )
+        }
+    }
+
+    @Test func registrationChecksUniquenessBeforeHashingAndIsLimitedPerAddress() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let hasher = CountingHasher()
+            let services = Self.services(store, clock: clock, hasher: hasher, perHour: 2)
+            let input = { (n: Int) in
+                RegistrationInput(email: "m\(n)@example.org", password: "password123", name: "M", handle: "member-\(n)")
+            }
+            _ = try await services.accounts.register(input(0), clientAddress: "203.0.113.1")
+            let hashes = hasher.hashes
+            await #expect(throws: DomainError.self) { try await services.accounts.register(input(0), clientAddress: "203.0.113.1") }
+            #expect(hasher.hashes == hashes, "a duplicate cost a bcrypt hash")
+            await #expect(throws: DomainError.self) { try await services.accounts.register(input(1), clientAddress: "203.0.113.1") }
+            #expect(try await services.accounts.memberCount() == 1, "the third try from one address within the hour went through")
+            _ = try await services.accounts.register(input(1), clientAddress: "203.0.113.2")
+            clock.advance(by: 3_601)
+            _ = try await services.accounts.register(input(2), clientAddress: "203.0.113.1")
+            #expect(try await services.accounts.memberCount() == 3)
+        }
+    }
+
+    @Test func aWeakerHashIsReplacedAtTheNextSignIn() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            _ = try await Self.services(store, clock: clock, hasher: BcryptPasswordHasher(cost: 4)).register("ada")
+            let stronger = CountingHasher(cost: 5)
+            let services = Self.services(store, clock: clock, hasher: stronger)
+            let before = stronger.hashes
+            _ = try await services.accounts.signIn(email: "ada@example.org", password: "correct horse ada", clientAddress: "x")
+            #expect(stronger.hashes == before + 1)
+            _ = try await services.accounts.signIn(email: "ada@example.org", password: "correct horse ada", clientAddress: "x")
+            #expect(stronger.hashes == before + 1, "the hash was upgraded once and kept")
+            #expect(
+                BcryptPasswordHasher(cost: 5).needsRehash("$2b$04$abcdefghijklmnopqrstuv")
+                    && !BcryptPasswordHasher(cost: 5).needsRehash("$2b$05$x")
+            )
+        }
+    }
+}

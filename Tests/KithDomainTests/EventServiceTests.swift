@@ -241,7 +241,12 @@ import Testing
             _ = try await services.profiles.update(ProfileChanges(visibility: ["affiliations": "only_me"]), of: hidden)
             try await services.blocks.block(handle: "organizer", by: blocker)
             // Only a member of the class (or a moderator) may call its reunion, which emails everyone in it.
-            await #expect(throws: DomainError.invalid(field: "audience.cohort", reason: "must be a class or cohort on your own profile; ask a moderator to organise a reunion for another")) {
+            await #expect(
+                throws: DomainError.invalid(
+                    field: "audience.cohort",
+                    reason: "must be a class or cohort on your own profile; ask a moderator to organise a reunion for another"
+                )
+            ) {
                 try await services.events.create(Self.input("reunion", in: clock, cohort: "class of 2015"), by: other)
             }
             #expect(try await services.reminders.notifications(of: classmate).isEmpty)
@@ -343,7 +348,10 @@ import Testing
             }
             clock.advance(by: 86_401)
             _ = try await services.events.create(EventServiceTests.input(in: clock), by: member)
-            let moderator = try await services.accounts.setRole("moderator", ofHandle: try await services.register("mod").member.handle.rawValue)
+            let moderator = try await services.accounts.setRole(
+                "moderator",
+                ofHandle: try await services.register("mod").member.handle.rawValue
+            )
             for _ in 0...EventService.dailyCreationLimit {
                 _ = try await services.events.create(EventServiceTests.input(in: clock), by: moderator)
             }
@@ -377,4 +385,3 @@ import Testing
         }
     }
 }
-

@@ -122,7 +122,7 @@ import Testing
 
     @Test func everyRouteAnswersEachCallerAsItsPolicySays() async throws {
         try await withMigratedStore { store async throws in
-            let configuration = AppConfiguration(registration: .open, bcryptCost: 4, logLevel: .critical)
+            let configuration = AppConfiguration(registration: .open, bcryptCost: 4, logLevel: .critical, registrationsPerHour: 0)
             let services = testServices(store)
             let routes = buildRouter(services: services, configuration: configuration).routes.map {
                 "\($0.method.rawValue) " + $0.path.description.replacing(/\{([a-z]+)\}/) { ":" + $0.output.1 }

@@ -256,7 +256,13 @@ import Testing
             let unknown = try await client.send(.post, "/api/v1/contacts", token: eve, json: #"{"name":"X","member":"nobody-here"}"#)
             let blocked = try await client.send(.post, "/api/v1/contacts", token: eve, json: #"{"name":"X","member":"carol"}"#)
             #expect(blocked.status == unknown.status && blocked.status >= 400, "\(blocked.status) vs \(unknown.status)")
-            #expect(blocked.text.replacingOccurrences(of: "carol", with: "nobody-here") == unknown.text.replacingOccurrences(of: "nobody-here", with: "nobody-here").replacingOccurrences(of: unknown.json["request_id"] as? String ?? "-", with: blocked.json["request_id"] as? String ?? "-"))
+            #expect(
+                blocked.text.replacingOccurrences(of: "carol", with: "nobody-here")
+                    == unknown.text.replacingOccurrences(of: "nobody-here", with: "nobody-here").replacingOccurrences(
+                        of: unknown.json["request_id"] as? String ?? "-",
+                        with: blocked.json["request_id"] as? String ?? "-"
+                    )
+            )
             let request = try await client.send(.post, "/api/v1/connections/requests", token: eve, json: #"{"to":"carol"}"#)
             let requestUnknown = try await client.send(.post, "/api/v1/connections/requests", token: eve, json: #"{"to":"nobody-here"}"#)
             #expect(request.status == requestUnknown.status, "\(request.status) vs \(requestUnknown.status)")
@@ -285,4 +291,3 @@ import Testing
         }
     }
 }
-

@@ -39,7 +39,7 @@ class Server:
         self.log = open(os.path.join(data, "serve.log"), "a")
         storage = ["--database-url", DATABASE_URL] if DATABASE_URL else ["--data-dir", data]
         self.process = subprocess.Popen(
-            [binary, "serve", *storage, "--port", str(self.port), "--bcrypt-cost", "4", "--log-level", "error",
+            [binary, "serve", *storage, "--port", str(self.port), "--bcrypt-cost", "4", "--log-level", "error", "--registrations-per-hour", "0",
              "--mail-url", "file://" + os.path.join(data, "mail")],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60

@@ -23,32 +23,40 @@ public struct AccountService: Sendable {
         public var registration: RegistrationMode
         public var sessionLifetime: TimeInterval
         public var invitationLifetime: TimeInterval
-        /// Failed sign-ins allowed per account, and per client address, inside `throttleWindow`.
-        public var accountAttempts: Int
-        public var addressAttempts: Int
-        public var throttleWindow: TimeInterval
+        /// Sign-in tries per account (whatever the client address) and per client address
+        /// (whatever the account): a few at once, then progressively slower.
+        public var signInPerAccount: AttemptLimit
+        public var signInPerAddress: AttemptLimit
+        /// New accounts per client address (nil: no limit).
+        public var registrationPerAddress: AttemptLimit?
 
         public init(
             registration: RegistrationMode = .open,
             sessionLifetime: TimeInterval = 30 * 86_400,
             invitationLifetime: TimeInterval = 14 * 86_400,
-            accountAttempts: Int = 5,
-            addressAttempts: Int = 30,
-            throttleWindow: TimeInterval = 15 * 60
+            signInPerAccount: AttemptLimit = AttemptLimit(free: 5, window: 3_600, baseDelay: 30, maxDelay: 900),
+            signInPerAddress: AttemptLimit = AttemptLimit(free: 30, window: 3_600, baseDelay: 5, maxDelay: 900),
+            registrationPerAddress: AttemptLimit? = Self.registrations(perHour: 10)
         ) {
             self.registration = registration
             self.sessionLifetime = sessionLifetime
             self.invitationLifetime = invitationLifetime
-            self.accountAttempts = accountAttempts
-            self.addressAttempts = addressAttempts
-            self.throttleWindow = throttleWindow
+            self.signInPerAccount = signInPerAccount
+            self.signInPerAddress = signInPerAddress
+            self.registrationPerAddress = registrationPerAddress
+        }
+
+        /// `perHour` new accounts an hour from one address, then one more every few minutes
+        /// (doubling); 0 means no limit (load tests, imports behind one address).
+        public static func registrations(perHour: Int) -> AttemptLimit? {
+            perHour <= 0 ? nil : AttemptLimit(free: perHour, window: 3_600, baseDelay: 60, maxDelay: 3_600)
         }
     }
 
     private let members: any MemberRepository
     private let credentials: any CredentialRepository
     private let invitations: any InvitationRepository
-    private let throttle: any LoginThrottleRepository
+    private let attempts: any AttemptRepository
     private let hasher: any PasswordHasher
     public let settings: Settings
     private let now: @Sendable () -> Date
@@ -57,7 +65,7 @@ public struct AccountService: Sendable {
         members: any MemberRepository,
         credentials: any CredentialRepository,
         invitations: any InvitationRepository,
-        throttle: any LoginThrottleRepository,
+        attempts: any AttemptRepository,
         hasher: any PasswordHasher,
         settings: Settings,
         now: @escaping @Sendable () -> Date
@@ -65,7 +73,7 @@ public struct AccountService: Sendable {
         self.members = members
         self.credentials = credentials
         self.invitations = invitations
-        self.throttle = throttle
+        self.attempts = attempts
         self.hasher = hasher
         self.settings = settings
         self.now = now
@@ -73,13 +81,19 @@ public struct AccountService: Sendable {
 
     /// Registers a member. In invite-only mode a usable invitation is required and consumed in
     /// the same transaction as the insert, so one invitation admits exactly one person.
+    /// `clientAddress` is given for registrations from the web and the API, which are limited per
+    /// address; the command line gives none.
     public func register(
         _ input: RegistrationInput,
         role: Role = .member,
-        bypassInvitation: Bool = false
+        bypassInvitation: Bool = false,
+        clientAddress: String? = nil
     ) async throws
         -> Member
     {
+        if let clientAddress, let limit = settings.registrationPerAddress {
+            try await attempts.take(["register:address:" + clientAddress: limit], at: now())
+        }
         var check = Validation()
         let email = check.capture { try EmailAddress(input.email) }
         let handle = check.capture { try Handle(input.handle) }
@@ -111,6 +125,14 @@ public struct AccountService: Sendable {
             role: role,
             createdAt: createdAt
         )
+        // Taken addresses and handles are found before any bcrypt work, so a stream of duplicate
+        // registrations costs a lookup each, not a hash.
+        if try await members.credentials(email: email!) != nil {
+            throw DomainError.conflict(field: "email", message: "An account with this email already exists.")
+        }
+        if try await members.member(handle: handle!) != nil {
+            throw DomainError.conflict(field: "handle", message: "This handle is taken; choose another.")
+        }
         let hash = try await hasher.hash(password!.value)
         switch try await members.insert(member, passwordHash: hash, consumingInvitation: invitationDigest, now: createdAt) {
         case .registered: return member
@@ -123,29 +145,39 @@ public struct AccountService: Sendable {
 
     /// Checks an email and password. An unknown email costs the same bcrypt work and gets the
     /// same answer as a wrong password, so neither the message nor the timing tells which.
+    /// Each try is counted before the password is checked, in one transaction with the check of
+    /// the count, so parallel guesses get no more bcrypt checks than sequential ones.
     public func signIn(email rawEmail: String, password: String, clientAddress: String) async throws -> Member {
-        let accountKey = "account:" + rawEmail.trimmingCharacters(in: .whitespaces).lowercased()
-        let addressKey = "address:" + clientAddress
-        let moment = now()
-        let since = moment.addingTimeInterval(-settings.throttleWindow)
-        for (key, limit) in [(accountKey, settings.accountAttempts), (addressKey, settings.addressAttempts)] {
-            let (count, oldest) = try await throttle.failures(key: key, since: since)
-            if count >= limit {
-                let retry = (oldest ?? moment).addingTimeInterval(settings.throttleWindow).timeIntervalSince(moment)
-                throw DomainError.rateLimited(retryAfterSeconds: max(1, Int(retry.rounded(.up))))
-            }
-        }
-        let wrong = DomainError.unauthorized("The email or password is not right.")
         let email = try? EmailAddress(rawEmail)
+        let accountKey = "sign-in:account:" + Self.accountKey(rawEmail, parsed: email)
+        let addressKey = "sign-in:address:" + clientAddress
+        let moment = now()
+        try await attempts.take([accountKey: settings.signInPerAccount, addressKey: settings.signInPerAddress], at: moment)
         var found: (member: Member, passwordHash: String)?
         if let email { found = try await members.credentials(email: email) }
         let matches = try await hasher.verify(password, against: found?.passwordHash ?? hasher.unknownAccountHash)
-        guard let found, matches else {
-            try await throttle.recordFailure(keys: [accountKey, addressKey], at: moment)
-            throw wrong
+        guard let found, matches else { throw DomainError.unauthorized("The email or password is not right.") }
+        try await attempts.clear(key: accountKey)
+        try await attempts.forgive(key: addressKey)
+        if hasher.needsRehash(found.passwordHash) {
+            try await members.setPasswordHash(try await hasher.hash(password), of: found.member.id)
         }
-        try await throttle.clear(key: accountKey)
         return found.member
+    }
+
+    /// The key an account's sign-in tries are counted under: the address as it is stored when it
+    /// is one, else the text with every space, line break, control and invisible format
+    /// character removed — so `ada@example.org`, `ada@example.org\n` and `ADA@example.org\u{2028}`
+    /// share one counter.
+    static func accountKey(_ raw: String, parsed: EmailAddress?) -> String {
+        if let parsed { return parsed.rawValue }
+        let kept = raw.unicodeScalars.filter { scalar in
+            let category = scalar.properties.generalCategory
+            return
+                !(scalar.properties.isWhitespace || category == .control || category == .format || category == .lineSeparator
+                || category == .paragraphSeparator)
+        }
+        return String(String.UnicodeScalarView(kept)).lowercased()
     }
 
     /// Starts a browser session: a fresh secret each time, so signing in rotates the session id.

@@ -24,6 +24,7 @@ public protocol MemberRepository: Sendable {
     func credentials(email: EmailAddress) async throws -> (member: Member, passwordHash: String)?
     func count() async throws -> Int
     func setRole(_ role: Role, of member: Member.ID) async throws -> Bool
+    func setPasswordHash(_ hash: String, of member: Member.ID) async throws
 }
 
 /// A signed-in browser session, stored by digest.
@@ -83,12 +84,4 @@ public protocol InvitationRepository: Sendable {
     func insert(_ invitation: Invitation) async throws
     /// The invitation if it exists, is unused and has not expired.
     func usableInvitation(digest: String, now: Date) async throws -> Invitation?
-}
-
-/// Failed sign-in attempts, kept in the database so every instance counts the same attempts.
-public protocol LoginThrottleRepository: Sendable {
-    func recordFailure(keys: [String], at: Date) async throws
-    /// How many failures `key` had since `since`, and when the oldest of them happened.
-    func failures(key: String, since: Date) async throws -> (count: Int, oldest: Date?)
-    func clear(key: String) async throws
 }

@@ -7,6 +7,9 @@ public protocol PasswordHasher: Sendable {
     /// A hash of a random password at the same cost, verified against when an email is unknown
     /// so that the answer takes as long as for a real account.
     var unknownAccountHash: String { get }
+    /// Whether a stored hash was made with weaker settings than new ones are (a lower bcrypt
+    /// cost): it is then replaced at the next successful sign-in.
+    func needsRehash(_ hash: String) -> Bool
 }
 
 /// A secret handed to a client once (session cookie, API token, invitation code) and stored only

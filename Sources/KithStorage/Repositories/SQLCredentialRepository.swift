@@ -132,38 +132,67 @@ public struct SQLInvitationRepository: InvitationRepository {
     }
 }
 
-public struct SQLLoginThrottleRepository: LoginThrottleRepository {
+public struct SQLAttemptRepository: AttemptRepository {
     private let store: any Store
 
     public init(store: any Store) {
         self.store = store
     }
 
-    public func recordFailure(keys: [String], at: Date) async throws {
-        try await store.write { db in
-            for key in keys {
-                try await db.raw("INSERT INTO login_failures (key, at) VALUES (\(bind: key), \(bind: Millis.from(at)))").run()
+    public func reserve(_ limits: [String: AttemptLimit], at: Date) async throws -> TimeInterval? {
+        let dialect = store.dialect
+        let now = Millis.from(at)
+        return try await store.write { db in
+            var counts: [(key: String, count: AttemptCount, windowStart: Int64, limit: AttemptLimit)] = []
+            var wait: TimeInterval?
+            // Keys in a fixed order, so two reservations never lock the same rows in opposite orders.
+            for (key, limit) in limits.sorted(by: { $0.key < $1.key }) {
+                try await db.raw(
+                    """
+                    INSERT INTO attempt_counters (key, window_start, tries, last_at)
+                    VALUES (\(bind: key), \(bind: now), 0, \(bind: now)) ON CONFLICT (key) DO NOTHING
+                    """
+                ).run()
+                let lock = dialect == .postgres ? " FOR UPDATE" : ""
+                let row = try await db.raw(
+                    "SELECT window_start, tries, last_at FROM attempt_counters WHERE key = \(bind: key)\(unsafeRaw: lock)"
+                ).first()
+                var windowStart = try row?.int64("window_start") ?? now
+                var count = AttemptCount(
+                    tries: Int(try row?.int64("tries") ?? 0),
+                    lastAt: try row.map { Millis.date(try $0.int64("last_at")) }
+                )
+                if Millis.date(windowStart).addingTimeInterval(limit.window) <= at {
+                    (windowStart, count) = (now, AttemptCount(tries: 0, lastAt: nil))
+                }
+                if count.tries == 0 { count.lastAt = nil }
+                if let keyWait = limit.wait(tries: count.tries, lastAt: count.lastAt, now: at) { wait = max(wait ?? 0, keyWait) }
+                counts.append((key, count, windowStart, limit))
             }
-            // Keep the table small: nothing older than a day matters.
-            try await db.raw("DELETE FROM login_failures WHERE at < \(bind: Millis.from(at) - 86_400_000)").run()
-        }
-    }
-
-    public func failures(key: String, since: Date) async throws -> (count: Int, oldest: Date?) {
-        try await store.read { db in
-            let row = try await db.raw(
-                """
-                SELECT COUNT(*) AS n, MIN(at) AS oldest FROM login_failures
-                WHERE key = \(bind: key) AND at >= \(bind: Millis.from(since))
-                """
-            ).first()
-            return (Int(try row?.int64("n") ?? 0), try row?.optionalInt64("oldest").map(Millis.date))
+            if wait != nil { return wait }
+            for entry in counts {
+                try await db.raw(
+                    """
+                    UPDATE attempt_counters SET window_start = \(bind: entry.windowStart), tries = \(bind: entry.count.tries + 1),
+                    last_at = \(bind: now) WHERE key = \(bind: entry.key)
+                    """
+                ).run()
+            }
+            // Keep the table small: a key untouched for a day has nothing left to count.
+            try await db.raw("DELETE FROM attempt_counters WHERE last_at < \(bind: now - 86_400_000)").run()
+            return nil
         }
     }
 
     public func clear(key: String) async throws {
         try await store.write { db in
-            try await db.raw("DELETE FROM login_failures WHERE key = \(bind: key)").run()
+            try await db.raw("DELETE FROM attempt_counters WHERE key = \(bind: key)").run()
+        }
+    }
+
+    public func forgive(key: String) async throws {
+        try await store.write { db in
+            try await db.raw("UPDATE attempt_counters SET tries = tries - 1 WHERE key = \(bind: key) AND tries > 0").run()
         }
     }
 }

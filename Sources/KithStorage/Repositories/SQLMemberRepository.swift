@@ -103,4 +103,10 @@ public struct SQLMemberRepository: MemberRepository {
             ).first() != nil
         }
     }
+
+    public func setPasswordHash(_ hash: String, of member: Member.ID) async throws {
+        try await store.write { db in
+            try await db.raw("UPDATE members SET password_hash = \(bind: hash) WHERE id = \(bind: member.description)").run()
+        }
+    }
 }

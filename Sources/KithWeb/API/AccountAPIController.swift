@@ -35,7 +35,8 @@ struct AccountAPIController {
                 name: input.name,
                 handle: input.handle,
                 invitation: input.invitation
-            )
+            ),
+            clientAddress: context.remoteAddress
         )
         let token = try await accounts.issueToken(for: member, name: "registration")
         return EditedResponse(

@@ -25,6 +25,8 @@ public struct AppConfiguration: Sendable {
     /// The address members reach the site at, used in invitation links.
     public var publicURL: String
     public var logLevel: Logger.Level
+    /// New accounts an hour from one client address (0: no limit).
+    public var registrationsPerHour: Int
     /// Where reminder emails go: `smtp://user:password@host:port`, `file:///directory` (one .eml
     /// file per message, for development), or nil to keep them in the outbox unsent.
     public var mailURL: String?
@@ -40,8 +42,10 @@ public struct AppConfiguration: Sendable {
         logLevel: Logger.Level = .info,
         connections: ConnectionService.Settings = .init(),
         graphRefreshInterval: Duration = .milliseconds(250),
-        mailURL: String? = nil
+        mailURL: String? = nil,
+        registrationsPerHour: Int = 10
     ) {
+        self.registrationsPerHour = registrationsPerHour
         self.mailURL = mailURL
         self.connections = connections
         self.graphRefreshInterval = graphRefreshInterval
@@ -76,6 +80,7 @@ public struct Services: Sendable {
     public init(
         store: any Store,
         registration: RegistrationMode = .open,
+        registrationsPerHour: Int = 10,
         hasher: any PasswordHasher,
         connectionSettings: ConnectionService.Settings = .init(),
         mail: any MailTransport = DiscardingMailTransport(),
@@ -93,9 +98,12 @@ public struct Services: Sendable {
             members: members,
             credentials: credentials,
             invitations: SQLInvitationRepository(store: store),
-            throttle: SQLLoginThrottleRepository(store: store),
+            attempts: SQLAttemptRepository(store: store),
             hasher: hasher,
-            settings: .init(registration: registration),
+            settings: .init(
+                registration: registration,
+                registrationPerAddress: AccountService.Settings.registrations(perHour: registrationsPerHour)
+            ),
             now: now
         )
         profiles = ProfileService(
@@ -187,6 +195,7 @@ public func buildApplication(
     let services = Services(
         store: store,
         registration: configuration.registration,
+        registrationsPerHour: configuration.registrationsPerHour,
         hasher: BcryptPasswordHasher(cost: configuration.bcryptCost),
         connectionSettings: configuration.connections,
         mail: try MailTransports.make(configuration.mailURL),

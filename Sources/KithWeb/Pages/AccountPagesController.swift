@@ -40,7 +40,8 @@ struct AccountPagesController {
                     name: form.name,
                     handle: form.handle,
                     invitation: form.invitation.isEmpty ? nil : form.invitation
-                )
+                ),
+                clientAddress: context.remoteAddress
             )
             return try await startSession(member, next: "/me/edit", request: request, context: context)
         } catch let error as DomainError {

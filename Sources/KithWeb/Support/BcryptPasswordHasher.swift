@@ -24,6 +24,13 @@ public struct BcryptPasswordHasher: PasswordHasher {
         return try await Self.pool.runIfActive { Bcrypt.hash(password, cost: cost) }
     }
 
+    /// bcrypt hashes read `$2b$12$…`: the cost is the number between the second and third `$`.
+    public func needsRehash(_ hash: String) -> Bool {
+        let parts = hash.split(separator: "$", omittingEmptySubsequences: true)
+        guard parts.count >= 2, let stored = UInt8(parts[1]) else { return true }
+        return stored < cost
+    }
+
     public func verify(_ password: String, against hash: String) async throws -> Bool {
         try await Self.pool.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
