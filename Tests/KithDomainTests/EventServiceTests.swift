@@ -384,4 +384,30 @@ import Testing
             #expect(try await services.eventNetworking.met(["friend"], note: nil, event: event, viewer: me).contacts.count == 1)
         }
     }
+
+    @Test func checkInCodesCannotBeGuessed() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = testServices(store, clock: clock)
+            let organizer = try await services.register("host").member
+            let guest = try await services.register("guest").member
+            let created = try await services.events.create(EventServiceTests.input(in: clock), by: organizer)
+            let event = created.event.id.description
+            _ = try await services.events.respond("going", to: event, by: guest)
+            clock.advance(by: 7 * EventServiceTests.day)
+            for guess in ["AAAAAA", "BBBBBB", "CCCCCC", "DDDDDD", "EEEEEE"] {
+                await #expect(throws: DomainError.invalid(field: "code", reason: "is not this event's check-in code")) {
+                    try await services.events.checkIn(handle: nil, code: guess, event: event, by: guest)
+                }
+            }
+            // The sixth try waits — even with the right code, so guessing cannot be told apart.
+            await #expect(throws: DomainError.rateLimited(retryAfterSeconds: 30)) {
+                try await services.events.checkIn(handle: nil, code: created.event.checkInCode, event: event, by: guest)
+            }
+            clock.advance(by: 30)
+            let rsvp = try await services.events.checkIn(handle: nil, code: created.event.checkInCode, event: event, by: guest)
+            #expect(rsvp.checkedInAt != nil)
+        }
+    }
 }
+

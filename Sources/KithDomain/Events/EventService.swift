@@ -6,18 +6,23 @@ public struct EventService: Sendable {
     private let members: any MemberRepository
     private let profiles: any ProfileRepository
     private let blocks: any BlockRepository
+    private let attempts: any AttemptRepository
     private let notifier: any Notifier
     private let now: @Sendable () -> Date
 
     /// How many events a member (not a moderator or admin) may create in a day: each can notify
     /// and email many people, so creating them is not free.
     public static let dailyCreationLimit = 10
+    /// Tries at an event's six-character check-in code per member: enough for typos, far too few
+    /// to guess one of 32⁶ codes.
+    public static let checkInCodeLimit = AttemptLimit(free: 5, window: 3_600, baseDelay: 30, maxDelay: 900)
 
     public init(
         events: any EventRepository,
         members: any MemberRepository,
         profiles: any ProfileRepository,
         blocks: any BlockRepository,
+        attempts: any AttemptRepository,
         notifier: any Notifier,
         now: @escaping @Sendable () -> Date
     ) {
@@ -25,6 +30,7 @@ public struct EventService: Sendable {
         self.members = members
         self.profiles = profiles
         self.blocks = blocks
+        self.attempts = attempts
         self.notifier = notifier
         self.now = now
     }
@@ -257,9 +263,12 @@ public struct EventService: Sendable {
             else { throw DomainError.invalid(field: "member", reason: "is not the handle of a member") }
             attendee = found
         } else {
+            let key = "check-in:\(event.id):\(member.id)"
+            try await attempts.take([key: Self.checkInCodeLimit], at: moment)
             guard let code, ConstantTime.equal(code.uppercased().trimmingCharacters(in: .whitespaces), event.checkInCode) else {
                 throw DomainError.invalid(field: "code", reason: "is not this event's check-in code")
             }
+            try await attempts.clear(key: key)
         }
         guard try await events.checkIn(member: attendee.id, event: event.id, at: moment),
             let rsvp = try await events.rsvp(of: attendee.id, to: event.id)

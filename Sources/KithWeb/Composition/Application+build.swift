@@ -92,13 +92,14 @@ public struct Services: Sendable {
         let blockRepository = SQLBlockRepository(store: store)
         let credentials = SQLCredentialRepository(store: store)
         let connectionRepository = SQLConnectionRepository(store: store)
+        let attempts = SQLAttemptRepository(store: store)
         graph = NetworkGraph(feed: SQLGraphFeed(store: store))
         let connections = GraphConnectionLookup(graph: graph)
         accounts = AccountService(
             members: members,
             credentials: credentials,
             invitations: SQLInvitationRepository(store: store),
-            attempts: SQLAttemptRepository(store: store),
+            attempts: attempts,
             hasher: hasher,
             settings: .init(
                 registration: registration,
@@ -164,6 +165,7 @@ public struct Services: Sendable {
             members: members,
             profiles: profileRepository,
             blocks: blockRepository,
+            attempts: attempts,
             notifier: reminderRepository,
             now: now
         )
