@@ -208,8 +208,13 @@ import Testing
             let id = try await services.events.create(Self.input(in: clock), by: organizer).event.id.description
             _ = try await services.events.create(Self.input(in: clock), by: organizer)
             _ = try await services.events.respond("maybe", to: id, by: guest)
-            let token = try await services.events.calendarToken(for: guest)
-            #expect(try await services.events.calendarToken(for: guest) == token)
+            #expect(try await services.events.calendarFeed(of: guest) == nil)
+            let first = try await services.events.resetCalendarFeed(for: guest)
+            let token = try await services.events.resetCalendarFeed(for: guest)
+            #expect(first != token)
+            #expect(try await services.events.calendarFeed(of: guest) == clock.now)
+            // A reset address stops working at once.
+            await #expect(throws: DomainError.notFound("calendar")) { try await services.events.feed(token: first, publicURL: "") }
             let feed = try await services.events.feed(token: token, publicURL: "https://kith.example")
             #expect(feed.components(separatedBy: "BEGIN:VEVENT").count == 2)
             #expect(feed.contains("SUMMARY:Data & donuts"))
@@ -410,4 +415,3 @@ import Testing
         }
     }
 }
-

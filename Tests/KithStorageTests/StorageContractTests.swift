@@ -343,3 +343,33 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: elsewhere + ".restoring"))
     }
 }
+
+@Suite struct CalendarFeedStorageTests {
+    /// An address stored in plain text before migration 11 keeps working, and moves to a digest
+    /// the first time it is used (the plain copy is gone afterwards).
+    @Test func aPlainTextAddressFromBeforeDigestsKeepsWorkingAndIsMoved() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = testServices(store, clock: clock)
+            let guest = try await services.register("guest").member
+            try await store.write { db in
+                try await db.raw("INSERT INTO calendar_tokens (member_id, token) VALUES (\(bind: guest.id.description), 'cal_legacy42')")
+                    .run()
+            }
+            #expect(try await services.events.calendarFeed(of: guest) != nil)
+            let feed = try await services.events.feed(token: "cal_legacy42", publicURL: "https://kith.example")
+            #expect(feed.hasPrefix("BEGIN:VCALENDAR"))
+            let plain = try await store.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM calendar_tokens").first()?.decode(column: "n", as: Int.self)
+            }
+            #expect(plain == 0)
+            let stored = try await store.read { db in
+                try await db.raw("SELECT digest FROM calendar_feeds").first()?.decode(column: "digest", as: String.self)
+            }
+            #expect(stored == SecretToken(value: "cal_legacy42").digest)
+            #expect(try await services.events.feed(token: "cal_legacy42", publicURL: "").hasPrefix("BEGIN:VCALENDAR"))
+            _ = try await services.events.resetCalendarFeed(for: guest)
+            await #expect(throws: DomainError.notFound("calendar")) { try await services.events.feed(token: "cal_legacy42", publicURL: "") }
+        }
+    }
+}

@@ -46,7 +46,10 @@ import Testing
             #expect(ics.headers[.contentType]?.hasPrefix("text/calendar") == true)
             #expect(ics.text.contains("SUMMARY:Spring meetup"))
             #expect(ics.text.contains("DESCRIPTION:Talks\\, then drinks\\; all welcome"))
-            let link = try await client.send(.get, "/api/v1/me/calendar", token: bob).json["url"] as? String ?? ""
+            #expect(try await client.send(.get, "/api/v1/me/calendar", token: bob).json["active"] as? Bool == false)
+            let link = try await client.send(.post, "/api/v1/me/calendar", token: bob).json["url"] as? String ?? ""
+            let status = try await client.send(.get, "/api/v1/me/calendar", token: bob)
+            #expect(status.json["active"] as? Bool == true && status.json["url"] == nil)
             let path = String(link[link.range(of: "/calendar/")!.lowerBound...])
             let feed = try await client.send(.get, path)
             #expect(feed.status == 200)

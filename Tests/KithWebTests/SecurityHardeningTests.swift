@@ -157,7 +157,7 @@ import Testing
             for path in ["/api/v1/contacts", "/api/v1/me", "/api/v1/me/calendar"] {
                 #expect(try await client.send(.get, path, token: ada).headers[.cacheControl] == "no-store", "\(path)")
             }
-            let feed = try await client.send(.get, "/api/v1/me/calendar", token: ada).json["url"] as? String ?? ""
+            let feed = try await client.send(.post, "/api/v1/me/calendar", token: ada).json["url"] as? String ?? ""
             let feedPath = String(feed.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" })
             let calendar = try await client.send(.get, feedPath)
             #expect(calendar.status == 200, "\(feedPath)")

@@ -68,7 +68,8 @@ def test_icalendar_output_parses(server):
     assert len(vevents) == 1
     assert str(vevents[0]["SUMMARY"]) == event["title"]
     assert vevents[0]["DTSTART"].dt.isoformat().replace("+00:00", "Z") == event["starts_at"]
-    feed_url = json.load(get(server, "/api/v1/me/calendar", token))["url"]
+    reset = urllib.request.Request(server + "/api/v1/me/calendar", method="POST", headers={"authorization": f"Bearer {token}"})
+    feed_url = json.load(urllib.request.urlopen(reset))["url"]
     feed = Calendar.from_ical(urllib.request.urlopen(feed_url).read())
     titles = {str(component["SUMMARY"]) for component in feed.walk("VEVENT")}
     assert "Alumni Data Summit" in titles

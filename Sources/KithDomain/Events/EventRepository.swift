@@ -107,9 +107,13 @@ public protocol EventRepository: Sendable {
     func cohortMembers(_ cohortKey: String) async throws -> [Member.ID]
     /// How many events `organizer` created since `since` (for the creation limit).
     func createdCount(by organizer: Member.ID, since: Date) async throws -> Int
-    /// The member's secret calendar-feed token, made on first use.
-    func calendarToken(of member: Member.ID, proposed: String) async throws -> String
-    func member(calendarToken: String) async throws -> Member.ID?
+    /// When the member's calendar-feed address was made, or nil when they have none.
+    func calendarFeed(of member: Member.ID) async throws -> Date?
+    /// Gives the member a new feed address (by its digest); the old one stops working.
+    func replaceCalendarFeed(of member: Member.ID, digest: String, at: Date) async throws
+    /// The member whose feed address this is (looked up by `digest`; `token` only finds an
+    /// address stored before digests were, which is then moved to its digest).
+    func member(calendarToken token: String, digest: String, at: Date) async throws -> Member.ID?
 }
 
 /// Tells members something: an in-app notification and, optionally, an email (the outbox).

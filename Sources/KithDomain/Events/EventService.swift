@@ -284,14 +284,25 @@ public struct EventService: Sendable {
         ICalendar.calendar([try await stored(rawID)], publicURL: publicURL, name: nil)
     }
 
-    /// The secret address of the member's personal feed (going and maybe events).
-    public func calendarToken(for member: Member) async throws -> String {
-        try await events.calendarToken(of: member.id, proposed: SecretToken.generate(prefix: "cal_").value)
+    /// When the member's personal feed address was made, or nil when they have none. The
+    /// address itself is a secret kept only as a digest: it is shown once, when made.
+    public func calendarFeed(of member: Member) async throws -> Date? {
+        try await events.calendarFeed(of: member.id)
+    }
+
+    /// Makes a new secret address for the member's personal feed (going and maybe events) and
+    /// returns its token; any earlier address stops working at once.
+    public func resetCalendarFeed(for member: Member) async throws -> String {
+        let token = SecretToken.generate(prefix: "cal_")
+        try await events.replaceCalendarFeed(of: member.id, digest: token.digest, at: now())
+        return token.value
     }
 
     /// The personal feed behind a secret token; unknown tokens are "not found".
     public func feed(token: String, publicURL: String) async throws -> String {
-        guard token.count <= 100, let memberID = try await events.member(calendarToken: token) else {
+        guard token.count <= 100,
+            let memberID = try await events.member(calendarToken: token, digest: SecretToken(value: token).digest, at: now())
+        else {
             throw DomainError.notFound("calendar")
         }
         let mine = try await events.events(matching: EventQuery(mine: memberID, includeCancelled: true, limit: 500))

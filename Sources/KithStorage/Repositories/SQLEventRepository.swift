@@ -363,26 +363,53 @@ public struct SQLEventRepository: EventRepository {
         }
     }
 
-    public func calendarToken(of member: Member.ID, proposed: String) async throws -> String {
-        try await store.write { db in
-            try await db.raw(
-                """
-                INSERT INTO calendar_tokens (member_id, token) VALUES (\(bind: member.description), \(bind: proposed))
-                ON CONFLICT (member_id) DO NOTHING
-                """
-            ).run()
-            return try await db.raw("SELECT token FROM calendar_tokens WHERE member_id = \(bind: member.description)").first()?.string(
-                "token"
-            )
-                ?? proposed
+    public func calendarFeed(of member: Member.ID) async throws -> Date? {
+        try await store.read { db in
+            if let row = try await db.raw("SELECT created_at FROM calendar_feeds WHERE member_id = \(bind: member.description)").first() {
+                return try row.date("created_at")
+            }
+            // An address from before migration 11 (its date was not kept).
+            let legacy = try await db.raw("SELECT 1 AS x FROM calendar_tokens WHERE member_id = \(bind: member.description)").first()
+            return legacy == nil ? nil : Date(timeIntervalSince1970: 0)
         }
     }
 
-    public func member(calendarToken: String) async throws -> Member.ID? {
-        try await store.read { db in
-            try await db.raw("SELECT member_id FROM calendar_tokens WHERE token = \(bind: calendarToken)").first().map {
+    public func replaceCalendarFeed(of member: Member.ID, digest: String, at: Date) async throws {
+        try await store.write { db in
+            try await db.raw("DELETE FROM calendar_tokens WHERE member_id = \(bind: member.description)").run()
+            try await db.raw(
+                """
+                INSERT INTO calendar_feeds (member_id, digest, created_at)
+                VALUES (\(bind: member.description), \(bind: digest), \(bind: Millis.from(at)))
+                ON CONFLICT (member_id) DO UPDATE SET digest = excluded.digest, created_at = excluded.created_at
+                """
+            ).run()
+        }
+    }
+
+    public func member(calendarToken token: String, digest: String, at: Date) async throws -> Member.ID? {
+        if let found = try await store.read({ db in
+            try await db.raw("SELECT member_id FROM calendar_feeds WHERE digest = \(bind: digest)").first().map {
                 Member.ID(try $0.uuid("member_id"))
             }
+        }) {
+            return found
+        }
+        // A plain-text address from before migration 11: moved to a digest on first use.
+        return try await store.write { db in
+            guard
+                let member = try await db.raw("SELECT member_id FROM calendar_tokens WHERE token = \(bind: token)").first().map({
+                    Member.ID(try $0.uuid("member_id"))
+                })
+            else { return nil }
+            try await db.raw("DELETE FROM calendar_tokens WHERE member_id = \(bind: member.description)").run()
+            try await db.raw(
+                """
+                INSERT INTO calendar_feeds (member_id, digest, created_at)
+                VALUES (\(bind: member.description), \(bind: digest), \(bind: Millis.from(at))) ON CONFLICT (member_id) DO NOTHING
+                """
+            ).run()
+            return member
         }
     }
 }

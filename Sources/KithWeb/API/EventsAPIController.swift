@@ -18,7 +18,8 @@ struct EventsAPIController {
         router.get("/api/v1/events/:id/attendees", use: attendees)
         router.get("/api/v1/events/:id/people-to-meet", use: peopleToMeet)
         router.post("/api/v1/events/:id/met", use: met)
-        router.get("/api/v1/me/calendar", use: calendarLink)
+        router.get("/api/v1/me/calendar", use: calendarStatus)
+        router.post("/api/v1/me/calendar", use: resetCalendar)
         router.get("/api/v1/me/attendance", use: attendance)
         router.get("/calendar/:file", use: feed)
     }
@@ -167,10 +168,19 @@ struct EventsAPIController {
         return ListDTO(items: try await services.events.attendance(of: member).map(AttendanceDTO.init), next: nil)
     }
 
-    @Sendable func calendarLink(_ request: Request, context: AppRequestContext) async throws -> CalendarLinkDTO {
+    /// Whether the caller has a feed address, and since when. The address itself is kept only as
+    /// a digest, so it is never shown again after it is made.
+    @Sendable func calendarStatus(_ request: Request, context: AppRequestContext) async throws -> CalendarStatusDTO {
         let member = try context.requireMember()
-        let token = try await services.events.calendarToken(for: member)
-        return CalendarLinkDTO(url: "\(publicURL)/calendar/\(token).ics")
+        let created = try await services.events.calendarFeed(of: member)
+        return CalendarStatusDTO(active: created != nil, createdAt: created.flatMap { $0.timeIntervalSince1970 > 0 ? $0 : nil })
+    }
+
+    /// A new secret feed address, shown this once; the previous one stops working.
+    @Sendable func resetCalendar(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<CalendarLinkDTO> {
+        let member = try context.requireMember()
+        let token = try await services.events.resetCalendarFeed(for: member)
+        return EditedResponse(status: .created, response: CalendarLinkDTO(url: "\(publicURL)/calendar/\(token).ics"))
     }
 
     /// The personal feed: the secret in the address is the credential (calendar apps send no cookies).
@@ -331,6 +341,11 @@ struct AttendanceDTO: Encodable, Sendable {
 
 struct CalendarLinkDTO: ResponseEncodable {
     var url: String
+}
+
+struct CalendarStatusDTO: ResponseEncodable {
+    var active: Bool
+    var createdAt: Date?
 }
 
 struct PersonToMeetDTO: Encodable, Sendable {

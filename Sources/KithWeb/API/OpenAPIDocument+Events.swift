@@ -179,11 +179,24 @@ extension OpenAPIDocument {
             ],
             "/api/v1/me/calendar": [
                 "get": operation(
-                    "calendarLink",
-                    "The secret address of the caller's calendar feed (going and maybe)",
-                    responses: ok("200", "Feed address", object(["url": string], required: ["url"])),
+                    "calendarStatus",
+                    "Whether the caller has a calendar feed address (kept only as a digest, never shown again)",
+                    responses: ok(
+                        "200",
+                        "Feed status",
+                        object(
+                            ["active": ["type": "boolean"], "created_at": ["type": ["string", "null"], "format": "date-time"]],
+                            required: ["active"]
+                        )
+                    ),
                     errors: []
-                )
+                ),
+                "post": operation(
+                    "resetCalendar",
+                    "A new secret address for the caller's calendar feed (going and maybe), shown once; the old one stops working",
+                    responses: ok("201", "Feed address", object(["url": string], required: ["url"])),
+                    errors: []
+                ),
             ],
             "/api/v1/me/attendance": [
                 "get": operation(

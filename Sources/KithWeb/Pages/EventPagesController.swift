@@ -11,6 +11,8 @@ struct EventPagesController {
         router.get("/events", use: list)
         router.get("/events/new", use: newEvent)
         router.get("/events/attended", use: attended)
+        router.get("/events/calendar", use: calendarAddress)
+        router.post("/events/calendar", use: resetCalendarAddress)
         router.post("/events", use: create)
         router.get("/events/:id", use: show)
         router.get("/events/:id/edit", use: editForm)
@@ -96,11 +98,22 @@ struct EventPagesController {
             limit: "20",
             viewer: member
         )
-        let token = try await services.events.calendarToken(for: member)
-        return HTMLResponse(
-            EventsPage(chrome: context.chrome(), page: page, filter: (mine, format), feedURL: "\(publicURL)/calendar/\(token).ics")
-                .document()
-        )
+        return HTMLResponse(EventsPage(chrome: context.chrome(), page: page, filter: (mine, format)).document())
+    }
+
+    @Sendable func calendarAddress(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        let member = try context.requireMember()
+        let active = try await services.events.calendarFeed(of: member)
+        return HTMLResponse(CalendarAddressPage(chrome: context.chrome(), active: active, newURL: nil).document())
+    }
+
+    /// Shows the new address in the answer to the POST itself (never in a URL or a redirect).
+    @Sendable func resetCalendarAddress(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        let member = try context.requireMember()
+        _ = try await VerifiedForm.read(request, context: context)
+        let token = try await services.events.resetCalendarFeed(for: member)
+        let url = "\(publicURL)/calendar/\(token).ics"
+        return HTMLResponse(CalendarAddressPage(chrome: context.chrome(), active: Date(), newURL: url).document())
     }
 
     @Sendable func attended(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {

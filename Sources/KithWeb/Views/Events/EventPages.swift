@@ -31,12 +31,11 @@ enum EventViews {
     }
 }
 
-/// Upcoming events, mine, by format; the calendar feed address.
+/// Upcoming events, mine, by format; a link to the calendar feed.
 struct EventsPage {
     let chrome: PageChrome
     let page: Page<EventView>
     let filter: (mine: Bool, format: String)
-    let feedURL: String
 
     func document() -> HTML {
         Layout.page(
@@ -88,9 +87,67 @@ struct EventsPage {
             .section(
                 .class("card"),
                 .h2("Your calendar"),
-                .p(.text("Subscribe in your calendar app to see the events you're going to or considering:")),
-                .p(.code(.text(feedURL))),
-                .p(.class("hint"), .text("Keep this address to yourself: anyone with it can read your event list."))
+                .p(
+                    .text("See the events you're going to or considering in your calendar app. "),
+                    .a(.href("/events/calendar"), .text("Your calendar address →"))
+                )
+            )
+        )
+    }
+}
+
+/// The member's secret calendar-feed address: made or replaced here, shown only right then.
+struct CalendarAddressPage {
+    let chrome: PageChrome
+    /// When the current address was made (the epoch for one made before dates were kept).
+    let active: Date?
+    /// The address just made, shown this once.
+    let newURL: String?
+
+    func document() -> HTML {
+        Layout.page(
+            title: "Your calendar address",
+            chrome: chrome,
+            .p(.a(.href("/events"), .text("← Events"))),
+            .h1("Your calendar address"),
+            .unwrap(newURL) { url in
+                .section(
+                    .class("card"),
+                    .attribute(named: "role", value: "status"),
+                    .h2("Your new address"),
+                    .p(.text("Add this address to your calendar app as a subscription (\"From URL\" or \"Subscribe\"):")),
+                    .p(.code(.id("feed-url"), .text(url))),
+                    .p(
+                        .class("hint"),
+                        .text("Copy it now: Kith keeps only a fingerprint of it, so it cannot be shown again. "),
+                        .text("Keep it to yourself — anyone with it can read your event list.")
+                    )
+                )
+            },
+            .section(
+                .class("card"),
+                .if(
+                    newURL == nil,
+                    .p(
+                        .text(
+                            active == nil
+                                ? "You have no calendar address yet."
+                                : "You have a calendar address"
+                                    + (active.map { $0.timeIntervalSince1970 > 0 ? " (made on \(Moment.format($0).prefix(10)))" : "" } ?? "")
+                                    + ". It cannot be shown again; if you lost it, or think someone else has it, make a new one."
+                        )
+                    )
+                ),
+                .form(
+                    .method(.post),
+                    .action("/events/calendar"),
+                    csrfField(chrome.csrfToken),
+                    .button(
+                        .type(.submit),
+                        .class(active == nil ? "primary" : ""),
+                        .text(active == nil ? "Make my calendar address" : "Make a new address (the old one stops working)")
+                    )
+                )
             )
         )
     }
