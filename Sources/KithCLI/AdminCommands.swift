@@ -108,10 +108,12 @@ struct Export: AsyncParsableCommand {
                 encoder.keyEncodingStrategy = .convertToSnakeCase
                 encoder.dateEncodingStrategy = .iso8601
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(export).write(to: URL(fileURLWithPath: out))
+                try PrivateFiles.writeNew(try encoder.encode(export), to: out)
                 say("Exported @\(member) to \(out).")
             } catch let error as DomainError {
                 throw error.cliError
+            } catch let error as PrivateFiles.Failure {
+                throw CLIError(error.description)
             }
         }
     }

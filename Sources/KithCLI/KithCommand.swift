@@ -30,6 +30,8 @@ struct StoreOptions: ParsableArguments {
     }
 
     func withStore<T: Sendable>(_ body: (any Store) async throws -> T) async throws -> T {
+        // The database, its WAL, backups, exports and mail drops hold members' private data.
+        PrivateFiles.ownerOnlyFromNowOn()
         var logger = Logger(label: "kith.store")
         logger.logLevel = .warning
         do {

@@ -16,6 +16,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Who may join: open or invite.") var registration: String = "open"
     @Flag(help: "Seed a deterministic demo community into an empty database.") var demo = false
     @Option(help: "How many demo members to generate.") var demoMembers = 2_000
+    @Flag(help: "Allow --demo on an address other than loopback (the demo's admin password is published).")
+    var demoOnPublicAddress = false
     @Option(help: "bcrypt cost for new passwords (4–31).") var bcryptCost: UInt8 = 12
     @Option(help: "Public address of the site, used in invitation links.") var publicURL: String?
     @Flag(help: "The site is served over HTTPS (by a reverse proxy): Secure, __Host- cookies and HSTS.") var secureCookies = false
@@ -59,8 +61,20 @@ struct Serve: AsyncParsableCommand {
         } catch let error as DomainError {
             throw ValidationError("--mail-url " + error.message.replacingOccurrences(of: "mail-url: ", with: ""))
         }
+        if demo && !Self.isLoopback(host) && !demoOnPublicAddress {
+            throw ValidationError(
+                "--demo publishes an admin password (see the README), so it listens on loopback only; "
+                    + "to show the demo on \(host) anyway, add --demo-on-public-address"
+            )
+        }
         try await store.withStore { store in
             try await Migrator.migrate(store)
+            if !demo, try await InstanceMarks(store: store).isDemo() {
+                throw CLIError(
+                    "This database holds the demo community, whose admin password is published: serve it with --demo, "
+                        + "or start your community in a new data directory (--data-dir) or database."
+                )
+            }
             if demo {
                 try await DemoSeeding.seedIfEmpty(store, members: demoMembers, publicURL: publicURL ?? "http://\(host):\(port)")
             }
@@ -92,6 +106,10 @@ struct Serve: AsyncParsableCommand {
                 throw CLIError("Kith stopped with an error: \(error)")
             }
         }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     /// Development default: on the embedded database, reminder emails land as files next to it.
@@ -264,6 +282,8 @@ enum DemoSeeding {
             say("Demo: the database already has members; nothing seeded.")
             return
         }
+        // Marked before anything is written, so a seeding cut short is still a demo database.
+        try await InstanceMarks(store: store).markDemo()
         let community = DemoCommunity(size: count)
         let hash = try await BcryptPasswordHasher(cost: 10).hash(DemoCommunity.demoPassword)
         let seeder = SQLSeeder(store: store)

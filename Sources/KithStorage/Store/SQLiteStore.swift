@@ -38,13 +38,10 @@ public final class SQLiteStore: Store {
     /// Opens (creating if needed) the database file at `path`.
     public static func open(path: String, readers readerCount: Int = 3, logger: Logger) async throws -> SQLiteStore {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw StoreError("Cannot create the data directory \(directory): \(error.localizedDescription)")
-            }
+        do {
+            try PrivateFiles.directory(directory)
+        } catch {
+            throw StoreError("Cannot create the data directory \(directory): \(error.localizedDescription)")
         }
         guard FileManager.default.isWritableFile(atPath: directory) else {
             throw StoreError("The data directory \(directory) is not writable.")
@@ -173,7 +170,8 @@ public final class SQLiteStore: Store {
 
     /// A consistent copy of the live database (`VACUUM INTO`), taken while writes continue.
     public func backup(to destination: String) async throws {
-        guard !FileManager.default.fileExists(atPath: destination) else {
+        // Not even a dangling symbolic link may be there: SQLite would write through it.
+        guard !PrivateFiles.exists(destination) else {
             throw StoreError("\(destination) already exists; choose a new file.")
         }
         // A connection of its own: readers are query-only, and the copy must not hold up reads.
@@ -181,6 +179,7 @@ public final class SQLiteStore: Store {
         do {
             try await connection.sql().raw("VACUUM INTO \(bind: destination)").run()
             try await connection.close()
+            PrivateFiles.restrict(destination)
         } catch {
             try? await connection.close()
             throw StoreError("Backup to \(destination) failed: \(error)")

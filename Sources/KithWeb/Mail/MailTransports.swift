@@ -69,8 +69,10 @@ public struct FileDropMailTransport: MailTransport {
     }
 
     public func send(_ mail: OutgoingMail, from sender: String) async throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try PrivateFiles.directory(directory.path)
         let file = directory.appendingPathComponent("\(mail.id).eml")
-        try Data(MailTransports.message(mail, from: sender).utf8).write(to: file, options: .atomic)
+        // A retry after a crash may find the file of an earlier try: that message is the same.
+        if PrivateFiles.exists(file.path) { return }
+        try PrivateFiles.writeNew(Data(MailTransports.message(mail, from: sender).utf8), to: file.path)
     }
 }
