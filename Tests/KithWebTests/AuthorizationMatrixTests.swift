@@ -72,7 +72,7 @@ import Testing
         "POST /contacts/:id/delete": .owner, "POST /contacts/:id/done": .owner, "POST /contacts/:id/snooze": .owner,
         "POST /contacts/:id/interactions": .owner, "POST /contacts/:id/follow-ups": .owner, "POST /contacts/:id/merge": .owner,
         "POST /follow-ups/:id/done": .owner, "GET /keep-in-touch": .caller, "GET /reciprocity": .caller,
-        "GET /notifications": .caller,
+        "GET /notifications": .caller, "POST /notifications/read": .caller,
         // Events: community data, except the organiser's tools and each member's own calendar and history.
         "GET /api/v1/events": .member, "POST /api/v1/events": .member, "GET /api/v1/events/:id": .member,
         "PATCH /api/v1/events/:id": .organizer, "POST /api/v1/events/:id/cancel": .organizer, "PUT /api/v1/events/:id/rsvp": .member,

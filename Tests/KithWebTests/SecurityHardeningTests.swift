@@ -290,4 +290,32 @@ import Testing
             #expect(page.status == pageFresh.status && page.headers[.location] == pageFresh.headers[.location])
         }
     }
+
+    @Test func openingTheRemindersPageMarksNothingReadOnlyTheFormDoes() async throws {
+        try await withApp { client, services in
+            let ada = try await client.register("ada")
+            let contact =
+                try await client.send(.post, "/api/v1/contacts", token: ada, json: #"{"name":"Grace"}"#).json["id"] as? String ?? ""
+            _ = try await client.send(
+                .post,
+                "/api/v1/contacts/\(contact)/follow-ups",
+                token: ada,
+                json: #"{"due_at":"\#(Moment.format(Date().addingTimeInterval(-60)))","text":"Call Grace"}"#
+            )
+            _ = try await services.reminders.generate()
+            func unread() async throws -> Int {
+                let items = try await client.send(.get, "/api/v1/notifications", token: ada).json["items"] as? [[String: Any]] ?? []
+                return items.filter { $0["read"] as? Bool == false }.count
+            }
+            #expect(try await unread() == 1)
+            let session = try await client.signIn("ada")
+            let page = try await client.send(.get, "/notifications", cookies: ["kith_session": session])
+            #expect(page.text.contains("Call Grace") && page.text.contains("Mark all as read"))
+            #expect(try await unread() == 1, "a GET marked the reminder read")
+            let csrf = try await client.csrf(session: session)
+            let marked = try await client.send(.post, "/notifications/read", cookies: ["kith_session": session], form: [("_csrf", csrf)])
+            #expect(marked.status == 303)
+            #expect(try await unread() == 0)
+        }
+    }
 }

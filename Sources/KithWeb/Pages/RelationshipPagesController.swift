@@ -25,6 +25,7 @@ struct RelationshipPagesController {
         router.get("/keep-in-touch", use: keepInTouch)
         router.get("/reciprocity", use: reciprocity)
         router.get("/notifications", use: notifications)
+        router.post("/notifications/read", use: markNotificationsRead)
     }
 
     private func id(_ context: AppRequestContext) -> String { context.parameters.get("id") ?? "" }
@@ -295,7 +296,15 @@ struct RelationshipPagesController {
     @Sendable func notifications(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
         let member = try context.requireMember()
         let items = try await services.reminders.notifications(of: member)
-        try await services.reminders.markAllRead(of: member)
         return HTMLResponse(NotificationsPage(chrome: context.chrome(), notifications: items).document())
+    }
+
+    /// Reading changes state only through a form: a GET (a prefetch, a link preview, an image
+    /// tag on another site) must not mark anything read.
+    @Sendable func markNotificationsRead(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        _ = try await VerifiedForm.read(request, context: context)
+        try await services.reminders.markAllRead(of: member)
+        return Pages.redirect("/notifications")
     }
 }

@@ -221,6 +221,10 @@ struct NotificationsPage {
             chrome: chrome,
             .h1("Reminders"),
             RelationshipViews.subnav("/notifications"),
+            .if(
+                notifications.contains { $0.readAt == nil },
+                .p(RelationshipViews.postButton("/notifications/read", label: "Mark all as read", csrf: chrome.csrfToken))
+            ),
             notifications.isEmpty
                 ? .p(.class("empty"), .text("No reminders yet. They appear when a follow-up or a keep-in-touch date comes due."))
                 : .ul(
