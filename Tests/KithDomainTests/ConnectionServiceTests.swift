@@ -247,15 +247,27 @@ import Testing
                 _ = try await services.profiles.update(ProfileChanges(visibility: ["connections": "only_me"]), of: member)
             }
 
+            // Cyd and Ada share an employer, so Cyd is suggested for that (public) reason alone.
+            for member in [ada, cyd] {
+                _ = try await services.profiles.addAffiliation(AffiliationInput(kind: "employer", organization: "Acme Ltd"), to: member)
+            }
+
             let hidden = try await services.relationships.relationship(with: "cyd", viewer: ada)
-            #expect(hidden.degree == 2)
+            // Not even the degree tells that Bob and Cyd are connected.
+            #expect(hidden.degree == nil)
             #expect(hidden.mutuals.isEmpty && hidden.mutualCount == 0 && hidden.paths.isEmpty)
             let suggestion = try await services.suggestions.suggestions(for: ada, limit: "5").first { $0.member.handle.rawValue == "cyd" }
-            #expect(suggestion == nil || !(suggestion!.reasons.contains { $0.contains("mutual") }))
+            #expect(suggestion?.reasons == ["Both at Acme Ltd"])
+            // The hidden connection adds nothing to the score (so nothing to the order either).
+            #expect(suggestion?.score == SuggestionScoring.score(adamicAdar: 0, mutuals: 0, sharedCohort: false, sharedOrganization: true, complementary: false))
 
             _ = try await services.profiles.update(ProfileChanges(visibility: ["connections": "connections"]), of: bob)
+            _ = try await services.profiles.update(ProfileChanges(visibility: ["connections": "community"]), of: cyd)
             let shown = try await services.relationships.relationship(with: "cyd", viewer: ada)
+            #expect(shown.degree == 2)
             #expect(shown.mutuals.map(\.handle.rawValue) == ["bob"])
+            let counted = try await services.suggestions.suggestions(for: ada, limit: "5").first { $0.member.handle.rawValue == "cyd" }
+            #expect((counted?.score ?? 0) > (suggestion?.score ?? 0))
             #expect(shown.paths.map { $0.map(\.handle.rawValue) } == [["ada", "bob", "cyd"]])
         }
     }

@@ -67,9 +67,13 @@ public struct RelationshipService: Sendable {
         let mutuals = candidateMutuals.filter { revealable($0.vertex, b) }
         let paths = candidatePaths.filter { path in zip(path, path.dropFirst()).allSatisfy { revealable($0, $1) } }.prefix(3)
         let mutualMembers = mutuals.prefix(10).compactMap { byVertex[$0.vertex] }
+        // The degree is told only as far as the connections shown bear it out: a direct
+        // connection, or the shortest path whose every link may be shown. Otherwise "2nd" would
+        // reveal a connection that both its ends keep private.
+        let shownDegree = degree == 1 ? 1 : paths.map { $0.count - 1 }.filter { (2...3).contains($0) }.min()
         return Relationship(
             member: target,
-            degree: degree,
+            degree: shownDegree,
             mutualCount: mutuals.count,
             mutuals: mutualMembers.map { member in
                 MemberSummary(

@@ -113,9 +113,13 @@ public struct SuggestionService: Sendable {
             guard let member = candidate.member else { continue }
             let profile = profilesByID[id] ?? Profile(memberID: id, updatedAt: member.createdAt)
             let complement = Self.complement(viewer: viewerProfile, candidate: profile)
+            // Shared connections count — in the reasons, the score and so the order — only when the
+            // candidate shows their connections list to the community: a hidden list must not be
+            // readable from a number or a ranking either.
+            let listShown = ProfilePolicy.canSee(.connections, of: profile, as: .member)
             let score = SuggestionScoring.score(
-                adamicAdar: candidate.adamicAdar,
-                mutuals: candidate.mutuals,
+                adamicAdar: listShown ? candidate.adamicAdar : 0,
+                mutuals: listShown ? candidate.mutuals : 0,
                 sharedCohort: candidate.shared.map { !$0.cohort.isEmpty } ?? false,
                 sharedOrganization: candidate.shared != nil,
                 complementary: complement != nil
@@ -123,7 +127,7 @@ public struct SuggestionService: Sendable {
             var reasons: [String] = []
             // The count of shared connections is only told when the candidate shows their
             // connections list to the community.
-            if candidate.mutuals > 0 && ProfilePolicy.canSee(.connections, of: profile, as: .member) {
+            if candidate.mutuals > 0 && listShown {
                 reasons.append(candidate.mutuals == 1 ? "1 mutual connection" : "\(candidate.mutuals) mutual connections")
             }
             if let shared = candidate.shared {
