@@ -318,4 +318,37 @@ import Testing
             #expect(try await unread() == 0)
         }
     }
+
+    /// A CSRF cookie someone else planted (a sibling subdomain, a man in the middle) does not
+    /// make a forged sign-in form pass: only values this instance minted count.
+    @Test func aPlantedCSRFCookieIsNotAccepted() async throws {
+        try await withApp { client, _ in
+            _ = try await client.register("ada")
+            for planted in ["attacker-chosen", "x" + String(repeating: "A", count: 42) + "." + String(repeating: "B", count: 43), #""><script>"#] {
+                let forged = try await client.send(
+                    .post,
+                    "/signin",
+                    cookies: ["kith_csrf": planted],
+                    form: [("_csrf", planted), ("email", "ada@example.org"), ("password", "password-ada")]
+                )
+                #expect(forged.status == 403, "\(planted) → \(forged.status)")
+                // The page replaces it with one of its own.
+                let page = try await client.send(.get, "/signin", cookies: ["kith_csrf": planted])
+                let fresh = page.cookieValue("kith_csrf") ?? ""
+                #expect(!fresh.isEmpty && fresh != planted && !page.text.contains(planted))
+            }
+            let page = try await client.send(.get, "/signin")
+            let minted = page.cookieValue("kith_csrf") ?? ""
+            #expect(minted.split(separator: ".").count == 2)
+            let tampered = String(minted.dropLast()) + (minted.hasSuffix("A") ? "B" : "A")
+            let reply = try await client.send(
+                .post,
+                "/signin",
+                cookies: ["kith_csrf": tampered],
+                form: [("_csrf", tampered), ("email", "ada@example.org"), ("password", "password-ada")]
+            )
+            #expect(reply.status == 403)
+        }
+    }
 }
+

@@ -205,7 +205,8 @@ public func buildApplication(
         now: now
     )
     try await services.graph.rebuild()
-    let router = buildRouter(services: services, configuration: configuration, registry: registry)
+    let csrf = CSRFCookie(secret: try await InstanceMarks(store: store).secret(named: "csrf"))
+    let router = buildRouter(services: services, configuration: configuration, registry: registry, csrfCookies: csrf)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kith"),
@@ -221,7 +222,8 @@ public func buildApplication(
 public func buildRouter(
     services: Services,
     configuration: AppConfiguration,
-    registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    csrfCookies: CSRFCookie = .ephemeral()
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
@@ -253,7 +255,7 @@ public func buildRouter(
         .add(middleware: JSONWrites())
     // Web pages: the session cookie only.
     let pages = router.group()
-        .add(middleware: SessionAuthentication(accounts: services.accounts))
+        .add(middleware: SessionAuthentication(accounts: services.accounts, csrfCookies: csrfCookies))
 
     AccountAPIController(accounts: services.accounts, profiles: services.profiles).addRoutes(to: api)
     MembersAPIController(profiles: services.profiles, directory: services.directory, blocks: services.blocks).addRoutes(to: api)

@@ -23,6 +23,8 @@ public struct AppRequestContext: RequestContext {
     var sessionToken: String?
     /// The anonymous forms' CSRF cookie (double-submit), when present.
     var csrfCookie: String?
+    /// Mints and checks anonymous CSRF cookie values (set with the page's credential).
+    var csrfCookies: CSRFCookie?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -42,6 +42,7 @@ struct BearerAuthentication: RouterMiddleware {
 struct SessionAuthentication: RouterMiddleware {
     typealias Context = AppRequestContext
     let accounts: AccountService
+    let csrfCookies: CSRFCookie
 
     func handle(
         _ request: Request,
@@ -58,7 +59,11 @@ struct SessionAuthentication: RouterMiddleware {
             context.session = session
             context.sessionToken = token
         }
-        context.csrfCookie = request.cookies[CookieNames.csrf(secure: secure)]?.value
+        // A CSRF cookie this instance did not mint (planted, or malformed) is as good as none.
+        if let value = request.cookies[CookieNames.csrf(secure: secure)]?.value, csrfCookies.isValid(value) {
+            context.csrfCookie = value
+        }
+        context.csrfCookies = csrfCookies
         return try await next(request, context)
     }
 }

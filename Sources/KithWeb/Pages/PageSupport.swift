@@ -46,7 +46,7 @@ enum Pages {
         var context = context
         var newCookie: String?
         if context.session == nil && (context.csrfCookie ?? "").isEmpty {
-            let value = SecretToken.generate(prefix: "").value
+            let value = (context.csrfCookies ?? CSRFCookie.ephemeral()).mint()
             context.csrfCookie = value
             newCookie = value
         }
