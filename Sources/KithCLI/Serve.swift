@@ -30,16 +30,19 @@ struct Serve: AsyncParsableCommand {
     )
     var trustedProxy: [String] = []
     @Option(help: "New accounts an hour from one client address, then slower (0: no limit).") var registrationsPerHour = 10
+    @Option(help: "Seconds an HTTP connection may stay idle before it is closed.") var idleTimeout: Int64 = 60
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Option(
         help: """
             Where reminder emails go: smtp://[user:password@]host[:port] or file:///directory. \
+            Also read from KITH_MAIL_URL (keeps a password out of the process list). \
             Default: .eml files in DATA_DIR/mail on SQLite; kept in the outbox on PostgreSQL.
             """
     )
     var mailURL: String?
 
     func run() async throws {
+        let mailURL = self.mailURL ?? ProcessInfo.processInfo.environment["KITH_MAIL_URL"].flatMap { $0.isEmpty ? nil : $0 }
         guard let mode = RegistrationMode(rawValue: registration) else {
             throw ValidationError("--registration must be open or invite")
         }
@@ -78,7 +81,7 @@ struct Serve: AsyncParsableCommand {
             if demo {
                 try await DemoSeeding.seedIfEmpty(store, members: demoMembers, publicURL: publicURL ?? "http://\(host):\(port)")
             }
-            let configuration = AppConfiguration(
+            var configuration = AppConfiguration(
                 host: host,
                 port: port,
                 registration: mode,
@@ -90,6 +93,7 @@ struct Serve: AsyncParsableCommand {
                 mailURL: mailURL ?? defaultMailURL(store),
                 registrationsPerHour: registrationsPerHour
             )
+            configuration.idleTimeoutSeconds = max(1, idleTimeout)
             let app = try await buildApplication(
                 configuration: configuration,
                 store: store,

@@ -259,7 +259,16 @@ import Testing
             let suggestion = try await services.suggestions.suggestions(for: ada, limit: "5").first { $0.member.handle.rawValue == "cyd" }
             #expect(suggestion?.reasons == ["Both at Acme Ltd"])
             // The hidden connection adds nothing to the score (so nothing to the order either).
-            #expect(suggestion?.score == SuggestionScoring.score(adamicAdar: 0, mutuals: 0, sharedCohort: false, sharedOrganization: true, complementary: false))
+            #expect(
+                suggestion?.score
+                    == SuggestionScoring.score(
+                        adamicAdar: 0,
+                        mutuals: 0,
+                        sharedCohort: false,
+                        sharedOrganization: true,
+                        complementary: false
+                    )
+            )
 
             _ = try await services.profiles.update(ProfileChanges(visibility: ["connections": "connections"]), of: bob)
             _ = try await services.profiles.update(ProfileChanges(visibility: ["connections": "community"]), of: cyd)

@@ -324,7 +324,9 @@ import Testing
     @Test func aPlantedCSRFCookieIsNotAccepted() async throws {
         try await withApp { client, _ in
             _ = try await client.register("ada")
-            for planted in ["attacker-chosen", "x" + String(repeating: "A", count: 42) + "." + String(repeating: "B", count: 43), #""><script>"#] {
+            for planted in [
+                "attacker-chosen", "x" + String(repeating: "A", count: 42) + "." + String(repeating: "B", count: 43), #""><script>"#,
+            ] {
                 let forged = try await client.send(
                     .post,
                     "/signin",
@@ -350,5 +352,29 @@ import Testing
             #expect(reply.status == 403)
         }
     }
-}
 
+    /// Nothing a member writes can add a header or put a bare CR into the SMTP conversation.
+    @Test func mailHasNoInjectedHeadersAndNoBareLineEnds() throws {
+        let mail = OutgoingMail(
+            id: .make(at: Date()),
+            memberID: Member.ID.make(at: Date()),
+            key: "test",
+            to: "ada@example.org\r\nBcc: everyone@example.org",
+            subject: "Hello\r\nBcc: everyone@example.org",
+            body: "one\rtwo\nthree\r\nfour",
+            createdAt: Date()
+        )
+        let text = MailTransports.message(mail, from: "Kith <no-reply@kith.example>")
+        let lines = text.components(separatedBy: "\r\n")
+        #expect(!lines.contains { $0.hasPrefix("Bcc:") })
+        #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\r"))
+        #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
+        #expect(text.hasSuffix("one\r\ntwo\r\nthree\r\nfour"))
+    }
+
+    @Test func anSMTPPasswordIsNeverSentUnencryptedOffThisMachine() throws {
+        #expect(throws: DomainError.self) { try MailTransports.make("smtp://kith:secret@mail.example.org:587") }
+        _ = try MailTransports.make("smtp://kith:secret@127.0.0.1:2525")
+        _ = try MailTransports.make("smtp://mail.example.org:25")
+    }
+}

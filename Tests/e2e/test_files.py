@@ -77,3 +77,31 @@ def test_a_demo_database_is_served_only_as_the_demo():
     assert "demo community" in refused.stderr + refused.stdout, refused.stderr
     public = kith("serve", "--data-dir", tempfile.mkdtemp(), "--host", "0.0.0.0", "--port", "0", "--demo")
     assert public.returncode != 0 and "--demo-on-public-address" in public.stderr + public.stdout
+
+
+def test_an_idle_connection_is_closed():
+    import socket
+    import time
+
+    data = tempfile.mkdtemp(prefix="kith-idle-")
+    process = subprocess.Popen(
+        [BINARY, "serve", "--data-dir", data, "--port", "0", "--idle-timeout", "2", "--log-level", "error"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        port = None
+        for line in process.stdout:
+            if "Kith listening on" in line:
+                port = int(line.rsplit(":", 1)[1])
+                break
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        started = time.monotonic()
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # headers never finished
+        while sock.recv(1024):  # whatever the server says, it must then close
+            pass
+        elapsed = time.monotonic() - started
+        sock.close()
+        assert 1.5 <= elapsed < 8, f"closed after {elapsed:.1f} s"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

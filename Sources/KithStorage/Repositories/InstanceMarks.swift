@@ -23,9 +23,14 @@ public struct InstanceMarks: Sendable {
         let key = "secret:" + name
         let proposed = SecretToken.generate(prefix: "").value
         return try await store.write { db in
-            try await db.raw("INSERT INTO instance_marks (key, value) VALUES (\(bind: key), \(bind: proposed)) ON CONFLICT (key) DO NOTHING")
-                .run()
-            return try await db.raw("SELECT value FROM instance_marks WHERE key = \(bind: key)").first()?.decode(column: "value", as: String.self)
+            try await db.raw(
+                "INSERT INTO instance_marks (key, value) VALUES (\(bind: key), \(bind: proposed)) ON CONFLICT (key) DO NOTHING"
+            )
+            .run()
+            return try await db.raw("SELECT value FROM instance_marks WHERE key = \(bind: key)").first()?.decode(
+                column: "value",
+                as: String.self
+            )
                 ?? proposed
         }
     }

@@ -25,6 +25,8 @@ public struct AppConfiguration: Sendable {
     /// The address members reach the site at, used in invitation links.
     public var publicURL: String
     public var logLevel: Logger.Level
+    /// Seconds a connection may stay idle before it is closed.
+    public var idleTimeoutSeconds: Int64 = 60
     /// New accounts an hour from one client address (0: no limit).
     public var registrationsPerHour: Int
     /// Where reminder emails go: `smtp://user:password@host:port`, `file:///directory` (one .eml
@@ -209,6 +211,9 @@ public func buildApplication(
     let router = buildRouter(services: services, configuration: configuration, registry: registry, csrfCookies: csrf)
     return Application(
         router: router,
+        // A connection that sends or reads nothing for a minute is closed, so idle or trickling
+        // clients cannot hold connections (and their memory) open indefinitely.
+        server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kith"),
         services: [
             GraphRefresher(graph: services.graph, interval: configuration.graphRefreshInterval, logger: logger),

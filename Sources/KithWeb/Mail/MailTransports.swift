@@ -15,6 +15,15 @@ public enum MailTransports {
             guard let host = parsed.host, !host.isEmpty else {
                 throw DomainError.invalid(field: "mail-url", reason: "must name the SMTP host, as in smtp://mail.example.org:587")
             }
+            // A password sent over plain TCP can be read by anyone on the path: only to a relay on
+            // this machine (which then handles TLS onward).
+            if parsed.password != nil && !Self.isLoopback(host) {
+                throw DomainError.invalid(
+                    field: "mail-url",
+                    reason:
+                        "sends the SMTP password unencrypted to \(host); use a relay on this machine (smtp://127.0.0.1) that forwards over TLS"
+                )
+            }
             return SMTPMailTransport(
                 host: host,
                 port: parsed.port ?? 25,
@@ -26,10 +35,22 @@ public enum MailTransports {
         }
     }
 
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
+    /// A header value on one line: a CR or LF in it would start a new header.
+    static func headerValue(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\r" || $0 == "\n" ? " " : $0 }))
+    }
+
     /// The message as RFC 5322 text (UTF-8 body, encoded subject), CRLF line ends.
     static func message(_ mail: OutgoingMail, from sender: String, date: Date = Date()) -> String {
-        let subject = mail.subject.allSatisfy(\.isASCII) ? mail.subject : "=?UTF-8?B?\(Data(mail.subject.utf8).base64EncodedString())?="
-        let body = mail.body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        let subjectText = headerValue(mail.subject)
+        let subject = subjectText.allSatisfy(\.isASCII) ? subjectText : "=?UTF-8?B?\(Data(subjectText.utf8).base64EncodedString())?="
+        // Every line ends in CR LF, and no CR or LF stands alone (RFC 5321 §2.3.8).
+        let body = mail.body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            .replacingOccurrences(of: "\n", with: "\r\n")
         let dateText = date.formatted(
             Date.VerbatimFormatStyle(
                 format:
@@ -40,7 +61,7 @@ public enum MailTransports {
             )
         )
         return [
-            "From: \(sender)", "To: \(mail.to)", "Subject: \(subject)", "Date: \(dateText)",
+            "From: \(headerValue(sender))", "To: \(headerValue(mail.to))", "Subject: \(subject)", "Date: \(dateText)",
             "Message-ID: <\(mail.id)@kith>", "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: 8bit", "", body,
         ].joined(separator: "\r\n")
