@@ -152,6 +152,10 @@ import Testing
             #expect(try await Self.handles(services, viewer, DirectorySearch(q: "lovelace")) == ["ada"])
             #expect(try await Self.handles(services, viewer, DirectorySearch(q: "Lov")) == ["ada"])
             #expect(try await Self.handles(services, viewer, DirectorySearch(q: "engineer")) == ["ada", "bea"])
+            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "Lo")) == ["ada"])
+            // One letter is a whole word, not a prefix of most of the directory (DoS: every match is ranked).
+            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "l")).isEmpty)
+            #expect(try await Self.handles(services, viewer, DirectorySearch(q: "e")).isEmpty)
         }
     }
 
@@ -371,5 +375,51 @@ import Testing
             _ = try await services.events.resetCalendarFeed(for: guest)
             await #expect(throws: DomainError.notFound("calendar")) { try await services.events.feed(token: "cal_legacy42", publicURL: "") }
         }
+    }
+}
+
+@Suite struct StatementTimeLimitTests {
+    /// A read that runs too long is stopped and reported as `WorkTooLong` (answered 503), and the
+    /// connection it ran on is fine afterwards.
+    @Test func aRunawayReadIsStopped() async throws {
+        if TestBackend.postgresURL != nil {
+            try await withMigratedStore { store async throws in
+                let started = ContinuousClock.now
+                await #expect(throws: WorkTooLong.self) {
+                    try await store.read { db in try await db.raw("SELECT pg_sleep(30)").run() }
+                }
+                #expect(ContinuousClock.now - started < .seconds(15))
+                let one = try await store.read { db in try await db.raw("SELECT 1 AS one").first()?.decode(column: "one", as: Int.self) }
+                #expect(one == 1)
+            }
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kith-timeout-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try await SQLiteStore.open(
+            path: directory.appendingPathComponent("kith.sqlite").path,
+            readTimeLimit: .milliseconds(300),
+            logger: testLogger
+        )
+        try await Migrator.migrate(store)
+        let started = ContinuousClock.now
+        await #expect(throws: WorkTooLong.self) {
+            try await store.read { db in
+                try await db.raw(
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) AS n FROM c WHERE x < 0"
+                ).run()
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(3))
+        for _ in 0..<6 {
+            let one = try await store.read { db in try await db.raw("SELECT 1 AS one").first()?.decode(column: "one", as: Int.self) }
+            #expect(one == 1)
+        }
+        // The writer has no limit: a long write is not cut short.
+        try await store.write { db in
+            try await db.raw("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT COUNT(*) FROM c")
+                .run()
+        }
+        await store.close()
     }
 }

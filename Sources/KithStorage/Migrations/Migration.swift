@@ -40,6 +40,8 @@ public enum Migrator {
         for migration in all {
             let ran = try await store.write { db in
                 if store.dialect == .postgres {
+                    // A migration may rebuild an index over every member: no statement time limit.
+                    try await db.raw("SET LOCAL statement_timeout = 0").run()
                     // Two instances starting together: the second waits, then sees the version.
                     try await db.raw("SELECT pg_advisory_xact_lock(7361001)").run()
                 }

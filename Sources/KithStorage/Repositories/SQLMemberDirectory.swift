@@ -43,7 +43,7 @@ public struct SQLMemberDirectory: MemberDirectory {
         var keyset: SQLQueryString = "1 = 1"
         switch dialect {
         case .sqlite:
-            let words = query.terms.map { "{name body} : \"\($0)\"*" }
+            let words = query.terms.map { "{name body} : \"\($0)\"\(Self.prefixMark($0, "*"))" }
             let match = (words + indexedFacetTokens(query).map { "facets : \"\($0)\"" }).joined(separator: " AND ")
             if let after = query.after, let score = Int64(after[0]) {
                 guard let seq = Int64(after[1]) else {
@@ -72,7 +72,7 @@ public struct SQLMemberDirectory: MemberDirectory {
                 ORDER BY hits.score DESC, hits.seq
                 """
         case .postgres:
-            let words = query.terms.map { "\($0):*AC" }
+            let words = query.terms.map { "\($0):\(Self.prefixMark($0, "*"))AC" }
             let tsquery = (words + indexedFacetTokens(query).map { "\($0):D" }).joined(separator: " & ")
             if let after = query.after, let score = Int64(after[0]) {
                 guard let seq = Int64(after[1]) else {
@@ -190,6 +190,13 @@ public struct SQLMemberDirectory: MemberDirectory {
     }
 
     /// The facets of a query as index tokens, matching exactly what `facetConditions` checks.
+    /// Words of one character match whole words only: as a prefix ("a*") one letter matches
+    /// most of the directory, and every match would be ranked. Names still complete from one
+    /// letter in the typeahead, which walks the name index instead.
+    static func prefixMark(_ term: String, _ mark: String) -> String {
+        term.count >= 2 ? mark : ""
+    }
+
     static func indexedFacetTokens(_ query: DirectoryQuery) -> [String] {
         var tokens: [String] = []
         if let skill = query.skill { tokens.append(FacetToken.skill(skill)) }
@@ -232,7 +239,9 @@ public struct SQLMemberDirectory: MemberDirectory {
             // Every word must match, as a prefix. bm25 is negative: lower is better, so it is negated
             // into an integer score where higher is better. Typeahead (names only) skips ranking and
             // lists matching names alphabetically: ranking every match is what costs.
-            let words = query.terms.map { query.namesOnly ? "name : \"\($0)\"*" : "{name body} : \"\($0)\"*" }
+            let words = query.terms.map {
+                query.namesOnly ? "name : \"\($0)\"*" : "{name body} : \"\($0)\"\(Self.prefixMark($0, "*"))"
+            }
             let match = (words + indexedFacetTokens(query).map { "facets : \"\($0)\"" }).joined(separator: " AND ")
             hits = """
                 WITH hits AS (
@@ -242,7 +251,7 @@ public struct SQLMemberDirectory: MemberDirectory {
                 JOIN members m ON m.seq = hits.seq JOIN profiles p ON p.member_id = m.id
                 """
         case .postgres:
-            let words = query.terms.map { query.namesOnly ? "\($0):*A" : "\($0):*AC" }
+            let words = query.terms.map { query.namesOnly ? "\($0):*A" : "\($0):\(Self.prefixMark($0, "*"))AC" }
             let tsquery = (words + indexedFacetTokens(query).map { "\($0):D" }).joined(separator: " & ")
             hits = """
                 WITH q AS (SELECT to_tsquery('simple', \(bind: tsquery)) AS query),

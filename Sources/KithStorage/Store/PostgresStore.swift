@@ -1,4 +1,5 @@
 import Foundation
+import KithDomain
 public import Logging
 import NIOSSL
 import PostgresKit
@@ -29,8 +30,11 @@ public final class PostgresStore: Store {
     ) async throws -> PostgresStore {
         var configuration = try configuration(from: url)
         configuration.options.maximumConnections = maximumConnections
+        // No one statement may hold a connection (and a server core) for long — a search ranking a
+        // huge match set, say; it is cancelled and the request answered 503. Migrations lift it.
+        configuration.options.additionalStartupParameters = [("statement_timeout", Self.statementTimeout)]
         if let schema {
-            configuration.options.additionalStartupParameters = [("search_path", schema)]
+            configuration.options.additionalStartupParameters.append(("search_path", schema))
         }
         let quiet = {
             var copy = logger
@@ -58,13 +62,27 @@ public final class PostgresStore: Store {
         return store
     }
 
+    static let statementTimeout = "5s"
+
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            try await body(connection.sql(queryLogLevel: nil, logger: self.logger))
+        do {
+            return try await client.withConnection { connection in
+                try await body(connection.sql(queryLogLevel: nil, logger: self.logger))
+            }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
+            throw WorkTooLong()
         }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            return try await transaction(body)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
+            throw WorkTooLong()
+        }
+    }
+
+    private func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             let db = connection.sql(queryLogLevel: nil, logger: self.logger)
             try await db.raw("BEGIN").run()

@@ -1,10 +1,12 @@
 import Foundation
+import KithDomain
 import Logging
 import NIOCore
 import NIOPosix
 import SQLKit
 import SQLiteKit
 import SQLiteNIO
+import Synchronization
 // The C library SQLiteNIO is built on (its own copy of SQLite, symbols prefixed `sqlite_nio_`).
 // Using the same copy matters: two SQLite libraries in one process do not see each other's file
 // locks. It is not a product of sqlite-nio, so it is imported through SQLiteNIO's dependency.
@@ -100,6 +102,14 @@ final class SQLiteHandle: @unchecked Sendable {
     /// Distinct statement texts kept prepared; past this the cache starts again (statements with
     /// IN lists of varying length would otherwise grow it without bound).
     private static let cacheLimit = 256
+    /// How long one statement may run on this connection before it is interrupted (nil: no
+    /// limit). Readers have one, so no single read — a search ranking a huge match set — can hold
+    /// a connection and a core for long; the writer has none (an import may take a while). This
+    /// SQLite is built without progress callbacks, so `SQLiteStore`'s watchdog calls
+    /// `sqlite3_interrupt` (safe from any thread) on a statement running past it.
+    var statementTimeLimit: Duration?
+    /// When the running statement started (monotonic nanoseconds), 0 when none runs.
+    let runningSince = Atomic<UInt64>(0)
 
     init(path: String) throws {
         let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE
@@ -118,7 +128,10 @@ final class SQLiteHandle: @unchecked Sendable {
     func execute(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteDirectRow) throws -> Void) throws {
         assert(owner.map { pthread_equal($0, pthread_self()) != 0 } ?? true, "an SQLite connection used off its own thread")
         let statement = try prepared(sql)
+        let timed = statementTimeLimit != nil
+        if timed { runningSince.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed) }
         defer {
+            if timed { runningSince.store(0, ordering: .relaxed) }
             // No sqlite3_clear_bindings: every execution binds every parameter, and clearing
             // marks a statement whose plan looked at a bound value (any `column = ?`) as expired,
             // so it was parsed and planned again on every run (15% of CPU under RSVP load).
@@ -131,6 +144,7 @@ final class SQLiteHandle: @unchecked Sendable {
         while true {
             let status = sqlite_nio_sqlite3_step(statement)
             if status == SQLITE_DONE { return }
+            if status == SQLITE_INTERRUPT && timed { throw WorkTooLong() }
             guard status == SQLITE_ROW else { throw error(status) }
             let names = columns ?? self.columns(of: statement)
             columns = names
@@ -141,6 +155,16 @@ final class SQLiteHandle: @unchecked Sendable {
     /// Runs one statement that returns nothing worth reading (PRAGMA settings, BEGIN, COMMIT).
     func execute(_ sql: String) throws {
         try execute(sql, []) { _ in }
+    }
+
+    /// Interrupts the running statement if it has run past the limit (called by the watchdog,
+    /// from another thread: `sqlite3_interrupt` is safe there).
+    func interruptIfOverdue(now: UInt64) {
+        guard let limit = statementTimeLimit, let handle else { return }
+        let started = runningSince.load(ordering: .relaxed)
+        let (seconds, attoseconds) = limit.components
+        let allowed = UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
+        if started != 0 && now > started + allowed { sqlite_nio_sqlite3_interrupt(handle) }
     }
 
     func close() {

@@ -32,11 +32,19 @@ public final class SQLiteStore: Store {
         self.readers = readers
         self.checkpointer = checkpointer
         self.readsInFlight = ReadLoad(readers: readers.count)
-        self.checkpointing = Self.checkpoints(on: checkpointer)
+        self.checkpointing = Self.checkpoints(on: checkpointer, watching: readers)
     }
 
     /// Opens (creating if needed) the database file at `path`.
-    public static func open(path: String, readers readerCount: Int = 3, logger: Logger) async throws -> SQLiteStore {
+    /// How long one read statement may run (see `SQLiteHandle.statementTimeLimit`).
+    public static let readTimeLimit: Duration = .seconds(5)
+
+    public static func open(
+        path: String,
+        readers readerCount: Int = 3,
+        readTimeLimit: Duration = readTimeLimit,
+        logger: Logger
+    ) async throws -> SQLiteStore {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try PrivateFiles.directory(directory)
@@ -84,7 +92,9 @@ public final class SQLiteStore: Store {
             )
             var readers: [SQLiteConnectionThread] = []
             for index in 0..<max(1, readerCount) {
-                readers.append(try await connect("reader-\(index)", ["PRAGMA query_only = ON", "PRAGMA cache_size = -32768"]))
+                let reader = try await connect("reader-\(index)", ["PRAGMA query_only = ON", "PRAGMA cache_size = -32768"])
+                try await reader.run { _ in reader.connection.statementTimeLimit = readTimeLimit }
+                readers.append(reader)
             }
             let checkpointer = try await connect("checkpointer", [])
             return SQLiteStore(path: path, writer: writer, readers: readers, checkpointer: checkpointer)
@@ -97,11 +107,19 @@ public final class SQLiteStore: Store {
     /// Copies committed pages from the write-ahead log into the database file in the background,
     /// alongside writers and readers (PASSIVE never blocks them). Often and small: a checkpoint
     /// every 2 s wrote enough at once that commits waiting on the disk behind it took 150–250 ms.
-    private static func checkpoints(on checkpointer: SQLiteConnectionThread) -> Task<Void, Never> {
+    /// The same loop is the readers' watchdog: a read statement past `readTimeLimit` is interrupted.
+    private static func checkpoints(
+        on checkpointer: SQLiteConnectionThread,
+        watching readers: [SQLiteConnectionThread]
+    ) -> Task<
+        Void, Never
+    > {
         Task(executorPreference: checkpointer) {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(100))
                 try? checkpointer.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                let now = DispatchTime.now().uptimeNanoseconds
+                for reader in readers { reader.connection.interruptIfOverdue(now: now) }
             }
         }
     }

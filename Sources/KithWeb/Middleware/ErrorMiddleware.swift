@@ -75,6 +75,9 @@ struct Problem: Encodable {
             case .rateLimited(let seconds):
                 (status, title, detail, retryAfter) = (429, "Too many requests", error.message, seconds)
             }
+        case is WorkTooLong:
+            (status, title, retryAfter) = (503, "Taking too long", 5)
+            detail = "This took too long to answer and was stopped. Try again, or narrow the search."
         case let error as MalformedBody:
             (status, title, detail) = (400, "Bad request", error.detail)
         case let error as any HTTPResponseError:
