@@ -414,4 +414,38 @@ import Testing
             #expect(rsvp.checkedInAt != nil)
         }
     }
+
+    /// A large event is narrowed to the attendees whose profiles give the viewer a reason, read
+    /// for everyone at once, before the costly look at each; the best match still comes first.
+    @Test func aLargeEventIsNarrowedByWhatProfilesShow() async throws {
+        try await withMigratedStore { store async throws in
+            let clock = TestClock()
+            let services = testServices(store, clock: clock)
+            let me = try await services.register("viewer").member
+            _ = try await services.profiles.addAffiliation(
+                AffiliationInput(kind: "school", organization: "Northfield University", cohort: "Class of 2015"),
+                to: me
+            )
+            let event = try await services.events.create(EventServiceTests.input(in: clock), by: me).event.id.description
+            _ = try await services.events.respond("going", to: event, by: me)
+            let count = EventNetworking.detailedCandidates + 30
+            var last: Member?
+            for index in 0..<count {
+                let member = try await services.register("guest-\(index)").member
+                _ = try await services.events.respond("going", to: event, by: member)
+                last = member
+            }
+            let classmate = try #require(last)
+            _ = try await services.profiles.addAffiliation(
+                AffiliationInput(kind: "school", organization: "Northfield University", cohort: "Class of 2015"),
+                to: classmate
+            )
+            let people = try await services.eventNetworking.peopleToMeet(event, viewer: me)
+            #expect(people.first?.member.id == classmate.id)
+            #expect(people.first?.reasons == ["both Class of 2015 at Northfield University"])
+            // Blocked, the classmate is not suggested at all.
+            try await services.blocks.block(handle: classmate.handle.rawValue, by: me)
+            #expect(!(try await services.eventNetworking.peopleToMeet(event, viewer: me)).contains { $0.member.id == classmate.id })
+        }
+    }
 }

@@ -27,7 +27,14 @@ public struct EventNetworking: Sendable {
     private let contacts: ContactService
     private let graph: NetworkGraph
     private let connections: any ConnectionRepository
+    private let profileRepository: any ProfileRepository
+    private let blocks: any BlockRepository
     private let now: @Sendable () -> Date
+
+    /// Attendees looked at in full (graph paths, mutuals, their profile as the viewer may see
+    /// it): a few queries each. A larger event is first narrowed to this many by what their
+    /// profiles show the viewer, read in two queries for everyone.
+    public static let detailedCandidates = 100
 
     public init(
         events: EventService,
@@ -37,9 +44,13 @@ public struct EventNetworking: Sendable {
         contacts: ContactService,
         graph: NetworkGraph,
         connections: any ConnectionRepository,
+        profileRepository: any ProfileRepository,
+        blocks: any BlockRepository,
         now: @escaping @Sendable () -> Date
     ) {
         self.connections = connections
+        self.profileRepository = profileRepository
+        self.blocks = blocks
         self.events = events
         self.repository = repository
         self.relationships = relationships
@@ -61,70 +72,130 @@ public struct EventNetworking: Sendable {
 
     public func peopleToMeet(_ rawID: String, viewer: Member, limit: Int = 20) async throws -> [PersonToMeet] {
         let (event, rsvps) = try await attending(rawID, viewer: viewer)
-        let mine = try await profiles.own(viewer)
-        let myCohorts = Set((mine.affiliations ?? []).map { Text.key($0.cohort) }.filter { !$0.isEmpty })
-        let myOrganizations = Dictionary(
-            (mine.affiliations ?? []).map { (Text.key($0.organization), $0.organization) },
-            uniquingKeysWith: { first, _ in first }
-        )
-        let mySkills = Set((mine.skills ?? []).map(Text.key))
-        let myInterests = Set(mine.interests.map(Text.key))
+        let mine = Mine(try await profiles.own(viewer))
+        let present = rsvps.filter { $0.member.id != viewer.id && ($0.status == .going || $0.status == .maybe) }
+        let candidates = try await narrowed(present.map(\.member), viewer: viewer, mine: mine, event: event)
         var people: [PersonToMeet] = []
-        for rsvp in rsvps where rsvp.member.id != viewer.id && (rsvp.status == .going || rsvp.status == .maybe) {
-            guard let view = try? await profiles.view(handle: rsvp.member.handle.rawValue, by: viewer),
-                let relationship = try? await relationships.relationship(with: rsvp.member.handle.rawValue, viewer: viewer)
+        for member in candidates {
+            guard let view = try? await profiles.view(handle: member.handle.rawValue, by: viewer),
+                let relationship = try? await relationships.relationship(with: member.handle.rawValue, viewer: viewer)
             else { continue }  // blocked either way: never suggested
-            let strength = try await graph.tieStrength(viewer.id, rsvp.member.id) ?? 0
+            let strength = try await graph.tieStrength(viewer.id, member.id) ?? 0
             if relationship.degree == 1 && strength >= 60 { continue }  // already know each other well
-            var score = 0.0
-            var reasons: [String] = []
-            var openers: [String] = []
+            var signals = Signals()
             if relationship.mutualCount > 0 {
-                score += Double(relationship.mutualCount).squareRoot() * WeakTie.factor(mutuals: relationship.mutualCount)
-                reasons.append("\(relationship.mutualCount) mutual connection\(relationship.mutualCount == 1 ? "" : "s")")
-                if let mutual = relationship.mutuals.first { openers.append("You both know \(mutual.name) — ask how they met.") }
+                signals.score += Double(relationship.mutualCount).squareRoot() * WeakTie.factor(mutuals: relationship.mutualCount)
+                signals.reasons.append("\(relationship.mutualCount) mutual connection\(relationship.mutualCount == 1 ? "" : "s")")
+                if let mutual = relationship.mutuals.first { signals.openers.append("You both know \(mutual.name) — ask how they met.") }
             }
-            for affiliation in view.affiliations ?? [] {
-                let cohort = Text.key(affiliation.cohort)
-                if !cohort.isEmpty, myCohorts.contains(cohort) {
-                    score += 1.0
-                    reasons.append("both \(affiliation.cohort) at \(affiliation.organization)")
-                    openers.append("You were both \(affiliation.cohort) at \(affiliation.organization) — ask what they've done since.")
-                    break
-                }
-            }
-            for affiliation in view.affiliations ?? [] where affiliation.kind == .employer {
-                if let shared = myOrganizations[Text.key(affiliation.organization)] {
-                    score += 0.6
-                    reasons.append("both worked at \(shared)")
-                    openers.append("You've both been at \(shared) — compare notes on how it has changed.")
-                    break
-                }
-            }
-            let skills = (view.skills ?? []).filter { mySkills.contains(Text.key($0)) }
-            if let skill = skills.first {
-                score += 0.4 * Double(min(3, skills.count))
-                reasons.append("you both work with \(skills.prefix(3).joined(separator: ", "))")
-                openers.append("You both list \(skill) — ask what they're building with it.")
-            }
-            let interests = view.interests.filter { myInterests.contains(Text.key($0)) }
-            if let interest = interests.first {
-                score += 0.3
-                reasons.append("shared interest in \(interest)")
-                openers.append("Ask what got them into \(interest).")
-            }
-            if Self.complementary(mine.careerStage, view.careerStage, theirOpenTo: view.openTo) {
-                score += 0.6
-                reasons.append(view.openTo.contains(.mentoring) ? "open to mentoring" : "at a different stage of their career")
-                openers.append("Ask how they'd approach the next step in your career.")
-            }
-            if relationship.degree == 1 { score *= 0.5 }
-            openers.append("Ask what brought them to \(event.title).")
+            signals.add(Self.profileSignals(view, mine: mine))
+            if relationship.degree == 1 { signals.score *= 0.5 }
+            signals.openers.append("Ask what brought them to \(event.title).")
             people.append(
-                PersonToMeet(member: rsvp.member, headline: view.headline, score: score, reasons: reasons, conversationStarter: openers[0])
+                PersonToMeet(
+                    member: member,
+                    headline: view.headline,
+                    score: signals.score,
+                    reasons: signals.reasons,
+                    conversationStarter: signals.openers[0]
+                )
             )
         }
         return Array(people.sorted { ($0.score, $1.member.name) > ($1.score, $0.member.name) }.prefix(limit))
+    }
+
+    /// What the viewer's own profile brings to the comparison.
+    struct Mine {
+        let cohorts: Set<String>
+        let organizations: [String: String]
+        let skills: Set<String>
+        let interests: Set<String>
+        let careerStage: CareerStage?
+
+        init(_ mine: ProfileView) {
+            cohorts = Set((mine.affiliations ?? []).map { Text.key($0.cohort) }.filter { !$0.isEmpty })
+            organizations = Dictionary(
+                (mine.affiliations ?? []).map { (Text.key($0.organization), $0.organization) },
+                uniquingKeysWith: { first, _ in first }
+            )
+            skills = Set((mine.skills ?? []).map(Text.key))
+            interests = Set(mine.interests.map(Text.key))
+            careerStage = mine.careerStage
+        }
+    }
+
+    struct Signals {
+        var score = 0.0
+        var reasons: [String] = []
+        var openers: [String] = []
+
+        mutating func add(_ other: Signals) {
+            score += other.score
+            reasons += other.reasons
+            openers += other.openers
+        }
+    }
+
+    /// Attendees worth a full look: all of them at an ordinary event; at a large one, blocked
+    /// members dropped and the rest ranked by what their profiles show the viewer (read for
+    /// everyone at once) — never by anything the viewer may not see.
+    private func narrowed(_ members: [Member], viewer: Member, mine: Mine, event: Event) async throws -> [Member] {
+        guard members.count > Self.detailedCandidates else { return members }
+        let blocked = Set(try await blocks.blockedEither(of: viewer.id))
+        let open = members.filter { !blocked.contains($0.id) }
+        let ids = open.map(\.id)
+        let profilesByID = try await profileRepository.profiles(of: ids)
+        let affiliationsByID = try await profileRepository.affiliations(of: ids)
+        var ranked: [(member: Member, score: Double, index: Int)] = []
+        for (index, member) in open.enumerated() {
+            let profile = profilesByID[member.id] ?? Profile(memberID: member.id, updatedAt: member.createdAt)
+            let relation: ViewerRelation =
+                try await GraphConnectionLookup(graph: graph).areConnected(viewer.id, member.id) ? .connection : .member
+            let view = ProfilePolicy.view(member: member, profile: profile, affiliations: affiliationsByID[member.id] ?? [], as: relation)
+            ranked.append((member, Self.profileSignals(view, mine: mine).score, index))
+        }
+        ranked.sort { ($0.score, $1.index) > ($1.score, $0.index) }
+        return ranked.prefix(Self.detailedCandidates).map(\.member)
+    }
+
+    /// Reasons to meet from the other person's profile as the viewer may see it.
+    static func profileSignals(_ view: ProfileView, mine: Mine) -> Signals {
+        var signals = Signals()
+        for affiliation in view.affiliations ?? [] {
+            let cohort = Text.key(affiliation.cohort)
+            if !cohort.isEmpty, mine.cohorts.contains(cohort) {
+                signals.score += 1.0
+                signals.reasons.append("both \(affiliation.cohort) at \(affiliation.organization)")
+                signals.openers.append("You were both \(affiliation.cohort) at \(affiliation.organization) — ask what they've done since.")
+                break
+            }
+        }
+        for affiliation in view.affiliations ?? [] where affiliation.kind == .employer {
+            if let shared = mine.organizations[Text.key(affiliation.organization)] {
+                signals.score += 0.6
+                signals.reasons.append("both worked at \(shared)")
+                signals.openers.append("You've both been at \(shared) — compare notes on how it has changed.")
+                break
+            }
+        }
+        let skills = (view.skills ?? []).filter { mine.skills.contains(Text.key($0)) }
+        if let skill = skills.first {
+            signals.score += 0.4 * Double(min(3, skills.count))
+            signals.reasons.append("you both work with \(skills.prefix(3).joined(separator: ", "))")
+            signals.openers.append("You both list \(skill) — ask what they're building with it.")
+        }
+        let interests = view.interests.filter { mine.interests.contains(Text.key($0)) }
+        if let interest = interests.first {
+            signals.score += 0.3
+            signals.reasons.append("shared interest in \(interest)")
+            signals.openers.append("Ask what got them into \(interest).")
+        }
+        if complementary(mine.careerStage, view.careerStage, theirOpenTo: view.openTo) {
+            signals.score += 0.6
+            signals.reasons.append(view.openTo.contains(.mentoring) ? "open to mentoring" : "at a different stage of their career")
+            signals.openers.append("Ask how they'd approach the next step in your career.")
+        }
+        return signals
     }
 
     /// How much meeting at an event adds to a connection's tie strength (0–255; new ties start at 30).

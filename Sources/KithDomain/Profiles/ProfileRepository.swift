@@ -3,6 +3,8 @@ public protocol ProfileRepository: Sendable {
     /// Saves the profile (and the member's name) and refreshes the search index in one transaction.
     func save(_ profile: Profile, name: String) async throws
     func affiliations(of member: Member.ID) async throws -> [Affiliation]
+    /// Several members' affiliations at once, each list in the same order as `affiliations(of:)`.
+    func affiliations(of members: [Member.ID]) async throws -> [Member.ID: [Affiliation]]
     /// Profiles of several members at once (for lists); members without a profile are absent.
     func profiles(of members: [Member.ID]) async throws -> [Member.ID: Profile]
     /// Members who show the whole community an affiliation `member` also has (same organisation

@@ -42,6 +42,24 @@ public struct SQLProfileRepository: ProfileRepository {
         }
     }
 
+    public func affiliations(of members: [Member.ID]) async throws -> [Member.ID: [Affiliation]] {
+        var result: [Member.ID: [Affiliation]] = [:]
+        for start in stride(from: 0, to: members.count, by: 500) {
+            let chunk = members[start..<min(members.count, start + 500)]
+            let ids = chunk.map(\.description)
+            let rows = try await store.read { db in
+                try await db.raw(
+                    """
+                    SELECT \(unsafeRaw: Columns.affiliation) FROM affiliations a WHERE a.member_id IN (\(binds: ids))
+                    ORDER BY COALESCE(a.end_year, 9999) DESC, COALESCE(a.start_year, 0) DESC, a.created_at DESC
+                    """
+                ).all().map { try $0.affiliation() }
+            }
+            for affiliation in rows { result[affiliation.memberID, default: []].append(affiliation) }
+        }
+        return result
+    }
+
     public func profiles(of members: [Member.ID]) async throws -> [Member.ID: Profile] {
         guard !members.isEmpty else { return [:] }
         var result: [Member.ID: Profile] = [:]

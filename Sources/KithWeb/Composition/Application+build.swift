@@ -179,6 +179,8 @@ public struct Services: Sendable {
             contacts: contacts,
             graph: graph,
             connections: connectionRepository,
+            profileRepository: profileRepository,
+            blocks: blockRepository,
             now: now
         )
     }
