@@ -187,14 +187,13 @@ struct ImportContacts: AsyncParsableCommand {
 
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("Cannot read \(file).") }
-        guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(file) is not UTF-8 text.") }
         try await store.withStore { store in
             let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 4))
             let start = Date()
             let progressBox = ProgressBox(label: "Importing contacts")
             do {
                 let report = try await services.contacts.importContacts(
-                    text,
+                    data,
                     format: try ContactFileFormat.parse(format),
                     ownerHandle: member,
                     progress: { done, total in progressBox.update(done, total) }

@@ -9,6 +9,10 @@ public enum ContactFileFormat: String, Sendable, CaseIterable {
         text.prefix(2_000).uppercased().contains("BEGIN:VCARD") ? .vcard : .linkedinCSV
     }
 
+    public static func detect(_ data: Data) -> ContactFileFormat {
+        detect(TextFile.decode(TextFile.utf8Bytes(data.prefix(4_000))))
+    }
+
     public static func parse(_ raw: String?, field: String = "format") throws(DomainError) -> ContactFileFormat? {
         guard let raw, !raw.isEmpty else { return nil }
         guard let format = ContactFileFormat(rawValue: raw) else {
@@ -43,13 +47,24 @@ extension ContactService {
         owner: Member,
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) async throws -> ImportReport {
-        guard text.utf8.count <= Self.importByteLimit else {
+        try await importContacts(Data(text.utf8), format: format, owner: owner, progress: progress)
+    }
+
+    /// Imports a file as its bytes, so that its own encoding is read (UTF-16, a vCard 2.1
+    /// CHARSET, Windows-1252) rather than guessed after the fact.
+    public func importContacts(
+        _ file: Data,
+        format: ContactFileFormat?,
+        owner: Member,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+    ) async throws -> ImportReport {
+        guard file.count <= Self.importByteLimit else {
             throw DomainError.invalid(field: "file", reason: "must be at most \(Self.importByteLimit / 1024 / 1024) MB")
         }
         let parsed =
-            switch format ?? ContactFileFormat.detect(text) {
-            case .vcard: VCard.parse(text)
-            case .linkedinCSV: LinkedInConnections.parse(text)
+            switch format ?? ContactFileFormat.detect(file) {
+            case .vcard: VCard.parse(file)
+            case .linkedinCSV: LinkedInConnections.parse(TextFile.decode(file))
             }
         var report = ImportReport()
         report.errors = parsed.errors
@@ -83,11 +98,14 @@ extension ContactService {
                 tags: record.tags,
                 notes: record.notes
             )
-            let fields: ContactFields
-            switch Result(catching: { () throws(DomainError) in try ContactFields(input, creating: true) }) {
-            case .success(let valid): fields = valid
-            case .failure(let error):
-                report.errors.append(ImportError(line: record.line, message: error.message))
+            // A value that breaks a rule costs the contact only that value, reported by line; the
+            // contact itself is lost only when it has no usable name.
+            let (checked, dropped) = Self.keepingWhatIsValid(input)
+            for problem in dropped {
+                report.errors.append(ImportError(line: record.line, message: "\(problem.field) \(problem.message); imported without it"))
+            }
+            guard let fields = checked else {
+                report.errors.append(ImportError(line: record.line, message: "name is not usable; the contact was not imported"))
                 continue
             }
             var incoming = Contact(id: .make(at: moment), ownerID: owner.id, name: "", createdAt: moment, updatedAt: moment)
@@ -131,7 +149,7 @@ extension ContactService {
 
     /// The CLI's form: the owner named by handle.
     public func importContacts(
-        _ text: String,
+        _ file: Data,
         format: ContactFileFormat?,
         ownerHandle raw: String,
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
@@ -139,10 +157,65 @@ extension ContactService {
         guard let handle = try? Handle(raw), let owner = try await membersRepository.member(handle: handle) else {
             throw DomainError.notFound("member @\(raw)")
         }
-        return try await importContacts(text, format: format, owner: owner, progress: progress)
+        return try await importContacts(file, format: format, owner: owner, progress: progress)
     }
 
     /// Adds what `incoming` knows and `current` does not; false when nothing was new.
+    /// The contact's fields with every value that breaks a rule left out (and named in the
+    /// second list), or nil when even the name breaks one.
+    static func keepingWhatIsValid(_ input: ContactInput) -> (ContactFields?, [FieldError]) {
+        var input = input
+        var dropped: [FieldError] = []
+        for _ in 0..<3 {
+            do throws(DomainError) {
+                return (try ContactFields(input, creating: true), dropped)
+            } catch {
+                guard case .invalid(let problems) = error else { return (nil, dropped) }
+                var phones: [Int] = []
+                var emails: [Int] = []
+                for problem in problems {
+                    let field = problem.field
+                    if field == "name" { return (nil, dropped + [problem]) }
+                    if let index = Self.index(in: field, of: "phones") {
+                        phones.append(index)
+                    } else if let index = Self.index(in: field, of: "emails") {
+                        emails.append(index)
+                    } else if field == "phones" {
+                        input.phones = Array((input.phones ?? []).prefix(ContactFields.maxPhones))
+                    } else if field == "emails" {
+                        input.emails = Array((input.emails ?? []).prefix(ContactFields.maxEmails))
+                    } else if field.hasPrefix("tags") {
+                        input.tags = nil
+                    } else {
+                        switch field {
+                        case "organization": input.organization = nil
+                        case "title": input.title = nil
+                        case "notes": input.notes = nil
+                        case "how_we_met": input.howWeMet = nil
+                        default: return (nil, dropped + [problem])
+                        }
+                    }
+                    let value: String =
+                        if let index = Self.index(in: field, of: "phones") {
+                            " (\(input.phones?[index] ?? ""))"
+                        } else if let index = Self.index(
+                            in: field,
+                            of: "emails"
+                        ) { " (\(input.emails?[index] ?? ""))" } else { "" }
+                    dropped.append(FieldError(field: field + value, message: problem.message))
+                }
+                input.phones = input.phones.map { list in list.enumerated().filter { !phones.contains($0.offset) }.map(\.element) }
+                input.emails = input.emails.map { list in list.enumerated().filter { !emails.contains($0.offset) }.map(\.element) }
+            }
+        }
+        return (nil, dropped)
+    }
+
+    private static func index(in field: String, of list: String) -> Int? {
+        guard field.hasPrefix(list + "["), field.hasSuffix("]") else { return nil }
+        return Int(field.dropFirst(list.count + 1).dropLast())
+    }
+
     static func merge(_ incoming: Contact, into current: inout Contact) -> Bool {
         let before = current
         for email in incoming.emails where !current.emails.contains(email) && current.emails.count < ContactFields.maxEmails {

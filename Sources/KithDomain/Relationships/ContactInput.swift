@@ -52,8 +52,8 @@ struct ContactFields {
     var notes: String?
     var cadenceDays: Int??
 
-    static let maxEmails = 10
-    static let maxPhones = 10
+    static let maxEmails = 20
+    static let maxPhones = 20
     static let maxTags = 20
 
     init(_ input: ContactInput, creating: Bool) throws(DomainError) {
@@ -112,9 +112,11 @@ struct ContactFields {
     /// A telephone number: digits with the usual separators, an optional leading +.
     static func phone(_ raw: String, field: String) throws(DomainError) -> String {
         let value = try Text.clean(raw, field: field, max: 40, min: 1)
-        let allowed = Set("0123456789+-(). /x")
-        guard value.allSatisfy({ allowed.contains($0) }), value.contains(where: \.isNumber) else {
-            throw .invalid(field: field, reason: "must be a telephone number (digits, spaces, + - ( ) .)")
+        // Letters for vanity numbers (+1-800-MYFAX) and extensions (x102), * # and , for the
+        // keypad and dialling pauses.
+        let allowed = Set("0123456789+-(). /*#,")
+        guard value.allSatisfy({ allowed.contains($0) || ($0.isASCII && $0.isLetter) }), value.contains(where: \.isNumber) else {
+            throw .invalid(field: field, reason: "must be a telephone number (digits, letters, spaces, + - ( ) . * # ,)")
         }
         return value
     }

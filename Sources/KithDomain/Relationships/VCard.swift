@@ -28,37 +28,53 @@ public struct ImportError: Sendable, Equatable, Codable {
     }
 }
 
-/// vCard 3.0 and 4.0 (RFC 2426, RFC 6350): folded lines, escaped text, several EMAIL and TEL,
-/// UTF-8. Reads what a relationship manager keeps; ignores the rest (photos, keys, addresses).
+/// vCard 2.1, 3.0 and 4.0 (RFC 2426, RFC 6350) as real phones and mail programs write them:
+/// folded lines unfolded as bytes before any decoding (RFC 6350 §3.2, so a character split by a
+/// fold comes back whole), vCard 2.1's QUOTED-PRINTABLE with soft line breaks and its CHARSET
+/// parameter, UTF-16 files, and CR CR LF line ends. Reads what a relationship manager keeps and
+/// ignores the rest (photos, keys, addresses).
 public enum VCard {
-    /// The cards in `text`, and one error per card that could not be read.
+    /// The cards in `text`, and one error per line or card that could not be read.
     public static func parse(_ text: String) -> (contacts: [ImportedContact], errors: [ImportError]) {
+        parse(Data(text.utf8))
+    }
+
+    /// The cards in a file's bytes, whatever its encoding.
+    public static func parse(_ data: Data) -> (contacts: [ImportedContact], errors: [ImportError]) {
         var contacts: [ImportedContact] = []
         var errors: [ImportError] = []
         var current: ImportedContact?
-        var structuredName = ""
-        for (number, line) in unfold(text) {
-            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+        var fallbackNames: (structured: String, organization: String) = ("", "")
+        for (number, line) in unfold(TextFile.utf8Bytes(data)) {
+            guard line.contains(where: { $0 != 32 && $0 != 9 }) else { continue }
             guard let property = Property(line) else {
-                errors.append(ImportError(line: number, message: "is not a vCard property line"))
+                // A bare word (`FN` with no value) carries nothing: a line of data does.
+                if current == nil || line.count > 40 || line.contains(58) {
+                    errors.append(ImportError(line: number, message: "is not a vCard property line"))
+                }
                 continue
             }
             switch property.name {
-            case "BEGIN" where property.value.uppercased() == "VCARD":
+            case "BEGIN" where property.text.uppercased() == "VCARD":
                 if let open = current {
                     errors.append(ImportError(line: open.line, message: "vCard has no END:VCARD"))
                 }
                 current = ImportedContact(line: number)
-                structuredName = ""
+                fallbackNames = ("", "")
                 continue
-            case "END" where property.value.uppercased() == "VCARD":
+            case "END" where property.text.uppercased() == "VCARD":
                 guard var card = current else {
                     errors.append(ImportError(line: number, message: "END:VCARD without BEGIN:VCARD"))
                     continue
                 }
-                if card.name.isEmpty { card.name = structuredName }
-                if card.name.isEmpty {
-                    errors.append(ImportError(line: card.line, message: "vCard has neither FN nor N: a name is required"))
+                // A card without a name (a company card, a phone's address-only entry) is named
+                // by what it does have, so that nothing it holds is lost.
+                for candidate in [fallbackNames.structured, fallbackNames.organization, card.emails.first ?? "", card.phones.first ?? ""]
+                where card.name.trimmingCharacters(in: .whitespaces).isEmpty {
+                    card.name = candidate
+                }
+                if card.name.trimmingCharacters(in: .whitespaces).isEmpty {
+                    errors.append(ImportError(line: card.line, message: "vCard has no name, organisation, email or phone to keep"))
                 } else {
                     contacts.append(card)
                 }
@@ -70,23 +86,30 @@ public enum VCard {
                 errors.append(ImportError(line: number, message: "is outside BEGIN:VCARD … END:VCARD"))
                 continue
             }
+            let value = property.text
             switch property.name {
-            case "FN": current?.name = unescape(property.value)
+            case "FN": if current?.name.isEmpty == true { current?.name = unescape(value) }
             case "N":
                 // Family; Given; Additional; Prefixes; Suffixes
-                let parts = split(property.value, on: ";").map(unescape)
+                let parts = split(value, on: ";").map(unescape)
                 let ordered = [parts.count > 3 ? parts[3] : "", parts.count > 1 ? parts[1] : "", parts.count > 2 ? parts[2] : "", parts[0]]
-                structuredName = ordered.filter { !$0.isEmpty }.joined(separator: " ")
-            case "EMAIL": current?.emails.append(unescape(property.value))
-            case "TEL":
-                var value = unescape(property.value)
-                if value.lowercased().hasPrefix("tel:") { value = String(value.dropFirst(4)) }
-                current?.phones.append(value)
-            case "ORG": current?.organization = split(property.value, on: ";").map(unescape).first ?? ""
-            case "TITLE": current?.title = unescape(property.value)
-            case "NOTE": current?.notes = unescape(property.value)
-            case "CATEGORIES": current?.tags += split(property.value, on: ",").map(unescape).filter { !$0.isEmpty }
-            case "X-KITH-HOW-WE-MET": current?.howWeMet = unescape(property.value)
+                fallbackNames.structured = ordered.filter { !$0.isEmpty }.joined(separator: " ")
+            case "EMAIL": current?.emails.append(unescape(value))
+            case "TEL": current?.phones.append(telephone(unescape(value)))
+            case "ORG":
+                let organization = split(value, on: ";").map(unescape).first ?? ""
+                if current?.organization.isEmpty == true { current?.organization = organization }
+                if fallbackNames.organization.isEmpty { fallbackNames.organization = organization }
+            case "TITLE": if current?.title.isEmpty == true { current?.title = unescape(value) }
+            case "NOTE":
+                let note = unescape(value)
+                if let existing = current?.notes, !existing.isEmpty {
+                    current?.notes = existing + "\n\n" + note
+                } else {
+                    current?.notes = note
+                }
+            case "CATEGORIES": current?.tags += split(value, on: ",").map(unescape).filter { !$0.isEmpty }
+            case "X-KITH-HOW-WE-MET": current?.howWeMet = unescape(value)
             default: break
             }
         }
@@ -94,53 +117,134 @@ public enum VCard {
         return (contacts, errors)
     }
 
-    /// Joins folded lines (a line starting with a space or tab continues the previous one),
-    /// numbering each logical line by where it starts.
-    static func unfold(_ text: String) -> [(Int, String)] {
-        var lines: [(Int, String)] = []
+    /// A TEL value as Kith keeps it: a `tel:` URI (RFC 3966) becomes the number, with its
+    /// extension as ` x102`; other URI parameters are dropped.
+    static func telephone(_ raw: String) -> String {
+        guard raw.lowercased().hasPrefix("tel:") else { return raw }
+        let parts = raw.dropFirst(4).split(separator: ";")
+        var number = String(parts.first ?? "")
+        if let ext = parts.dropFirst().first(where: { $0.lowercased().hasPrefix("ext=") }) {
+            number += " x" + ext.dropFirst(4)
+        }
+        return number
+    }
+
+    /// Joins folded lines (a line starting with a space or tab continues the previous one; in
+    /// vCard 2.1 a quoted-printable value ending in `=` continues on the next line), numbering each
+    /// logical line by where it starts. Works on bytes: a UTF-8 character split by a fold is whole
+    /// again before it is decoded. Blank lines are dropped (iOS ends lines with CR CR LF).
+    static func unfold(_ bytes: [UInt8]) -> [(Int, [UInt8])] {
+        var lines: [(Int, [UInt8])] = []
+        var continuesQuotedPrintable = false
         var number = 0
-        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+        var index = 0
+        var start = 0
+        func take(_ end: Int) {
             number += 1
-            var line = String(raw)
-            if number == 1, line.hasPrefix("\u{FEFF}") { line.removeFirst() }
-            if let first = line.first, first == " " || first == "\t", !lines.isEmpty {
-                lines[lines.count - 1].1 += line.dropFirst()
+            let physical = Array(bytes[start..<end])
+            defer { start = index }
+            if continuesQuotedPrintable, !lines.isEmpty {
+                lines[lines.count - 1].1.removeLast()  // the soft line break's "="
+                lines[lines.count - 1].1 += physical
+            } else if let first = physical.first, first == 32 || first == 9, !lines.isEmpty {
+                lines[lines.count - 1].1 += physical.dropFirst()
+            } else if physical.isEmpty {
+                return
             } else {
-                lines.append((number, line))
+                lines.append((number, physical))
             }
+            let last = lines[lines.count - 1].1
+            continuesQuotedPrintable = last.last == 61 && Property.isQuotedPrintable(last)
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 10 || byte == 13 {
+                let end = index
+                index += 1
+                if byte == 13 && index < bytes.count && bytes[index] == 10 { index += 1 }
+                take(end)
+            } else {
+                index += 1
+            }
+        }
+        if start < bytes.count {
+            index = bytes.count
+            take(bytes.count)
         }
         return lines
     }
 
-    /// `[group.]NAME[;param=value…]:value`, with quoted parameter values that may hold ':'.
+    /// `[group.]NAME[;param=value…]:value`, with quoted parameter values that may hold ':'. vCard
+    /// 2.1 parameters may be bare (`TEL;CELL;PREF:`, `;QUOTED-PRINTABLE`).
     struct Property {
         var name: String
         var parameters: [String: String]
-        var value: String
+        /// The value as text: quoted-printable decoded, then read in its CHARSET (else UTF-8,
+        /// else Windows-1252 — 8-bit 2.1 files carry no charset).
+        var text: String
 
-        init?(_ line: String) {
-            var inQuotes = false
-            var colon: String.Index?
-            for index in line.indices {
-                let character = line[index]
-                if character == "\"" { inQuotes.toggle() }
-                if character == ":" && !inQuotes {
-                    colon = index
-                    break
-                }
-            }
-            guard let colon else { return nil }
-            let head = line[..<colon].split(separator: ";", omittingEmptySubsequences: false)
-            guard var name = head.first.map({ String($0).uppercased() }), !name.isEmpty else { return nil }
+        init?(_ line: [UInt8]) {
+            guard let colon = Self.colon(in: line) else { return nil }
+            let head = String(decoding: line[..<colon], as: UTF8.self).split(separator: ";", omittingEmptySubsequences: false)
+            guard var name = head.first.map({ String($0).uppercased().trimmingCharacters(in: .whitespaces) }), !name.isEmpty,
+                name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." })
+            else { return nil }
             if let dot = name.lastIndex(of: ".") { name = String(name[name.index(after: dot)...]) }
             self.name = name
             var parameters: [String: String] = [:]
             for parameter in head.dropFirst() {
                 let pair = parameter.split(separator: "=", maxSplits: 1)
-                parameters[String(pair[0]).uppercased()] = pair.count > 1 ? String(pair[1]).replacingOccurrences(of: "\"", with: "") : ""
+                guard let key = pair.first else { continue }
+                let value = pair.count > 1 ? String(pair[1]).replacingOccurrences(of: "\"", with: "") : ""
+                if pair.count == 1, ["QUOTED-PRINTABLE", "BASE64", "8BIT"].contains(key.uppercased()) {
+                    parameters["ENCODING"] = key.uppercased()
+                } else {
+                    parameters[String(key).uppercased()] = value
+                }
             }
             self.parameters = parameters
-            self.value = String(line[line.index(after: colon)...])
+            var value = Array(line[(colon + 1)...])
+            if parameters["ENCODING"]?.uppercased() == "QUOTED-PRINTABLE" { value = Self.quotedPrintable(value) }
+            self.text = TextFile.decode(value, charset: parameters["CHARSET"])
+        }
+
+        static func colon(in line: [UInt8]) -> Int? {
+            var inQuotes = false
+            for (index, byte) in line.enumerated() {
+                if byte == 34 { inQuotes.toggle() }
+                if byte == 58 && !inQuotes { return index }
+            }
+            return nil
+        }
+
+        static func isQuotedPrintable(_ line: [UInt8]) -> Bool {
+            guard let colon = colon(in: line) else { return false }
+            return String(decoding: line[..<colon], as: UTF8.self).uppercased().contains("QUOTED-PRINTABLE")
+        }
+
+        /// RFC 2045 §6.7: `=XX` is a byte; anything else stands for itself.
+        static func quotedPrintable(_ bytes: [UInt8]) -> [UInt8] {
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count)
+            var index = 0
+            func hex(_ byte: UInt8) -> UInt8? {
+                switch byte {
+                case 48...57: byte - 48
+                case 65...70: byte - 55
+                case 97...102: byte - 87
+                default: nil
+                }
+            }
+            while index < bytes.count {
+                if bytes[index] == 61, index + 2 < bytes.count, let high = hex(bytes[index + 1]), let low = hex(bytes[index + 2]) {
+                    result.append(high << 4 | low)
+                    index += 3
+                } else {
+                    result.append(bytes[index])
+                    index += 1
+                }
+            }
+            return result
         }
     }
 

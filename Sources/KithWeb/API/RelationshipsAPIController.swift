@@ -233,17 +233,17 @@ struct RelationshipsAPIController {
         var request = request
         let buffer = try await request.collectBody(upTo: ContactService.importByteLimit)
         let contentType = request.headers[.contentType] ?? ""
-        var text = String(buffer: buffer)
+        var file = Data(buffer.readableBytesView)
         var format = request.uri.queryParameters.get("format")
         if contentType.lowercased().hasPrefix("multipart/form-data") {
-            guard let form = FormData(multipart: Data(buffer.readableBytesView), contentType: contentType), let file = form["file"] else {
+            guard let form = FormData(multipart: file, contentType: contentType), let part = form.bytes("file") else {
                 throw DomainError.invalid(field: "file", reason: "is required: send the file in a part named file")
             }
-            text = file
+            file = part
             format = format ?? form["format"]
         }
         let report = try await services.contacts.importContacts(
-            text,
+            file,
             format: try ContactFileFormat.parse(format),
             owner: member
         )

@@ -268,7 +268,7 @@ struct RelationshipPagesController {
         let member = try context.requireMember()
         do {
             let data = try await VerifiedForm.read(request, context: context, upTo: ContactService.importByteLimit + 64 * 1024).data
-            guard let file = data["file"], !file.isEmpty else {
+            guard let file = data.bytes("file"), !file.isEmpty else {
                 throw DomainError.invalid(field: "file", reason: "is required: choose a .vcf or .csv file")
             }
             let report = try await services.contacts.importContacts(

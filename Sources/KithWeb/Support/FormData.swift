@@ -3,6 +3,8 @@ import Foundation
 /// An `application/x-www-form-urlencoded` body, keeping repeated keys (checkbox groups).
 struct FormData: Sendable {
     private(set) var values: [String: [String]] = [:]
+    /// Each multipart part's bytes as sent (an uploaded file's own encoding intact).
+    private(set) var parts: [String: [Data]] = [:]
 
     init(_ body: String) {
         for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
@@ -45,10 +47,14 @@ struct FormData: Sendable {
             guard let nameRange = headers.range(of: "name=\"") else { continue }
             let name = headers[nameRange.upperBound...].prefix { $0 != "\"" }
             values[String(name), default: []].append(String(decoding: content, as: UTF8.self))
+            self.parts[String(name), default: []].append(Data(content))
         }
     }
 
     subscript(_ key: String) -> String? { values[key]?.first }
+
+    /// A multipart part's bytes.
+    func bytes(_ key: String) -> Data? { parts[key]?.first }
 
     func all(_ key: String) -> [String] { values[key] ?? [] }
 
