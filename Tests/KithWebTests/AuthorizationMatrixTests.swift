@@ -42,7 +42,9 @@ import Testing
         "GET /assets/kith.css": .everyone, "GET /favicon.ico": .everyone, "GET /favicon.svg": .everyone,
         "GET /signin": .everyone, "POST /signin": .everyone, "GET /signup": .everyone, "POST /signup": .everyone,
         "POST /signout": .caller, "POST /api/v1/auth/register": .everyone, "POST /api/v1/auth/token": .everyone,
-        "DELETE /api/v1/auth/token": .caller,
+        "DELETE /api/v1/auth/token": .caller, "GET /api/v1/me/sessions": .caller, "DELETE /api/v1/me/sessions/:id": .owner,
+        "POST /api/v1/me/password": .caller, "GET /me/security": .caller, "POST /me/password": .caller,
+        "POST /me/sessions/:id/revoke": .owner,
         // Profiles, the directory, the graph: community data, filtered by each section's visibility.
         "GET /api/v1/me": .caller, "PATCH /api/v1/me/profile": .caller, "POST /api/v1/me/affiliations": .caller,
         "DELETE /api/v1/me/affiliations/:id": .owner, "GET /me/edit": .caller, "POST /me/edit": .caller,
@@ -237,6 +239,16 @@ import Testing
         }
         let erin = try await client.send(.post, "/api/v1/connections/requests", token: tokens["erin"], json: #"{"to":"ada"}"#).json
         _ = try await client.send(.post, "/api/v1/connections/requests/\(erin["id"] as? String ?? "")/accept", token: ada)
+        for route in ["DELETE /api/v1/me/sessions/:id", "POST /me/sessions/:id/revoke"] {
+            let label = "revocable-\(fixture.byRoute.count)"
+            _ = try await client.send(
+                .post,
+                "/api/v1/auth/token",
+                json: #"{"email":"ada@example.org","password":"password-ada","name":"\#(label)"}"#
+            )
+            let listed = try await client.send(.get, "/api/v1/me/sessions", token: ada).json["items"] as? [[String: Any]] ?? []
+            fixture.byRoute[route] = listed.first { $0["name"] as? String == label }?["id"] as? String ?? ""
+        }
         let link = try await client.send(.post, "/api/v1/me/calendar", token: ada).json["url"] as? String ?? ""
         fixture.calendarToken = String(link.split(separator: "/").last ?? "").replacingOccurrences(of: ".ics", with: "")
         for (name, value) in [

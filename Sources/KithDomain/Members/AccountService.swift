@@ -22,6 +22,8 @@ public struct AccountService: Sendable {
     public struct Settings: Sendable {
         public var registration: RegistrationMode
         public var sessionLifetime: TimeInterval
+        /// A session unused this long ends (a shared computer left signed in).
+        public var sessionIdleTimeout: TimeInterval = 3 * 86_400
         public var invitationLifetime: TimeInterval
         /// Sign-in tries per account (whatever the client address) and per client address
         /// (whatever the account): a few at once, then progressively slower.
@@ -180,8 +182,12 @@ public struct AccountService: Sendable {
         return String(String.UnicodeScalarView(kept)).lowercased()
     }
 
+    /// Uses of a session or token are recorded at most this often (each record is a write).
+    static let touchInterval: TimeInterval = 300
+
     /// Starts a browser session: a fresh secret each time, so signing in rotates the session id.
-    public func startSession(for member: Member) async throws -> (token: SecretToken, session: Session) {
+    /// `client` names the browser on the member's "sessions and tokens" page.
+    public func startSession(for member: Member, client: String = "") async throws -> (token: SecretToken, session: Session) {
         let token = SecretToken.generate(prefix: "s_")
         let csrf = SecretToken.generate(prefix: "c_").value
         let createdAt = now()
@@ -190,36 +196,116 @@ public struct AccountService: Sendable {
             digest: token.digest,
             member: member.id,
             csrfToken: csrf,
+            client: Self.clientName(client),
             createdAt: createdAt,
             expiresAt: expiresAt
         )
-        return (token, Session(member: member, csrfToken: csrf, expiresAt: expiresAt))
+        return (token, Session(member: member, csrfToken: csrf, expiresAt: expiresAt, lastUsedAt: createdAt))
     }
 
+    /// The session behind a cookie, unless it expired or went unused past the idle timeout.
     public func session(token: String) async throws -> Session? {
         guard token.count <= 200 else { return nil }
-        return try await credentials.session(digest: SecretToken(value: token).digest, now: now())
+        let digest = SecretToken(value: token).digest
+        let moment = now()
+        guard let session = try await credentials.session(digest: digest, now: moment) else { return nil }
+        let lastUsed = session.lastUsedAt ?? .distantPast
+        if moment.timeIntervalSince(lastUsed) > settings.sessionIdleTimeout, session.lastUsedAt != nil {
+            try await credentials.deleteSession(digest: digest)
+            return nil
+        }
+        if moment.timeIntervalSince(lastUsed) > Self.touchInterval { try await credentials.touch(digest: digest, at: moment) }
+        return session
     }
 
     public func endSession(token: String) async throws {
         try await credentials.deleteSession(digest: SecretToken(value: token).digest)
     }
 
-    /// Issues an API token. The plaintext is returned once; only its digest is stored.
-    public func issueToken(for member: Member, name: String = "api") async throws -> SecretToken {
+    /// Issues an API token, working until revoked or, with `expiresInDays`, until then. The
+    /// plaintext is returned once; only its digest is stored.
+    public func issueToken(for member: Member, name: String = "api", expiresInDays: Int? = nil) async throws -> SecretToken {
+        var check = Validation()
+        let label = check.capture { try Text.clean(name, field: "name", max: 60) }
+        if let days = expiresInDays, !(1...3_650).contains(days) { check.fail("expires_in_days", "must be from 1 to 3650") }
+        try check.throwIfFailed()
         let token = SecretToken.generate(prefix: "kith_")
-        let label = try Text.clean(name, field: "name", max: 60)
-        try await credentials.insertToken(digest: token.digest, member: member.id, name: label, createdAt: now())
+        let createdAt = now()
+        try await credentials.insertToken(
+            digest: token.digest,
+            member: member.id,
+            name: label ?? "api",
+            createdAt: createdAt,
+            expiresAt: expiresInDays.map { createdAt.addingTimeInterval(Double($0) * 86_400) }
+        )
         return token
     }
 
     public func member(bearer token: String) async throws -> Member? {
         guard token.count <= 200 else { return nil }
-        return try await credentials.member(tokenDigest: SecretToken(value: token).digest)
+        let digest = SecretToken(value: token).digest
+        let moment = now()
+        guard let (member, lastUsed) = try await credentials.member(tokenDigest: digest, now: moment) else { return nil }
+        if moment.timeIntervalSince(lastUsed ?? .distantPast) > Self.touchInterval {
+            try await credentials.touch(digest: digest, at: moment)
+        }
+        return member
     }
 
     public func revokeToken(_ token: String) async throws {
         _ = try await credentials.deleteToken(digest: SecretToken(value: token).digest)
+    }
+
+    /// The member's sessions and tokens; the one given (this request's) is marked current.
+    public func credentials(of member: Member, current secret: String?) async throws -> [CredentialInfo] {
+        let currentID = secret.map { String(SecretToken(value: $0).digest.prefix(16)) }
+        return try await credentials.credentials(of: member.id, now: now()).map { info in
+            var info = info
+            info.current = info.id == currentID
+            return info
+        }
+    }
+
+    /// Ends one of the member's own sessions or tokens; anyone else's is "not found".
+    public func revoke(credential id: String, of member: Member) async throws {
+        guard try await credentials.revoke(id: id.lowercased(), of: member.id) else { throw DomainError.notFound("session or token") }
+    }
+
+    /// Changes the password: the current one is required, and every other session and token of
+    /// the member ends (a thief signed in elsewhere is signed out); `keeping` is the secret of
+    /// the session or token the change came through.
+    public func changePassword(of member: Member, current: String, new rawNew: String, keeping: String?) async throws {
+        let moment = now()
+        try await attempts.take(["password-change:" + member.id.description: settings.signInPerAccount], at: moment)
+        guard let found = try await members.credentials(email: member.email),
+            try await hasher.verify(current, against: found.passwordHash)
+        else { throw DomainError.invalid(field: "current_password", reason: "is not your current password") }
+        let password = try Password(rawNew, field: "new_password")
+        try await members.setPasswordHash(try await hasher.hash(password.value), of: member.id)
+        try await attempts.clear(key: "password-change:" + member.id.description)
+        try await credentials.revokeAll(of: member.id, keeping: keeping.map { SecretToken(value: $0).digest })
+    }
+
+    /// A browser's name as its User-Agent gives it, in one short line.
+    static func clientName(_ userAgent: String) -> String {
+        let line = String(userAgent.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(160).map(Character.init))
+        let lower = line.lowercased()
+        let browser =
+            lower.contains("edg/")
+            ? "Edge"
+            : lower.contains("firefox")
+                ? "Firefox"
+                : lower.contains("chrome")
+                    ? "Chrome"
+                    : lower.contains("safari") ? "Safari" : line.isEmpty ? "A browser" : String(line.prefix(60))
+        let system =
+            lower.contains("iphone") || lower.contains("ipad")
+            ? " on iOS"
+            : lower.contains("android")
+                ? " on Android"
+                : lower.contains("mac os")
+                    ? " on macOS" : lower.contains("windows") ? " on Windows" : lower.contains("linux") ? " on Linux" : ""
+        return browser + system
     }
 
     /// Creates a one-time invitation code, optionally bound to one email address.

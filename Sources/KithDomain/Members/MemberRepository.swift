@@ -33,21 +33,57 @@ public struct Session: Sendable, Equatable {
     /// The synchroniser token every form of this session must carry.
     public var csrfToken: String
     public var expiresAt: Date
+    /// When the session was last used (nil before the first use was recorded).
+    public var lastUsedAt: Date?
 
-    public init(member: Member, csrfToken: String, expiresAt: Date) {
+    public init(member: Member, csrfToken: String, expiresAt: Date, lastUsedAt: Date? = nil) {
         self.member = member
         self.csrfToken = csrfToken
+        self.expiresAt = expiresAt
+        self.lastUsedAt = lastUsedAt
+    }
+}
+
+/// One way a member is signed in — a browser session or an API token — as they may see it on
+/// their "sessions and tokens" page. Never the secret: `id` is a short prefix of its digest.
+public struct CredentialInfo: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable { case session, token }
+    public var id: String
+    public var kind: Kind
+    /// A token's label, or a session's browser.
+    public var name: String
+    public var createdAt: Date
+    public var lastUsedAt: Date?
+    public var expiresAt: Date?
+    /// The session or token this very request came with.
+    public var current = false
+
+    public init(id: String, kind: Kind, name: String, createdAt: Date, lastUsedAt: Date?, expiresAt: Date?) {
+        self.id = id
+        self.kind = kind
+        self.name = name
+        self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
         self.expiresAt = expiresAt
     }
 }
 
 /// Storage for browser sessions and API tokens.
 public protocol CredentialRepository: Sendable {
-    func insertSession(digest: String, member: Member.ID, csrfToken: String, createdAt: Date, expiresAt: Date) async throws
+    func insertSession(digest: String, member: Member.ID, csrfToken: String, client: String, createdAt: Date, expiresAt: Date) async throws
     func session(digest: String, now: Date) async throws -> Session?
     func deleteSession(digest: String) async throws
-    func insertToken(digest: String, member: Member.ID, name: String, createdAt: Date) async throws
-    func member(tokenDigest: String) async throws -> Member?
+    func insertToken(digest: String, member: Member.ID, name: String, createdAt: Date, expiresAt: Date?) async throws
+    /// The token's member, unless it expired, and when it was last used.
+    func member(tokenDigest: String, now: Date) async throws -> (member: Member, lastUsedAt: Date?)?
+    /// Records a use of a session or token (by digest).
+    func touch(digest: String, at: Date) async throws
+    /// The member's sessions and tokens that still work.
+    func credentials(of member: Member.ID, now: Date) async throws -> [CredentialInfo]
+    /// Ends the session or token of `member` whose id is `id`; false when there is none.
+    func revoke(id: String, of member: Member.ID) async throws -> Bool
+    /// Ends every session and token of `member` but the one with digest `keeping`.
+    func revokeAll(of member: Member.ID, keeping: String?) async throws
     func deleteToken(digest: String) async throws -> Bool
     func tokens(of member: Member.ID) async throws -> [APITokenInfo]
 }

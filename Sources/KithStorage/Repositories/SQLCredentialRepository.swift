@@ -13,6 +13,7 @@ public struct SQLCredentialRepository: CredentialRepository {
         digest: String,
         member: Member.ID,
         csrfToken: String,
+        client: String,
         createdAt: Date,
         expiresAt: Date
     )
@@ -21,9 +22,9 @@ public struct SQLCredentialRepository: CredentialRepository {
         try await store.write { db in
             try await db.raw(
                 """
-                INSERT INTO sessions (digest, member_id, csrf_token, created_at, expires_at)
-                VALUES (\(bind: digest), \(bind: member.description), \(bind: csrfToken),
-                    \(bind: Millis.from(createdAt)), \(bind: Millis.from(expiresAt)))
+                INSERT INTO sessions (digest, member_id, csrf_token, client, created_at, expires_at, last_used_at)
+                VALUES (\(bind: digest), \(bind: member.description), \(bind: csrfToken), \(bind: client),
+                    \(bind: Millis.from(createdAt)), \(bind: Millis.from(expiresAt)), \(bind: Millis.from(createdAt)))
                 """
             ).run()
             // Expired sessions of this member are cleared as new ones start.
@@ -38,13 +39,18 @@ public struct SQLCredentialRepository: CredentialRepository {
             guard
                 let row = try await db.raw(
                     """
-                    SELECT \(unsafeRaw: Columns.member), s.csrf_token, s.expires_at
+                    SELECT \(unsafeRaw: Columns.member), s.csrf_token, s.expires_at, s.last_used_at
                     FROM sessions s JOIN members m ON m.id = s.member_id
                     WHERE s.digest = \(bind: digest) AND s.expires_at > \(bind: Millis.from(now))
                     """
                 ).first()
             else { return nil }
-            return Session(member: try row.member(), csrfToken: try row.string("csrf_token"), expiresAt: try row.date("expires_at"))
+            return Session(
+                member: try row.member(),
+                csrfToken: try row.string("csrf_token"),
+                expiresAt: try row.date("expires_at"),
+                lastUsedAt: try row.optionalInt64("last_used_at").map(Millis.date)
+            )
         }
     }
 
@@ -54,25 +60,99 @@ public struct SQLCredentialRepository: CredentialRepository {
         }
     }
 
-    public func insertToken(digest: String, member: Member.ID, name: String, createdAt: Date) async throws {
+    public func insertToken(digest: String, member: Member.ID, name: String, createdAt: Date, expiresAt: Date?) async throws {
         try await store.write { db in
             try await db.raw(
                 """
-                INSERT INTO api_tokens (digest, member_id, name, created_at)
-                VALUES (\(bind: digest), \(bind: member.description), \(bind: name), \(bind: Millis.from(createdAt)))
+                INSERT INTO api_tokens (digest, member_id, name, created_at, expires_at)
+                VALUES (\(bind: digest), \(bind: member.description), \(bind: name), \(bind: Millis.from(createdAt)),
+                    \(bind: expiresAt.map(Millis.from)))
                 """
             ).run()
         }
     }
 
-    public func member(tokenDigest: String) async throws -> Member? {
+    public func member(tokenDigest: String, now: Date) async throws -> (member: Member, lastUsedAt: Date?)? {
         try await store.read { db in
-            try await db.raw(
+            guard
+                let row = try await db.raw(
+                    """
+                    SELECT \(unsafeRaw: Columns.member), t.last_used_at FROM api_tokens t JOIN members m ON m.id = t.member_id
+                    WHERE t.digest = \(bind: tokenDigest) AND (t.expires_at IS NULL OR t.expires_at > \(bind: Millis.from(now)))
+                    """
+                ).first()
+            else { return nil }
+            return (try row.member(), try row.optionalInt64("last_used_at").map(Millis.date))
+        }
+    }
+
+    public func touch(digest: String, at: Date) async throws {
+        try await store.write { db in
+            try await db.raw("UPDATE sessions SET last_used_at = \(bind: Millis.from(at)) WHERE digest = \(bind: digest)").run()
+            try await db.raw("UPDATE api_tokens SET last_used_at = \(bind: Millis.from(at)) WHERE digest = \(bind: digest)").run()
+        }
+    }
+
+    public func credentials(of member: Member.ID, now: Date) async throws -> [CredentialInfo] {
+        try await store.read { db in
+            let sessions = try await db.raw(
                 """
-                SELECT \(unsafeRaw: Columns.member) FROM api_tokens t JOIN members m ON m.id = t.member_id
-                WHERE t.digest = \(bind: tokenDigest)
+                SELECT digest, client, created_at, last_used_at, expires_at FROM sessions
+                WHERE member_id = \(bind: member.description) AND expires_at > \(bind: Millis.from(now)) ORDER BY created_at DESC
                 """
-            ).first()?.member()
+            ).all().map { row in
+                CredentialInfo(
+                    id: String(try row.string("digest").prefix(16)),
+                    kind: .session,
+                    name: try row.optionalString("client") ?? "A browser",
+                    createdAt: try row.date("created_at"),
+                    lastUsedAt: try row.optionalInt64("last_used_at").map(Millis.date),
+                    expiresAt: try row.date("expires_at")
+                )
+            }
+            let tokens = try await db.raw(
+                """
+                SELECT digest, name, created_at, last_used_at, expires_at FROM api_tokens
+                WHERE member_id = \(bind: member.description) AND (expires_at IS NULL OR expires_at > \(bind: Millis.from(now)))
+                ORDER BY created_at DESC
+                """
+            ).all().map { row in
+                CredentialInfo(
+                    id: String(try row.string("digest").prefix(16)),
+                    kind: .token,
+                    name: try row.string("name"),
+                    createdAt: try row.date("created_at"),
+                    lastUsedAt: try row.optionalInt64("last_used_at").map(Millis.date),
+                    expiresAt: try row.optionalInt64("expires_at").map(Millis.date)
+                )
+            }
+            return sessions + tokens
+        }
+    }
+
+    public func revoke(id: String, of member: Member.ID) async throws -> Bool {
+        guard id.count == 16, id.allSatisfy(\.isHexDigit) else { return false }
+        let pattern = id.lowercased() + "%"
+        return try await store.write { db in
+            let sessions = try await db.raw(
+                "DELETE FROM sessions WHERE member_id = \(bind: member.description) AND digest LIKE \(bind: pattern) RETURNING digest"
+            ).all()
+            let tokens = try await db.raw(
+                "DELETE FROM api_tokens WHERE member_id = \(bind: member.description) AND digest LIKE \(bind: pattern) RETURNING digest"
+            ).all()
+            return !(sessions.isEmpty && tokens.isEmpty)
+        }
+    }
+
+    public func revokeAll(of member: Member.ID, keeping: String?) async throws {
+        try await store.write { db in
+            for table in ["sessions", "api_tokens"] {
+                try await db.raw(
+                    """
+                    DELETE FROM \(unsafeRaw: table) WHERE member_id = \(bind: member.description) AND digest <> \(bind: keeping ?? "")
+                    """
+                ).run()
+            }
         }
     }
 

@@ -15,6 +15,9 @@ struct AccountAPIController {
         router.patch("/api/v1/me/profile", use: updateProfile)
         router.post("/api/v1/me/affiliations", use: addAffiliation)
         router.delete("/api/v1/me/affiliations/:id", use: removeAffiliation)
+        router.get("/api/v1/me/sessions", use: sessions)
+        router.delete("/api/v1/me/sessions/:id", use: revokeSession)
+        router.post("/api/v1/me/password", use: changePassword)
     }
 
     struct RegisterRequest: APIInput {
@@ -47,16 +50,17 @@ struct AccountAPIController {
     }
 
     struct TokenRequest: APIInput {
-        static let fields: Set<String> = ["email", "password", "name"]
+        static let fields: Set<String> = ["email", "password", "name", "expires_in_days"]
         var email: String
         var password: String
         var name: String?
+        var expiresInDays: Int?
     }
 
     @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> TokenDTO {
         let input = try await JSONBody.decode(TokenRequest.self, from: request, context: context)
         let member = try await accounts.signIn(email: input.email, password: input.password, clientAddress: context.remoteAddress)
-        let token = try await accounts.issueToken(for: member, name: input.name ?? "api")
+        let token = try await accounts.issueToken(for: member, name: input.name ?? "api", expiresInDays: input.expiresInDays)
         return TokenDTO(token: token.value, member: MemberDTO(member))
     }
 
@@ -65,6 +69,33 @@ struct AccountAPIController {
         if let header = request.headers[.authorization] {
             try await accounts.revokeToken(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
         }
+        return .noContent
+    }
+
+    /// The caller's browser sessions and API tokens (never their secrets), each revocable.
+    @Sendable func sessions(_ request: Request, context: AppRequestContext) async throws -> ListDTO<CredentialDTO> {
+        let member = try context.requireMember()
+        let items = try await accounts.credentials(of: member, current: context.bearerToken)
+        return ListDTO(items: items.map(CredentialDTO.init), next: nil)
+    }
+
+    @Sendable func revokeSession(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let member = try context.requireMember()
+        try await accounts.revoke(credential: context.parameters.get("id") ?? "", of: member)
+        return .noContent
+    }
+
+    struct PasswordRequest: APIInput {
+        static let fields: Set<String> = ["current_password", "new_password"]
+        var currentPassword: String
+        var newPassword: String
+    }
+
+    /// Every other session and token ends; the token this came with keeps working.
+    @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let member = try context.requireMember()
+        let input = try await JSONBody.decode(PasswordRequest.self, from: request, context: context)
+        try await accounts.changePassword(of: member, current: input.currentPassword, new: input.newPassword, keeping: context.bearerToken)
         return .noContent
     }
 
@@ -162,5 +193,25 @@ struct MeDTO: ResponseEncodable {
     enum CodingKeys: String, CodingKey {
         case id
         case email
+    }
+}
+
+struct CredentialDTO: Encodable, Sendable {
+    var id: String
+    var kind: String
+    var name: String
+    var createdAt: Date
+    var lastUsedAt: Date?
+    var expiresAt: Date?
+    var current: Bool
+
+    init(_ info: CredentialInfo) {
+        id = info.id
+        kind = info.kind.rawValue
+        name = info.name
+        createdAt = info.createdAt
+        lastUsedAt = info.lastUsedAt
+        expiresAt = info.expiresAt
+        current = info.current
     }
 }

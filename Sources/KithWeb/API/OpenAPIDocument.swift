@@ -239,7 +239,15 @@ enum OpenAPIDocument {
                     "createToken",
                     "Sign in and get an API token",
                     public: true,
-                    body: body(object(["email": string, "password": string, "name": string], required: ["email", "password"])),
+                    body: body(
+                        object(
+                            [
+                                "email": string, "password": string, "name": string,
+                                "expires_in_days": ["type": "integer", "minimum": 1, "maximum": 3650],
+                            ],
+                            required: ["email", "password"]
+                        )
+                    ),
                     responses: ok("200", "Signed in", object(["member": ref("Member"), "token": string], required: ["member", "token"])),
                     errors: ["400", "401", "413", "422", "429"]
                 ),
@@ -293,6 +301,47 @@ enum OpenAPIDocument {
                     ),
                     responses: ok("201", "Added", ref("Affiliation")),
                     errors: ["400", "413", "422"]
+                )
+            ],
+            "/api/v1/me/sessions": [
+                "get": operation(
+                    "sessions",
+                    "The caller's browser sessions and API tokens (never their secrets), with their last use",
+                    responses: ok(
+                        "200",
+                        "Sessions and tokens",
+                        list([
+                            "type": "object", "required": ["id", "kind", "name", "created_at", "current"],
+                            "properties": [
+                                "id": string, "kind": enumeration(["session", "token"]), "name": string, "created_at": dateTime,
+                                "last_used_at": dateTime, "expires_at": dateTime, "current": ["type": "boolean"],
+                            ],
+                        ])
+                    ),
+                    errors: []
+                )
+            ],
+            "/api/v1/me/sessions/{id}": [
+                "delete": operation(
+                    "revokeSession",
+                    "End one of the caller's sessions or tokens",
+                    parameters: [pathParameter("id")],
+                    responses: ["204": ["description": "Ended"]],
+                    errors: ["404"]
+                )
+            ],
+            "/api/v1/me/password": [
+                "post": operation(
+                    "changePassword",
+                    "Change the caller's password; every other session and token ends",
+                    body: body(
+                        object(
+                            ["current_password": string, "new_password": ["type": "string", "minLength": 8]],
+                            required: ["current_password", "new_password"]
+                        )
+                    ),
+                    responses: ["204": ["description": "Changed"]],
+                    errors: ["400", "413", "415", "422", "429"]
                 )
             ],
             "/api/v1/me/affiliations/{id}": [

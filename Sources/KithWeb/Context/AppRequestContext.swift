@@ -21,6 +21,8 @@ public struct AppRequestContext: RequestContext {
     /// The browser session and its raw cookie value, when signed in with a cookie.
     var session: Session?
     var sessionToken: String?
+    /// The bearer token the request came with, when it came through the API.
+    var bearerToken: String?
     /// The anonymous forms' CSRF cookie (double-submit), when present.
     var csrfCookie: String?
     /// Mints and checks anonymous CSRF cookie values (set with the page's credential).

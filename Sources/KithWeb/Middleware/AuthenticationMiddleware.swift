@@ -28,10 +28,12 @@ struct BearerAuthentication: RouterMiddleware {
         var context = context
         context.surface = .api
         if let header = request.headers[.authorization] {
-            guard header.lowercased().hasPrefix("bearer "),
-                let member = try await accounts.member(bearer: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
-            else { throw DomainError.unauthorized("The bearer token is not valid.") }
+            let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            guard header.lowercased().hasPrefix("bearer "), let member = try await accounts.member(bearer: token) else {
+                throw DomainError.unauthorized("The bearer token is not valid.")
+            }
             context.member = member
+            context.bearerToken = token
         }
         return try await next(request, context)
     }

@@ -13,6 +13,9 @@ struct AccountPagesController {
         router.get("/signin", use: signInForm)
         router.post("/signin", use: signIn)
         router.post("/signout", use: signOut)
+        router.get("/me/security", use: security)
+        router.post("/me/password", use: changePassword)
+        router.post("/me/sessions/:id/revoke", use: revokeSession)
         router.get("/admin/invitations", use: invitations)
         router.post("/admin/invitations", use: createInvitation)
     }
@@ -109,7 +112,7 @@ struct AccountPagesController {
     /// A new session id on every sign-in (no fixation); any previous session of this browser ends.
     private func startSession(_ member: Member, next: String, request: Request, context: AppRequestContext) async throws -> Response {
         if let old = context.sessionToken { try await accounts.endSession(token: old) }
-        let (token, session) = try await accounts.startSession(for: member)
+        let (token, session) = try await accounts.startSession(for: member, client: request.headers[.userAgent] ?? "")
         var response = Pages.redirect(next)
         response.setCookie(
             Cookie(
@@ -123,6 +126,50 @@ struct AccountPagesController {
             )
         )
         return response
+    }
+
+    @Sendable func security(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+        let member = try context.requireMember()
+        let notice =
+            request.uri.queryParameters.get("done") == "password" ? "Your password was changed. Every other session was signed out." : nil
+        return HTMLResponse(
+            SecurityPage(
+                chrome: context.chrome(),
+                credentials: try await accounts.credentials(of: member, current: context.sessionToken),
+                notice: notice
+            )
+            .document()
+        )
+    }
+
+    @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let data = try await VerifiedForm.read(request, context: context).data
+        do {
+            try await accounts.changePassword(
+                of: member,
+                current: data.text("current_password"),
+                new: data.text("new_password"),
+                keeping: context.sessionToken
+            )
+            return Pages.redirect("/me/security?done=password")
+        } catch let error as DomainError {
+            let credentials = try await accounts.credentials(of: member, current: context.sessionToken)
+            var response = HTMLResponse(
+                SecurityPage(chrome: context.chrome(), credentials: credentials, errors: FieldErrors(errors: Self.fieldErrors(error)))
+                    .document(),
+                status: Self.status(error)
+            ).response()
+            if case .rateLimited(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
+            return response
+        }
+    }
+
+    @Sendable func revokeSession(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        _ = try await VerifiedForm.read(request, context: context)
+        try await accounts.revoke(credential: context.parameters.get("id") ?? "", of: member)
+        return Pages.redirect("/me/security")
     }
 
     @Sendable func invitations(_ request: Request, context: AppRequestContext) async throws -> Response {

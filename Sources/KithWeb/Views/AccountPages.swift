@@ -1,3 +1,4 @@
+import Foundation
 import KithDomain
 import Plot
 
@@ -177,5 +178,88 @@ struct InvitationsPage {
                 )
             )
         )
+    }
+}
+
+/// The member's account security: change the password, see every session and token (with its
+/// last use) and end any of them.
+struct SecurityPage {
+    let chrome: PageChrome
+    let credentials: [CredentialInfo]
+    var errors = FieldErrors()
+    var notice: String?
+
+    func document() -> HTML {
+        Layout.page(
+            title: "Sign-in and security",
+            chrome: chrome,
+            .p(.a(.href("/me/edit"), .text("← Profile"))),
+            .h1("Sign-in and security"),
+            .unwrap(notice) { .div(.class("notice"), .attribute(named: "role", value: "status"), .p(.text($0))) },
+            .section(
+                .class("card"),
+                .h2("Change your password"),
+                .p(.class("hint"), .text("Every other browser and every API token is signed out when you do.")),
+                .form(
+                    .method(.post),
+                    .action("/me/password"),
+                    csrfField(chrome.csrfToken),
+                    Field.summary(errors.others(known: ["current_password", "new_password"])),
+                    Field.text(
+                        "current_password",
+                        label: "Current password",
+                        value: "",
+                        type: .password,
+                        errors: errors,
+                        required: true,
+                        autocomplete: "current-password"
+                    ),
+                    Field.text(
+                        "new_password",
+                        label: "New password",
+                        value: "",
+                        type: .password,
+                        errors: errors,
+                        hint: "At least 8 characters.",
+                        required: true,
+                        autocomplete: "new-password"
+                    ),
+                    .button(.type(.submit), .class("primary"), .text("Change password"))
+                )
+            ),
+            .section(
+                .class("card"),
+                .h2("Where you're signed in"),
+                .ul(
+                    .class("sessions"),
+                    .forEach(credentials) { credential in
+                        .li(
+                            .strong(.text(credential.kind == .session ? credential.name : "API token “\(credential.name)”")),
+                            .if(credential.current, .span(.class("badge"), .text(" this browser"))),
+                            .p(
+                                .class("hint"),
+                                .text("Signed in \(Self.day(credential.createdAt))"),
+                                .unwrap(credential.lastUsedAt) { .text(" · last used \(Self.day($0))") },
+                                .unwrap(credential.expiresAt) { .text(" · ends \(Self.day($0))") }
+                            ),
+                            .if(
+                                !credential.current,
+                                RelationshipViews.postButton(
+                                    "/me/sessions/\(credential.id)/revoke",
+                                    label: credential.kind == .session ? "Sign out" : "Revoke",
+                                    csrf: chrome.csrfToken
+                                )
+                            )
+                        )
+                    }
+                )
+            )
+        )
+    }
+
+    static func day(_ date: Date) -> String {
+        var style = Date.FormatStyle(date: .abbreviated, time: .shortened, locale: Locale(identifier: "en_GB"))
+        style.timeZone = TimeZone(identifier: "UTC") ?? .gmt
+        return date.formatted(style) + " UTC"
     }
 }

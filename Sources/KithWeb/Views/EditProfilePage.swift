@@ -70,7 +70,11 @@ struct EditProfilePage {
             title: "Edit profile",
             chrome: chrome,
             .h1("Edit your profile"),
-            .p(.a(.href("/in/\(handle)"), .text("← Back to my profile"))),
+            .p(
+                .a(.href("/in/\(handle)"), .text("← Back to my profile")),
+                .text(" · "),
+                .a(.href("/me/security"), .text("Sign-in and security"))
+            ),
             .form(
                 .class("card"),
                 .method(.post),
