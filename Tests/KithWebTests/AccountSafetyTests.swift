@@ -111,4 +111,90 @@ import Testing
             await #expect(throws: DomainError.self) { try await services.accounts.issueToken(for: ada, expiresInDays: 0) }
         }
     }
+
+    /// The reset link goes by email only to the account's own address, says nothing about
+    /// whether an address has an account, works once, and ends every session and token.
+    @Test func aPasswordResetByEmailWorksOnceAndSignsOutEverything() async throws {
+        try await withMigratedStore { store async throws in
+            let mail = RecordingMailTransport()
+            let clock = TestClock()
+            let services = Services(
+                store: store,
+                hasher: BcryptPasswordHasher(cost: 4),
+                mail: mail,
+                publicURL: "https://kith.example",
+                now: { clock.now }
+            )
+            let ada = try await services.register("ada")
+            let (cookie, _) = try await services.accounts.startSession(for: ada.member)
+            let token = try await services.accounts.issueToken(for: ada.member)
+            try await services.accounts.requestPasswordReset(email: "ada@example.org", clientAddress: "x")
+            try await services.accounts.requestPasswordReset(email: "nobody@example.org", clientAddress: "x")
+            _ = try await services.reminders.deliverMail()
+            #expect(mail.sent.map(\.to) == ["ada@example.org"], "mail went to an address without an account, or to none")
+            let body = try #require(mail.sent.first?.body)
+            let link = try #require(body.firstMatch(of: /https:\/\/kith\.example\/password-reset\/confirm\?token=(reset_[A-Za-z0-9_-]+)/))
+            let secret = String(link.output.1)
+            // Not in any in-app notification (a session thief must not find it there).
+            #expect(
+                !(try await services.reminders.notifications(of: ada.member)).contains {
+                    $0.body.contains(secret) || $0.link.contains(secret)
+                }
+            )
+            await #expect(throws: DomainError.self) { try await services.accounts.completePasswordReset(token: secret, password: "short") }
+            try await services.accounts.completePasswordReset(token: secret, password: "a long new password")
+            #expect(try await services.accounts.session(token: cookie.value) == nil)
+            #expect(try await services.accounts.member(bearer: token.value) == nil)
+            #expect(
+                try await services.accounts.signIn(email: "ada@example.org", password: "a long new password", clientAddress: "y").id
+                    == ada.member.id
+            )
+            await #expect(
+                throws: DomainError.invalid(
+                    field: "token",
+                    reason: "is not a valid reset link, or it was used or has expired: ask for a new one"
+                )
+            ) {
+                try await services.accounts.completePasswordReset(token: secret, password: "another long password")
+            }
+            // A link is good for 30 minutes.
+            try await services.accounts.requestPasswordReset(email: "ada@example.org", clientAddress: "x")
+            _ = try await services.reminders.deliverMail()
+            let second = try #require(mail.sent.last?.body.firstMatch(of: /token=(reset_[A-Za-z0-9_-]+)/)).output.1
+            clock.advance(by: 31 * 60)
+            await #expect(throws: DomainError.self) {
+                try await services.accounts.completePasswordReset(token: String(second), password: "too late password")
+            }
+        }
+    }
+
+    @Test func theResetFormsAnswerAlikeForEveryAddress() async throws {
+        try await withApp { client, _ in
+            _ = try await client.register("ada")
+            let known = try await client.send(.post, "/api/v1/auth/password-reset", json: #"{"email":"ada@example.org"}"#)
+            let unknown = try await client.send(.post, "/api/v1/auth/password-reset", json: #"{"email":"who@example.org"}"#)
+            #expect(known.status == 202 && unknown.status == 202 && known.text == unknown.text)
+            let form = try await client.send(.get, "/password-reset")
+            let csrf = form.cookieValue("kith_csrf") ?? ""
+            var pages: [String] = []
+            for email in ["ada@example.org", "who@example.org"] {
+                let page = try await client.send(
+                    .post,
+                    "/password-reset",
+                    cookies: ["kith_csrf": csrf],
+                    form: [("_csrf", csrf), ("email", email)]
+                )
+                #expect(page.status == 200)
+                pages.append(page.text.replacingOccurrences(of: email, with: "ADDRESS"))
+            }
+            #expect(pages[0] == pages[1])
+            #expect(pages[0].contains("Check your email"))
+            let bad = try await client.send(
+                .post,
+                "/api/v1/auth/password-reset/confirm",
+                json: #"{"token":"reset_guess","password":"a long enough password"}"#
+            )
+            #expect(bad.status == 422)
+        }
+    }
 }

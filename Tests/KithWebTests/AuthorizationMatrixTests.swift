@@ -44,7 +44,9 @@ import Testing
         "POST /signout": .caller, "POST /api/v1/auth/register": .everyone, "POST /api/v1/auth/token": .everyone,
         "DELETE /api/v1/auth/token": .caller, "GET /api/v1/me/sessions": .caller, "DELETE /api/v1/me/sessions/:id": .owner,
         "POST /api/v1/me/password": .caller, "GET /me/security": .caller, "POST /me/password": .caller,
-        "POST /me/sessions/:id/revoke": .owner,
+        "POST /me/sessions/:id/revoke": .owner, "POST /api/v1/auth/password-reset": .everyone,
+        "POST /api/v1/auth/password-reset/confirm": .everyone, "GET /password-reset": .everyone, "POST /password-reset": .everyone,
+        "GET /password-reset/confirm": .everyone, "POST /password-reset/confirm": .everyone,
         // Profiles, the directory, the graph: community data, filtered by each section's visibility.
         "GET /api/v1/me": .caller, "PATCH /api/v1/me/profile": .caller, "POST /api/v1/me/affiliations": .caller,
         "DELETE /api/v1/me/affiliations/:id": .owner, "GET /me/edit": .caller, "POST /me/edit": .caller,

@@ -59,6 +59,8 @@ public struct AccountService: Sendable {
     private let credentials: any CredentialRepository
     private let invitations: any InvitationRepository
     private let attempts: any AttemptRepository
+    private let resets: any PasswordResetRepository
+    private let publicURL: String
     private let hasher: any PasswordHasher
     public let settings: Settings
     private let now: @Sendable () -> Date
@@ -68,6 +70,8 @@ public struct AccountService: Sendable {
         credentials: any CredentialRepository,
         invitations: any InvitationRepository,
         attempts: any AttemptRepository,
+        resets: any PasswordResetRepository,
+        publicURL: String,
         hasher: any PasswordHasher,
         settings: Settings,
         now: @escaping @Sendable () -> Date
@@ -76,6 +80,8 @@ public struct AccountService: Sendable {
         self.credentials = credentials
         self.invitations = invitations
         self.attempts = attempts
+        self.resets = resets
+        self.publicURL = publicURL
         self.hasher = hasher
         self.settings = settings
         self.now = now
@@ -284,6 +290,62 @@ public struct AccountService: Sendable {
         try await members.setPasswordHash(try await hasher.hash(password.value), of: member.id)
         try await attempts.clear(key: "password-change:" + member.id.description)
         try await credentials.revokeAll(of: member.id, keeping: keeping.map { SecretToken(value: $0).digest })
+    }
+
+    /// Asks for a password reset link. The answer is the same whatever the address — a member's
+    /// or not — so nobody learns who has an account; the link goes only to the account's own
+    /// address, works once and for 30 minutes.
+    public func requestPasswordReset(email rawEmail: String, clientAddress: String) async throws {
+        let email = try? EmailAddress(rawEmail)
+        let moment = now()
+        let limit = AttemptLimit(free: 3, window: 3_600, baseDelay: 300, maxDelay: 3_600)
+        try await attempts.take(
+            [
+                "reset:address:" + clientAddress: AttemptLimit(free: 10, window: 3_600, baseDelay: 60, maxDelay: 3_600),
+                "reset:account:" + Self.accountKey(rawEmail, parsed: email): limit,
+            ],
+            at: moment
+        )
+        guard let email, let found = try await members.credentials(email: email) else { return }
+        let token = SecretToken.generate(prefix: "reset_")
+        let reset = PasswordReset(
+            digest: token.digest,
+            memberID: found.member.id,
+            createdAt: moment,
+            expiresAt: moment.addingTimeInterval(PasswordReset.lifetime)
+        )
+        let link = "\(publicURL)/password-reset/confirm?token=\(token.value)"
+        let mail = OutgoingMail(
+            id: .make(at: moment),
+            memberID: found.member.id,
+            key: "password-reset:" + String(token.digest.prefix(16)),
+            to: found.member.email.rawValue,
+            subject: "Reset your Kith password",
+            body: """
+                Hi \(found.member.name),
+
+                Someone — we hope you — asked to reset the password of your Kith account. To choose a new one, open this link within 30 minutes:
+
+                \(link)
+
+                It works once. If you did not ask, ignore this email: your password stays as it is.
+
+                — Kith
+                """,
+            createdAt: moment
+        )
+        try await resets.create(reset, mail: mail)
+    }
+
+    /// Sets a new password with a reset link's token; every session and token of the member
+    /// ends, and the link (and any other) stops working.
+    public func completePasswordReset(token: String, password rawPassword: String) async throws {
+        let password = try Password(rawPassword)
+        let hash = try await hasher.hash(password.value)
+        guard token.count <= 200, try await resets.complete(digest: SecretToken(value: token).digest, now: now(), passwordHash: hash) != nil
+        else {
+            throw DomainError.invalid(field: "token", reason: "is not a valid reset link, or it was used or has expired: ask for a new one")
+        }
     }
 
     /// A browser's name as its User-Agent gives it, in one short line.

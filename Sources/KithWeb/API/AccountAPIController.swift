@@ -18,6 +18,8 @@ struct AccountAPIController {
         router.get("/api/v1/me/sessions", use: sessions)
         router.delete("/api/v1/me/sessions/:id", use: revokeSession)
         router.post("/api/v1/me/password", use: changePassword)
+        router.post("/api/v1/auth/password-reset", use: requestPasswordReset)
+        router.post("/api/v1/auth/password-reset/confirm", use: confirmPasswordReset)
     }
 
     struct RegisterRequest: APIInput {
@@ -96,6 +98,30 @@ struct AccountAPIController {
         let member = try context.requireMember()
         let input = try await JSONBody.decode(PasswordRequest.self, from: request, context: context)
         try await accounts.changePassword(of: member, current: input.currentPassword, new: input.newPassword, keeping: context.bearerToken)
+        return .noContent
+    }
+
+    struct ResetRequest: APIInput {
+        static let fields: Set<String> = ["email"]
+        var email: String
+    }
+
+    /// 202 whatever the address: the answer never tells whether it has an account.
+    @Sendable func requestPasswordReset(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let input = try await JSONBody.decode(ResetRequest.self, from: request, context: context)
+        try await accounts.requestPasswordReset(email: input.email, clientAddress: context.remoteAddress)
+        return .accepted
+    }
+
+    struct ResetConfirmation: APIInput {
+        static let fields: Set<String> = ["token", "password"]
+        var token: String
+        var password: String
+    }
+
+    @Sendable func confirmPasswordReset(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let input = try await JSONBody.decode(ResetConfirmation.self, from: request, context: context)
+        try await accounts.completePasswordReset(token: input.token, password: input.password)
         return .noContent
     }
 

@@ -303,6 +303,28 @@ enum OpenAPIDocument {
                     errors: ["400", "413", "422"]
                 )
             ],
+            "/api/v1/auth/password-reset": [
+                "post": operation(
+                    "requestPasswordReset",
+                    "Mail a single-use reset link (30 minutes) to the account with this address; the same answer whatever the address",
+                    public: true,
+                    body: body(object(["email": string], required: ["email"])),
+                    responses: ["202": ["description": "If the address has an account, a link is on its way"]],
+                    errors: ["400", "413", "415", "422", "429"]
+                )
+            ],
+            "/api/v1/auth/password-reset/confirm": [
+                "post": operation(
+                    "confirmPasswordReset",
+                    "Set a new password with a reset link's token; every session and token of the member ends",
+                    public: true,
+                    body: body(
+                        object(["token": string, "password": ["type": "string", "minLength": 8]], required: ["token", "password"])
+                    ),
+                    responses: ["204": ["description": "Changed"]],
+                    errors: ["400", "413", "415", "422"]
+                )
+            ],
             "/api/v1/me/sessions": [
                 "get": operation(
                     "sessions",

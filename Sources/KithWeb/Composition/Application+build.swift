@@ -102,6 +102,8 @@ public struct Services: Sendable {
             credentials: credentials,
             invitations: SQLInvitationRepository(store: store),
             attempts: attempts,
+            resets: SQLPasswordResetRepository(store: store),
+            publicURL: publicURL,
             hasher: hasher,
             settings: .init(
                 registration: registration,

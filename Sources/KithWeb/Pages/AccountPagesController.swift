@@ -14,6 +14,10 @@ struct AccountPagesController {
         router.post("/signin", use: signIn)
         router.post("/signout", use: signOut)
         router.get("/me/security", use: security)
+        router.get("/password-reset", use: passwordResetForm)
+        router.post("/password-reset", use: requestPasswordReset)
+        router.get("/password-reset/confirm", use: passwordResetConfirmForm)
+        router.post("/password-reset/confirm", use: confirmPasswordReset)
         router.post("/me/password", use: changePassword)
         router.post("/me/sessions/:id/revoke", use: revokeSession)
         router.get("/admin/invitations", use: invitations)
@@ -68,7 +72,8 @@ struct AccountPagesController {
         return Pages.render(
             { HTMLResponse(SignInPage(chrome: $0, email: "", next: next, errors: FieldErrors()).document()) },
             context: context,
-            request: request
+            request: request,
+            flash: request.uri.queryParameters.get("reset") == "done" ? "Your new password is set: sign in with it." : nil
         )
     }
 
@@ -126,6 +131,64 @@ struct AccountPagesController {
             )
         )
         return response
+    }
+
+    @Sendable func passwordResetForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Pages.render({ HTMLResponse(PasswordResetRequestPage(chrome: $0).document()) }, context: context, request: request)
+    }
+
+    @Sendable func requestPasswordReset(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let data = try await VerifiedForm.read(request, context: context).data
+        let email = data.text("email")
+        do {
+            try await accounts.requestPasswordReset(email: email, clientAddress: context.remoteAddress)
+            return Pages.render(
+                { HTMLResponse(PasswordResetRequestPage(chrome: $0, email: email, sent: true).document()) },
+                context: context,
+                request: request
+            )
+        } catch let error as DomainError {
+            var response = Pages.render(
+                {
+                    HTMLResponse(
+                        PasswordResetRequestPage(chrome: $0, email: email, errors: FieldErrors(errors: Self.fieldErrors(error))).document(),
+                        status: Self.status(error)
+                    )
+                },
+                context: context,
+                request: request
+            )
+            if case .rateLimited(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
+            return response
+        }
+    }
+
+    /// The token travels in the link the email holds; the page keeps it in the form only. The
+    /// answer is never cached and sends no referrer (the security headers), so the token does not
+    /// leak from here.
+    @Sendable func passwordResetConfirmForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = request.uri.queryParameters.get("token") ?? ""
+        return Pages.render({ HTMLResponse(PasswordResetPage(chrome: $0, token: token).document()) }, context: context, request: request)
+    }
+
+    @Sendable func confirmPasswordReset(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let data = try await VerifiedForm.read(request, context: context).data
+        let token = data.text("token")
+        do {
+            try await accounts.completePasswordReset(token: token, password: data.text("password"))
+            return Pages.redirect("/signin?reset=done")
+        } catch let error as DomainError {
+            return Pages.render(
+                {
+                    HTMLResponse(
+                        PasswordResetPage(chrome: $0, token: token, errors: FieldErrors(errors: Self.fieldErrors(error))).document(),
+                        status: Self.status(error)
+                    )
+                },
+                context: context,
+                request: request
+            )
+        }
     }
 
     @Sendable func security(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {

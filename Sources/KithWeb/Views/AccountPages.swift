@@ -114,6 +114,7 @@ struct SignInPage {
                     ),
                     .button(.type(.submit), .class("primary"), .text("Sign in"))
                 ),
+                .p(.a(.href("/password-reset"), .text("Forgot your password?"))),
                 .p(.text("New here? "), .a(.href("/signup"), .text("Join your community")))
             )
         )
@@ -261,5 +262,91 @@ struct SecurityPage {
         var style = Date.FormatStyle(date: .abbreviated, time: .shortened, locale: Locale(identifier: "en_GB"))
         style.timeZone = TimeZone(identifier: "UTC") ?? .gmt
         return date.formatted(style) + " UTC"
+    }
+}
+
+/// Asking for a reset link, and the same "check your email" answer whatever the address.
+struct PasswordResetRequestPage {
+    let chrome: PageChrome
+    var email = ""
+    var sent = false
+    var errors = FieldErrors()
+
+    func document() -> HTML {
+        Layout.page(
+            title: "Reset your password",
+            chrome: chrome,
+            .section(
+                .class("card narrow"),
+                .h1("Reset your password"),
+                sent
+                    ? .div(
+                        .class("notice"),
+                        .attribute(named: "role", value: "status"),
+                        .p(
+                            .text(
+                                "Check your email. If \(email) belongs to an account here, a link to choose a new password is on its way. "
+                                    + "It works once, for 30 minutes."
+                            )
+                        )
+                    )
+                    : .form(
+                        .method(.post),
+                        .action("/password-reset"),
+                        .novalidate(),
+                        csrfField(chrome.csrfToken),
+                        Field.summary(errors.others(known: ["email"])),
+                        Field.text(
+                            "email",
+                            label: "Your email",
+                            value: email,
+                            type: .email,
+                            errors: errors,
+                            required: true,
+                            autocomplete: "email"
+                        ),
+                        .button(.type(.submit), .class("primary"), .text("Email me a link"))
+                    ),
+                .p(.a(.href("/signin"), .text("Back to sign in")))
+            )
+        )
+    }
+}
+
+/// Choosing a new password from a reset link.
+struct PasswordResetPage {
+    let chrome: PageChrome
+    let token: String
+    var errors = FieldErrors()
+
+    func document() -> HTML {
+        Layout.page(
+            title: "Choose a new password",
+            chrome: chrome,
+            .section(
+                .class("card narrow"),
+                .h1("Choose a new password"),
+                .p(.class("hint"), .text("Every browser and API token signed in to your account will be signed out.")),
+                .form(
+                    .method(.post),
+                    .action("/password-reset/confirm"),
+                    .novalidate(),
+                    csrfField(chrome.csrfToken),
+                    .input(.type(.hidden), .name("token"), .value(token)),
+                    Field.summary(errors.others(known: ["password"])),
+                    Field.text(
+                        "password",
+                        label: "New password",
+                        value: "",
+                        type: .password,
+                        errors: errors,
+                        hint: "At least 8 characters.",
+                        required: true,
+                        autocomplete: "new-password"
+                    ),
+                    .button(.type(.submit), .class("primary"), .text("Set my new password"))
+                )
+            )
+        )
     }
 }
