@@ -31,6 +31,7 @@ struct Serve: AsyncParsableCommand {
     var trustedProxy: [String] = []
     @Option(help: "New accounts an hour from one client address, then slower (0: no limit).") var registrationsPerHour = 10
     @Option(help: "Seconds an HTTP connection may stay idle before it is closed.") var idleTimeout: Int64 = 60
+    @Flag(help: "Moderators and admins act as members until they turn on two-factor sign-in.") var requireTwoFactorForStaff = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Option(
         help: """
@@ -94,6 +95,7 @@ struct Serve: AsyncParsableCommand {
                 registrationsPerHour: registrationsPerHour
             )
             configuration.idleTimeoutSeconds = max(1, idleTimeout)
+            configuration.requireTwoFactorForStaff = requireTwoFactorForStaff
             let app = try await buildApplication(
                 configuration: configuration,
                 store: store,

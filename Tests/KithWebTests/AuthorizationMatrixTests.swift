@@ -44,7 +44,9 @@ import Testing
         "POST /signout": .caller, "POST /api/v1/auth/register": .everyone, "POST /api/v1/auth/token": .everyone,
         "DELETE /api/v1/auth/token": .caller, "GET /api/v1/me/sessions": .caller, "DELETE /api/v1/me/sessions/:id": .owner,
         "POST /api/v1/me/password": .caller, "GET /me/security": .caller, "POST /me/password": .caller,
-        "POST /me/sessions/:id/revoke": .owner, "POST /api/v1/auth/password-reset": .everyone,
+        "POST /me/sessions/:id/revoke": .owner, "POST /signin/two-factor": .everyone, "POST /me/two-factor": .caller,
+        "POST /me/two-factor/confirm": .caller, "POST /me/two-factor/disable": .caller, "POST /api/v1/me/2fa/totp": .caller,
+        "POST /api/v1/me/2fa/totp/confirm": .caller, "DELETE /api/v1/me/2fa/totp": .caller, "POST /api/v1/auth/password-reset": .everyone,
         "POST /api/v1/auth/password-reset/confirm": .everyone, "GET /password-reset": .everyone, "POST /password-reset": .everyone,
         "GET /password-reset/confirm": .everyone, "POST /password-reset/confirm": .everyone,
         // Profiles, the directory, the graph: community data, filtered by each section's visibility.

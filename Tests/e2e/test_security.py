@@ -11,6 +11,7 @@ from selenium.webdriver.common.by import By
 
 from test_events import api_token
 from test_foundation import DEMO_EMAIL, DEMO_PASSWORD, sign_in
+from test_relationships import submit
 
 
 def test_oversized_body_with_connection_close_gets_413_and_the_connection_ends(server):
@@ -117,3 +118,47 @@ def test_a_website_that_breaks_out_of_its_attribute_is_refused(server):
         problem = json.load(error)
         assert error.code == 422
         assert problem["errors"][0]["field"] == "website", problem
+
+
+def test_two_factor_sign_in_with_a_real_authenticator(server, browser):
+    """pyotp stands in for the member's phone: it reads the otpauth address Kith shows."""
+    import pyotp
+
+    email, password = "totp-e2e@example.org", "a long enough password"
+    register = urllib.request.Request(
+        server + "/api/v1/auth/register",
+        data=json.dumps({"email": email, "password": password, "name": "Tess Totp", "handle": "tess-totp"}).encode(),
+        headers={"content-type": "application/json"},
+    )
+    urllib.request.urlopen(register)
+    sign_in(browser, server, email, password)
+    browser.get(server + "/me/security")
+    submit(browser, "form[action='/me/two-factor'] button")
+    uri = browser.find_element(By.LINK_TEXT, "Open in your authenticator app").get_attribute("href")
+    phone = pyotp.parse_uri(uri)
+    assert phone.secret == browser.find_element(By.ID, "totp-secret").text
+    browser.find_element(By.ID, "code").send_keys(phone.now())
+    submit(browser, "form[action='/me/two-factor/confirm'] button")
+    codes = [element.text for element in browser.find_elements(By.CSS_SELECTOR, "ul.codes li")]
+    assert len(codes) == 10
+    # Signed out, signing in asks for the code after the password.
+    submit(browser, "form[action='/signout'] button")
+    browser.get(server + "/signin")
+    browser.find_element(By.ID, "email").send_keys(email)
+    browser.find_element(By.ID, "password").send_keys(password)
+    submit(browser, "form[action='/signin'] button")
+    assert "One more step" in browser.find_element(By.TAG_NAME, "h1").text
+    browser.find_element(By.ID, "code").send_keys(codes[0])
+    submit(browser, "form[action='/signin/two-factor'] button")
+    browser.get(server + "/me/security")
+    assert "9 unused recovery codes" in browser.find_element(By.TAG_NAME, "main").text
+    # The API asks for it too.
+    token_request = urllib.request.Request(
+        server + "/api/v1/auth/token", data=json.dumps({"email": email, "password": password}).encode(),
+        headers={"content-type": "application/json"},
+    )
+    try:
+        urllib.request.urlopen(token_request)
+        raise AssertionError("a token without the second factor")
+    except urllib.error.HTTPError as error:
+        assert error.code == 401 and json.load(error)["totp_required"] is True

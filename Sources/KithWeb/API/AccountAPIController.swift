@@ -6,6 +6,7 @@ import KithDomain
 struct AccountAPIController {
     let accounts: AccountService
     let profiles: ProfileService
+    let twoFactor: TwoFactorService
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.post("/api/v1/auth/register", use: register)
@@ -19,6 +20,9 @@ struct AccountAPIController {
         router.delete("/api/v1/me/sessions/:id", use: revokeSession)
         router.post("/api/v1/me/password", use: changePassword)
         router.post("/api/v1/auth/password-reset", use: requestPasswordReset)
+        router.post("/api/v1/me/2fa/totp", use: beginTOTP)
+        router.post("/api/v1/me/2fa/totp/confirm", use: confirmTOTP)
+        router.delete("/api/v1/me/2fa/totp", use: disableTOTP)
         router.post("/api/v1/auth/password-reset/confirm", use: confirmPasswordReset)
     }
 
@@ -52,16 +56,22 @@ struct AccountAPIController {
     }
 
     struct TokenRequest: APIInput {
-        static let fields: Set<String> = ["email", "password", "name", "expires_in_days"]
+        static let fields: Set<String> = ["email", "password", "name", "expires_in_days", "totp"]
         var email: String
         var password: String
         var name: String?
         var expiresInDays: Int?
+        /// A code from the authenticator app, or a recovery code, when two-factor sign-in is on.
+        var totp: String?
     }
 
     @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> TokenDTO {
         let input = try await JSONBody.decode(TokenRequest.self, from: request, context: context)
         let member = try await accounts.signIn(email: input.email, password: input.password, clientAddress: context.remoteAddress)
+        if try await twoFactor.isEnabled(member) {
+            guard let code = input.totp, !code.isEmpty else { throw SecondFactorRequired() }
+            try await twoFactor.verify(code, for: member)
+        }
         let token = try await accounts.issueToken(for: member, name: input.name ?? "api", expiresInDays: input.expiresInDays)
         return TokenDTO(token: token.value, member: MemberDTO(member))
     }
@@ -122,6 +132,35 @@ struct AccountAPIController {
     @Sendable func confirmPasswordReset(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         let input = try await JSONBody.decode(ResetConfirmation.self, from: request, context: context)
         try await accounts.completePasswordReset(token: input.token, password: input.password)
+        return .noContent
+    }
+
+    @Sendable func beginTOTP(_ request: Request, context: AppRequestContext) async throws -> TOTPSetupDTO {
+        let member = try context.requireMember()
+        let setup = try await twoFactor.begin(for: member)
+        return TOTPSetupDTO(secret: setup.secret, otpauthUri: setup.uri)
+    }
+
+    struct CodeRequest: APIInput {
+        static let fields: Set<String> = ["code"]
+        var code: String
+    }
+
+    @Sendable func confirmTOTP(_ request: Request, context: AppRequestContext) async throws -> RecoveryCodesDTO {
+        let member = try context.requireMember()
+        let input = try await JSONBody.decode(CodeRequest.self, from: request, context: context)
+        return RecoveryCodesDTO(recoveryCodes: try await twoFactor.confirm(input.code, for: member))
+    }
+
+    struct PasswordOnly: APIInput {
+        static let fields: Set<String> = ["password"]
+        var password: String
+    }
+
+    @Sendable func disableTOTP(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let member = try context.requireMember()
+        let input = try await JSONBody.decode(PasswordOnly.self, from: request, context: context)
+        try await twoFactor.disable(for: member, password: input.password)
         return .noContent
     }
 
@@ -241,3 +280,16 @@ struct CredentialDTO: Encodable, Sendable {
         current = info.current
     }
 }
+
+struct TOTPSetupDTO: ResponseEncodable {
+    var secret: String
+    var otpauthUri: String
+}
+
+struct RecoveryCodesDTO: ResponseEncodable {
+    var recoveryCodes: [String]
+}
+
+/// The password was right, and two-factor sign-in is on: a code is needed too (401 with
+/// `totp_required: true`).
+struct SecondFactorRequired: Error {}

@@ -243,7 +243,7 @@ enum OpenAPIDocument {
                         object(
                             [
                                 "email": string, "password": string, "name": string,
-                                "expires_in_days": ["type": "integer", "minimum": 1, "maximum": 3650],
+                                "expires_in_days": ["type": "integer", "minimum": 1, "maximum": 3650], "totp": string,
                             ],
                             required: ["email", "password"]
                         )
@@ -323,6 +323,34 @@ enum OpenAPIDocument {
                     ),
                     responses: ["204": ["description": "Changed"]],
                     errors: ["400", "413", "415", "422"]
+                )
+            ],
+            "/api/v1/me/2fa/totp": [
+                "post": operation(
+                    "beginTOTP",
+                    "Start two-factor sign-in: a new authenticator secret, off until confirmed",
+                    responses: ok(
+                        "200",
+                        "Secret",
+                        object(["secret": string, "otpauth_uri": string], required: ["secret", "otpauth_uri"])
+                    ),
+                    errors: ["409"]
+                ),
+                "delete": operation(
+                    "disableTOTP",
+                    "Turn two-factor sign-in off (the password is required)",
+                    body: body(object(["password": string], required: ["password"])),
+                    responses: ["204": ["description": "Off"]],
+                    errors: ["400", "413", "415", "422", "429"]
+                ),
+            ],
+            "/api/v1/me/2fa/totp/confirm": [
+                "post": operation(
+                    "confirmTOTP",
+                    "Turn two-factor sign-in on with a code from the app; the ten recovery codes are shown this once",
+                    body: body(object(["code": string], required: ["code"])),
+                    responses: ok("200", "On", object(["recovery_codes": stringArray], required: ["recovery_codes"])),
+                    errors: ["400", "409", "413", "415", "422", "429"]
                 )
             ],
             "/api/v1/me/sessions": [

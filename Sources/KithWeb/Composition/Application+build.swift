@@ -25,6 +25,8 @@ public struct AppConfiguration: Sendable {
     /// The address members reach the site at, used in invitation links.
     public var publicURL: String
     public var logLevel: Logger.Level
+    /// Moderators and admins act as members until they turn on two-factor sign-in.
+    public var requireTwoFactorForStaff = false
     /// Seconds a connection may stay idle before it is closed.
     public var idleTimeoutSeconds: Int64 = 60
     /// New accounts an hour from one client address (0: no limit).
@@ -65,6 +67,7 @@ public struct AppConfiguration: Sendable {
 /// The domain services wired to one store. Built once per process; the CLI uses it too.
 public struct Services: Sendable {
     public let accounts: AccountService
+    public let twoFactor: TwoFactorService
     public let profiles: ProfileService
     public let directory: DirectoryService
     public let blocks: BlockService
@@ -109,6 +112,13 @@ public struct Services: Sendable {
                 registration: registration,
                 registrationPerAddress: AccountService.Settings.registrations(perHour: registrationsPerHour)
             ),
+            now: now
+        )
+        twoFactor = TwoFactorService(
+            members: members,
+            repository: SQLTwoFactorRepository(store: store),
+            attempts: attempts,
+            hasher: hasher,
             now: now
         )
         profiles = ProfileService(
@@ -259,20 +269,22 @@ public func buildRouter(
     }
     // The JSON API: bearer tokens only, JSON bodies only. Which credential a request may use is
     // decided by the group its route was added to, never by how the path was written.
+    let staff = StaffTwoFactorPolicy(required: configuration.requireTwoFactorForStaff, twoFactor: services.twoFactor)
     let api = router.group()
-        .add(middleware: BearerAuthentication(accounts: services.accounts))
+        .add(middleware: BearerAuthentication(accounts: services.accounts, staff: staff))
         .add(middleware: JSONWrites())
     // Web pages: the session cookie only.
     let pages = router.group()
-        .add(middleware: SessionAuthentication(accounts: services.accounts, csrfCookies: csrfCookies))
+        .add(middleware: SessionAuthentication(accounts: services.accounts, csrfCookies: csrfCookies, staff: staff))
 
-    AccountAPIController(accounts: services.accounts, profiles: services.profiles).addRoutes(to: api)
+    AccountAPIController(accounts: services.accounts, profiles: services.profiles, twoFactor: services.twoFactor).addRoutes(to: api)
     MembersAPIController(profiles: services.profiles, directory: services.directory, blocks: services.blocks).addRoutes(to: api)
     ConnectionsAPIController(services: services).addRoutes(to: api)
     RelationshipsAPIController(services: services).addRoutes(to: api)
     EventsAPIController(services: services, publicURL: configuration.publicURL).addRoutes(to: api)
 
-    AccountPagesController(accounts: services.accounts, publicURL: configuration.publicURL).addRoutes(to: pages)
+    AccountPagesController(accounts: services.accounts, twoFactor: services.twoFactor, publicURL: configuration.publicURL)
+        .addRoutes(to: pages)
     ProfilePagesController(
         accounts: services.accounts,
         profiles: services.profiles,

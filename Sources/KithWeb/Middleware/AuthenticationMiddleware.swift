@@ -10,6 +10,20 @@ enum CookieNames {
     static func csrf(secure: Bool) -> String { secure ? "__Host-kith_csrf" : "kith_csrf" }
 }
 
+/// When the community requires two-factor sign-in of its moderators and admins, one who has not
+/// turned it on acts as a member until they do (their role's powers wait; nothing else changes).
+struct StaffTwoFactorPolicy: Sendable {
+    let required: Bool
+    let twoFactor: TwoFactorService
+
+    func effective(_ member: Member) async throws -> Member {
+        guard required, member.role != .member, !(try await twoFactor.isEnabled(member)) else { return member }
+        var acting = member
+        acting.role = .member
+        return acting
+    }
+}
+
 /// The credential of the JSON API: a bearer token and nothing else, so no browser can be made to
 /// call it with the member's cookie. It is attached to the API's route group only
 /// (`buildRouter`), so which credential a request may use follows from the route it matched,
@@ -17,6 +31,7 @@ enum CookieNames {
 struct BearerAuthentication: RouterMiddleware {
     typealias Context = AppRequestContext
     let accounts: AccountService
+    let staff: StaffTwoFactorPolicy
 
     func handle(
         _ request: Request,
@@ -32,7 +47,7 @@ struct BearerAuthentication: RouterMiddleware {
             guard header.lowercased().hasPrefix("bearer "), let member = try await accounts.member(bearer: token) else {
                 throw DomainError.unauthorized("The bearer token is not valid.")
             }
-            context.member = member
+            context.member = try await staff.effective(member)
             context.bearerToken = token
         }
         return try await next(request, context)
@@ -45,6 +60,7 @@ struct SessionAuthentication: RouterMiddleware {
     typealias Context = AppRequestContext
     let accounts: AccountService
     let csrfCookies: CSRFCookie
+    let staff: StaffTwoFactorPolicy
 
     func handle(
         _ request: Request,
@@ -57,7 +73,7 @@ struct SessionAuthentication: RouterMiddleware {
         context.surface = .page
         let secure = context.servedOverTLS
         if let token = request.cookies[CookieNames.session(secure: secure)]?.value, let session = try await accounts.session(token: token) {
-            context.member = session.member
+            context.member = try await staff.effective(session.member)
             context.session = session
             context.sessionToken = token
         }

@@ -58,6 +58,7 @@ struct Problem: Encodable {
     var errors: [FieldError]?
     var requestId: String?
     var retryAfter: Int?
+    var totpRequired: Bool?
 
     init(_ error: any Error, requestID: String) {
         switch error {
@@ -75,6 +76,9 @@ struct Problem: Encodable {
             case .rateLimited(let seconds):
                 (status, title, detail, retryAfter) = (429, "Too many requests", error.message, seconds)
             }
+        case is SecondFactorRequired:
+            (status, title, totpRequired) = (401, "Unauthorized", true)
+            detail = "Two-factor sign-in is on for this account: send a code from your authenticator app (or a recovery code) as totp."
         case is WorkTooLong:
             (status, title, retryAfter) = (503, "Taking too long", 5)
             detail = "This took too long to answer and was stopped. Try again, or narrow the search."

@@ -5,6 +5,7 @@ import KithDomain
 /// Sign up, sign in, sign out, and the admin's invitations page.
 struct AccountPagesController {
     let accounts: AccountService
+    let twoFactor: TwoFactorService
     let publicURL: String
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
@@ -12,6 +13,10 @@ struct AccountPagesController {
         router.post("/signup", use: signUp)
         router.get("/signin", use: signInForm)
         router.post("/signin", use: signIn)
+        router.post("/signin/two-factor", use: signInSecondStep)
+        router.post("/me/two-factor", use: beginTwoFactor)
+        router.post("/me/two-factor/confirm", use: confirmTwoFactor)
+        router.post("/me/two-factor/disable", use: disableTwoFactor)
         router.post("/signout", use: signOut)
         router.get("/me/security", use: security)
         router.get("/password-reset", use: passwordResetForm)
@@ -83,6 +88,14 @@ struct AccountPagesController {
         let next = Pages.safeNext(data["next"])
         do {
             let member = try await accounts.signIn(email: email, password: data.text("password"), clientAddress: context.remoteAddress)
+            if try await twoFactor.isEnabled(member) {
+                let ticket = try await twoFactor.startChallenge(for: member)
+                return Pages.render(
+                    { HTMLResponse(TwoFactorSignInPage(chrome: $0, ticket: ticket, next: next).document()) },
+                    context: context,
+                    request: request
+                )
+            }
             return try await startSession(member, next: next, request: request, context: context)
         } catch let error as DomainError {
             let errors = FieldErrors(errors: [FieldError(field: "form", message: error.message)])
@@ -94,6 +107,101 @@ struct AccountPagesController {
             if case .rateLimited(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
             return response
         }
+    }
+
+    /// The second step of a sign-in with two-factor sign-in on: the ticket from the first step
+    /// and a code from the app (or a recovery code).
+    @Sendable func signInSecondStep(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let data = try await VerifiedForm.read(request, context: context).data
+        let ticket = data.text("ticket")
+        let next = Pages.safeNext(data["next"])
+        do {
+            let member = try await twoFactor.completeChallenge(ticket, code: data.text("code"))
+            return try await startSession(member, next: next, request: request, context: context)
+        } catch let error as DomainError {
+            if case .unauthorized = error {
+                let errors = FieldErrors(errors: [FieldError(field: "form", message: error.message)])
+                return Pages.render(
+                    { HTMLResponse(SignInPage(chrome: $0, email: "", next: next, errors: errors).document(), status: .unauthorized) },
+                    context: context,
+                    request: request
+                )
+            }
+            var response = Pages.render(
+                {
+                    HTMLResponse(
+                        TwoFactorSignInPage(chrome: $0, ticket: ticket, next: next, errors: FieldErrors(errors: Self.fieldErrors(error)))
+                            .document(),
+                        status: Self.status(error)
+                    )
+                },
+                context: context,
+                request: request
+            )
+            if case .rateLimited(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
+            return response
+        }
+    }
+
+    @Sendable func beginTwoFactor(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        _ = try await VerifiedForm.read(request, context: context)
+        let setup = try await twoFactor.begin(for: member)
+        return try await securityPage(member, context: context, setup: setup)
+    }
+
+    @Sendable func confirmTwoFactor(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let data = try await VerifiedForm.read(request, context: context).data
+        do {
+            let codes = try await twoFactor.confirm(data.text("code"), for: member)
+            return try await securityPage(member, context: context, recoveryCodes: codes)
+        } catch let error as DomainError {
+            return try await securityPage(
+                member,
+                context: context,
+                errors: FieldErrors(errors: Self.fieldErrors(error)),
+                status: Self.status(error)
+            )
+        }
+    }
+
+    @Sendable func disableTwoFactor(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
+        let data = try await VerifiedForm.read(request, context: context).data
+        do {
+            try await twoFactor.disable(for: member, password: data.text("password"))
+            return Pages.redirect("/me/security")
+        } catch let error as DomainError {
+            return try await securityPage(
+                member,
+                context: context,
+                errors: FieldErrors(errors: Self.fieldErrors(error)),
+                status: Self.status(error)
+            )
+        }
+    }
+
+    private func securityPage(
+        _ member: Member,
+        context: AppRequestContext,
+        setup: TOTPSetup? = nil,
+        recoveryCodes: [String]? = nil,
+        errors: FieldErrors = FieldErrors(),
+        notice: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        var page = SecurityPage(
+            chrome: context.chrome(),
+            credentials: try await accounts.credentials(of: member, current: context.sessionToken),
+            errors: errors,
+            notice: notice
+        )
+        page.twoFactorOn = try await twoFactor.isEnabled(member)
+        page.recoveryCodesLeft = page.twoFactorOn ? try await twoFactor.unusedRecoveryCodes(of: member) : 0
+        page.setup = setup
+        page.recoveryCodes = recoveryCodes
+        return HTMLResponse(page.document(), status: status).response()
     }
 
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -191,18 +299,11 @@ struct AccountPagesController {
         }
     }
 
-    @Sendable func security(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
+    @Sendable func security(_ request: Request, context: AppRequestContext) async throws -> Response {
         let member = try context.requireMember()
         let notice =
             request.uri.queryParameters.get("done") == "password" ? "Your password was changed. Every other session was signed out." : nil
-        return HTMLResponse(
-            SecurityPage(
-                chrome: context.chrome(),
-                credentials: try await accounts.credentials(of: member, current: context.sessionToken),
-                notice: notice
-            )
-            .document()
-        )
+        return try await securityPage(member, context: context, notice: notice)
     }
 
     @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -217,12 +318,12 @@ struct AccountPagesController {
             )
             return Pages.redirect("/me/security?done=password")
         } catch let error as DomainError {
-            let credentials = try await accounts.credentials(of: member, current: context.sessionToken)
-            var response = HTMLResponse(
-                SecurityPage(chrome: context.chrome(), credentials: credentials, errors: FieldErrors(errors: Self.fieldErrors(error)))
-                    .document(),
+            var response = try await securityPage(
+                member,
+                context: context,
+                errors: FieldErrors(errors: Self.fieldErrors(error)),
                 status: Self.status(error)
-            ).response()
+            )
             if case .rateLimited(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
             return response
         }

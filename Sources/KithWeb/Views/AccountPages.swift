@@ -189,6 +189,12 @@ struct SecurityPage {
     let credentials: [CredentialInfo]
     var errors = FieldErrors()
     var notice: String?
+    var twoFactorOn = false
+    var recoveryCodesLeft = 0
+    /// A secret just made, to be confirmed with a code.
+    var setup: TOTPSetup?
+    /// Recovery codes just made, shown this once.
+    var recoveryCodes: [String]?
 
     func document() -> HTML {
         Layout.page(
@@ -228,6 +234,7 @@ struct SecurityPage {
                     .button(.type(.submit), .class("primary"), .text("Change password"))
                 )
             ),
+            twoFactorSection,
             .section(
                 .class("card"),
                 .h2("Where you're signed in"),
@@ -253,6 +260,91 @@ struct SecurityPage {
                             )
                         )
                     }
+                )
+            )
+        )
+    }
+
+    var twoFactorSection: Node<HTML.BodyContext> {
+        .section(
+            .class("card"),
+            .id("two-factor"),
+            .h2("Two-factor sign-in"),
+            .unwrap(recoveryCodes) { codes in
+                .div(
+                    .class("notice"),
+                    .attribute(named: "role", value: "status"),
+                    .p(
+                        .strong(
+                            "Two-factor sign-in is on. Keep these recovery codes somewhere safe: each signs you in once if you lose your phone. They are shown only now."
+                        )
+                    ),
+                    .ul(.class("codes"), .forEach(codes) { .li(.code(.text($0))) })
+                )
+            },
+            .if(
+                twoFactorOn && recoveryCodes == nil,
+                .group(
+                    .p(
+                        .text(
+                            "On: signing in asks for a code from your authenticator app. \(recoveryCodesLeft) unused recovery codes left."
+                        )
+                    ),
+                    .form(
+                        .method(.post),
+                        .action("/me/two-factor/disable"),
+                        csrfField(chrome.csrfToken),
+                        Field.text(
+                            "password",
+                            label: "Your password, to turn it off",
+                            value: "",
+                            type: .password,
+                            errors: errors,
+                            autocomplete: "current-password"
+                        ),
+                        .button(.type(.submit), .text("Turn off two-factor sign-in"))
+                    )
+                )
+            ),
+            .unwrap(setup) { setup in
+                .group(
+                    .p(
+                        .text(
+                            "Add this account to your authenticator app (Google Authenticator, 1Password, Aegis, …): open the link on your phone, or type the key."
+                        )
+                    ),
+                    .p(.a(.href(setup.uri), .text("Open in your authenticator app"))),
+                    .p(.text("Key: "), .code(.id("totp-secret"), .text(setup.secret))),
+                    .form(
+                        .method(.post),
+                        .action("/me/two-factor/confirm"),
+                        csrfField(chrome.csrfToken),
+                        Field.text(
+                            "code",
+                            label: "The 6-digit code the app shows",
+                            value: "",
+                            errors: errors,
+                            autocomplete: "one-time-code"
+                        ),
+                        .button(.type(.submit), .class("primary"), .text("Turn on"))
+                    )
+                )
+            },
+            .if(
+                !twoFactorOn && setup == nil && recoveryCodes == nil,
+                .group(
+                    .p(
+                        .text(
+                            "Off. With it on, signing in also asks for a code from an app on your phone, so a stolen password alone is not enough."
+                        )
+                    ),
+                    .if(errors.message("code") != nil, .p(.class("error"), .text(errors.message("code") ?? ""))),
+                    .form(
+                        .method(.post),
+                        .action("/me/two-factor"),
+                        csrfField(chrome.csrfToken),
+                        .button(.type(.submit), .class("primary"), .text("Set up two-factor sign-in"))
+                    )
                 )
             )
         )
@@ -345,6 +437,37 @@ struct PasswordResetPage {
                         autocomplete: "new-password"
                     ),
                     .button(.type(.submit), .class("primary"), .text("Set my new password"))
+                )
+            )
+        )
+    }
+}
+
+/// The second step of signing in when two-factor sign-in is on.
+struct TwoFactorSignInPage {
+    let chrome: PageChrome
+    let ticket: String
+    let next: String
+    var errors = FieldErrors()
+
+    func document() -> HTML {
+        Layout.page(
+            title: "Two-factor sign-in",
+            chrome: chrome,
+            .section(
+                .class("card narrow"),
+                .h1("One more step"),
+                .p(.text("Enter the 6-digit code from your authenticator app, or one of your recovery codes.")),
+                .form(
+                    .method(.post),
+                    .action("/signin/two-factor"),
+                    .novalidate(),
+                    csrfField(chrome.csrfToken),
+                    .input(.type(.hidden), .name("ticket"), .value(ticket)),
+                    .input(.type(.hidden), .name("next"), .value(next)),
+                    Field.summary(errors.others(known: ["code"])),
+                    Field.text("code", label: "Code", value: "", errors: errors, required: true, autocomplete: "one-time-code"),
+                    .button(.type(.submit), .class("primary"), .text("Sign in"))
                 )
             )
         )
