@@ -8,8 +8,11 @@ import Logging
 import Testing
 
 /// Stored XSS (quality gate 6): markup planted in every text field a member can write — profile,
-/// affiliation, contact, interaction, follow-up, event, connection note, tag — and then every page
-/// the router serves, read by the author and by other members, must show it as text.
+/// affiliation, contact, interaction, follow-up, event, connection note, tag — and in what a
+/// browser sends (the URL fields, within what their rules allow; the query string; the cookies),
+/// and then every page the router serves, read by the author and by other members, must show it
+/// as text: no planted element, and every tag's attributes well formed and of known names (a
+/// value that broke out of its quotes would leave a stray attribute behind).
 @Suite struct StoredXSSTests {
     static let script = #"<script>alert("kith")</script>"#
     static let attribute = #""><img src=x onerror=alert(1)>"#
@@ -34,11 +37,18 @@ import Testing
                     for page in pages {
                         let path = page.replacingOccurrences(of: ":id", with: page.contains("/contacts/") ? ids.contact : ids.event)
                             .replacingOccurrences(of: ":handle", with: "ada")
-                        let reply = try await client.send(.get, path, cookies: ["kith_session": session])
+                        // Markup in the query string and in a planted CSRF cookie too.
+                        let query = "?q=\(Self.queryPayload)&next=\(Self.queryPayload)&format=\(Self.queryPayload)&tag=\(Self.queryPayload)"
+                        let reply = try await client.send(
+                            .get,
+                            path + query,
+                            cookies: ["kith_session": session, "kith_csrf": Self.attribute]
+                        )
                         #expect(reply.status < 500, "\(path) as \(reader)")
                         guard reply.headers[.contentType]?.hasPrefix("text/html") == true else { continue }
                         #expect(!reply.text.contains("<script>alert"), "\(path) as \(reader) renders a planted <script>")
                         #expect(!reply.text.contains("<img src=x"), "\(path) as \(reader) renders a planted <img>")
+                        for problem in Self.attributeProblems(reply.text) { Issue.record("\(path) as \(reader): \(problem)") }
                         checked += 1
                     }
                 }
@@ -49,8 +59,20 @@ import Testing
                 #expect(contact.contains("&lt;script&gt;alert("))
                 let event = try await client.send(.get, "/events/\(ids.event)", cookies: ["kith_session": session]).text
                 #expect(event.contains("&lt;img src=x onerror=alert(1)&gt;"))
+                // The URL fields arrived too, escaped inside their attributes.
+                #expect(event.contains(#"href="https://meet.example/room?x=1&amp;y=%22%3E%3Cb%3E""#), "the event's online link")
+                let profile = try await client.send(.get, "/in/ada", cookies: ["kith_session": try await client.signIn("bob")]).text
+                #expect(profile.contains(#"href="https://ada.example/?a=1&amp;b=%3Cscript%3E""#), "the profile's website")
             }
         }
+    }
+
+    /// The attribute check itself catches what it is there for.
+    @Test func theAttributeCheckSeesABreakout() {
+        #expect(Self.attributeProblems(#"<a class="x" href="/in/ada" aria-current="page">ok</a><input required value="">"#).isEmpty)
+        #expect(!Self.attributeProblems(#"<a href="https://x.example/"><meta http-equiv="refresh" content="0"><a x="">"#).isEmpty)
+        #expect(!Self.attributeProblems(#"<img src="x" onerror=alert(1)>"#).isEmpty)
+        #expect(!Self.attributeProblems(#"<a href="x" onclick="alert(1)">"#).isEmpty)
     }
 
     /// Ada writes the payload everywhere she can; Bob sends her a note; both go to her event.
@@ -66,7 +88,8 @@ import Testing
             token: ada,
             json: #"""
                 {"name":\#(text),"headline":\#(text),"bio":\#(text),"location":\#(text),"industry":\#(text),
-                 "skills":[\#(short)],"interests":[\#(short)]}
+                 "skills":[\#(short)],"interests":[\#(short)],"website":"https://ada.example/?a=1&b=%3Cscript%3E",
+                 "phone":"+1 (555) 010-0000","visibility":{"contact":"community"}}
                 """#
         )
         #expect(profile.status == 200, "\(profile.text)")
@@ -107,7 +130,8 @@ import Testing
             token: ada,
             json: #"""
                 {"title":\#(text),"description":\#(text),"format":"meetup","starts_at":"\#(Moment.format(start))",
-                 "ends_at":"\#(Moment.format(start.addingTimeInterval(7_200)))","timezone":"UTC","location":\#(text)}
+                 "ends_at":"\#(Moment.format(start.addingTimeInterval(7_200)))","timezone":"UTC","location":\#(text),
+                 "online_url":"https://meet.example/room?x=1&y=%22%3E%3Cb%3E"}
                 """#
         )
         #expect(event.status == 201, "\(event.text)")
@@ -118,6 +142,48 @@ import Testing
         let note = try await client.send(.post, "/api/v1/connections/requests", token: bob, json: #"{"to":"ada","note":\#(text)}"#)
         #expect(note.status == 201, "\(note.text)")
         return (contactID, eventID)
+    }
+
+    /// The payload as a query-string value (percent-encoded, as a browser sends it).
+    static let queryPayload: String = {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return payload.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }()
+
+    /// Attribute names Kith's pages use; anything else in a tag means a value broke out of its quotes.
+    static let knownAttributes: Set<String> = [
+        "lang", "charset", "name", "content", "rel", "href", "type", "class", "id", "role", "method", "action", "value", "for",
+        "required", "autocomplete", "rows", "selected", "checked", "open", "novalidate", "placeholder", "title", "datetime",
+        "hidden", "disabled", "min", "max", "step", "maxlength", "minlength", "accept", "enctype", "src", "alt", "width",
+        "height", "viewbox", "xmlns", "fill", "d", "aria-label", "aria-current", "aria-invalid", "aria-describedby", "aria-hidden",
+        "aria-live", "aria-labelledby", "aria-controls", "multiple", "colspan", "scope", "x", "y", "cx", "cy", "r", "stroke",
+        "stroke-width", "font-size", "text-anchor", "transform", "points", "focusable", "size", "inputmode", "pattern",
+    ]
+
+    /// Every tag's attributes, read strictly: `name` or `name="value"` with no `"` or `<` inside
+    /// the value; a stray name, an unquoted value or an event handler is a problem.
+    static func attributeProblems(_ html: String) -> [String] {
+        var problems: [String] = []
+        for tag in html.matches(of: /<([a-zA-Z][a-zA-Z0-9]*)([^<>]*)>/) {
+            var rest = Substring(tag.output.2)
+            if rest.hasSuffix("/") { rest = rest.dropLast() }
+            while !rest.isEmpty {
+                if let match = rest.prefixMatch(of: /\s+([a-zA-Z][a-zA-Z0-9:-]*)(="[^"<]*")?/) {
+                    let name = match.output.1.lowercased()
+                    if !knownAttributes.contains(name) && !name.hasPrefix("data-") {
+                        problems.append("<\(tag.output.1)> has an unknown attribute \(name)")
+                    }
+                    rest = rest[match.range.upperBound...]
+                } else if rest.allSatisfy(\.isWhitespace) {
+                    break
+                } else {
+                    problems.append("<\(tag.output.1)> has a malformed attribute list: \(rest.prefix(60))")
+                    break
+                }
+            }
+        }
+        return problems
     }
 
     static func jsonString(_ value: String) throws -> String {
