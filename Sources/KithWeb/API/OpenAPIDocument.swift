@@ -165,7 +165,11 @@ enum OpenAPIDocument {
     ) -> JSON {
         var op: JSON = [
             "operationId": id, "summary": summary,
-            "responses": responses.merging(problems(errors + (isPublic ? [] : ["401"]))) { a, _ in a },
+            // A body in any type but JSON is refused with 415 (`JSONWrites`).
+            "responses": responses.merging(problems(Array(Set(errors + (isPublic ? [] : ["401"]) + (requestBody == nil ? [] : ["415"]))))) {
+                a,
+                _ in a
+            },
         ]
         if isPublic { op["security"] = [JSON]() }
         if !parameters.isEmpty { op["parameters"] = parameters }
