@@ -3,9 +3,11 @@
 # against a live `kith serve --demo` on loopback, signed in as the demo member, and fails on any
 # 5xx or any response that does not match the document.
 # Usage: scripts/fuzz-api.sh [EXAMPLES_PER_OPERATION] (CI: 25; `make fuzz`: 200)
-# Excluded, with the reason: DELETE /api/v1/auth/token (revokeToken) — it revokes the very token
-# the run signs in with, which would turn every later operation into a 401. Its behaviour is
-# covered by the API tests.
+# Excluded, with the reason: DELETE /api/v1/auth/token (revokeToken) and DELETE
+# /api/v1/me/sessions/{id} (revokeSession, which schemathesis feeds the ids GET /api/v1/me/sessions
+# lists) — they revoke the very token the run signs in with, which would turn every later
+# operation into a 401. Their behaviour is covered by the API tests. The run ends by checking that
+# its token still works, so a lost token cannot quietly turn the rest of the run into 401s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EXAMPLES=${1:-25}
@@ -26,9 +28,12 @@ TOKEN=$(curl -s -X POST "$BASE/api/v1/auth/token" -H 'content-type: application/
     --header "Authorization: Bearer $TOKEN" \
     --checks not_a_server_error,response_schema_conformance \
     --exclude-operation-id revokeToken \
+    --exclude-operation-id revokeSession \
     --phases examples,fuzzing \
     --max-examples "$EXAMPLES" \
     --seed 2026
+still=$(curl -s -o /dev/null -w "%{http_code}" "$BASE/api/v1/me" -H "authorization: Bearer $TOKEN")
+if [ "$still" != 200 ]; then echo "the run's token stopped working ($still): later operations were tested signed out"; exit 1; fi
 if grep -q "unhandled error\|Fatal error" "$DATA/log"; then
     echo "the server logged an internal error during fuzzing:"; grep "unhandled error\|Fatal error" "$DATA/log" | head -20; exit 1
 fi
