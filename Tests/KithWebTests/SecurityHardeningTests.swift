@@ -373,8 +373,13 @@ import Testing
     }
 
     @Test func anSMTPPasswordIsNeverSentUnencryptedOffThisMachine() throws {
-        #expect(throws: DomainError.self) { try MailTransports.make("smtp://kith:secret@mail.example.org:587") }
-        _ = try MailTransports.make("smtp://kith:secret@127.0.0.1:2525")
-        _ = try MailTransports.make("smtp://mail.example.org:25")
+        #expect(SMTPMailTransport.mayAuthenticate(encrypted: true, host: "mail.example.org"))
+        #expect(!SMTPMailTransport.mayAuthenticate(encrypted: false, host: "mail.example.org"))
+        #expect(SMTPMailTransport.mayAuthenticate(encrypted: false, host: "127.0.0.1"))
+        let submission = try #require(try MailTransports.make("smtp://kith:secret@mail.example.org:587") as? SMTPMailTransport)
+        #expect(submission.security == .startTLSWhenOffered && submission.port == 587)
+        let implicit = try #require(try MailTransports.make("smtps://kith:secret@mail.example.org") as? SMTPMailTransport)
+        #expect(implicit.security == .implicitTLS && implicit.port == 465)
+        #expect(throws: DomainError.self) { try MailTransports.make("ftp://mail.example.org") }
     }
 }

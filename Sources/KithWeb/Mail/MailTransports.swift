@@ -1,7 +1,9 @@
 public import Foundation
 public import KithDomain
 
-/// Picks the mail transport from a URL: `smtp://[user:password@]host[:port]` or `file:///dir`.
+/// Picks the mail transport from a URL: `smtp://[user:password@]host[:port]` (STARTTLS when
+/// offered, and required before a password leaves this machine), `smtps://…` (TLS from the start)
+/// or `file:///dir`.
 public enum MailTransports {
     public static func make(_ url: String?) throws -> any MailTransport {
         guard let url, !url.isEmpty else { return DiscardingMailTransport() }
@@ -11,27 +13,21 @@ public enum MailTransports {
         switch scheme {
         case "file":
             return FileDropMailTransport(directory: URL(fileURLWithPath: parsed.path))
-        case "smtp":
+        case "smtp", "smtps":
             guard let host = parsed.host, !host.isEmpty else {
                 throw DomainError.invalid(field: "mail-url", reason: "must name the SMTP host, as in smtp://mail.example.org:587")
             }
-            // A password sent over plain TCP can be read by anyone on the path: only to a relay on
-            // this machine (which then handles TLS onward).
-            if parsed.password != nil && !Self.isLoopback(host) {
-                throw DomainError.invalid(
-                    field: "mail-url",
-                    reason:
-                        "sends the SMTP password unencrypted to \(host); use a relay on this machine (smtp://127.0.0.1) that forwards over TLS"
-                )
-            }
+            let caFile = ProcessInfo.processInfo.environment["KITH_MAIL_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
             return SMTPMailTransport(
                 host: host,
-                port: parsed.port ?? 25,
+                port: parsed.port ?? (scheme == "smtps" ? 465 : 25),
                 username: parsed.user?.removingPercentEncoding,
-                password: parsed.password?.removingPercentEncoding
+                password: parsed.password?.removingPercentEncoding,
+                security: scheme == "smtps" ? .implicitTLS : .startTLSWhenOffered,
+                caFile: caFile
             )
         default:
-            throw DomainError.invalid(field: "mail-url", reason: "must start with smtp:// or file://")
+            throw DomainError.invalid(field: "mail-url", reason: "must start with smtp://, smtps:// or file://")
         }
     }
 

@@ -2,23 +2,55 @@ import Foundation
 public import KithDomain
 import NIOCore
 import NIOPosix
+import NIOSSL
 
-/// Delivers mail to an SMTP relay (RFC 5321): EHLO, optional AUTH PLAIN, MAIL FROM, RCPT TO,
-/// DATA with dot-stuffing, QUIT. Plain TCP: point it at a local relay or submission port that
-/// handles onward TLS. One connection per message; the outbox retries failures with back-off.
+/// Delivers mail to an SMTP server (RFC 5321): EHLO, STARTTLS (RFC 3207) when the server offers
+/// it, optional AUTH PLAIN, MAIL FROM, RCPT TO, DATA with dot-stuffing, QUIT. `smtps://` speaks TLS
+/// from the first byte (RFC 8314). The server's certificate is checked against the system's trust
+/// store (plus `KITH_MAIL_CA_FILE`, for a private CA). A password is sent only over TLS, or to a
+/// relay on this machine. One connection per message; the outbox retries failures with back-off.
 public struct SMTPMailTransport: MailTransport {
+    public enum Security: Sendable, Equatable {
+        /// STARTTLS when offered; a password goes only over TLS unless the server is on loopback.
+        case startTLSWhenOffered
+        /// TLS from the start (`smtps://`, port 465).
+        case implicitTLS
+    }
+
     let host: String
     let port: Int
     let username: String?
     let password: String?
     let timeout: Duration
+    let security: Security
+    /// PEM file of extra certificate authorities to trust.
+    let caFile: String?
 
-    public init(host: String, port: Int, username: String? = nil, password: String? = nil, timeout: Duration = .seconds(30)) {
+    public init(
+        host: String,
+        port: Int,
+        username: String? = nil,
+        password: String? = nil,
+        security: Security = .startTLSWhenOffered,
+        caFile: String? = nil,
+        timeout: Duration = .seconds(30)
+    ) {
         self.host = host
         self.port = port
         self.username = username
         self.password = password
+        self.security = security
+        self.caFile = caFile
         self.timeout = timeout
+    }
+
+    private func tlsHandler() throws -> NIOSSLClientHandler {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let caFile {
+            configuration.additionalTrustRoots = [.file(caFile)]
+        }
+        let context = try NIOSSLContext(configuration: configuration)
+        return try NIOSSLClientHandler(context: context, serverHostname: host.first?.isNumber == true ? nil : host)
     }
 
     public func send(_ mail: OutgoingMail, from sender: String) async throws {
@@ -34,12 +66,15 @@ public struct SMTPMailTransport: MailTransport {
     }
 
     private func deliver(_ mail: OutgoingMail, from sender: String) async throws {
+        let implicit = security == .implicitTLS
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    if implicit { try channel.pipeline.syncOperations.addHandler(try self.tlsHandler()) }
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
+        let raw = channel.channel
         let envelopeFrom = Self.address(in: sender)
         try await channel.executeThenClose { inbound, outbound in
             var replies = SMTPReplyReader(inbound.makeAsyncIterator())
@@ -52,7 +87,24 @@ public struct SMTPMailTransport: MailTransport {
                 try await expect(code)
             }
             try await expect(220)
-            try await command("EHLO kith", expecting: 250)
+            var capabilities = try await ehlo()
+            var encrypted = implicit
+            if !encrypted && capabilities.contains("STARTTLS") {
+                try await command("STARTTLS", expecting: 220)
+                try await raw.pipeline.addHandler(try tlsHandler(), position: .first).get()
+                encrypted = true
+                capabilities = try await ehlo()
+            }
+            if username != nil && !Self.mayAuthenticate(encrypted: encrypted, host: host) {
+                try await outbound.write(ByteBuffer(string: "QUIT\r\n"))
+                throw SMTPError(reply: "\(host) does not offer STARTTLS; the password is not sent unencrypted")
+            }
+            func ehlo() async throws -> [String] {
+                try await outbound.write(ByteBuffer(string: "EHLO kith\r\n"))
+                let (code, text) = try await replies.nextLines()
+                guard code == 250 else { throw SMTPError(reply: "\(code) \(text.joined(separator: " "))") }
+                return text.map { $0.uppercased() }
+            }
             if let username, let password {
                 let token = Data("\u{0}\(username)\u{0}\(password)".utf8).base64EncodedString()
                 try await command("AUTH PLAIN \(token)", expecting: 235)
@@ -67,6 +119,11 @@ public struct SMTPMailTransport: MailTransport {
             try await command(body + "\r\n.", expecting: 250)
             try await outbound.write(ByteBuffer(string: "QUIT\r\n"))
         }
+    }
+
+    /// A password goes over TLS, or to a relay on this machine — never in clear across a network.
+    static func mayAuthenticate(encrypted: Bool, host: String) -> Bool {
+        encrypted || MailTransports.isLoopback(host)
     }
 
     /// `Kith <no-reply@example.org>` → `no-reply@example.org`.
@@ -91,12 +148,18 @@ struct SMTPReplyReader {
     }
 
     mutating func next() async throws -> (Int, String) {
+        let (code, lines) = try await nextLines()
+        return (code, lines.joined(separator: " "))
+    }
+
+    /// A reply with each of its lines (an EHLO reply lists one capability a line).
+    mutating func nextLines() async throws -> (Int, [String]) {
         var text: [String] = []
         while true {
             let line = try await nextLine()
             guard line.count >= 3, let code = Int(line.prefix(3)) else { throw SMTPError(reply: "unreadable reply \(line.prefix(80))") }
             text.append(String(line.dropFirst(4)))
-            if line.count == 3 || line[line.index(line.startIndex, offsetBy: 3)] != "-" { return (code, text.joined(separator: " ")) }
+            if line.count == 3 || line[line.index(line.startIndex, offsetBy: 3)] != "-" { return (code, text) }
         }
     }
 
