@@ -96,7 +96,7 @@ def test_private_pages_are_not_kept_in_the_browser_cache(server, browser):
         assert response.headers["cache-control"] == "no-store", (path, response.headers["cache-control"])
     # Back after signing out shows the sign-in page, not the notes.
     browser.get(server + "/contacts")
-    browser.find_element(By.CSS_SELECTOR, "form[action='/signout'] button").click()
+    submit(browser, "form[action='/signout'] button")
     browser.back()
     browser.refresh()
     assert "/signin" in browser.current_url, browser.current_url

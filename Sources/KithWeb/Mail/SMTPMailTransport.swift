@@ -91,7 +91,8 @@ public struct SMTPMailTransport: MailTransport {
             var encrypted = implicit
             if !encrypted && capabilities.contains("STARTTLS") {
                 try await command("STARTTLS", expecting: 220)
-                try await raw.pipeline.addHandler(try tlsHandler(), position: .first).get()
+                // Made on the channel's event loop, where it stays (a TLS handler is not Sendable).
+                try await raw.eventLoop.submit { try raw.pipeline.syncOperations.addHandler(try self.tlsHandler(), position: .first) }.get()
                 encrypted = true
                 capabilities = try await ehlo()
             }

@@ -20,8 +20,8 @@ struct ClientOriginMiddleware: RouterMiddleware {
         var context = context
         let origin = ClientOrigin.resolve(
             peer: context.peerAddress,
-            forwardedFor: request.headers[values: .init("X-Forwarded-For")!],
-            forwardedProto: request.headers[.init("X-Forwarded-Proto")!],
+            forwardedFor: trustedProxies.isEmpty ? [] : request.headers[values: .init("X-Forwarded-For")!],
+            forwardedProto: trustedProxies.isEmpty ? nil : request.headers[.init("X-Forwarded-Proto")!],
             trustedProxies: trustedProxies,
             configuredTLS: configuredTLS
         )
@@ -47,6 +47,8 @@ struct ClientOrigin: Equatable {
         trustedProxies: [NetworkRange],
         configuredTLS: Bool
     ) -> ClientOrigin {
+        // The common case costs no parsing: no proxy to trust, and an IPv4 peer is its own key.
+        if trustedProxies.isEmpty && !peer.contains(":") { return ClientOrigin(rateLimitKey: peer, overTLS: configuredTLS) }
         func trusted(_ address: NetworkAddress) -> Bool { trustedProxies.contains { $0.contains(address) } }
         guard let peerAddress = NetworkAddress(peer) else { return ClientOrigin(rateLimitKey: peer, overTLS: configuredTLS) }
         guard trusted(peerAddress) else { return ClientOrigin(rateLimitKey: peerAddress.rateLimitKey, overTLS: configuredTLS) }
