@@ -65,7 +65,7 @@ struct Serve: AsyncParsableCommand {
         } catch let error as DomainError {
             throw ValidationError("--mail-url " + error.message.replacingOccurrences(of: "mail-url: ", with: ""))
         }
-        if demo && !Self.isLoopback(host) && !demoOnPublicAddress {
+        if demo && !NetworkAddress.isLoopback(host: host) && !demoOnPublicAddress {
             throw ValidationError(
                 "--demo publishes an admin password (see the README), so it listens on loopback only; "
                     + "to show the demo on \(host) anyway, add --demo-on-public-address"
@@ -112,10 +112,6 @@ struct Serve: AsyncParsableCommand {
                 throw CLIError("Kith stopped with an error: \(error)")
             }
         }
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     /// Development default: on the embedded database, reminder emails land as files next to it.

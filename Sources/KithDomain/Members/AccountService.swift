@@ -287,9 +287,12 @@ public struct AccountService: Sendable {
             try await hasher.verify(current, against: found.passwordHash)
         else { throw DomainError.invalid(field: "current_password", reason: "is not your current password") }
         let password = try Password(rawNew, field: "new_password")
-        try await members.setPasswordHash(try await hasher.hash(password.value), of: member.id)
+        try await credentials.changePassword(
+            hash: try await hasher.hash(password.value),
+            of: member.id,
+            keeping: keeping.map { SecretToken(value: $0).digest }
+        )
         try await attempts.clear(key: "password-change:" + member.id.description)
-        try await credentials.revokeAll(of: member.id, keeping: keeping.map { SecretToken(value: $0).digest })
     }
 
     /// Asks for a password reset link. The answer is the same whatever the address — a member's

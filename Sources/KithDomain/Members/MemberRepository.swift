@@ -82,8 +82,9 @@ public protocol CredentialRepository: Sendable {
     func credentials(of member: Member.ID, now: Date) async throws -> [CredentialInfo]
     /// Ends the session or token of `member` whose id is `id`; false when there is none.
     func revoke(id: String, of member: Member.ID) async throws -> Bool
-    /// Ends every session and token of `member` but the one with digest `keeping`.
-    func revokeAll(of member: Member.ID, keeping: String?) async throws
+    /// In one transaction: stores the new password hash and ends every session and token of
+    /// `member` but the one with digest `keeping`, so a crash cannot leave one without the other.
+    func changePassword(hash: String, of member: Member.ID, keeping: String?) async throws
     func deleteToken(digest: String) async throws -> Bool
     func tokens(of member: Member.ID) async throws -> [APITokenInfo]
 }

@@ -144,15 +144,18 @@ public struct SQLCredentialRepository: CredentialRepository {
         }
     }
 
-    public func revokeAll(of member: Member.ID, keeping: String?) async throws {
+    public func changePassword(hash: String, of member: Member.ID, keeping: String?) async throws {
         try await store.write { db in
-            for table in ["sessions", "api_tokens"] {
-                try await db.raw(
-                    """
-                    DELETE FROM \(unsafeRaw: table) WHERE member_id = \(bind: member.description) AND digest <> \(bind: keeping ?? "")
-                    """
-                ).run()
-            }
+            try await db.raw("UPDATE members SET password_hash = \(bind: hash) WHERE id = \(bind: member.description)").run()
+            try await Self.revokeAll(of: member, keeping: keeping, in: db)
+        }
+    }
+
+    static func revokeAll(of member: Member.ID, keeping: String?, in db: any SQLDatabase) async throws {
+        for table in ["sessions", "api_tokens"] {
+            try await db.raw(
+                "DELETE FROM \(unsafeRaw: table) WHERE member_id = \(bind: member.description) AND digest <> \(bind: keeping ?? "")"
+            ).run()
         }
     }
 

@@ -14,8 +14,6 @@ public struct AppRequestContext: RequestContext {
     public internal(set) var remoteAddress: String
     /// Whether the browser reached Kith over TLS: configured, or said by a trusted proxy.
     var servedOverTLS = false
-    /// Which credential the matched route takes (set by its group's authentication middleware).
-    var surface: Surface = .none
     /// The signed-in member, if any.
     var member: Member?
     /// The browser session and its raw cookie value, when signed in with a cookie.
@@ -53,16 +51,6 @@ public struct AppRequestContext: RequestContext {
         guard let member else { throw DomainError.unauthorized("Sign in to continue.") }
         return member
     }
-}
-
-/// The kind of route a request matched, which decides its credential and how errors are shown.
-enum Surface: Sendable {
-    /// Public routes outside both groups (health, metrics, assets, the API document).
-    case none
-    /// `/api/…`: bearer tokens only; errors as problem+json.
-    case api
-    /// Web pages: the session cookie only; errors as pages.
-    case page
 }
 
 enum JSONCoding {

@@ -124,7 +124,7 @@ public struct SMTPMailTransport: MailTransport {
 
     /// A password goes over TLS, or to a relay on this machine — never in clear across a network.
     static func mayAuthenticate(encrypted: Bool, host: String) -> Bool {
-        encrypted || MailTransports.isLoopback(host)
+        encrypted || NetworkAddress.isLoopback(host: host)
     }
 
     /// `Kith <no-reply@example.org>` → `no-reply@example.org`.

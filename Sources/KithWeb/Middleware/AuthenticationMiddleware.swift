@@ -41,7 +41,6 @@ struct BearerAuthentication: RouterMiddleware {
         -> Response
     {
         var context = context
-        context.surface = .api
         if let header = request.headers[.authorization] {
             let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
             guard header.lowercased().hasPrefix("bearer "), let member = try await accounts.member(bearer: token) else {
@@ -70,7 +69,6 @@ struct SessionAuthentication: RouterMiddleware {
         -> Response
     {
         var context = context
-        context.surface = .page
         let secure = context.servedOverTLS
         if let token = request.cookies[CookieNames.session(secure: secure)]?.value, let session = try await accounts.session(token: token) {
             context.member = try await staff.effective(session.member)

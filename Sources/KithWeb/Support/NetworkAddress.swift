@@ -29,6 +29,13 @@ public struct NetworkAddress: Equatable, Sendable {
 
     var isIPv6: Bool { bytes.count == 16 }
 
+    /// Whether `host` (a name or an address) is this machine: `localhost`, 127.0.0.0/8 or ::1.
+    public static func isLoopback(host: String) -> Bool {
+        if host.lowercased() == "localhost" { return true }
+        guard let address = NetworkAddress(host) else { return false }
+        return address.isIPv6 ? address.bytes == Array(repeating: 0, count: 15) + [1] : address.bytes[0] == 127
+    }
+
     /// The key a rate limit counts by: the address itself for IPv4, its /64 network for IPv6
     /// (one subscriber usually holds a whole /64, so counting single addresses counts nothing).
     var rateLimitKey: String {
