@@ -124,6 +124,7 @@ let package = Package(
                 "KithStorage",
                 "KithWeb",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: strict
         ),

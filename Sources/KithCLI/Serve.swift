@@ -13,7 +13,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
-    @Option(help: "Who may join: open or invite.") var registration: String = "open"
+    @Option(help: "Who may join: open (anyone, at once), confirm (anyone, once they open a link mailed to them) or invite.")
+    var registration: String = "open"
     @Flag(help: "Seed a deterministic demo community into an empty database.") var demo = false
     @Option(help: "How many demo members to generate.") var demoMembers = 2_000
     @Flag(help: "Allow --demo on an address other than loopback (the demo's admin password is published).")
@@ -45,7 +46,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let mailURL = self.mailURL ?? ProcessInfo.processInfo.environment["KITH_MAIL_URL"].flatMap { $0.isEmpty ? nil : $0 }
         guard let mode = RegistrationMode(rawValue: registration) else {
-            throw ValidationError("--registration must be open or invite")
+            throw ValidationError("--registration must be open, confirm or invite")
         }
         let level = Logger.Level(rawValue: logLevel) ?? .info
         var proxies: [NetworkRange] = []

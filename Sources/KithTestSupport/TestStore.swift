@@ -2,6 +2,7 @@ public import Foundation
 public import KithDomain
 public import KithStorage
 public import Logging
+import SQLKit
 
 /// The frozen moment tests start at: 2026-01-15 12:00 UTC.
 public let t0 = Date(timeIntervalSince1970: 1_768_478_400)
@@ -77,5 +78,28 @@ public final class TestClock: @unchecked Sendable {
         lock.lock()
         current = current.addingTimeInterval(seconds)
         lock.unlock()
+    }
+}
+
+/// One email in the outbox, sent or not: what a test reads instead of a transport, because the
+/// app's own mail worker may deliver it first.
+public struct QueuedMail: Sendable {
+    public var to: String
+    public var subject: String
+    public var body: String
+}
+
+/// Every email queued to `address`, oldest first.
+public func queuedMail(to address: String, in store: any Store) async throws -> [QueuedMail] {
+    try await store.read { db in
+        try await db.raw(
+            "SELECT to_address, subject, body FROM mail_outbox WHERE to_address = \(bind: address) ORDER BY created_at, id"
+        ).all().map { row in
+            QueuedMail(
+                to: try row.decode(column: "to_address", as: String.self),
+                subject: try row.decode(column: "subject", as: String.self),
+                body: try row.decode(column: "body", as: String.self)
+            )
+        }
     }
 }

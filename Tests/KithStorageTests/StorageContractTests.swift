@@ -33,6 +33,25 @@ import Testing
         }
     }
 
+    /// Migration 16 rebuilds the outbox on SQLite (its member column becomes optional): queued
+    /// email survives it, unsent and sendable.
+    @Test func thePendingRegistrationsMigrationKeepsTheOutbox() async throws {
+        try await withMigratedStore { store async throws in
+            let mail = RecordingMailTransport()
+            let services = testServices(store, mail: mail)
+            _ = try await services.register("ada")
+            try await services.accounts.requestPasswordReset(email: "ada@example.org", clientAddress: "x")
+            try await store.write { db in
+                try await db.raw("DROP TABLE pending_registrations").run()
+                try await db.raw("DELETE FROM schema_migrations WHERE version = 16").run()
+            }
+            #expect(try await Migrator.migrate(store) == [16])
+            #expect(try await queuedMail(to: "ada@example.org", in: store).map(\.subject) == ["Reset your Kith password"])
+            #expect(try await services.reminders.deliverMail().sent == 1)
+            #expect(mail.sent.map(\.to) == ["ada@example.org"])
+        }
+    }
+
     /// Migration 9 drops the first events release's unused waitlist counter and keeps the events.
     @Test func theWaitlistCounterMigrationKeepsEventsAndTheirAnswers() async throws {
         try await withMigratedStore { store async throws in
@@ -72,15 +91,15 @@ import Testing
         try await withMigratedStore { store async throws in
             let repository = SQLMemberRepository(store: store)
             #expect(
-                try await repository.insert(Self.member("ada", email: "ada@x.org"), passwordHash: "h", consumingInvitation: nil, now: t0)
+                try await repository.insert(Self.member("ada", email: "ada@x.org"), passwordHash: "h", consuming: nil, now: t0)
                     == .registered
             )
             #expect(
-                try await repository.insert(Self.member("ada2", email: "ADA@x.org"), passwordHash: "h", consumingInvitation: nil, now: t0)
+                try await repository.insert(Self.member("ada2", email: "ADA@x.org"), passwordHash: "h", consuming: nil, now: t0)
                     == .emailTaken
             )
             #expect(
-                try await repository.insert(Self.member("ADA", email: "other@x.org"), passwordHash: "h", consumingInvitation: nil, now: t0)
+                try await repository.insert(Self.member("ADA", email: "other@x.org"), passwordHash: "h", consuming: nil, now: t0)
                     == .handleTaken
             )
             #expect(try await repository.count() == 1)
@@ -93,12 +112,12 @@ import Testing
             let invitations = SQLInvitationRepository(store: store)
             let code = SecretToken.generate(prefix: "inv_")
             try await invitations.insert(Invitation(digest: code.digest, email: nil, createdBy: nil, createdAt: t0, expiresAt: t0 + 3600))
-            _ = try await repository.insert(Self.member("ada", email: "ada@x.org"), passwordHash: "h", consumingInvitation: nil, now: t0)
+            _ = try await repository.insert(Self.member("ada", email: "ada@x.org"), passwordHash: "h", consuming: nil, now: t0)
 
             let clash = try await repository.insert(
                 Self.member("ada", email: "new@x.org"),
                 passwordHash: "h",
-                consumingInvitation: code.digest,
+                consuming: .invitation(digest: code.digest),
                 now: t0
             )
 

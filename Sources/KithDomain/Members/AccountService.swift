@@ -60,6 +60,7 @@ public struct AccountService: Sendable {
     private let invitations: any InvitationRepository
     private let attempts: any AttemptRepository
     private let resets: any PasswordResetRepository
+    private let pendingRegistrations: any PendingRegistrationRepository
     private let publicURL: String
     private let hasher: any PasswordHasher
     public let settings: Settings
@@ -71,6 +72,7 @@ public struct AccountService: Sendable {
         invitations: any InvitationRepository,
         attempts: any AttemptRepository,
         resets: any PasswordResetRepository,
+        pendingRegistrations: any PendingRegistrationRepository,
         publicURL: String,
         hasher: any PasswordHasher,
         settings: Settings,
@@ -81,14 +83,30 @@ public struct AccountService: Sendable {
         self.invitations = invitations
         self.attempts = attempts
         self.resets = resets
+        self.pendingRegistrations = pendingRegistrations
         self.publicURL = publicURL
         self.hasher = hasher
         self.settings = settings
         self.now = now
     }
 
+    /// Signs someone up from the web or the API. With registration `confirm` and no invitation,
+    /// nothing is created yet: a link goes to the address, and the answer is the same whether the
+    /// address is new or already has an account (that account's owner gets a "you already have
+    /// an account" email instead), so sign-up does not tell who is a member. Otherwise the member
+    /// is registered at once.
+    public func signUp(_ input: RegistrationInput, clientAddress: String) async throws -> SignUpResult {
+        let hasInvitation = !(input.invitation ?? "").isEmpty
+        guard settings.registration == .confirm, !hasInvitation else {
+            return .registered(try await register(input, clientAddress: clientAddress))
+        }
+        try await requestConfirmation(input, clientAddress: clientAddress)
+        return .confirmationSent
+    }
+
     /// Registers a member. In invite-only mode a usable invitation is required and consumed in
-    /// the same transaction as the insert, so one invitation admits exactly one person.
+    /// the same transaction as the insert, so one invitation admits exactly one person (in
+    /// `confirm` mode an invitation admits without a confirmation link).
     /// `clientAddress` is given for registrations from the web and the API, which are limited per
     /// address; the command line gives none.
     public func register(
@@ -99,18 +117,12 @@ public struct AccountService: Sendable {
     ) async throws
         -> Member
     {
-        if let clientAddress, let limit = settings.registrationPerAddress {
-            try await attempts.take(["register:address:" + clientAddress: limit], at: now())
-        }
-        var check = Validation()
-        let email = check.capture { try EmailAddress(input.email) }
-        let handle = check.capture { try Handle(input.handle) }
-        let name = check.capture { try Member.validName(input.name) }
-        let password = check.capture { try Password(input.password) }
-        try check.throwIfFailed()
+        if let clientAddress { try await takeRegistrationAttempt(clientAddress) }
+        let (email, handle, name, password) = try Self.validate(input)
 
-        var invitationDigest: String?
-        if settings.registration == .invite && !bypassInvitation {
+        var proof: RegistrationProof?
+        let needsInvitation = settings.registration == .invite || (settings.registration == .confirm && clientAddress != nil)
+        if needsInvitation && !bypassInvitation {
             guard let code = input.invitation, !code.isEmpty else {
                 throw DomainError.forbidden("This community is invite-only: an invitation is required to join.")
             }
@@ -121,34 +133,160 @@ public struct AccountService: Sendable {
             if let invited = invitation.email, invited != email {
                 throw DomainError.forbidden("This invitation was sent to another email address.")
             }
-            invitationDigest = digest
+            proof = .invitation(digest: digest)
         }
-
-        let createdAt = now()
-        let member = Member(
-            id: .make(at: createdAt),
-            email: email!,
-            handle: handle!,
-            name: name!,
-            role: role,
-            createdAt: createdAt
-        )
         // Taken addresses and handles are found before any bcrypt work, so a stream of duplicate
         // registrations costs a lookup each, not a hash.
-        if try await members.credentials(email: email!) != nil {
+        try await checkNotTaken(email: email, handle: handle)
+        let hash = try await hasher.hash(password.value)
+        return try await insertMember(email: email, handle: handle, name: name, role: role, passwordHash: hash, proof: proof)
+    }
+
+    /// Opens the link of a pending sign-up: the member is created (with the password chosen when
+    /// signing up) and the link stops working.
+    public func confirmRegistration(token: String) async throws -> Member {
+        let unusable = DomainError.invalid(
+            field: "token",
+            reason: "is not a valid confirmation link, or it was used or has expired: sign up again"
+        )
+        guard token.count <= 200 else { throw unusable }
+        let digest = SecretToken(value: token).digest
+        guard let pending = try await pendingRegistrations.pending(digest: digest, now: now()) else { throw unusable }
+        return try await insertMember(
+            email: pending.email,
+            handle: pending.handle,
+            name: pending.name,
+            role: .member,
+            passwordHash: pending.passwordHash,
+            proof: .confirmation(digest: digest)
+        )
+    }
+
+    private func takeRegistrationAttempt(_ clientAddress: String) async throws {
+        if let limit = settings.registrationPerAddress {
+            try await attempts.take(["register:address:" + clientAddress: limit], at: now())
+        }
+    }
+
+    private static func validate(_ input: RegistrationInput) throws -> (EmailAddress, Handle, String, Password) {
+        var check = Validation()
+        let email = check.capture { try EmailAddress(input.email) }
+        let handle = check.capture { try Handle(input.handle) }
+        let name = check.capture { try Member.validName(input.name) }
+        let password = check.capture { try Password(input.password) }
+        try check.throwIfFailed()
+        return (email!, handle!, name!, password!)
+    }
+
+    private func checkNotTaken(email: EmailAddress, handle: Handle) async throws {
+        if try await members.credentials(email: email) != nil {
             throw DomainError.conflict(field: "email", message: "An account with this email already exists.")
         }
-        if try await members.member(handle: handle!) != nil {
+        try await checkHandleFree(handle)
+    }
+
+    private func checkHandleFree(_ handle: Handle) async throws {
+        if try await members.member(handle: handle) != nil {
             throw DomainError.conflict(field: "handle", message: "This handle is taken; choose another.")
         }
-        let hash = try await hasher.hash(password!.value)
-        switch try await members.insert(member, passwordHash: hash, consumingInvitation: invitationDigest, now: createdAt) {
+    }
+
+    private func insertMember(
+        email: EmailAddress,
+        handle: Handle,
+        name: String,
+        role: Role,
+        passwordHash: String,
+        proof: RegistrationProof?
+    ) async throws -> Member {
+        let createdAt = now()
+        let member = Member(id: .make(at: createdAt), email: email, handle: handle, name: name, role: role, createdAt: createdAt)
+        switch try await members.insert(member, passwordHash: passwordHash, consuming: proof, now: createdAt) {
         case .registered: return member
         case .emailTaken: throw DomainError.conflict(field: "email", message: "An account with this email already exists.")
-        case .handleTaken: throw DomainError.conflict(field: "handle", message: "This handle is taken; choose another.")
+        case .handleTaken:
+            let again = proof.map { if case .confirmation = $0 { true } else { false } } ?? false
+            throw DomainError.conflict(
+                field: "handle",
+                message: again
+                    ? "Someone took this handle before you confirmed: sign up again with another." : "This handle is taken; choose another."
+            )
         case .invitationUnusable:
             throw DomainError.forbidden("This invitation is not valid: it may have been used or have expired.")
+        case .confirmationUnusable:
+            throw DomainError.invalid(
+                field: "token",
+                reason: "is not a valid confirmation link, or it was used or has expired: sign up again"
+            )
         }
+    }
+
+    /// The confirmation step of a sign-up: a link to a new address, or a note to the owner of an
+    /// existing account. Both are limited per client address and per email address alike, so not
+    /// even the rate limit tells them apart; the handle is checked (handles are public anyway).
+    private func requestConfirmation(_ input: RegistrationInput, clientAddress: String) async throws {
+        let (email, handle, name, password) = try Self.validate(input)
+        try await checkHandleFree(handle)
+        try await takeRegistrationAttempt(clientAddress)
+        let moment = now()
+        try await attempts.take(
+            ["register:email:" + email.rawValue: AttemptLimit(free: 3, window: 3_600, baseDelay: 600, maxDelay: 3_600)],
+            at: moment
+        )
+        // Hashed whether or not the address has an account, so the time taken does not tell.
+        let passwordHash = try await hasher.hash(password.value)
+        if let existing = try await members.credentials(email: email) {
+            try await pendingRegistrations.queue(
+                OutgoingMail(
+                    id: .make(at: moment),
+                    memberID: existing.member.id,
+                    key: "sign-up-existing:" + String(SecretToken.generate(prefix: "").value.prefix(16)),
+                    to: email.rawValue,
+                    subject: "You already have a Kith account",
+                    body: """
+                        Hi \(existing.member.name),
+
+                        Someone — we hope you — tried to sign up to Kith with this email address, which already has an account. Sign in at \(publicURL)/signin, or if you have forgotten your password, choose a new one at \(publicURL)/password-reset.
+
+                        If it was not you, ignore this email: nothing has changed.
+
+                        — Kith
+                        """,
+                    createdAt: moment
+                )
+            )
+            return
+        }
+        let token = SecretToken.generate(prefix: "join_")
+        let pending = PendingRegistration(
+            digest: token.digest,
+            email: email,
+            handle: handle,
+            name: name,
+            passwordHash: passwordHash,
+            createdAt: moment,
+            expiresAt: moment.addingTimeInterval(PendingRegistration.lifetime)
+        )
+        let mail = OutgoingMail(
+            id: .make(at: moment),
+            memberID: nil,
+            key: "sign-up:" + String(token.digest.prefix(16)),
+            to: email.rawValue,
+            subject: "Confirm your Kith account",
+            body: """
+                Hi \(name),
+
+                To finish creating your Kith account (@\(handle)), open this link within 48 hours and confirm:
+
+                \(publicURL)/signup/confirm?token=\(token.value)
+
+                If you did not sign up, ignore this email: no account is created without the link.
+
+                — Kith
+                """,
+            createdAt: moment
+        )
+        try await pendingRegistrations.create(pending, mail: mail)
     }
 
     /// Checks an email and password. An unknown email costs the same bcrypt work and gets the

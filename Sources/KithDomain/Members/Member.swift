@@ -43,9 +43,11 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rank < rhs.rank }
 }
 
-/// Whether anyone may sign up, or only people holding an invitation.
+/// Who may sign up: anyone at once (`open`), anyone once they open a link mailed to their
+/// address (`confirm`), or only people holding an invitation (`invite`).
 public enum RegistrationMode: String, Sendable, Codable, CaseIterable {
     case open
+    case confirm
     case invite
 }
 

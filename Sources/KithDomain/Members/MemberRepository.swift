@@ -6,16 +6,27 @@ public enum RegistrationOutcome: Sendable, Equatable {
     case emailTaken
     case handleTaken
     case invitationUnusable
+    /// The confirmation link was used already or has expired.
+    case confirmationUnusable
+}
+
+/// What admits a sign-up, consumed in the same transaction as the member's insert.
+public enum RegistrationProof: Sendable, Equatable {
+    /// An invitation, by digest.
+    case invitation(digest: String)
+    /// A confirmed email link of a pending sign-up, by digest.
+    case confirmation(digest: String)
 }
 
 /// Storage for members and their credentials.
 public protocol MemberRepository: Sendable {
-    /// Inserts the member with an empty profile, in one transaction. When `invitationDigest` is
-    /// given the invitation is consumed in the same transaction, or nothing is written.
+    /// Inserts the member with an empty profile, in one transaction. When `proof` is given it is
+    /// consumed in the same transaction (an invitation marked used, a pending sign-up removed),
+    /// or nothing is written.
     func insert(
         _ member: Member,
         passwordHash: String,
-        consumingInvitation invitationDigest: String?,
+        consuming proof: RegistrationProof?,
         now: Date
     ) async throws -> RegistrationOutcome
     func member(id: Member.ID) async throws -> Member?

@@ -32,7 +32,8 @@ public struct OutgoingMail: Sendable, Equatable, Identifiable {
     public typealias ID = Identifier<OutgoingMail>
 
     public var id: ID
-    public var memberID: Member.ID
+    /// The member it is for; nil before there is one (the confirmation link of a sign-up).
+    public var memberID: Member.ID?
     public var key: String
     public var to: String
     public var subject: String
@@ -44,7 +45,7 @@ public struct OutgoingMail: Sendable, Equatable, Identifiable {
 
     public init(
         id: ID,
-        memberID: Member.ID,
+        memberID: Member.ID?,
         key: String,
         to: String,
         subject: String,

@@ -20,7 +20,7 @@ public enum Migrator {
         .v001CreateMembersAndProfiles, .v002CreateMemberSearch, .v003CreateConnections, .v004IndexAffiliationPeers,
         .v005IndexNamePrefixes, .v006SearchFacets, .v007CreateRelationshipManager, .v008CreateEvents, .v009DropWaitlistCounter,
         .v010CreateAttemptCounters, .v011CalendarFeedDigests, .v012InstanceMarks,
-        .v013CredentialUse, .v014PasswordResets, .v015TwoFactor,
+        .v013CredentialUse, .v014PasswordResets, .v015TwoFactor, .v016PendingRegistrations,
     ]
 
     /// The newest schema version this build knows.

@@ -27,6 +27,13 @@ extension SQLRow {
     func optionalInt64(_ column: String) throws -> Int64? { try decode(column: column, as: Int64?.self) }
     func date(_ column: String) throws -> Date { Millis.date(try int64(column)) }
 
+    func optionalUUID(_ column: String) throws -> UUID? {
+        try optionalString(column).map { text in
+            guard let uuid = UUID(uuidString: text) else { throw CorruptRow(description: "\(column) is not a UUID") }
+            return uuid
+        }
+    }
+
     func uuid(_ column: String) throws -> UUID {
         let text = try string(column)
         guard let uuid = UUID(uuidString: text) else { throw CorruptRow(description: "\(column) is not a UUID") }

@@ -12,24 +12,38 @@ public struct SQLMemberRepository: MemberRepository {
     public func insert(
         _ member: Member,
         passwordHash: String,
-        consumingInvitation invitationDigest: String?,
+        consuming proof: RegistrationProof?,
         now: Date
     ) async throws -> RegistrationOutcome {
         struct Rollback: Error { let outcome: RegistrationOutcome }
         let dialect = store.dialect
         do {
             return try await store.write { db in
-                if let invitationDigest {
+                var invitationDigest: String?
+                switch proof {
+                case .invitation(let digest):
+                    invitationDigest = digest
                     let used = try await db.raw(
                         """
                         UPDATE invitations SET used_at = \(bind: Millis.from(now)), used_by = NULL
-                        WHERE digest = \(bind: invitationDigest) AND used_at IS NULL
+                        WHERE digest = \(bind: digest) AND used_at IS NULL
                           AND expires_at > \(bind: Millis.from(now))
                           AND (email IS NULL OR email = \(bind: member.email.rawValue))
                         RETURNING digest
                         """
                     ).first()
                     guard used != nil else { throw Rollback(outcome: .invitationUnusable) }
+                case .confirmation(let digest):
+                    let used = try await db.raw(
+                        """
+                        DELETE FROM pending_registrations
+                        WHERE digest = \(bind: digest) AND expires_at > \(bind: Millis.from(now))
+                          AND email = \(bind: member.email.rawValue)
+                        RETURNING digest
+                        """
+                    ).first()
+                    guard used != nil else { throw Rollback(outcome: .confirmationUnusable) }
+                case nil: break
                 }
                 let seq: SQLQueryString =
                     dialect == .postgres
@@ -50,9 +64,9 @@ public struct SQLMemberRepository: MemberRepository {
                     ).first()
                     throw Rollback(outcome: emailTaken != nil ? .emailTaken : .handleTaken)
                 }
-                if invitationDigest != nil {
+                if let invitationDigest {
                     try await db.raw(
-                        "UPDATE invitations SET used_by = \(bind: member.id.description) WHERE digest = \(bind: invitationDigest!)"
+                        "UPDATE invitations SET used_by = \(bind: member.id.description) WHERE digest = \(bind: invitationDigest)"
                     ).run()
                 }
                 let profile = Profile(memberID: member.id, updatedAt: member.createdAt)

@@ -18,13 +18,7 @@ public struct SQLPasswordResetRepository: PasswordResetRepository {
                     \(bind: Millis.from(reset.expiresAt)))
                 """
             ).run()
-            try await db.raw(
-                """
-                INSERT INTO mail_outbox (id, member_id, key, to_address, subject, body, created_at, next_attempt_at)
-                VALUES (\(bind: mail.id.description), \(bind: mail.memberID.description), \(bind: mail.key), \(bind: mail.to),
-                    \(bind: mail.subject), \(bind: mail.body), \(bind: Millis.from(mail.createdAt)), \(bind: Millis.from(mail.createdAt)))
-                """
-            ).run()
+            try await Outbox.queue(mail, in: db)
         }
     }
 

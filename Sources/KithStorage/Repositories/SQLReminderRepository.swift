@@ -95,14 +95,7 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository,
                     """
                 ).first() != nil
             guard inserted else { return false }
-            try await db.raw(
-                """
-                INSERT INTO mail_outbox (id, member_id, key, to_address, subject, body, created_at, next_attempt_at)
-                VALUES (\(bind: mail.id.description), \(bind: mail.memberID.description), \(bind: mail.key), \(bind: mail.to),
-                    \(bind: mail.subject), \(bind: mail.body), \(bind: Millis.from(mail.createdAt)), \(bind: Millis.from(mail.createdAt)))
-                ON CONFLICT (member_id, key) DO NOTHING
-                """
-            ).run()
+            try await Outbox.queue(mail, in: db)
             return true
         }
     }
@@ -120,7 +113,7 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository,
             ).all().map { row in
                 OutgoingMail(
                     id: OutgoingMail.ID(try row.uuid("id")),
-                    memberID: Member.ID(try row.uuid("member_id")),
+                    memberID: try row.optionalUUID("member_id").map(Member.ID.init),
                     key: try row.string("key"),
                     to: try row.string("to_address"),
                     subject: try row.string("subject"),

@@ -10,6 +10,7 @@ struct AccountAPIController {
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.post("/api/v1/auth/register", use: register)
+        router.post("/api/v1/auth/register/confirm", use: confirmRegistration)
         router.post("/api/v1/auth/token", use: createToken)
         router.delete("/api/v1/auth/token", use: revokeToken)
         router.get("/api/v1/me", use: me)
@@ -35,9 +36,11 @@ struct AccountAPIController {
         var invitation: String?
     }
 
-    @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AuthDTO> {
+    /// 201 with the member and a token; with registration `confirm` (and no invitation), 202
+    /// "check your email" whether or not the address already has an account.
+    @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
         let input = try await JSONBody.decode(RegisterRequest.self, from: request, context: context)
-        let member = try await accounts.register(
+        let result = try await accounts.signUp(
             RegistrationInput(
                 email: input.email,
                 password: input.password,
@@ -47,6 +50,26 @@ struct AccountAPIController {
             ),
             clientAddress: context.remoteAddress
         )
+        switch result {
+        case .registered(let member):
+            return try await registered(member).response(from: request, context: context)
+        case .confirmationSent:
+            return try EditedResponse(status: .accepted, response: SignUpPendingDTO()).response(from: request, context: context)
+        }
+    }
+
+    struct ConfirmRegistrationRequest: APIInput {
+        static let fields: Set<String> = ["token"]
+        var token: String
+    }
+
+    /// The token from the confirmation email: the member is created, with a token to go on with.
+    @Sendable func confirmRegistration(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AuthDTO> {
+        let input = try await JSONBody.decode(ConfirmRegistrationRequest.self, from: request, context: context)
+        return try await registered(try await accounts.confirmRegistration(token: input.token))
+    }
+
+    private func registered(_ member: Member) async throws -> EditedResponse<AuthDTO> {
         let token = try await accounts.issueToken(for: member, name: "registration")
         return EditedResponse(
             status: .created,

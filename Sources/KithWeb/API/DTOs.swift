@@ -130,6 +130,12 @@ struct AuthDTO: ResponseEncodable {
     var token: String
 }
 
+/// A sign-up waiting for its confirmation link (registration mode `confirm`).
+struct SignUpPendingDTO: ResponseEncodable {
+    var status = "confirmation_sent"
+    var detail = "Check your email: a link there finishes creating the account."
+}
+
 struct TokenDTO: ResponseEncodable {
     var token: String
     var member: MemberDTO

@@ -234,8 +234,25 @@ enum OpenAPIDocument {
                             required: ["email", "password", "name", "handle"]
                         )
                     ),
+                    responses: ok("201", "Registered", object(["member": ref("Member"), "token": string], required: ["member", "token"]))
+                        .merging(
+                            ok(
+                                "202",
+                                "Registration `confirm`: a confirmation link is on its way (the same answer when the address has an account)",
+                                object(["status": string, "detail": string], required: ["status", "detail"])
+                            )
+                        ) { first, _ in first },
+                    errors: ["400", "403", "409", "413", "422", "429"]
+                )
+            ],
+            "/api/v1/auth/register/confirm": [
+                "post": operation(
+                    "confirmRegistration",
+                    "Finish a sign-up with the token from its confirmation email: the account is created",
+                    public: true,
+                    body: body(object(["token": string], required: ["token"])),
                     responses: ok("201", "Registered", object(["member": ref("Member"), "token": string], required: ["member", "token"])),
-                    errors: ["400", "403", "409", "413", "422"]
+                    errors: ["400", "409", "413", "415", "422"]
                 )
             ],
             "/api/v1/auth/token": [

@@ -106,6 +106,7 @@ public struct Services: Sendable {
             invitations: SQLInvitationRepository(store: store),
             attempts: attempts,
             resets: SQLPasswordResetRepository(store: store),
+            pendingRegistrations: SQLPendingRegistrationRepository(store: store),
             publicURL: publicURL,
             hasher: hasher,
             settings: .init(

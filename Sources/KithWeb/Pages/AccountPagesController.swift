@@ -11,6 +11,8 @@ struct AccountPagesController {
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.get("/signup", use: signUpForm)
         router.post("/signup", use: signUp)
+        router.get("/signup/confirm", use: signUpConfirmForm)
+        router.post("/signup/confirm", use: confirmSignUp)
         router.get("/signin", use: signInForm)
         router.post("/signin", use: signIn)
         router.post("/signin/two-factor", use: signInSecondStep)
@@ -45,7 +47,7 @@ struct AccountPagesController {
             invitation: data.text("invitation")
         )
         do {
-            let member = try await accounts.register(
+            let result = try await accounts.signUp(
                 RegistrationInput(
                     email: form.email,
                     password: data.text("password"),
@@ -55,9 +57,50 @@ struct AccountPagesController {
                 ),
                 clientAddress: context.remoteAddress
             )
+            switch result {
+            case .registered(let member):
+                return try await startSession(member, next: "/me/edit", request: request, context: context)
+            case .confirmationSent:
+                return Pages.render(
+                    { HTMLResponse(SignUpSentPage(chrome: $0, email: form.email).document()) },
+                    context: context,
+                    request: request
+                )
+            }
+        } catch let error as DomainError {
+            var response = render(form: form, errors: FieldErrors(errors: Self.fieldErrors(error)), request: request, context: context)
+            if case .rateLimited(let seconds) = error {
+                response.status = .tooManyRequests
+                response.headers[.retryAfter] = String(seconds)
+            }
+            return response
+        }
+    }
+
+    /// The link from the confirmation email. Like the reset link, the token stays in the form
+    /// only, and the answer is not cached and sends no referrer.
+    @Sendable func signUpConfirmForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = request.uri.queryParameters.get("token") ?? ""
+        return Pages.render({ HTMLResponse(SignUpConfirmPage(chrome: $0, token: token).document()) }, context: context, request: request)
+    }
+
+    @Sendable func confirmSignUp(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let data = try await VerifiedForm.read(request, context: context).data
+        let token = data.text("token")
+        do {
+            let member = try await accounts.confirmRegistration(token: token)
             return try await startSession(member, next: "/me/edit", request: request, context: context)
         } catch let error as DomainError {
-            return render(form: form, errors: FieldErrors(errors: Self.fieldErrors(error)), request: request, context: context)
+            let message =
+                if case .invalid(let list) = error, let first = list.first, first.field == "token" {
+                    "This link \(first.message)."
+                } else { error.message }
+            let errors = FieldErrors(errors: [FieldError(field: "form", message: message)])
+            return Pages.render(
+                { HTMLResponse(SignUpConfirmPage(chrome: $0, token: token, errors: errors).document(), status: Self.status(error)) },
+                context: context,
+                request: request
+            )
         }
     }
 
@@ -65,7 +108,18 @@ struct AccountPagesController {
         let inviteOnly = accounts.settings.registration == .invite
         let status: HTTPResponse.Status = errors.errors.isEmpty ? .ok : .unprocessableContent
         return Pages.render(
-            { HTMLResponse(SignUpPage(chrome: $0, form: form, errors: errors, inviteOnly: inviteOnly).document(), status: status) },
+            {
+                HTMLResponse(
+                    SignUpPage(
+                        chrome: $0,
+                        form: form,
+                        errors: errors,
+                        inviteOnly: inviteOnly,
+                        confirmsEmail: accounts.settings.registration == .confirm
+                    ).document(),
+                    status: status
+                )
+            },
             context: context,
             request: request
         )

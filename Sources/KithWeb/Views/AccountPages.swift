@@ -15,6 +15,8 @@ struct SignUpPage {
     let form: SignUpForm
     let errors: FieldErrors
     let inviteOnly: Bool
+    /// Registration `confirm`: the account is made once the emailed link is opened.
+    var confirmsEmail = false
 
     func document() -> HTML {
         let known: Set<String> = ["name", "handle", "email", "password", "invitation"]
@@ -73,6 +75,11 @@ struct SignUpPage {
                             hint: "This community is invite-only: paste the code from your invitation link.",
                             required: true
                         )
+                    ),
+                    .if(!inviteOnly && !form.invitation.isEmpty, .input(.type(.hidden), .name("invitation"), .value(form.invitation))),
+                    .if(
+                        confirmsEmail && form.invitation.isEmpty,
+                        .p(.class("hint"), .text("We will email you a link: your account is created when you open it."))
                     ),
                     .button(.type(.submit), .class("primary"), .text("Create my account"))
                 ),
@@ -400,6 +407,64 @@ struct PasswordResetRequestPage {
                         .button(.type(.submit), .class("primary"), .text("Email me a link"))
                     ),
                 .p(.a(.href("/signin"), .text("Back to sign in")))
+            )
+        )
+    }
+}
+
+/// "Check your email" after signing up with registration `confirm`: the same words whether or
+/// not the address already has an account.
+struct SignUpSentPage {
+    let chrome: PageChrome
+    let email: String
+
+    func document() -> HTML {
+        Layout.page(
+            title: "Check your email",
+            chrome: chrome,
+            .section(
+                .class("card narrow"),
+                .h1("Check your email"),
+                .div(
+                    .class("notice"),
+                    .attribute(named: "role", value: "status"),
+                    .p(
+                        .text(
+                            "We sent a message to \(email). Open the link in it within 48 hours to finish creating your account. "
+                                + "Nothing there? Look in the spam folder, or sign up again."
+                        )
+                    )
+                ),
+                .p(.a(.href("/signin"), .text("Back to sign in")))
+            )
+        )
+    }
+}
+
+/// The page a confirmation link opens: one button, so a mail scanner following the link creates
+/// nothing (only the POST does).
+struct SignUpConfirmPage {
+    let chrome: PageChrome
+    let token: String
+    var errors = FieldErrors()
+
+    func document() -> HTML {
+        Layout.page(
+            title: "Confirm your account",
+            chrome: chrome,
+            .section(
+                .class("card narrow"),
+                .h1("Confirm your account"),
+                .form(
+                    .method(.post),
+                    .action("/signup/confirm"),
+                    .novalidate(),
+                    csrfField(chrome.csrfToken),
+                    .input(.type(.hidden), .name("token"), .value(token)),
+                    Field.summary(errors.others(known: [])),
+                    .button(.type(.submit), .class("primary"), .text("Confirm and sign in"))
+                ),
+                .p(.a(.href("/signup"), .text("Sign up again")))
             )
         )
     }
