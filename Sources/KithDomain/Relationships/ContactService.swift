@@ -40,6 +40,10 @@ public struct ContactService: Sendable {
     /// The most contacts one member may keep.
     public static let contactLimit = 50_000
 
+    /// Uploaded imports read at once by this instance (each holds its file and its parse in
+    /// memory); the web layer takes a slot before it reads the upload.
+    public let importSlots = WorkSlots(slots: 2, maxWaiting: 8)
+
     public init(
         contacts: any ContactRepository,
         members: any MemberRepository,

@@ -6,8 +6,11 @@ public enum TextFile {
     /// (with a byte-order mark, or UTF-16 without one, told by its zero bytes); otherwise the
     /// bytes as they are (UTF-8, or 8-bit text decoded value by value) without a UTF-8 BOM.
     public static func utf8Bytes(_ data: Data) -> [UInt8] {
-        let bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return Array(bytes.dropFirst(3)) }
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            bytes.removeFirst(3)  // in place: no second copy of the file
+            return bytes
+        }
         if bytes.starts(with: [0xFF, 0xFE, 0, 0]) || bytes.starts(with: [0, 0, 0xFE, 0xFF]) {
             let encoding: String.Encoding = bytes[0] == 0xFF ? .utf32LittleEndian : .utf32BigEndian
             return Array((String(data: Data(bytes.dropFirst(4)), encoding: encoding) ?? "").utf8)

@@ -45,14 +45,14 @@ public enum VCard {
         var errors: [ImportError] = []
         var current: ImportedContact?
         var fallbackNames: (structured: String, organization: String) = ("", "")
-        for (number, line) in unfold(TextFile.utf8Bytes(data)) {
-            guard line.contains(where: { $0 != 32 && $0 != 9 }) else { continue }
+        unfold(TextFile.utf8Bytes(data)) { number, line in
+            guard line.contains(where: { $0 != 32 && $0 != 9 }) else { return }
             guard let property = Property(line) else {
                 // A bare word (`FN` with no value) carries nothing: a line of data does.
                 if current == nil || line.count > 40 || line.contains(58) {
                     errors.append(ImportError(line: number, message: "is not a vCard property line"))
                 }
-                continue
+                return
             }
             switch property.name {
             case "BEGIN" where property.text.uppercased() == "VCARD":
@@ -61,11 +61,11 @@ public enum VCard {
                 }
                 current = ImportedContact(line: number)
                 fallbackNames = ("", "")
-                continue
+                return
             case "END" where property.text.uppercased() == "VCARD":
                 guard var card = current else {
                     errors.append(ImportError(line: number, message: "END:VCARD without BEGIN:VCARD"))
-                    continue
+                    return
                 }
                 // A card without a name (a company card, a phone's address-only entry) is named
                 // by what it does have, so that nothing it holds is lost.
@@ -79,12 +79,12 @@ public enum VCard {
                     contacts.append(card)
                 }
                 current = nil
-                continue
+                return
             default: break
             }
             guard current != nil else {
                 errors.append(ImportError(line: number, message: "is outside BEGIN:VCARD … END:VCARD"))
-                continue
+                return
             }
             let value = property.text
             switch property.name {
@@ -132,28 +132,31 @@ public enum VCard {
     /// Joins folded lines (a line starting with a space or tab continues the previous one; in
     /// vCard 2.1 a quoted-printable value ending in `=` continues on the next line), numbering each
     /// logical line by where it starts. Works on bytes: a UTF-8 character split by a fold is whole
-    /// again before it is decoded. Blank lines are dropped (iOS ends lines with CR CR LF).
-    static func unfold(_ bytes: [UInt8]) -> [(Int, [UInt8])] {
-        var lines: [(Int, [UInt8])] = []
+    /// again before it is decoded. Blank lines are dropped (iOS ends lines with CR CR LF). Each
+    /// logical line is handed to `body` as soon as it is complete, so only one is held at a time
+    /// (a 20 MB file is not copied again as a list of its lines).
+    static func unfold(_ bytes: [UInt8], _ body: (_ number: Int, _ line: [UInt8]) -> Void) {
+        var pending: (number: Int, line: [UInt8])?
         var continuesQuotedPrintable = false
         var number = 0
         var index = 0
         var start = 0
         func take(_ end: Int) {
             number += 1
-            let physical = Array(bytes[start..<end])
+            let physical = bytes[start..<end]
             defer { start = index }
-            if continuesQuotedPrintable, !lines.isEmpty {
-                lines[lines.count - 1].1.removeLast()  // the soft line break's "="
-                lines[lines.count - 1].1 += physical
-            } else if let first = physical.first, first == 32 || first == 9, !lines.isEmpty {
-                lines[lines.count - 1].1 += physical.dropFirst()
+            if continuesQuotedPrintable, pending != nil {
+                pending!.line.removeLast()  // the soft line break's "="
+                pending!.line += physical
+            } else if let first = physical.first, first == 32 || first == 9, pending != nil {
+                pending!.line += physical.dropFirst()
             } else if physical.isEmpty {
                 return
             } else {
-                lines.append((number, physical))
+                if let done = pending { body(done.number, done.line) }
+                pending = (number, Array(physical))
             }
-            let last = lines[lines.count - 1].1
+            let last = pending!.line
             continuesQuotedPrintable = last.last == 61 && Property.isQuotedPrintable(last)
         }
         while index < bytes.count {
@@ -171,7 +174,7 @@ public enum VCard {
             index = bytes.count
             take(bytes.count)
         }
-        return lines
+        if let done = pending { body(done.number, done.line) }
     }
 
     /// `[group.]NAME[;param=value…]:value`, with quoted parameter values that may hold ':'. vCard

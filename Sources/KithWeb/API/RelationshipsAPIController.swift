@@ -230,24 +230,27 @@ struct RelationshipsAPIController {
     /// in the query or a form part, or is detected from the content.
     @Sendable func importFile(_ request: Request, context: AppRequestContext) async throws -> ImportReportDTO {
         let member = try context.requireMember()
-        var request = request
-        let buffer = try await request.collectBody(upTo: ContactService.importByteLimit)
-        let contentType = request.headers[.contentType] ?? ""
-        var file = Data(buffer.readableBytesView)
-        var format = request.uri.queryParameters.get("format")
-        if contentType.lowercased().hasPrefix("multipart/form-data") {
-            guard let form = FormData(multipart: file, contentType: contentType), let part = form.bytes("file") else {
-                throw DomainError.invalid(field: "file", reason: "is required: send the file in a part named file")
+        return try await services.contacts.importSlots.run {
+            // The body is read into one Data and its buffer let go (it is not kept on the request),
+            // so a 20 MB upload is not held twice while it is parsed.
+            let body = try await request.body.collect(upTo: ContactService.importByteLimit)
+            var file = Data(body.readableBytesView)
+            let contentType = request.headers[.contentType] ?? ""
+            var format = request.uri.queryParameters.get("format")
+            if contentType.lowercased().hasPrefix("multipart/form-data") {
+                guard let form = FormData(multipart: file, contentType: contentType), let part = form.bytes("file") else {
+                    throw DomainError.invalid(field: "file", reason: "is required: send the file in a part named file")
+                }
+                file = part
+                format = format ?? form["format"]
             }
-            file = part
-            format = format ?? form["format"]
+            let report = try await services.contacts.importContacts(
+                file,
+                format: try ContactFileFormat.parse(format),
+                owner: member
+            )
+            return ImportReportDTO(report: report)
         }
-        let report = try await services.contacts.importContacts(
-            file,
-            format: try ContactFileFormat.parse(format),
-            owner: member
-        )
-        return ImportReportDTO(report: report)
     }
 
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {

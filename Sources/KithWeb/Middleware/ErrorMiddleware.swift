@@ -82,6 +82,9 @@ struct Problem: Encodable {
         case is WorkTooLong:
             (status, title, retryAfter) = (503, "Taking too long", 5)
             detail = "This took too long to answer and was stopped. Try again, or narrow the search."
+        case is ServerBusy:
+            (status, title, retryAfter) = (503, "Busy", 10)
+            detail = "Too many uploads are being read right now. Try again in a few seconds."
         case let error as MalformedBody:
             (status, title, detail) = (400, "Bad request", error.detail)
         case let error as any HTTPResponseError:

@@ -8,8 +8,7 @@ struct VerifiedForm {
     let data: FormData
 
     static func read(_ request: Request, context: AppRequestContext, upTo limit: Int? = nil) async throws -> VerifiedForm {
-        var request = request
-        let buffer = try await request.collectBody(upTo: limit ?? context.maxUploadSize)
+        let buffer = try await request.body.collect(upTo: limit ?? context.maxUploadSize)
         let contentType = request.headers[.contentType] ?? ""
         let data: FormData
         if contentType.lowercased().hasPrefix("multipart/form-data") {

@@ -267,15 +267,17 @@ struct RelationshipPagesController {
     @Sendable func importFile(_ request: Request, context: AppRequestContext) async throws -> Response {
         let member = try context.requireMember()
         do {
-            let data = try await VerifiedForm.read(request, context: context, upTo: ContactService.importByteLimit + 64 * 1024).data
-            guard let file = data.bytes("file"), !file.isEmpty else {
-                throw DomainError.invalid(field: "file", reason: "is required: choose a .vcf or .csv file")
+            let report = try await services.contacts.importSlots.run {
+                let data = try await VerifiedForm.read(request, context: context, upTo: ContactService.importByteLimit + 64 * 1024).data
+                guard let file = data.bytes("file"), !file.isEmpty else {
+                    throw DomainError.invalid(field: "file", reason: "is required: choose a .vcf or .csv file")
+                }
+                return try await services.contacts.importContacts(
+                    file,
+                    format: try ContactFileFormat.parse(data["format"]),
+                    owner: member
+                )
             }
-            let report = try await services.contacts.importContacts(
-                file,
-                format: try ContactFileFormat.parse(data["format"]),
-                owner: member
-            )
             return try HTMLResponse(ImportContactsPage(chrome: context.chrome(), report: report).document())
                 .response(from: request, context: context)
         } catch DomainError.invalid(let errors) {
