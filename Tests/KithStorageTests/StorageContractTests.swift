@@ -400,6 +400,35 @@ import Testing
 @Suite struct StatementTimeLimitTests {
     /// A read that runs too long is stopped and reported as `WorkTooLong` (answered 503), and the
     /// connection it ran on is fine afterwards.
+    /// A read whose task is cancelled (its HTTP client hung up) is interrupted at once — long
+    /// before its time limit — and only it: a read sharing the connection answers.
+    @Test func aCancelledReadIsInterruptedAndNoOtherIs() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kith-cancel-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try await SQLiteStore.open(
+            path: directory.appendingPathComponent("kith.sqlite").path,
+            readers: 1,
+            readTimeLimit: .seconds(60),
+            logger: testLogger
+        )
+        try await Migrator.migrate(store)
+        let runaway = Task {
+            try await store.read { db in
+                try await db.raw(
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) AS n FROM c WHERE x < 0"
+                ).run()
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let started = ContinuousClock.now
+        runaway.cancel()
+        await #expect(throws: CancellationError.self) { try await runaway.value }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        let one = try await store.read { db in try await db.raw("SELECT 1 AS one").first()?.decode(column: "one", as: Int.self) }
+        #expect(one == 1)
+        await store.close()
+    }
+
     @Test func aRunawayReadIsStopped() async throws {
         if TestBackend.postgresURL != nil {
             try await withMigratedStore { store async throws in

@@ -110,6 +110,10 @@ final class SQLiteHandle: @unchecked Sendable {
     var statementTimeLimit: Duration?
     /// When the running statement started (monotonic nanoseconds), 0 when none runs.
     let runningSince = Atomic<UInt64>(0)
+    /// The read (`ReadTicket`) whose statement is running, 0 when none: held while it is set and
+    /// cleared and while a cancelled read interrupts, so a cancellation can only ever interrupt
+    /// its own statement, never another read's that shares the connection.
+    private let runningTicket = Mutex<UInt64>(0)
 
     init(path: String) throws {
         let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE
@@ -129,9 +133,16 @@ final class SQLiteHandle: @unchecked Sendable {
         assert(owner.map { pthread_equal($0, pthread_self()) != 0 } ?? true, "an SQLite connection used off its own thread")
         let statement = try prepared(sql)
         let timed = statementTimeLimit != nil
+        let ticket = timed ? ReadTicket.current : 0
+        if ticket != 0 {
+            // A read whose client went away stops before its next statement.
+            if Task.isCancelled { throw CancellationError() }
+            runningTicket.withLock { $0 = ticket }
+        }
         if timed { runningSince.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed) }
         defer {
             if timed { runningSince.store(0, ordering: .relaxed) }
+            if ticket != 0 { runningTicket.withLock { $0 = 0 } }
             // No sqlite3_clear_bindings: every execution binds every parameter, and clearing
             // marks a statement whose plan looked at a bound value (any `column = ?`) as expired,
             // so it was parsed and planned again on every run (15% of CPU under RSVP load).
@@ -144,7 +155,10 @@ final class SQLiteHandle: @unchecked Sendable {
         while true {
             let status = sqlite_nio_sqlite3_step(statement)
             if status == SQLITE_DONE { return }
-            if status == SQLITE_INTERRUPT && timed { throw WorkTooLong() }
+            if status == SQLITE_INTERRUPT && timed {
+                if ticket != 0 && Task.isCancelled { throw CancellationError() }
+                throw WorkTooLong()
+            }
             guard status == SQLITE_ROW else { throw error(status) }
             let names = columns ?? self.columns(of: statement)
             columns = names
@@ -165,6 +179,14 @@ final class SQLiteHandle: @unchecked Sendable {
         let (seconds, attoseconds) = limit.components
         let allowed = UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
         if started != 0 && now > started + allowed { sqlite_nio_sqlite3_interrupt(handle) }
+    }
+
+    /// Interrupts the running statement if it belongs to the read `ticket` (its task was
+    /// cancelled: the client went away). From any thread.
+    func interrupt(ticket: UInt64) {
+        runningTicket.withLock { running in
+            if running == ticket, let handle { sqlite_nio_sqlite3_interrupt(handle) }
+        }
     }
 
     func close() {
@@ -284,6 +306,14 @@ struct SQLiteDirectDatabase: SQLDatabase {
         let (sql, binds) = serialize(query)
         try connection.execute(sql, binds.map { try Self.encoder.encode($0) }) { onRow($0) }
     }
+}
+
+/// Names one read on a reader connection, so that cancelling it interrupts its own statement
+/// only. 0 outside reads (writes are never interrupted).
+enum ReadTicket {
+    @TaskLocal static var current: UInt64 = 0
+    private static let next = Atomic<UInt64>(1)
+    static func make() -> UInt64 { next.wrappingAdd(1, ordering: .relaxed).oldValue }
 }
 
 /// One result row: the statement's column names (shared by its rows) and this row's values.

@@ -129,7 +129,15 @@ public final class SQLiteStore: Store {
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let index = readsInFlight.begin()
         defer { readsInFlight.end(index) }
-        return try await readers[index].run { try await body($0) }
+        // A cancelled read (its client went away: `CancelOnDisconnect`) interrupts its statement
+        // at once instead of running on to the time limit.
+        let ticket = ReadTicket.make()
+        let reader = readers[index]
+        return try await withTaskCancellationHandler {
+            try await ReadTicket.$current.withValue(ticket) { try await reader.run { try await body($0) } }
+        } onCancel: {
+            reader.connection.interrupt(ticket: ticket)
+        }
     }
 
     /// Group commit: writes queue up; whoever finds the queue idle drains it on the writer's

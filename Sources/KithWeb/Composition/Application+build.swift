@@ -228,7 +228,9 @@ public func buildApplication(
         router: router,
         // A connection that sends or reads nothing for a minute is closed, so idle or trickling
         // clients cannot hold connections (and their memory) open indefinitely.
-        server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
+        server: .http1(
+            configuration: .init(additionalChannelHandlers: [HangUpHandler()], idleTimeout: .seconds(configuration.idleTimeoutSeconds))
+        ),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kith"),
         services: [
             GraphRefresher(graph: services.graph, interval: configuration.graphRefreshInterval, logger: logger),
@@ -250,6 +252,7 @@ public func buildRouter(
         RequestLogMiddleware(metrics: HTTPMetrics(registry: registry))
         ClientOriginMiddleware(trustedProxies: configuration.trustedProxies, configuredTLS: configuration.secureCookies)
         BodyDrainMiddleware()
+        CancelOnDisconnectMiddleware()
         SecurityHeadersMiddleware()
         ErrorMiddleware()
         CanonicalPathMiddleware()

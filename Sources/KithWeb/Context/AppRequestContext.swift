@@ -25,11 +25,14 @@ public struct AppRequestContext: RequestContext {
     var csrfCookie: String?
     /// Mints and checks anonymous CSRF cookie values (set with the page's credential).
     var csrfCookies: CSRFCookie?
+    /// The connection the request came on, to stop the work when it closes.
+    let connection: ConnectionWatch?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.peerAddress = source.channel.remoteAddress?.ipAddress ?? "local"
         self.remoteAddress = peerAddress
+        self.connection = ConnectionWatch.of(source.channel)
     }
 
     /// Bodies are small in Kith; a tight limit keeps a client from tying up memory.
