@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0
+# Every spelling of an import: access level (`public`, `internal`, `package`, `private`,
+# `fileprivate`), `@preconcurrency`, `@_exported`, `@testable` — none escapes the rules.
+IMPORT='^(@[A-Za-z_]+ +)*((public|internal|package|private|fileprivate) +)?(@[A-Za-z_]+ +)*import +'
 check() {
     local pattern=$1 where=$2 why=$3
     if grep -rnP "$pattern" $where; then
@@ -10,10 +13,11 @@ check() {
         fail=1
     fi
 }
-check '^(public )?import (Hummingbird|SQLKit|SQLiteKit|PostgresKit|PostgresNIO|SQLiteNIO|NIO)' Sources/KithDomain "KithDomain imports no server or database package"
-check '^(public )?import (?!(Foundation|Synchronization)$)' Sources/KithGraph "KithGraph depends on no package (only Foundation and Synchronization from the toolchain)"
-check '^(public )?import (SQLKit|SQLiteKit|PostgresKit|PostgresNIO|SQLiteNIO)' "Sources/KithWeb Sources/KithCLI" "only KithStorage talks SQL"
-if grep -rlnE '^(public )?import KithStorage' Sources/KithWeb | grep -v Composition/; then
+check "${IMPORT}(Hummingbird|SQLKit|SQLiteKit|PostgresKit|PostgresNIO|SQLiteNIO|NIO|VaporCSQLite)" Sources/KithDomain "KithDomain imports no server or database package"
+check "${IMPORT}(?!(Foundation|Synchronization)\$)" Sources/KithGraph "KithGraph depends on no package (only Foundation and Synchronization from the toolchain)"
+check "${IMPORT}(SQLKit|SQLiteKit|PostgresKit|PostgresNIO|SQLiteNIO|VaporCSQLite)" "Sources/KithWeb Sources/KithCLI" "only KithStorage talks SQL"
+check "${IMPORT}VaporCSQLite" "Sources/KithStorage/Repositories Sources/KithStorage/Migrations" "only the SQLite connection code calls SQLite's C library"
+if grep -rlnP "${IMPORT}KithStorage" Sources/KithWeb | grep -v Composition/; then
     echo "✘ in KithWeb only the composition files import KithStorage"
     fail=1
 fi

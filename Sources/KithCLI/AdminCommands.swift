@@ -152,7 +152,7 @@ struct Restore: AsyncParsableCommand {
     var from: String
 
     func run() async throws {
-        guard case .sqlite(let path) = StoreConfiguration.dataDirectory(dataDir) else { return }
+        guard case .sqlite(let path, _) = StoreConfiguration.dataDirectory(dataDir) else { return }
         say("Restoring \(from) into \(path) …")
         let start = Date()
         do {

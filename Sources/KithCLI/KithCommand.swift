@@ -22,18 +22,28 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "PostgreSQL URL (postgres://user:pass@host:5432/db). Also read from KITH_DATABASE_URL.")
     var databaseURL: String?
 
+    @Option(help: "SQLite reader connections, each a thread of its own (1–64; more serve more reads at once).")
+    var sqliteReaders = 3
+
+    @Flag(help: "Log every SQLite statement's text and time (never its values). PostgreSQL: use its log_min_duration_statement.")
+    var logSQL = false
+
     var configuration: StoreConfiguration {
         if let url = databaseURL ?? ProcessInfo.processInfo.environment["KITH_DATABASE_URL"], !url.isEmpty {
             return .postgres(url: url)
         }
-        return .dataDirectory(dataDir)
+        return .dataDirectory(dataDir, readers: sqliteReaders)
+    }
+
+    func validate() throws {
+        guard (1...64).contains(sqliteReaders) else { throw ValidationError("--sqlite-readers must be from 1 to 64") }
     }
 
     func withStore<T: Sendable>(_ body: (any Store) async throws -> T) async throws -> T {
         // The database, its WAL, backups, exports and mail drops hold members' private data.
         PrivateFiles.ownerOnlyFromNowOn()
         var logger = Logger(label: "kith.store")
-        logger.logLevel = .warning
+        logger.logLevel = logSQL ? .trace : .warning
         do {
             return try await configuration.withStore(logger: logger, body)
         } catch let error as StoreError {

@@ -75,8 +75,9 @@ public final class PostgresStore: Store {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try WriteScope.refuseNested()
         do {
-            return try await transaction(body)
+            return try await WriteScope.$inside.withValue(true) { try await transaction(body) }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
             throw WorkTooLong()
         }
@@ -96,6 +97,8 @@ public final class PostgresStore: Store {
             }
         }
     }
+
+    public func diagnostics() -> StoreDiagnostics { StoreDiagnostics() }
 
     public func close() async {
         runner.cancel()

@@ -96,8 +96,8 @@ final class SQLiteHandle: @unchecked Sendable {
     /// Each statement's column names, built on its first row and kept until SQLite prepares the
     /// statement again (after a schema change its columns may differ).
     private var columnNames: [OpaquePointer: (columns: SQLiteDirectRow.Columns, prepares: Int32)] = [:]
-    /// The thread that owns the connection, once it runs; checked in debug builds, because the
-    /// statement cache is not safe to use from two threads.
+    /// The thread that owns the connection, once it runs; checked before every statement in every
+    /// build, because the statement cache is not safe to use from two threads.
     var owner: pthread_t?
     /// Distinct statement texts kept prepared; past this the cache starts again (statements with
     /// IN lists of varying length would otherwise grow it without bound).
@@ -130,8 +130,15 @@ final class SQLiteHandle: @unchecked Sendable {
 
     /// Runs one statement with its parameters, calling `onRow` for each result row.
     func execute(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteDirectRow) throws -> Void) throws {
-        assert(owner.map { pthread_equal($0, pthread_self()) != 0 } ?? true, "an SQLite connection used off its own thread")
+        precondition(owner.map { pthread_equal($0, pthread_self()) != 0 } ?? true, "an SQLite connection used off its own thread")
         let statement = try prepared(sql)
+        // Bindings are never cleared (see below), so a value left out would silently be the
+        // previous run's: the count must match exactly.
+        let expected = Int(sqlite_nio_sqlite3_bind_parameter_count(statement))
+        guard expected == binds.count else {
+            sqlite_nio_sqlite3_reset(statement)
+            throw StoreError("A statement with \(expected) parameters was given \(binds.count) values: \(sql.prefix(120))")
+        }
         let timed = statementTimeLimit != nil
         let ticket = timed ? ReadTicket.current : 0
         if ticket != 0 {
@@ -179,6 +186,13 @@ final class SQLiteHandle: @unchecked Sendable {
         let (seconds, attoseconds) = limit.components
         let allowed = UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
         if started != 0 && now > started + allowed { sqlite_nio_sqlite3_interrupt(handle) }
+    }
+
+    /// Whether a transaction is open. SQLite rolls a whole transaction back by itself on some
+    /// errors (SQLITE_FULL, IOERR, NOMEM); then this turns false mid-batch.
+    var inTransaction: Bool {
+        guard let handle else { return false }
+        return sqlite_nio_sqlite3_get_autocommit(handle) == 0
     }
 
     /// Interrupts the running statement if it belongs to the read `ticket` (its task was
@@ -304,6 +318,21 @@ struct SQLiteDirectDatabase: SQLDatabase {
 
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
         let (sql, binds) = serialize(query)
+        // With the store's logger at trace (`kith serve --log-sql`): each statement's text, its
+        // number of values and its time — never the values, which hold members' private data.
+        guard logger.logLevel <= .trace else {
+            return try connection.execute(sql, binds.map { try Self.encoder.encode($0) }) { onRow($0) }
+        }
+        let started = ContinuousClock.now
+        defer {
+            logger.trace(
+                "sql",
+                metadata: [
+                    "sql": "\(sql.split(whereSeparator: \.isWhitespace).joined(separator: " "))", "values": "\(binds.count)",
+                    "took": "\(ContinuousClock.now - started)",
+                ]
+            )
+        }
         try connection.execute(sql, binds.map { try Self.encoder.encode($0) }) { onRow($0) }
     }
 }
@@ -340,6 +369,12 @@ struct SQLiteDirectRow: SQLRow {
     var allColumns: [String] { columns.names }
 
     func contains(column: String) -> Bool { columns.positions[column] != nil }
+
+    /// The value at `index` as an integer (0 when it is not one): for PRAGMA answers.
+    func integer(at index: Int) -> Int64 {
+        guard index < values.count, case .integer(let value) = values[index] else { return 0 }
+        return Int64(value)
+    }
 
     func decodeNil(column: String) throws -> Bool {
         guard let position = columns.positions[column] else { return true }

@@ -20,22 +20,27 @@ public final class SQLiteStore: Store {
     private let checkpointing: Task<Void, Never>
     private let queue = WriteQueue()
     private let readsInFlight: ReadLoad
+    private let health: CheckpointHealth
 
     private init(
         path: String,
         writer: SQLiteConnectionThread,
         readers: [SQLiteConnectionThread],
-        checkpointer: SQLiteConnectionThread
+        checkpointer: SQLiteConnectionThread,
+        logger: Logger
     ) {
         self.path = path
         self.writer = writer
         self.readers = readers
         self.checkpointer = checkpointer
         self.readsInFlight = ReadLoad(readers: readers.count)
-        self.checkpointing = Self.checkpoints(on: checkpointer, watching: readers)
+        let health = CheckpointHealth(logger: logger)
+        self.health = health
+        self.checkpointing = Self.checkpoints(on: checkpointer, watching: readers, health: health)
     }
 
-    /// Opens (creating if needed) the database file at `path`.
+    public func diagnostics() -> StoreDiagnostics { health.snapshot() }
+
     /// How long one read statement may run (see `SQLiteHandle.statementTimeLimit`).
     public static let readTimeLimit: Duration = .seconds(5)
 
@@ -97,7 +102,7 @@ public final class SQLiteStore: Store {
                 readers.append(reader)
             }
             let checkpointer = try await connect("checkpointer", [])
-            return SQLiteStore(path: path, writer: writer, readers: readers, checkpointer: checkpointer)
+            return SQLiteStore(path: path, writer: writer, readers: readers, checkpointer: checkpointer, logger: logger)
         } catch {
             for connection in opened { connection.stop() }
             throw error
@@ -108,16 +113,28 @@ public final class SQLiteStore: Store {
     /// alongside writers and readers (PASSIVE never blocks them). Often and small: a checkpoint
     /// every 2 s wrote enough at once that commits waiting on the disk behind it took 150–250 ms.
     /// The same loop is the readers' watchdog: a read statement past `readTimeLimit` is interrupted.
+    /// Each checkpoint's outcome goes to `health`: a failure, or a log that is never copied whole
+    /// (a reader holding an old snapshot for ever keeps the WAL from resetting and growing), shows
+    /// in the log and in `/metrics`.
     private static func checkpoints(
         on checkpointer: SQLiteConnectionThread,
-        watching readers: [SQLiteConnectionThread]
+        watching readers: [SQLiteConnectionThread],
+        health: CheckpointHealth
     ) -> Task<
         Void, Never
     > {
         Task(executorPreference: checkpointer) {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(100))
-                try? checkpointer.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                do {
+                    var frames: (log: Int64, copied: Int64) = (0, 0)
+                    try checkpointer.connection.execute("PRAGMA wal_checkpoint(PASSIVE)", []) { row in
+                        frames = (row.integer(at: 1), row.integer(at: 2))
+                    }
+                    health.checkpointed(logFrames: Int(frames.log), copiedFrames: Int(frames.copied))
+                } catch {
+                    health.failed(error)
+                }
                 let now = DispatchTime.now().uptimeNanoseconds
                 for reader in readers { reader.connection.interruptIfOverdue(now: now) }
             }
@@ -145,6 +162,7 @@ public final class SQLiteStore: Store {
     /// the batch with one fsync. A body that fails rolls back to its savepoint alone; every caller
     /// is answered only after the commit, so an acknowledged write is durable (synchronous=FULL).
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try WriteScope.refuseNested()
         let outcome = WriteOutcome<T>()
         let item = PendingWrite(
             execute: { db in
@@ -163,7 +181,12 @@ public final class SQLiteStore: Store {
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             item.complete = { commitError in
                 if let commitError {
-                    continuation.resume(throwing: commitError)
+                    // A body that failed is told its own error; the others why the batch was lost.
+                    if case .failure(let own)? = outcome.result {
+                        continuation.resume(throwing: own)
+                    } else {
+                        continuation.resume(throwing: commitError)
+                    }
                 } else {
                     continuation.resume(with: outcome.result ?? .failure(StoreError("write produced no result")))
                 }
@@ -184,7 +207,18 @@ public final class SQLiteStore: Store {
             var commitError: (any Error)?
             do {
                 try writer.connection.execute("BEGIN IMMEDIATE")
-                for item in batch { await item.execute(db) }
+                try await WriteScope.$inside.withValue(true) {
+                    for item in batch {
+                        await item.execute(db)
+                        // SQLite rolled the whole transaction back by itself (disk full, I/O
+                        // error, out of memory): the bodies before this one are lost too, and a
+                        // later SAVEPOINT would open a new transaction that RELEASE commits on its
+                        // own. So the rest of the batch is not run, and every caller hears it.
+                        guard writer.connection.inTransaction else {
+                            throw StoreError("SQLite rolled back the whole transaction after an error; nothing in this batch was written")
+                        }
+                    }
+                }
                 try writer.connection.execute("COMMIT")
             } catch {
                 commitError = error

@@ -18,6 +18,39 @@ public protocol Store: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Closes connections. The store must not be used afterwards.
     func close() async
+    /// What an operator should see about the store's health (`/metrics`).
+    func diagnostics() -> StoreDiagnostics
+}
+
+/// The store's health as `/metrics` shows it: SQLite's write-ahead log and its checkpoints.
+public struct StoreDiagnostics: Sendable, Equatable {
+    /// Frames in the write-ahead log at the last checkpoint (0 when it was reset).
+    public var walFrames = 0
+    /// Checkpoints that failed since the store opened.
+    public var checkpointFailures = 0
+    /// Checkpoints that could not copy the whole log (readers held old pages) since it last reset.
+    public var checkpointsBehind = 0
+
+    public init() {}
+}
+
+/// The rule every store enforces: a write's body never starts another write. On SQLite the
+/// inner write would wait for the outer one's batch, which waits for it — a deadlock; on
+/// PostgreSQL it would silently run in a second transaction that commits even when the outer one
+/// rolls back. So both refuse it at once (`NestedWrite`), the same on both backends.
+enum WriteScope {
+    @TaskLocal static var inside = false
+
+    static func refuseNested() throws {
+        if inside { throw NestedWrite() }
+    }
+}
+
+/// A `write` started inside another write's body (see `WriteScope`): a programming error.
+public struct NestedWrite: Error, CustomStringConvertible, Sendable {
+    public var description: String {
+        "store.write was called inside another write's body: do the work in the outer transaction (the `db` it was given)"
+    }
 }
 
 /// Errors opening or using a store, with messages an operator can act on.

@@ -3,18 +3,18 @@ public import Logging
 
 /// Which store to open, chosen from the command line or the environment.
 public enum StoreConfiguration: Sendable {
-    /// SQLite at `DIR/kith.sqlite`.
-    case sqlite(path: String)
+    /// SQLite at `DIR/kith.sqlite`, with `readers` reader connections (each a thread of its own).
+    case sqlite(path: String, readers: Int = 3)
     /// PostgreSQL at a URL, optionally inside one schema (used by tests).
     case postgres(url: String, schema: String? = nil)
 
-    public static func dataDirectory(_ directory: String) -> StoreConfiguration {
-        .sqlite(path: URL(fileURLWithPath: directory).appendingPathComponent("kith.sqlite").path)
+    public static func dataDirectory(_ directory: String, readers: Int = 3) -> StoreConfiguration {
+        .sqlite(path: URL(fileURLWithPath: directory).appendingPathComponent("kith.sqlite").path, readers: readers)
     }
 
     public func open(logger: Logger) async throws -> any Store {
         switch self {
-        case .sqlite(let path): try await SQLiteStore.open(path: path, logger: logger)
+        case .sqlite(let path, let readers): try await SQLiteStore.open(path: path, readers: readers, logger: logger)
         case .postgres(let url, let schema): try await PostgresStore.open(url: url, schema: schema, logger: logger)
         }
     }

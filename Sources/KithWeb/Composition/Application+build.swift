@@ -81,6 +81,8 @@ public struct Services: Sendable {
     public let reminders: ReminderService
     public let events: EventService
     public let eventNetworking: EventNetworking
+    /// The store's health for `/metrics` (SQLite's write-ahead log and checkpoints).
+    let storeHealth: @Sendable () -> StoreDiagnostics
 
     public init(
         store: any Store,
@@ -92,6 +94,7 @@ public struct Services: Sendable {
         publicURL: String = "http://127.0.0.1:8080",
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        storeHealth = { store.diagnostics() }
         let members = SQLMemberRepository(store: store)
         let profileRepository = SQLProfileRepository(store: store)
         let blockRepository = SQLBlockRepository(store: store)
@@ -261,6 +264,7 @@ public func buildRouter(
     let open = router.group()
     open.get("/health") { _, _ in ["status": "ok"] }
     open.get("/metrics") { _, _ in
+        StoreMetrics.record(services.storeHealth(), in: registry)
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: registry.emitToString())))
