@@ -16,15 +16,15 @@ check() {
 check "${IMPORT}(Hummingbird|SQLKit|SQLiteKit|PostgresKit|PostgresNIO|SQLiteNIO|NIO|VaporCSQLite)" Sources/KithDomain "KithDomain imports no server or database package"
 check "${IMPORT}(?!(Foundation|Synchronization)\$)" Sources/KithGraph "KithGraph depends on no package (only Foundation and Synchronization from the toolchain)"
 check "${IMPORT}(SQLKit|SQLiteKit|PostgresKit|PostgresNIO|SQLiteNIO|VaporCSQLite)" "Sources/KithWeb Sources/KithCLI" "only KithStorage talks SQL"
-check "${IMPORT}VaporCSQLite" "Sources/KithStorage/Repositories Sources/KithStorage/Migrations" "only the SQLite connection code calls SQLite's C library"
+check "${IMPORT}VaporCSQLite" "$(find Sources/KithStorage -mindepth 1 -maxdepth 1 -type d ! -name Store | tr '\n' ' ')" "only the SQLite connection code (KithStorage/Store) calls SQLite's C library"
 if grep -rlnP "${IMPORT}KithStorage" Sources/KithWeb | grep -v Composition/; then
     echo "✘ in KithWeb only the composition files import KithStorage"
     fail=1
 fi
-# Attribute values are escaped by construction (Sources/KithWeb/Views/AttributeEscaping.swift):
+# Attribute values are escaped by construction (Sources/KithWeb/Components/AttributeEscaping.swift):
 # nothing else in KithWeb builds a raw attribute or raw markup, and every Plot helper that writes
 # a String or a URL into an attribute has an escaping twin there.
-if grep -rnE 'Attribute(<[A-Za-z.]+>)?\(name:|\.raw\(|\.comment\(' Sources/KithWeb | grep -v 'Views/AttributeEscaping.swift'; then
+if grep -rnE 'Attribute(<[A-Za-z.]+>)?\(name:|\.raw\(|\.comment\(' Sources/KithWeb | grep -v 'Components/AttributeEscaping.swift'; then
     echo "✘ KithWeb writes attributes only through AttributeEscaping.swift, and no raw markup"
     fail=1
 fi
@@ -33,7 +33,7 @@ if [ -n "$plot" ]; then
     helpers=$(grep -hoE 'static func `?[a-zA-Z]+`?\((_ [a-zA-Z]+|named name): (String|URLRepresentable)' $plot \
         | sed -E 's/static func `?([a-zA-Z]+)`?.*/\1/' | sort -u)
     for helper in $helpers; do
-        if ! grep -qE "static func \`?$helper\`?\(" Sources/KithWeb/Views/AttributeEscaping.swift; then
+        if ! grep -qE "static func \`?$helper\`?\(" Sources/KithWeb/Components/AttributeEscaping.swift; then
             echo "✘ Plot's .$helper(String) writes an attribute unescaped: declare its escaping twin in AttributeEscaping.swift"
             fail=1
         fi

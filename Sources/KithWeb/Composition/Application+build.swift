@@ -288,7 +288,7 @@ public func buildRouter(
     AccountAPIController(accounts: services.accounts, profiles: services.profiles, twoFactor: services.twoFactor).addRoutes(to: api)
     MembersAPIController(profiles: services.profiles, directory: services.directory, blocks: services.blocks).addRoutes(to: api)
     ConnectionsAPIController(services: services).addRoutes(to: api)
-    RelationshipsAPIController(services: services).addRoutes(to: api)
+    ContactsAPIController(services: services).addRoutes(to: api)
     EventsAPIController(services: services, publicURL: configuration.publicURL).addRoutes(to: api)
 
     AccountPagesController(accounts: services.accounts, twoFactor: services.twoFactor, publicURL: configuration.publicURL)
@@ -303,7 +303,7 @@ public func buildRouter(
     .addRoutes(to: pages)
     DirectoryPagesController(directory: services.directory).addRoutes(to: pages)
     NetworkPagesController(services: services).addRoutes(to: pages)
-    RelationshipPagesController(services: services).addRoutes(to: pages)
+    ContactPagesController(services: services).addRoutes(to: pages)
     EventPagesController(services: services, publicURL: configuration.publicURL).addRoutes(to: pages)
     return router
 }

@@ -190,7 +190,7 @@ enum OpenAPIDocument {
     }
 
     static var paths: JSON {
-        foundationPaths.merging(relationshipPaths) { first, _ in first }.merging(eventPaths) { first, _ in first }
+        foundationPaths.merging(contactPaths) { first, _ in first }.merging(eventPaths) { first, _ in first }
     }
 
     private static var foundationPaths: JSON {

@@ -74,7 +74,7 @@ extension OpenAPIDocument {
         ]
     }
 
-    static var relationshipPaths: JSON {
+    static var contactPaths: JSON {
         let id = pathParameter("id")
         return [
             "/api/v1/contacts": [

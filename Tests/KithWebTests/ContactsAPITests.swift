@@ -6,7 +6,7 @@ import Testing
 
 /// The relationship manager over HTTP: the contract in shared/API.md, the pages, and the rule
 /// that nobody but the owner reaches any of it.
-@Suite struct RelationshipAPITests {
+@Suite struct ContactsAPITests {
     static func contact(_ client: Client, _ token: String, _ json: String) async throws -> String {
         let reply = try await client.send(.post, "/api/v1/contacts", token: token, json: json)
         #expect(reply.status == 201, "\(reply.text)")

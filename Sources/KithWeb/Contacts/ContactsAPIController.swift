@@ -4,7 +4,7 @@ import KithDomain
 
 /// The private relationship manager's API. Every handler acts for the signed-in member only;
 /// another member's contact ids answer 404 exactly like ids that never existed.
-struct RelationshipsAPIController {
+struct ContactsAPIController {
     let services: Services
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {

@@ -3,7 +3,7 @@ import Hummingbird
 import KithDomain
 
 /// The relationship manager's pages. Like the API, every page acts for the signed-in member only.
-struct RelationshipPagesController {
+struct ContactPagesController {
     let services: Services
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {

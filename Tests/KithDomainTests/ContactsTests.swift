@@ -6,7 +6,7 @@ import KithWeb
 import Testing
 
 /// The private relationship manager on a real store (SQLite, and PostgreSQL in CI).
-@Suite struct RelationshipManagerTests {
+@Suite struct ContactsTests {
     static let day: TimeInterval = 86_400
 
     @Test func contactsAreCreatedValidatedAndListedByName() async throws {
