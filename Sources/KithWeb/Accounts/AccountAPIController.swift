@@ -9,22 +9,22 @@ struct AccountAPIController {
     let twoFactor: TwoFactorService
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.post("/api/v1/auth/register", use: register)
-        router.post("/api/v1/auth/register/confirm", use: confirmRegistration)
-        router.post("/api/v1/auth/token", use: createToken)
-        router.delete("/api/v1/auth/token", use: revokeToken)
-        router.get("/api/v1/me", use: me)
-        router.patch("/api/v1/me/profile", use: updateProfile)
-        router.post("/api/v1/me/affiliations", use: addAffiliation)
-        router.delete("/api/v1/me/affiliations/:id", use: removeAffiliation)
-        router.get("/api/v1/me/sessions", use: sessions)
-        router.delete("/api/v1/me/sessions/:id", use: revokeSession)
-        router.post("/api/v1/me/password", use: changePassword)
-        router.post("/api/v1/auth/password-reset", use: requestPasswordReset)
-        router.post("/api/v1/me/2fa/totp", use: beginTOTP)
-        router.post("/api/v1/me/2fa/totp/confirm", use: confirmTOTP)
-        router.delete("/api/v1/me/2fa/totp", use: disableTOTP)
-        router.post("/api/v1/auth/password-reset/confirm", use: confirmPasswordReset)
+        router.on(AccountRoutes.API.register, use: register)
+        router.on(AccountRoutes.API.confirmRegistration, use: confirmRegistration)
+        router.on(AccountRoutes.API.createToken, use: createToken)
+        router.on(AccountRoutes.API.revokeToken, use: revokeToken)
+        router.on(AccountRoutes.API.me, use: me)
+        router.on(AccountRoutes.API.updateProfile, use: updateProfile)
+        router.on(AccountRoutes.API.addAffiliation, use: addAffiliation)
+        router.on(AccountRoutes.API.removeAffiliation, use: removeAffiliation)
+        router.on(AccountRoutes.API.sessions, use: sessions)
+        router.on(AccountRoutes.API.revokeSession, use: revokeSession)
+        router.on(AccountRoutes.API.changePassword, use: changePassword)
+        router.on(AccountRoutes.API.requestPasswordReset, use: requestPasswordReset)
+        router.on(AccountRoutes.API.beginTOTP, use: beginTOTP)
+        router.on(AccountRoutes.API.confirmTOTP, use: confirmTOTP)
+        router.on(AccountRoutes.API.disableTOTP, use: disableTOTP)
+        router.on(AccountRoutes.API.confirmPasswordReset, use: confirmPasswordReset)
     }
 
     struct RegisterRequest: APIInput {

@@ -32,7 +32,7 @@ struct SignUpPage {
                 ),
                 .form(
                     .method(.post),
-                    .action("/signup"),
+                    .action(AccountRoutes.Pages.signUp.path),
                     .novalidate(),
                     csrfField(chrome.csrfToken),
                     Field.summary(errors.others(known: known)),
@@ -83,7 +83,7 @@ struct SignUpPage {
                     ),
                     .button(.type(.submit), .class("primary"), .text("Create my account"))
                 ),
-                .p(.text("Already a member? "), .a(.href("/signin"), .text("Sign in")))
+                .p(.text("Already a member? "), .a(.href(AccountRoutes.Pages.signInForm.path), .text("Sign in")))
             )
         )
     }
@@ -104,7 +104,7 @@ struct SignInPage {
                 .h1("Welcome back"),
                 .form(
                     .method(.post),
-                    .action("/signin"),
+                    .action(AccountRoutes.Pages.signIn.path),
                     .novalidate(),
                     csrfField(chrome.csrfToken),
                     .input(.type(.hidden), .name("next"), .value(next)),
@@ -121,8 +121,8 @@ struct SignInPage {
                     ),
                     .button(.type(.submit), .class("primary"), .text("Sign in"))
                 ),
-                .p(.a(.href("/password-reset"), .text("Forgot your password?"))),
-                .p(.text("New here? "), .a(.href("/signup"), .text("Join your community")))
+                .p(.a(.href(AccountRoutes.Pages.passwordResetForm.path), .text("Forgot your password?"))),
+                .p(.text("New here? "), .a(.href(AccountRoutes.Pages.signUpForm.path), .text("Join your community")))
             )
         )
     }
@@ -142,7 +142,11 @@ struct ErrorPage {
                 .class("card narrow"),
                 .h1(.text(title)),
                 .p(.text(message)),
-                .p(.a(.href("/"), .text("Go to the home page")), .text(" · "), .a(.href("/directory"), .text("Search the directory")))
+                .p(
+                    .a(.href(ProfileRoutes.Pages.home.path), .text("Go to the home page")),
+                    .text(" · "),
+                    .a(.href(ProfileRoutes.Pages.search.path), .text("Search the directory"))
+                )
             )
         )
     }
@@ -172,7 +176,7 @@ struct InvitationsPage {
                 },
                 .form(
                     .method(.post),
-                    .action("/admin/invitations"),
+                    .action(AccountRoutes.Pages.createInvitation.path),
                     csrfField(chrome.csrfToken),
                     Field.text(
                         "email",
@@ -207,7 +211,7 @@ struct SecurityPage {
         Layout.page(
             title: "Sign-in and security",
             chrome: chrome,
-            .p(.a(.href("/me/edit"), .text("← Profile"))),
+            .p(.a(.href(ProfileRoutes.Pages.editForm.path), .text("← Profile"))),
             .h1("Sign-in and security"),
             .unwrap(notice) { .div(.class("notice"), .attribute(named: "role", value: "status"), .p(.text($0))) },
             .section(
@@ -216,7 +220,7 @@ struct SecurityPage {
                 .p(.class("hint"), .text("Every other browser and every API token is signed out when you do.")),
                 .form(
                     .method(.post),
-                    .action("/me/password"),
+                    .action(AccountRoutes.Pages.changePassword.path),
                     csrfField(chrome.csrfToken),
                     Field.summary(errors.others(known: ["current_password", "new_password"])),
                     Field.text(
@@ -260,7 +264,7 @@ struct SecurityPage {
                             .if(
                                 !credential.current,
                                 RelationshipViews.postButton(
-                                    "/me/sessions/\(credential.id)/revoke",
+                                    AccountRoutes.Pages.revokeSession.path(credential.id),
                                     label: credential.kind == .session ? "Sign out" : "Revoke",
                                     csrf: chrome.csrfToken
                                 )
@@ -299,7 +303,7 @@ struct SecurityPage {
                     ),
                     .form(
                         .method(.post),
-                        .action("/me/two-factor/disable"),
+                        .action(AccountRoutes.Pages.disableTwoFactor.path),
                         csrfField(chrome.csrfToken),
                         Field.text(
                             "password",
@@ -324,7 +328,7 @@ struct SecurityPage {
                     .p(.text("Key: "), .code(.id("totp-secret"), .text(setup.secret))),
                     .form(
                         .method(.post),
-                        .action("/me/two-factor/confirm"),
+                        .action(AccountRoutes.Pages.confirmTwoFactor.path),
                         csrfField(chrome.csrfToken),
                         Field.text(
                             "code",
@@ -348,7 +352,7 @@ struct SecurityPage {
                     .if(errors.message("code") != nil, .p(.class("error"), .text(errors.message("code") ?? ""))),
                     .form(
                         .method(.post),
-                        .action("/me/two-factor"),
+                        .action(AccountRoutes.Pages.beginTwoFactor.path),
                         csrfField(chrome.csrfToken),
                         .button(.type(.submit), .class("primary"), .text("Set up two-factor sign-in"))
                     )
@@ -391,7 +395,7 @@ struct PasswordResetRequestPage {
                     )
                     : .form(
                         .method(.post),
-                        .action("/password-reset"),
+                        .action(AccountRoutes.Pages.requestPasswordReset.path),
                         .novalidate(),
                         csrfField(chrome.csrfToken),
                         Field.summary(errors.others(known: ["email"])),
@@ -406,7 +410,7 @@ struct PasswordResetRequestPage {
                         ),
                         .button(.type(.submit), .class("primary"), .text("Email me a link"))
                     ),
-                .p(.a(.href("/signin"), .text("Back to sign in")))
+                .p(.a(.href(AccountRoutes.Pages.signInForm.path), .text("Back to sign in")))
             )
         )
     }
@@ -435,7 +439,7 @@ struct SignUpSentPage {
                         )
                     )
                 ),
-                .p(.a(.href("/signin"), .text("Back to sign in")))
+                .p(.a(.href(AccountRoutes.Pages.signInForm.path), .text("Back to sign in")))
             )
         )
     }
@@ -457,14 +461,14 @@ struct SignUpConfirmPage {
                 .h1("Confirm your account"),
                 .form(
                     .method(.post),
-                    .action("/signup/confirm"),
+                    .action(AccountRoutes.Pages.confirmSignUp.path),
                     .novalidate(),
                     csrfField(chrome.csrfToken),
                     .input(.type(.hidden), .name("token"), .value(token)),
                     Field.summary(errors.others(known: [])),
                     .button(.type(.submit), .class("primary"), .text("Confirm and sign in"))
                 ),
-                .p(.a(.href("/signup"), .text("Sign up again")))
+                .p(.a(.href(AccountRoutes.Pages.signUpForm.path), .text("Sign up again")))
             )
         )
     }
@@ -486,7 +490,7 @@ struct PasswordResetPage {
                 .p(.class("hint"), .text("Every browser and API token signed in to your account will be signed out.")),
                 .form(
                     .method(.post),
-                    .action("/password-reset/confirm"),
+                    .action(AccountRoutes.Pages.confirmPasswordReset.path),
                     .novalidate(),
                     csrfField(chrome.csrfToken),
                     .input(.type(.hidden), .name("token"), .value(token)),
@@ -525,7 +529,7 @@ struct TwoFactorSignInPage {
                 .p(.text("Enter the 6-digit code from your authenticator app, or one of your recovery codes.")),
                 .form(
                     .method(.post),
-                    .action("/signin/two-factor"),
+                    .action(AccountRoutes.Pages.signInSecondStep.path),
                     .novalidate(),
                     csrfField(chrome.csrfToken),
                     .input(.type(.hidden), .name("ticket"), .value(ticket)),

@@ -9,26 +9,26 @@ struct AccountPagesController {
     let publicURL: String
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/signup", use: signUpForm)
-        router.post("/signup", use: signUp)
-        router.get("/signup/confirm", use: signUpConfirmForm)
-        router.post("/signup/confirm", use: confirmSignUp)
-        router.get("/signin", use: signInForm)
-        router.post("/signin", use: signIn)
-        router.post("/signin/two-factor", use: signInSecondStep)
-        router.post("/me/two-factor", use: beginTwoFactor)
-        router.post("/me/two-factor/confirm", use: confirmTwoFactor)
-        router.post("/me/two-factor/disable", use: disableTwoFactor)
-        router.post("/signout", use: signOut)
-        router.get("/me/security", use: security)
-        router.get("/password-reset", use: passwordResetForm)
-        router.post("/password-reset", use: requestPasswordReset)
-        router.get("/password-reset/confirm", use: passwordResetConfirmForm)
-        router.post("/password-reset/confirm", use: confirmPasswordReset)
-        router.post("/me/password", use: changePassword)
-        router.post("/me/sessions/:id/revoke", use: revokeSession)
-        router.get("/admin/invitations", use: invitations)
-        router.post("/admin/invitations", use: createInvitation)
+        router.on(AccountRoutes.Pages.signUpForm, use: signUpForm)
+        router.on(AccountRoutes.Pages.signUp, use: signUp)
+        router.on(AccountRoutes.Pages.signUpConfirmForm, use: signUpConfirmForm)
+        router.on(AccountRoutes.Pages.confirmSignUp, use: confirmSignUp)
+        router.on(AccountRoutes.Pages.signInForm, use: signInForm)
+        router.on(AccountRoutes.Pages.signIn, use: signIn)
+        router.on(AccountRoutes.Pages.signInSecondStep, use: signInSecondStep)
+        router.on(AccountRoutes.Pages.beginTwoFactor, use: beginTwoFactor)
+        router.on(AccountRoutes.Pages.confirmTwoFactor, use: confirmTwoFactor)
+        router.on(AccountRoutes.Pages.disableTwoFactor, use: disableTwoFactor)
+        router.on(AccountRoutes.Pages.signOut, use: signOut)
+        router.on(AccountRoutes.Pages.security, use: security)
+        router.on(AccountRoutes.Pages.passwordResetForm, use: passwordResetForm)
+        router.on(AccountRoutes.Pages.requestPasswordReset, use: requestPasswordReset)
+        router.on(AccountRoutes.Pages.passwordResetConfirmForm, use: passwordResetConfirmForm)
+        router.on(AccountRoutes.Pages.confirmPasswordReset, use: confirmPasswordReset)
+        router.on(AccountRoutes.Pages.changePassword, use: changePassword)
+        router.on(AccountRoutes.Pages.revokeSession, use: revokeSession)
+        router.on(AccountRoutes.Pages.invitations, use: invitations)
+        router.on(AccountRoutes.Pages.createInvitation, use: createInvitation)
     }
 
     @Sendable func signUpForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -59,7 +59,7 @@ struct AccountPagesController {
             )
             switch result {
             case .registered(let member):
-                return try await startSession(member, next: "/me/edit", request: request, context: context)
+                return try await startSession(member, next: ProfileRoutes.Pages.editForm.path, request: request, context: context)
             case .confirmationSent:
                 return Pages.render(
                     { HTMLResponse(SignUpSentPage(chrome: $0, email: form.email).document()) },
@@ -89,7 +89,7 @@ struct AccountPagesController {
         let token = data.text("token")
         do {
             let member = try await accounts.confirmRegistration(token: token)
-            return try await startSession(member, next: "/me/edit", request: request, context: context)
+            return try await startSession(member, next: ProfileRoutes.Pages.editForm.path, request: request, context: context)
         } catch let error as DomainError {
             let message =
                 if case .invalid(let list) = error, let first = list.first, first.field == "token" {
@@ -225,7 +225,7 @@ struct AccountPagesController {
         let data = try await VerifiedForm.read(request, context: context).data
         do {
             try await twoFactor.disable(for: member, password: data.text("password"))
-            return Pages.redirect("/me/security")
+            return Pages.redirect(AccountRoutes.Pages.security.path)
         } catch let error as DomainError {
             return try await securityPage(
                 member,
@@ -338,7 +338,7 @@ struct AccountPagesController {
         let token = data.text("token")
         do {
             try await accounts.completePasswordReset(token: token, password: data.text("password"))
-            return Pages.redirect("/signin?reset=done")
+            return Pages.redirect(AccountRoutes.Pages.signInForm.path + "?reset=done")
         } catch let error as DomainError {
             return Pages.render(
                 {
@@ -370,7 +370,7 @@ struct AccountPagesController {
                 new: data.text("new_password"),
                 keeping: context.sessionToken
             )
-            return Pages.redirect("/me/security?done=password")
+            return Pages.redirect(AccountRoutes.Pages.security.path + "?done=password")
         } catch let error as DomainError {
             var response = try await securityPage(
                 member,
@@ -387,7 +387,7 @@ struct AccountPagesController {
         let member = try context.requireMember()
         _ = try await VerifiedForm.read(request, context: context)
         try await accounts.revoke(credential: context.parameters.get("id") ?? "", of: member)
-        return Pages.redirect("/me/security")
+        return Pages.redirect(AccountRoutes.Pages.security.path)
     }
 
     @Sendable func invitations(_ request: Request, context: AppRequestContext) async throws -> Response {

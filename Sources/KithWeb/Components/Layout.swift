@@ -19,8 +19,8 @@ enum Layout {
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
                 .element(named: "title", text: "\(title) · Kith"),
                 .meta(.name("description"), .content("Kith: your community's professional network.")),
-                .link(.rel(.stylesheet), .href("/assets/kith.css")),
-                .link(.rel(.icon), .href("/favicon.svg"), .type("image/svg+xml"))
+                .link(.rel(.stylesheet), .href(ProfileRoutes.Pages.stylesheet.path)),
+                .link(.rel(.icon), .href(ProfileRoutes.Pages.favicon.path), .type("image/svg+xml"))
             ),
             .body(
                 .a(.class("skip"), .href("#main"), .text("Skip to content")),
@@ -44,31 +44,31 @@ enum Layout {
     private static func header(_ chrome: PageChrome) -> Node<HTML.BodyContext> {
         .header(
             .class("site-header"),
-            .a(.class("brand"), .href("/"), .text("Kith")),
+            .a(.class("brand"), .href(ProfileRoutes.Pages.home.path), .text("Kith")),
             .nav(
                 .ariaLabel("Main"),
                 .if(
                     chrome.member != nil,
                     .group(
-                        .a(.href("/"), .text("Home")),
-                        .a(.href("/directory"), .text("Directory")),
-                        .a(.href("/network"), .text("Network")),
-                        .a(.href("/events"), .text("Events")),
-                        .a(.href("/contacts"), .text("Contacts")),
-                        .a(.href("/keep-in-touch"), .text("Keep in touch")),
-                        .unwrap(chrome.member) { .a(.href("/in/\($0.handle)"), .text("My profile")) },
-                        .if(chrome.member?.role == .admin, .a(.href("/admin/invitations"), .text("Invite"))),
+                        .a(.href(ProfileRoutes.Pages.home.path), .text("Home")),
+                        .a(.href(ProfileRoutes.Pages.search.path), .text("Directory")),
+                        .a(.href(NetworkRoutes.Pages.network.path), .text("Network")),
+                        .a(.href(EventRoutes.Pages.list.path), .text("Events")),
+                        .a(.href(ContactRoutes.Pages.list.path), .text("Contacts")),
+                        .a(.href(ContactRoutes.Pages.keepInTouch.path), .text("Keep in touch")),
+                        .unwrap(chrome.member) { .a(.href(ProfileRoutes.Pages.show.path($0.handle)), .text("My profile")) },
+                        .if(chrome.member?.role == .admin, .a(.href(AccountRoutes.Pages.invitations.path), .text("Invite"))),
                         .form(
                             .class("inline"),
                             .method(.post),
-                            .action("/signout"),
+                            .action(AccountRoutes.Pages.signOut.path),
                             csrfField(chrome.csrfToken),
                             .button(.type(.submit), .class("link"), .text("Sign out"))
                         )
                     ),
                     else: .group(
-                        .a(.href("/signin"), .text("Sign in")),
-                        .a(.class("button"), .href("/signup"), .text("Join"))
+                        .a(.href(AccountRoutes.Pages.signInForm.path), .text("Sign in")),
+                        .a(.class("button"), .href(AccountRoutes.Pages.signUpForm.path), .text("Join"))
                     )
                 )
             )

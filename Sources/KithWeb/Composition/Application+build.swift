@@ -262,15 +262,15 @@ public func buildRouter(
     }
     // Public routes: no credential is read.
     let open = router.group()
-    open.get("/health") { _, _ in ["status": "ok"] }
-    open.get("/metrics") { _, _ in
+    open.on(OpenRoutes.health) { _, _ in ["status": "ok"] }
+    open.on(OpenRoutes.metrics) { _, _ in
         StoreMetrics.record(services.storeHealth(), in: registry)
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: registry.emitToString())))
     }
     let openAPI = OpenAPIDocument.json(serverURL: configuration.publicURL)
-    open.get("/api/openapi.json") { _, _ in
+    open.on(OpenRoutes.openAPI) { _, _ in
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: openAPI)))

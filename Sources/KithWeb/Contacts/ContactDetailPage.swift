@@ -25,7 +25,7 @@ struct ContactDetailPage {
                 .unwrap(detail.profile) { profile in
                     .p(
                         .text("On Kith: "),
-                        .a(.href("/in/\(profile.handle)"), .text("@\(profile.handle)")),
+                        .a(.href(ProfileRoutes.Pages.show.path(profile.handle)), .text("@\(profile.handle)")),
                         .if(!profile.headline.isEmpty, .text(" — \(profile.headline)"))
                     )
                 },
@@ -43,7 +43,9 @@ struct ContactDetailPage {
                     !contact.tags.isEmpty,
                     .p(
                         .class("tags"),
-                        .forEach(contact.tags) { .a(.class("tag"), .href("/contacts?tag=\(AttributeValue.query($0))"), .text($0)) }
+                        .forEach(contact.tags) {
+                            .a(.class("tag"), .href(ContactRoutes.Pages.list.path + "?tag=\(AttributeValue.query($0))"), .text($0))
+                        }
                     )
                 ),
                 .p(
@@ -56,13 +58,13 @@ struct ContactDetailPage {
                 .div(
                     .class("actions"),
                     RelationshipViews.postButton(
-                        "/contacts/\(contact.id)/done",
+                        ContactRoutes.Pages.done.path(contact.id),
                         label: "We're in touch — done",
                         csrf: chrome.csrfToken,
                         primary: true
                     ),
                     RelationshipViews.postButton(
-                        "/contacts/\(contact.id)/snooze",
+                        ContactRoutes.Pages.snooze.path(contact.id),
                         label: "Snooze a week",
                         csrf: chrome.csrfToken,
                         hidden: [("days", "7")]
@@ -85,7 +87,7 @@ struct ContactDetailPage {
                 .h2("Log an interaction"),
                 .form(
                     .method(.post),
-                    .action("/contacts/\(contact.id)/interactions"),
+                    .action(ContactRoutes.Pages.logInteraction.path(contact.id)),
                     csrfField(chrome.csrfToken),
                     Field.summary(form == "log" ? errors.others(known: ["kind", "occurred_at", "note", "help"]) : []),
                     Field.select(
@@ -151,14 +153,18 @@ struct ContactDetailPage {
                             .text(" — due \(RelationshipViews.day(followUp.dueAt))"),
                             .if(
                                 followUp.doneAt == nil,
-                                RelationshipViews.postButton("/follow-ups/\(followUp.id)/done", label: "Done", csrf: chrome.csrfToken)
+                                RelationshipViews.postButton(
+                                    ContactRoutes.Pages.completeFollowUp.path(followUp.id),
+                                    label: "Done",
+                                    csrf: chrome.csrfToken
+                                )
                             )
                         )
                     }
                 ),
                 .form(
                     .method(.post),
-                    .action("/contacts/\(contact.id)/follow-ups"),
+                    .action(ContactRoutes.Pages.addFollowUp.path(contact.id)),
                     csrfField(chrome.csrfToken),
                     Field.text(
                         "text",
@@ -197,7 +203,7 @@ struct ContactDetailPage {
                         .element(named: "summary", text: "Edit details"),
                         .form(
                             .method(.post),
-                            .action("/contacts/\(contact.id)"),
+                            .action(ContactRoutes.Pages.update.path(contact.id)),
                             csrfField(chrome.csrfToken),
                             Field.summary(form == "edit" ? errors.others(known: ContactForm.fields) : []),
                             ContactForm.fields(
@@ -208,7 +214,11 @@ struct ContactDetailPage {
                         ),
                     ]
                 ),
-                RelationshipViews.postButton("/contacts/\(contact.id)/delete", label: "Delete this contact", csrf: chrome.csrfToken)
+                RelationshipViews.postButton(
+                    ContactRoutes.Pages.delete.path(contact.id),
+                    label: "Delete this contact",
+                    csrf: chrome.csrfToken
+                )
             )
         )
     }

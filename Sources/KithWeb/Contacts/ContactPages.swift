@@ -43,8 +43,9 @@ enum RelationshipViews {
 
     static func subnav(_ current: String) -> Node<HTML.BodyContext> {
         let links = [
-            ("/contacts", "Contacts"), ("/keep-in-touch", "Keep in touch"), ("/reciprocity", "Give and take"),
-            ("/contacts/import", "Import"), ("/notifications", "Reminders"),
+            (ContactRoutes.Pages.list.path, "Contacts"), (ContactRoutes.Pages.keepInTouch.path, "Keep in touch"),
+            (ContactRoutes.Pages.reciprocity.path, "Give and take"),
+            (ContactRoutes.Pages.importForm.path, "Import"), (ContactRoutes.Pages.notifications.path, "Reminders"),
         ]
         return .nav(
             .class("subnav"),
@@ -69,12 +70,12 @@ struct ContactsPage {
             title: "Contacts",
             chrome: chrome,
             .h1("Contacts"),
-            RelationshipViews.subnav("/contacts"),
+            RelationshipViews.subnav(ContactRoutes.Pages.list.path),
             .p(.class("hint"), .text(RelationshipViews.privacyNote)),
             .form(
                 .class("card filters"),
                 .method(.get),
-                .action("/contacts"),
+                .action(ContactRoutes.Pages.create.path),
                 .attribute(named: "role", value: "search"),
                 Field.text("q", label: "Search your contacts", value: query.q, type: .search, errors: errors),
                 Field.text("tag", label: "Tag", value: query.tag, errors: errors),
@@ -88,9 +89,9 @@ struct ContactsPage {
                 .button(.type(.submit), .text("Filter"))
             ),
             .p(
-                .a(.class("button"), .href("/contacts/new"), .text("Add a contact")),
+                .a(.class("button"), .href(ContactRoutes.Pages.newContact.path), .text("Add a contact")),
                 .text(" "),
-                .a(.href("/contacts/export.vcf"), .text("Export all as vCard"))
+                .a(.href(ContactRoutes.Pages.export.path), .text("Export all as vCard"))
             ),
             .unwrap(page) { page in
                 page.items.isEmpty
@@ -100,7 +101,7 @@ struct ContactsPage {
                         .forEach(page.items) { view in
                             .li(
                                 .class("card contact-row"),
-                                .a(.href("/contacts/\(view.contact.id)"), .strong(.text(view.contact.name))),
+                                .a(.href(ContactRoutes.Pages.show.path(view.contact.id)), .strong(.text(view.contact.name))),
                                 .text(" "),
                                 RelationshipViews.statusBadge(view.status),
                                 .if(
@@ -121,7 +122,11 @@ struct ContactsPage {
                                     .p(
                                         .class("tags"),
                                         .forEach(view.contact.tags) {
-                                            .a(.class("tag"), .href("/contacts?tag=\(AttributeValue.query($0))"), .text($0))
+                                            .a(
+                                                .class("tag"),
+                                                .href(ContactRoutes.Pages.list.path + "?tag=\(AttributeValue.query($0))"),
+                                                .text($0)
+                                            )
                                         }
                                     )
                                 )
@@ -133,7 +138,8 @@ struct ContactsPage {
                 .p(
                     .a(
                         .href(
-                            ("/contacts?q=\(AttributeValue.query(query.q))&tag=\(AttributeValue.query(query.tag))&status=\(AttributeValue.query(query.status))&after=\(AttributeValue.query(next))")
+                            (ContactRoutes.Pages.list.path
+                                + "?q=\(AttributeValue.query(query.q))&tag=\(AttributeValue.query(query.tag))&status=\(AttributeValue.query(query.status))&after=\(AttributeValue.query(next))")
                         ),
                         .text("More contacts →")
                     )
@@ -154,11 +160,11 @@ struct NewContactPage {
             title: "Add a contact",
             chrome: chrome,
             .h1("Add a contact"),
-            RelationshipViews.subnav("/contacts"),
+            RelationshipViews.subnav(ContactRoutes.Pages.list.path),
             .form(
                 .class("card"),
                 .method(.post),
-                .action("/contacts"),
+                .action(ContactRoutes.Pages.create.path),
                 csrfField(chrome.csrfToken),
                 Field.summary(errors.others(known: ContactForm.fields)),
                 ContactForm.fields(values, errors: errors),

@@ -7,28 +7,34 @@ struct ContactPagesController {
     let services: Services
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/contacts", use: list)
-        router.get("/contacts/new", use: newContact)
-        router.post("/contacts", use: create)
-        router.get("/contacts/import", use: importForm)
-        router.post("/contacts/import", use: importFile)
-        router.get("/contacts/export.vcf", use: export)
-        router.get("/contacts/:id", use: show)
-        router.post("/contacts/:id", use: update)
-        router.post("/contacts/:id/delete", use: delete)
-        router.post("/contacts/:id/interactions", use: logInteraction)
-        router.post("/contacts/:id/follow-ups", use: addFollowUp)
-        router.post("/contacts/:id/done", use: done)
-        router.post("/contacts/:id/snooze", use: snooze)
-        router.post("/contacts/:id/merge", use: merge)
-        router.post("/follow-ups/:id/done", use: completeFollowUp)
-        router.get("/keep-in-touch", use: keepInTouch)
-        router.get("/reciprocity", use: reciprocity)
-        router.get("/notifications", use: notifications)
-        router.post("/notifications/read", use: markNotificationsRead)
+        router.on(ContactRoutes.Pages.list, use: list)
+        router.on(ContactRoutes.Pages.newContact, use: newContact)
+        router.on(ContactRoutes.Pages.create, use: create)
+        router.on(ContactRoutes.Pages.importForm, use: importForm)
+        router.on(ContactRoutes.Pages.importFile, use: importFile)
+        router.on(ContactRoutes.Pages.export, use: export)
+        router.on(ContactRoutes.Pages.show, use: show)
+        router.on(ContactRoutes.Pages.update, use: update)
+        router.on(ContactRoutes.Pages.delete, use: delete)
+        router.on(ContactRoutes.Pages.logInteraction, use: logInteraction)
+        router.on(ContactRoutes.Pages.addFollowUp, use: addFollowUp)
+        router.on(ContactRoutes.Pages.done, use: done)
+        router.on(ContactRoutes.Pages.snooze, use: snooze)
+        router.on(ContactRoutes.Pages.merge, use: merge)
+        router.on(ContactRoutes.Pages.completeFollowUp, use: completeFollowUp)
+        router.on(ContactRoutes.Pages.keepInTouch, use: keepInTouch)
+        router.on(ContactRoutes.Pages.reciprocity, use: reciprocity)
+        router.on(ContactRoutes.Pages.notifications, use: notifications)
+        router.on(ContactRoutes.Pages.markNotificationsRead, use: markNotificationsRead)
     }
 
     private func id(_ context: AppRequestContext) -> String { context.parameters.get("id") ?? "" }
+
+    /// The id in the address, typed (for links back to it); an id that is not one is "not found".
+    private func contactID(_ context: AppRequestContext) throws -> Contact.ID {
+        guard let id = Contact.ID(id(context)) else { throw DomainError.notFound("contact") }
+        return id
+    }
 
     /// "a, b\nc" → ["a", "b", "c"]; nil when the field was not sent.
     private static func list(_ raw: String?) -> [String]? {
@@ -103,7 +109,7 @@ struct ContactPagesController {
         let data = try await VerifiedForm.read(request, context: context).data
         do {
             let view = try await services.contacts.create(try Self.contactInput(data), owner: member)
-            return Pages.redirect("/contacts/\(view.contact.id)")
+            return Pages.redirect(ContactRoutes.Pages.show.path(view.contact.id))
         } catch DomainError.invalid(let errors) {
             return try HTMLResponse(
                 NewContactPage(chrome: context.chrome(), values: Self.values(data), errors: FieldErrors(errors: errors)).document(),
@@ -157,7 +163,7 @@ struct ContactPagesController {
         let data = try await VerifiedForm.read(request, context: context).data
         do {
             _ = try await services.contacts.update(id(context), with: try Self.contactInput(data), owner: member)
-            return Pages.redirect("/contacts/\(id(context))")
+            return Pages.redirect(ContactRoutes.Pages.show.path(try contactID(context)))
         } catch DomainError.invalid(let errors) {
             return try await invalid(
                 errors,
@@ -184,7 +190,7 @@ struct ContactPagesController {
         let member = try context.requireMember()
         _ = try await VerifiedForm.read(request, context: context)
         try await services.contacts.delete(id(context), owner: member)
-        return Pages.redirect("/contacts")
+        return Pages.redirect(ContactRoutes.Pages.list.path)
     }
 
     @Sendable func logInteraction(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -196,7 +202,7 @@ struct ContactPagesController {
                 contact: id(context),
                 owner: member
             )
-            return Pages.redirect("/contacts/\(id(context))#timeline")
+            return Pages.redirect(ContactRoutes.Pages.show.path(try contactID(context)) + "#timeline")
         } catch DomainError.invalid(let errors) {
             return try await invalid(errors, form: "log", request: request, context: context, member: member)
         }
@@ -211,7 +217,7 @@ struct ContactPagesController {
                 contact: id(context),
                 owner: member
             )
-            return Pages.redirect("/contacts/\(id(context))#follow-ups")
+            return Pages.redirect(ContactRoutes.Pages.show.path(try contactID(context)) + "#follow-ups")
         } catch DomainError.invalid(let errors) {
             return try await invalid(errors, form: "follow-up", request: request, context: context, member: member)
         }
@@ -221,28 +227,34 @@ struct ContactPagesController {
         let member = try context.requireMember()
         let data = try await VerifiedForm.read(request, context: context).data
         _ = try await services.contacts.markInTouch(id(context), owner: member)
-        return Pages.redirect(data["back"] == "/keep-in-touch" ? "/keep-in-touch" : "/contacts/\(id(context))")
+        return Pages.redirect(
+            data["back"] == ContactRoutes.Pages.keepInTouch.path
+                ? ContactRoutes.Pages.keepInTouch.path : ContactRoutes.Pages.show.path(try contactID(context))
+        )
     }
 
     @Sendable func snooze(_ request: Request, context: AppRequestContext) async throws -> Response {
         let member = try context.requireMember()
         let data = try await VerifiedForm.read(request, context: context).data
         _ = try await services.contacts.snooze(id(context), days: Int(data.text("days")), owner: member)
-        return Pages.redirect(data["back"] == "/keep-in-touch" ? "/keep-in-touch" : "/contacts/\(id(context))")
+        return Pages.redirect(
+            data["back"] == ContactRoutes.Pages.keepInTouch.path
+                ? ContactRoutes.Pages.keepInTouch.path : ContactRoutes.Pages.show.path(try contactID(context))
+        )
     }
 
     @Sendable func merge(_ request: Request, context: AppRequestContext) async throws -> Response {
         let member = try context.requireMember()
         let data = try await VerifiedForm.read(request, context: context).data
         let merged = try await services.contacts.merge(data.text("from"), into: id(context), owner: member)
-        return Pages.redirect("/contacts/\(merged.contact.id)")
+        return Pages.redirect(ContactRoutes.Pages.show.path(merged.contact.id))
     }
 
     @Sendable func completeFollowUp(_ request: Request, context: AppRequestContext) async throws -> Response {
         let member = try context.requireMember()
         _ = try await VerifiedForm.read(request, context: context)
         let followUp = try await services.contacts.completeFollowUp(id(context), owner: member)
-        return Pages.redirect("/contacts/\(followUp.contactID)#follow-ups")
+        return Pages.redirect(ContactRoutes.Pages.show.path(followUp.contactID) + "#follow-ups")
     }
 
     @Sendable func keepInTouch(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
@@ -307,6 +319,6 @@ struct ContactPagesController {
         let member = try context.requireMember()
         _ = try await VerifiedForm.read(request, context: context)
         try await services.reminders.markAllRead(of: member)
-        return Pages.redirect("/notifications")
+        return Pages.redirect(ContactRoutes.Pages.notifications.path)
     }
 }

@@ -13,7 +13,7 @@ struct KeepInTouchPage {
             title: "Keep in touch",
             chrome: chrome,
             .h1("Keep in touch"),
-            RelationshipViews.subnav("/keep-in-touch"),
+            RelationshipViews.subnav(ContactRoutes.Pages.keepInTouch.path),
             .p(.class("hint"), .text(RelationshipViews.privacyNote)),
             section("Overdue", id: "overdue", board.overdue, empty: "Nobody is overdue. Nicely done."),
             section("Due", id: "due", board.due, empty: "Nobody is due right now."),
@@ -29,11 +29,15 @@ struct KeepInTouchPage {
                                 .strong(.text(followUp.text)),
                                 .text(" — "),
                                 .a(
-                                    .href("/contacts/\(followUp.contactID)"),
+                                    .href(ContactRoutes.Pages.show.path(followUp.contactID)),
                                     .text(board.followUpContacts[followUp.contactID] ?? "contact")
                                 ),
                                 .text(", due \(RelationshipViews.day(followUp.dueAt)) "),
-                                RelationshipViews.postButton("/follow-ups/\(followUp.id)/done", label: "Done", csrf: chrome.csrfToken)
+                                RelationshipViews.postButton(
+                                    ContactRoutes.Pages.completeFollowUp.path(followUp.id),
+                                    label: "Done",
+                                    csrf: chrome.csrfToken
+                                )
                             )
                         }
                     )
@@ -55,7 +59,7 @@ struct KeepInTouchPage {
                         .class("dormant"),
                         .forEach(board.dormantWorthReviving) { tie in
                             .li(
-                                .a(.href("/contacts/\(tie.contact.contact.id)"), .strong(.text(tie.contact.contact.name))),
+                                .a(.href(ContactRoutes.Pages.show.path(tie.contact.contact.id)), .strong(.text(tie.contact.contact.name))),
                                 .if(!tie.reasons.isEmpty, .p(.class("reasons"), .text(tie.reasons.joined(separator: " · ")))),
                                 .blockquote(.class("message"), .text(tie.message))
                             )
@@ -76,22 +80,22 @@ struct KeepInTouchPage {
                     .class("due"),
                     .forEach(views) { view in
                         .li(
-                            .a(.href("/contacts/\(view.contact.id)"), .strong(.text(view.contact.name))),
+                            .a(.href(ContactRoutes.Pages.show.path(view.contact.id)), .strong(.text(view.contact.name))),
                             .text(" · last in touch \(RelationshipViews.day(view.contact.lastInteractionAt))"),
                             .div(
                                 .class("actions"),
                                 RelationshipViews.postButton(
-                                    "/contacts/\(view.contact.id)/done",
+                                    ContactRoutes.Pages.done.path(view.contact.id),
                                     label: "Done",
                                     csrf: chrome.csrfToken,
                                     primary: true,
-                                    hidden: [("back", "/keep-in-touch")]
+                                    hidden: [("back", ContactRoutes.Pages.keepInTouch.path)]
                                 ),
                                 RelationshipViews.postButton(
-                                    "/contacts/\(view.contact.id)/snooze",
+                                    ContactRoutes.Pages.snooze.path(view.contact.id),
                                     label: "Snooze a week",
                                     csrf: chrome.csrfToken,
-                                    hidden: [("days", "7"), ("back", "/keep-in-touch")]
+                                    hidden: [("days", "7"), ("back", ContactRoutes.Pages.keepInTouch.path)]
                                 )
                             )
                         )
@@ -111,7 +115,7 @@ struct ReciprocityPage {
             title: "Give and take",
             chrome: chrome,
             .h1("Give and take"),
-            RelationshipViews.subnav("/reciprocity"),
+            RelationshipViews.subnav(ContactRoutes.Pages.reciprocity.path),
             .section(
                 .class("grid stats"),
                 .div(.class("card stat"), .strong(.text("\(report.totals.given)")), .span(.text(" times you helped"))),
@@ -131,7 +135,7 @@ struct ReciprocityPage {
                     .tbody(
                         .forEach(report.rows) { row in
                             .tr(
-                                .td(.a(.href("/contacts/\(row.contact.id)"), .text(row.contact.name))),
+                                .td(.a(.href(ContactRoutes.Pages.show.path(row.contact.id)), .text(row.contact.name))),
                                 .td(.text("\(row.entry.given)")),
                                 .td(.text("\(row.entry.received)")),
                                 .td(.text("\(row.entry.balance > 0 ? "+" : "")\(row.entry.balance)"))
@@ -154,7 +158,7 @@ struct ImportContactsPage {
             title: "Import contacts",
             chrome: chrome,
             .h1("Import contacts"),
-            RelationshipViews.subnav("/contacts/import"),
+            RelationshipViews.subnav(ContactRoutes.Pages.importForm.path),
             .unwrap(report) { report in
                 .section(
                     .class("card report"),
@@ -173,13 +177,13 @@ struct ImportContactsPage {
                             )
                         )
                     ),
-                    .p(.a(.href("/contacts"), .text("See your contacts →")))
+                    .p(.a(.href(ContactRoutes.Pages.list.path), .text("See your contacts →")))
                 )
             },
             .form(
                 .class("card"),
                 .method(.post),
-                .action("/contacts/import"),
+                .action(ContactRoutes.Pages.importFile.path),
                 .enctype(.multipartData),
                 csrfField(chrome.csrfToken),
                 Field.summary(errors.others(known: ["file", "format"])),
@@ -220,10 +224,16 @@ struct NotificationsPage {
             title: "Reminders",
             chrome: chrome,
             .h1("Reminders"),
-            RelationshipViews.subnav("/notifications"),
+            RelationshipViews.subnav(ContactRoutes.Pages.notifications.path),
             .if(
                 notifications.contains { $0.readAt == nil },
-                .p(RelationshipViews.postButton("/notifications/read", label: "Mark all as read", csrf: chrome.csrfToken))
+                .p(
+                    RelationshipViews.postButton(
+                        ContactRoutes.Pages.markNotificationsRead.path,
+                        label: "Mark all as read",
+                        csrf: chrome.csrfToken
+                    )
+                )
             ),
             notifications.isEmpty
                 ? .p(.class("empty"), .text("No reminders yet. They appear when a follow-up or a keep-in-touch date comes due."))

@@ -46,21 +46,25 @@ struct EventsPage {
                 .class("subnav"),
                 .ariaLabel("Events"),
                 .a(
-                    .href("/events"),
+                    .href(EventRoutes.Pages.list.path),
                     .if(!filter.mine && filter.format.isEmpty, .attribute(named: "aria-current", value: "page")),
                     .text("Upcoming")
                 ),
-                .a(.href("/events?mine=true"), .if(filter.mine, .attribute(named: "aria-current", value: "page")), .text("Mine")),
-                .a(.href("/events/attended"), .text("Attended")),
+                .a(
+                    .href(EventRoutes.Pages.list.path + "?mine=true"),
+                    .if(filter.mine, .attribute(named: "aria-current", value: "page")),
+                    .text("Mine")
+                ),
+                .a(.href(EventRoutes.Pages.attended.path), .text("Attended")),
                 .forEach(EventFormat.allCases) { format in
                     .a(
-                        .href("/events?format=\(format.rawValue)"),
+                        .href(EventRoutes.Pages.list.path + "?format=\(format.rawValue)"),
                         .if(filter.format == format.rawValue, .attribute(named: "aria-current", value: "page")),
                         .text(format.label)
                     )
                 }
             ),
-            .p(.a(.class("button"), .href("/events/new"), .text("Organise an event"))),
+            .p(.a(.class("button"), .href(EventRoutes.Pages.newEvent.path), .text("Organise an event"))),
             page.items.isEmpty
                 ? .p(.class("empty"), .text("No events here yet."))
                 : .ul(
@@ -68,7 +72,7 @@ struct EventsPage {
                     .forEach(page.items) { view in
                         .li(
                             .class("card event-row"),
-                            .h2(.a(.href("/events/\(view.event.id)"), .text(view.event.title))),
+                            .h2(.a(.href(EventRoutes.Pages.show.path(view.event.id)), .text(view.event.title))),
                             .p(.span(.class("badge"), .text(view.event.format.label)), .text(" " + EventViews.when(view.event))),
                             .p(.class("hint"), .text(EventViews.places(view) + " · " + EventViews.status(view)))
                         )
@@ -78,7 +82,8 @@ struct EventsPage {
                 .p(
                     .a(
                         .href(
-                            ("/events?mine=\(filter.mine)&format=\(AttributeValue.query(filter.format))&after=\(AttributeValue.query(next))")
+                            (EventRoutes.Pages.list.path
+                                + "?mine=\(filter.mine)&format=\(AttributeValue.query(filter.format))&after=\(AttributeValue.query(next))")
                         ),
                         .text("Later events →")
                     )
@@ -89,7 +94,7 @@ struct EventsPage {
                 .h2("Your calendar"),
                 .p(
                     .text("See the events you're going to or considering in your calendar app. "),
-                    .a(.href("/events/calendar"), .text("Your calendar address →"))
+                    .a(.href(EventRoutes.Pages.calendarAddress.path), .text("Your calendar address →"))
                 )
             )
         )
@@ -108,7 +113,7 @@ struct CalendarAddressPage {
         Layout.page(
             title: "Your calendar address",
             chrome: chrome,
-            .p(.a(.href("/events"), .text("← Events"))),
+            .p(.a(.href(EventRoutes.Pages.list.path), .text("← Events"))),
             .h1("Your calendar address"),
             .unwrap(newURL) { url in
                 .section(
@@ -140,7 +145,7 @@ struct CalendarAddressPage {
                 ),
                 .form(
                     .method(.post),
-                    .action("/events/calendar"),
+                    .action(EventRoutes.Pages.resetCalendarAddress.path),
                     csrfField(chrome.csrfToken),
                     .button(
                         .type(.submit),
@@ -167,9 +172,9 @@ struct AttendancePage {
             .nav(
                 .class("subnav"),
                 .ariaLabel("Events"),
-                .a(.href("/events"), .text("Upcoming")),
-                .a(.href("/events?mine=true"), .text("Mine")),
-                .a(.href("/events/attended"), .attribute(named: "aria-current", value: "page"), .text("Attended"))
+                .a(.href(EventRoutes.Pages.list.path), .text("Upcoming")),
+                .a(.href(EventRoutes.Pages.list.path + "?mine=true"), .text("Mine")),
+                .a(.href(EventRoutes.Pages.attended.path), .attribute(named: "aria-current", value: "page"), .text("Attended"))
             ),
             history.isEmpty
                 ? .p(.class("empty"), .text("No past events yet. Events you said you were going to appear here once they are over."))
@@ -184,7 +189,7 @@ struct AttendancePage {
                         .forEach(history) { attended in
                             .li(
                                 .class("card event-row"),
-                                .h2(.a(.href("/events/\(attended.event.id)"), .text(attended.event.title))),
+                                .h2(.a(.href(EventRoutes.Pages.show.path(attended.event.id)), .text(attended.event.title))),
                                 .p(
                                     .span(.class("badge"), .text(attended.event.format.label)),
                                     .text(" " + EventViews.when(attended.event))
@@ -193,7 +198,7 @@ struct AttendancePage {
                                     .class("hint"),
                                     .text(attended.checkedInAt == nil ? "Going (not checked in)" : "Checked in"),
                                     .text(" · "),
-                                    .a(.href("/events/\(attended.event.id)/met"), .text("Who I met"))
+                                    .a(.href(EventRoutes.Pages.metForm.path(attended.event.id)), .text("Who I met"))
                                 )
                             )
                         }
@@ -241,13 +246,13 @@ struct EventPage {
                         )
                     )
                 ),
-                .unwrap(view.organizer) { .p(.text("Organised by "), .a(.href("/in/\($0.handle)"), .text($0.name))) },
+                .unwrap(view.organizer) { .p(.text("Organised by "), .a(.href(ProfileRoutes.Pages.show.path($0.handle)), .text($0.name))) },
                 .if(
                     !event.description.isEmpty,
                     .div(.class("description"), .forEach(event.description.components(separatedBy: "\n")) { .p(.text($0)) })
                 ),
                 .p(.class("hint"), .text(EventViews.places(view))),
-                .p(.a(.href("/events/\(event.id)/calendar.ics"), .text("Add to my calendar (.ics)")))
+                .p(.a(.href(EventRoutes.Pages.calendar.path(event.id)), .text("Add to my calendar (.ics)")))
             ),
             .if(
                 !cancelled,
@@ -269,7 +274,7 @@ struct EventPage {
                         .class("actions"),
                         .forEach([("going", "Going"), ("maybe", "Maybe"), ("not_going", "Not going")]) { choice in
                             RelationshipViews.postButton(
-                                "/events/\(event.id)/rsvp",
+                                EventRoutes.Pages.rsvp.path(event.id),
                                 label: choice.1,
                                 csrf: chrome.csrfToken,
                                 primary: choice.0 == "going",
@@ -282,7 +287,7 @@ struct EventPage {
                         view.myRSVP == .going,
                         .form(
                             .method(.post),
-                            .action("/events/\(event.id)/check-in"),
+                            .action(EventRoutes.Pages.checkIn.path(event.id)),
                             csrfField(chrome.csrfToken),
                             Field.text("code", label: "At the event? Check in with its code", value: "", errors: errors),
                             .button(.type(.submit), .text("Check in"))
@@ -295,15 +300,18 @@ struct EventPage {
                 .section(
                     .class("card"),
                     .h2("Classmates going"),
-                    .ul(.class("chips"), .forEach(classmatesGoing) { .li(.a(.href("/in/\($0.handle)"), .text($0.name))) })
+                    .ul(
+                        .class("chips"),
+                        .forEach(classmatesGoing) { .li(.a(.href(ProfileRoutes.Pages.show.path($0.handle)), .text($0.name))) }
+                    )
                 )
             ),
             .if(
                 view.myRSVP == .going || view.isOrganizer,
                 .p(
-                    .a(.href("/events/\(event.id)/people"), .text("People to meet here →")),
+                    .a(.href(EventRoutes.Pages.people.path(event.id)), .text("People to meet here →")),
                     .text(" "),
-                    .a(.href("/events/\(event.id)/met"), .text("Who I met →"))
+                    .a(.href(EventRoutes.Pages.metForm.path(event.id)), .text("Who I met →"))
                 )
             ),
             .if(
@@ -314,13 +322,17 @@ struct EventPage {
                     .h2("Organiser"),
                     .p(.text("Check-in code: "), .strong(.text(event.checkInCode))),
                     .p(
-                        .a(.href("/events/\(event.id)/attendees"), .text("Attendees, waitlist and check-in")),
+                        .a(.href(EventRoutes.Pages.attendees.path(event.id)), .text("Attendees, waitlist and check-in")),
                         .text(" · "),
-                        .a(.href("/events/\(event.id)/edit"), .text("Edit"))
+                        .a(.href(EventRoutes.Pages.editForm.path(event.id)), .text("Edit"))
                     ),
                     .if(
                         !cancelled,
-                        RelationshipViews.postButton("/events/\(event.id)/cancel", label: "Cancel this event", csrf: chrome.csrfToken)
+                        RelationshipViews.postButton(
+                            EventRoutes.Pages.cancel.path(event.id),
+                            label: "Cancel this event",
+                            csrf: chrome.csrfToken
+                        )
                     )
                 )
             )
@@ -341,9 +353,9 @@ struct AttendeesPage {
             chrome: chrome,
             .h1(.text("Attendees: \(event.title)")),
             .p(
-                .a(.href("/events/\(event.id)"), .text("← Back to the event")),
+                .a(.href(EventRoutes.Pages.show.path(event.id)), .text("← Back to the event")),
                 .text(" · "),
-                .a(.href("/events/\(event.id)/attendees.csv"), .text("Export CSV"))
+                .a(.href(EventRoutes.Pages.attendeesCSV.path(event.id)), .text("Export CSV"))
             ),
             .p(.class("hint"), .text(EventViews.places(view))),
             .table(
@@ -353,7 +365,7 @@ struct AttendeesPage {
                 .tbody(
                     .forEach(attendees.filter { $0.status != .notGoing }) { rsvp in
                         .tr(
-                            .td(.a(.href("/in/\(rsvp.member.handle)"), .text(rsvp.member.name))),
+                            .td(.a(.href(ProfileRoutes.Pages.show.path(rsvp.member.handle)), .text(rsvp.member.name))),
                             .td(
                                 .text(
                                     rsvp.status == .waitlisted
@@ -366,7 +378,7 @@ struct AttendeesPage {
                                     ? .text("Yes")
                                     : rsvp.status == .going
                                         ? RelationshipViews.postButton(
-                                            "/events/\(event.id)/check-in",
+                                            EventRoutes.Pages.checkIn.path(event.id),
                                             label: "Check in",
                                             csrf: chrome.csrfToken,
                                             hidden: [("member", rsvp.member.handle.rawValue)]
@@ -477,7 +489,7 @@ struct PeopleToMeetPage {
             title: "People to meet · \(event.title)",
             chrome: chrome,
             .h1(.text("People to meet at \(event.title)")),
-            .p(.a(.href("/events/\(event.id)"), .text("← Back to the event"))),
+            .p(.a(.href(EventRoutes.Pages.show.path(event.id)), .text("← Back to the event"))),
             people.isEmpty
                 ? .p(.class("empty"), .text("Nobody to suggest yet — check back as more people answer."))
                 : .ol(
@@ -485,7 +497,7 @@ struct PeopleToMeetPage {
                     .forEach(people) { person in
                         .li(
                             .class("card person"),
-                            .h2(.class("name"), .a(.href("/in/\(person.member.handle)"), .text(person.member.name))),
+                            .h2(.class("name"), .a(.href(ProfileRoutes.Pages.show.path(person.member.handle)), .text(person.member.name))),
                             .if(!person.headline.isEmpty, .p(.text(person.headline))),
                             .if(!person.reasons.isEmpty, .p(.class("reasons"), .text(person.reasons.joined(separator: " · ")))),
                             .p(.class("starter"), .strong("Conversation starter: "), .text(person.conversationStarter))
@@ -509,13 +521,13 @@ struct WhoIMetPage {
             title: "Who I met · \(event.title)",
             chrome: chrome,
             .h1(.text("Who did you meet at \(event.title)?")),
-            .p(.a(.href("/events/\(event.id)"), .text("← Back to the event"))),
+            .p(.a(.href(EventRoutes.Pages.show.path(event.id)), .text("← Back to the event"))),
             .unwrap(done) { count in
                 .p(
                     .class("flash"),
                     .attribute(named: "role", value: "status"),
                     .text("\(count) added to your private contacts, with a follow-up in three days. "),
-                    .a(.href("/keep-in-touch"), .text("Keep in touch →"))
+                    .a(.href(ContactRoutes.Pages.keepInTouch.path), .text("Keep in touch →"))
                 )
             },
             .p(
@@ -527,7 +539,7 @@ struct WhoIMetPage {
             .form(
                 .class("card"),
                 .method(.post),
-                .action("/events/\(event.id)/met"),
+                .action(EventRoutes.Pages.met.path(event.id)),
                 csrfField(chrome.csrfToken),
                 Field.summary(errors.errors),
                 .fieldset(

@@ -8,27 +8,33 @@ struct EventPagesController {
     let publicURL: String
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/events", use: list)
-        router.get("/events/new", use: newEvent)
-        router.get("/events/attended", use: attended)
-        router.get("/events/calendar", use: calendarAddress)
-        router.post("/events/calendar", use: resetCalendarAddress)
-        router.post("/events", use: create)
-        router.get("/events/:id", use: show)
-        router.get("/events/:id/edit", use: editForm)
-        router.post("/events/:id/edit", use: edit)
-        router.post("/events/:id/rsvp", use: rsvp)
-        router.post("/events/:id/cancel", use: cancel)
-        router.post("/events/:id/check-in", use: checkIn)
-        router.get("/events/:id/attendees", use: attendees)
-        router.get("/events/:id/attendees.csv", use: attendeesCSV)
-        router.get("/events/:id/people", use: people)
-        router.get("/events/:id/calendar.ics", use: calendar)
-        router.get("/events/:id/met", use: metForm)
-        router.post("/events/:id/met", use: met)
+        router.on(EventRoutes.Pages.list, use: list)
+        router.on(EventRoutes.Pages.newEvent, use: newEvent)
+        router.on(EventRoutes.Pages.attended, use: attended)
+        router.on(EventRoutes.Pages.calendarAddress, use: calendarAddress)
+        router.on(EventRoutes.Pages.resetCalendarAddress, use: resetCalendarAddress)
+        router.on(EventRoutes.Pages.create, use: create)
+        router.on(EventRoutes.Pages.show, use: show)
+        router.on(EventRoutes.Pages.editForm, use: editForm)
+        router.on(EventRoutes.Pages.edit, use: edit)
+        router.on(EventRoutes.Pages.rsvp, use: rsvp)
+        router.on(EventRoutes.Pages.cancel, use: cancel)
+        router.on(EventRoutes.Pages.checkIn, use: checkIn)
+        router.on(EventRoutes.Pages.attendees, use: attendees)
+        router.on(EventRoutes.Pages.attendeesCSV, use: attendeesCSV)
+        router.on(EventRoutes.Pages.people, use: people)
+        router.on(EventRoutes.Pages.calendar, use: calendar)
+        router.on(EventRoutes.Pages.metForm, use: metForm)
+        router.on(EventRoutes.Pages.met, use: met)
     }
 
     private func id(_ context: AppRequestContext) -> String { context.parameters.get("id") ?? "" }
+
+    /// The id in the address, typed (for links back to it); an id that is not one is "not found".
+    private func eventID(_ context: AppRequestContext) throws -> Event.ID {
+        guard let id = Event.ID(id(context)) else { throw DomainError.notFound("event") }
+        return id
+    }
 
     /// A `datetime-local` value ("2026-12-01T18:30") read in the event's time zone, as ISO-8601.
     static func instant(_ local: String, zone: String) -> String {
@@ -124,8 +130,14 @@ struct EventPagesController {
     @Sendable func newEvent(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
         _ = try context.requireMember()
         return HTMLResponse(
-            EventFormPage(chrome: context.chrome(), action: "/events", title: "Organise an event", values: [:], errors: FieldErrors())
-                .document()
+            EventFormPage(
+                chrome: context.chrome(),
+                action: EventRoutes.Pages.create.path,
+                title: "Organise an event",
+                values: [:],
+                errors: FieldErrors()
+            )
+            .document()
         )
     }
 
@@ -134,12 +146,12 @@ struct EventPagesController {
         let data = try await VerifiedForm.read(request, context: context).data
         do {
             let view = try await services.events.create(try Self.input(data, creating: true), by: member)
-            return Pages.redirect("/events/\(view.event.id)")
+            return Pages.redirect(EventRoutes.Pages.show.path(view.event.id))
         } catch DomainError.invalid(let errors) {
             return try HTMLResponse(
                 EventFormPage(
                     chrome: context.chrome(),
-                    action: "/events",
+                    action: EventRoutes.Pages.create.path,
                     title: "Organise an event",
                     values: Self.values(data),
                     errors: FieldErrors(errors: errors)
@@ -172,7 +184,7 @@ struct EventPagesController {
         return HTMLResponse(
             EventFormPage(
                 chrome: context.chrome(),
-                action: "/events/\(event.id)/edit",
+                action: EventRoutes.Pages.edit.path(event.id),
                 title: "Edit \(event.title)",
                 values: values,
                 errors: FieldErrors()
@@ -186,12 +198,12 @@ struct EventPagesController {
         let data = try await VerifiedForm.read(request, context: context).data
         do {
             _ = try await services.events.update(id(context), with: try Self.input(data, creating: false), by: member)
-            return Pages.redirect("/events/\(id(context))")
+            return Pages.redirect(EventRoutes.Pages.show.path(try eventID(context)))
         } catch DomainError.invalid(let errors) {
             return try HTMLResponse(
                 EventFormPage(
                     chrome: context.chrome(),
-                    action: "/events/\(id(context))/edit",
+                    action: EventRoutes.Pages.edit.path(try eventID(context)),
                     title: "Edit event",
                     values: Self.values(data),
                     errors: FieldErrors(errors: errors)
@@ -205,14 +217,14 @@ struct EventPagesController {
         let member = try context.requireMember()
         let data = try await VerifiedForm.read(request, context: context).data
         _ = try await services.events.respond(data["status"], to: id(context), by: member)
-        return Pages.redirect("/events/\(id(context))#rsvp")
+        return Pages.redirect(EventRoutes.Pages.show.path(try eventID(context)) + "#rsvp")
     }
 
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
         let member = try context.requireMember()
         _ = try await VerifiedForm.read(request, context: context)
         _ = try await services.events.cancel(id(context), by: member)
-        return Pages.redirect("/events/\(id(context))")
+        return Pages.redirect(EventRoutes.Pages.show.path(try eventID(context)))
     }
 
     @Sendable func checkIn(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -228,7 +240,9 @@ struct EventPagesController {
                 status: .unprocessableContent
             ).response(from: request, context: context)
         }
-        return Pages.redirect(handle == nil ? "/events/\(id(context))" : "/events/\(id(context))/attendees")
+        return Pages.redirect(
+            handle == nil ? EventRoutes.Pages.show.path(try eventID(context)) : EventRoutes.Pages.attendees.path(try eventID(context))
+        )
     }
 
     @Sendable func attendees(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {

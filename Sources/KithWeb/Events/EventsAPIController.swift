@@ -8,20 +8,20 @@ struct EventsAPIController {
     let publicURL: String
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.post("/api/v1/events", use: create)
-        router.get("/api/v1/events", use: list)
-        router.get("/api/v1/events/:id", use: show)
-        router.patch("/api/v1/events/:id", use: update)
-        router.post("/api/v1/events/:id/cancel", use: cancel)
-        router.put("/api/v1/events/:id/rsvp", use: rsvp)
-        router.post("/api/v1/events/:id/check-in", use: checkIn)
-        router.get("/api/v1/events/:id/attendees", use: attendees)
-        router.get("/api/v1/events/:id/people-to-meet", use: peopleToMeet)
-        router.post("/api/v1/events/:id/met", use: met)
-        router.get("/api/v1/me/calendar", use: calendarStatus)
-        router.post("/api/v1/me/calendar", use: resetCalendar)
-        router.get("/api/v1/me/attendance", use: attendance)
-        router.get("/calendar/:file", use: feed)
+        router.on(EventRoutes.API.create, use: create)
+        router.on(EventRoutes.API.list, use: list)
+        router.on(EventRoutes.API.show, use: show)
+        router.on(EventRoutes.API.update, use: update)
+        router.on(EventRoutes.API.cancel, use: cancel)
+        router.on(EventRoutes.API.rsvp, use: rsvp)
+        router.on(EventRoutes.API.checkIn, use: checkIn)
+        router.on(EventRoutes.API.attendees, use: attendees)
+        router.on(EventRoutes.API.peopleToMeet, use: peopleToMeet)
+        router.on(EventRoutes.API.met, use: met)
+        router.on(EventRoutes.API.calendarStatus, use: calendarStatus)
+        router.on(EventRoutes.API.resetCalendar, use: resetCalendar)
+        router.on(EventRoutes.API.attendance, use: attendance)
+        router.on(EventRoutes.API.feed, use: feed)
     }
 
     struct Audience: Decodable {

@@ -29,7 +29,7 @@ struct ErrorMiddleware: RouterMiddleware {
                 let next =
                     request.uri.path == "/"
                     ? "" : "?next=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")
-                return Response.redirect(to: "/signin" + next, type: .found)
+                return Response.redirect(to: AccountRoutes.Pages.signInForm.path + next, type: .found)
             }
             let chrome = PageChrome(member: context.member, csrfToken: context.session?.csrfToken ?? context.csrfCookie ?? "")
             let page = ErrorPage(chrome: chrome, status: problem.status, title: problem.title, message: problem.detail)

@@ -30,7 +30,7 @@ struct HomePage {
             .section(
                 .class("card"),
                 .h2("Your community"),
-                .p(.text("\(memberCount) members. "), .a(.href("/directory"), .text("Search the directory")))
+                .p(.text("\(memberCount) members. "), .a(.href(ProfileRoutes.Pages.search.path), .text("Search the directory")))
             )
         )
     }
@@ -49,9 +49,9 @@ struct HomePage {
                     )
                 ),
                 .p(
-                    .a(.class("button primary"), .href("/signup"), .text("Join")),
+                    .a(.class("button primary"), .href(AccountRoutes.Pages.signUpForm.path), .text("Join")),
                     .text(" "),
-                    .a(.class("button"), .href("/signin"), .text("Sign in"))
+                    .a(.class("button"), .href(AccountRoutes.Pages.signInForm.path), .text("Sign in"))
                 )
             ),
             .section(
@@ -100,7 +100,7 @@ struct HomePage {
                 Step(
                     title: "Complete your profile",
                     detail: "A headline and career stage help people know how to help you.",
-                    link: "/me/edit"
+                    link: ProfileRoutes.Pages.editForm.path
                 )
             )
         }
@@ -109,7 +109,7 @@ struct HomePage {
                 Step(
                     title: "Add your school and class year",
                     detail: "Classmates find each other by cohort.",
-                    link: "/me/edit#affiliations"
+                    link: ProfileRoutes.Pages.editForm.path + "#affiliations"
                 )
             )
         }
@@ -119,26 +119,44 @@ struct HomePage {
                 Step(
                     title: "Find a mentor",
                     detail: "Members open to mentoring, ready for a first conversation.",
-                    link: "/directory?open_to=mentoring"
+                    link: ProfileRoutes.Pages.search.path + "?open_to=mentoring"
                 )
             )
-            steps.append(Step(title: "Meet people hiring", detail: "Members who say they are hiring.", link: "/directory?open_to=hiring"))
+            steps.append(
+                Step(
+                    title: "Meet people hiring",
+                    detail: "Members who say they are hiring.",
+                    link: ProfileRoutes.Pages.search.path + "?open_to=hiring"
+                )
+            )
         case .inTransition:
-            steps.append(Step(title: "Say you're open to referrals", detail: "Members who can refer you will find you.", link: "/me/edit"))
+            steps.append(
+                Step(
+                    title: "Say you're open to referrals",
+                    detail: "Members who can refer you will find you.",
+                    link: ProfileRoutes.Pages.editForm.path
+                )
+            )
             steps.append(
                 Step(
                     title: "Find members who give referrals",
                     detail: "People who offered to refer community members.",
-                    link: "/directory?open_to=giving_referrals"
+                    link: ProfileRoutes.Pages.search.path + "?open_to=giving_referrals"
                 )
             )
         case .senior, .retired:
-            steps.append(Step(title: "Offer mentoring", detail: "Students and early-career members are looking for you.", link: "/me/edit"))
+            steps.append(
+                Step(
+                    title: "Offer mentoring",
+                    detail: "Students and early-career members are looking for you.",
+                    link: ProfileRoutes.Pages.editForm.path
+                )
+            )
             steps.append(
                 Step(
                     title: "Meet members looking for a mentor",
                     detail: "People who asked to be mentored.",
-                    link: "/directory?open_to=being_mentored"
+                    link: ProfileRoutes.Pages.search.path + "?open_to=being_mentored"
                 )
             )
         case .midCareer, nil:
@@ -146,11 +164,15 @@ struct HomePage {
                 Step(
                     title: "Offer a coffee chat",
                     detail: "Low-key conversations keep a network alive.",
-                    link: "/directory?open_to=coffee_chats"
+                    link: ProfileRoutes.Pages.search.path + "?open_to=coffee_chats"
                 )
             )
             steps.append(
-                Step(title: "Find collaborators", detail: "Members open to collaboration.", link: "/directory?open_to=collaboration")
+                Step(
+                    title: "Find collaborators",
+                    detail: "Members open to collaboration.",
+                    link: ProfileRoutes.Pages.search.path + "?open_to=collaboration"
+                )
             )
         }
         return steps

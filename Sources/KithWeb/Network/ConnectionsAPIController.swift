@@ -7,15 +7,15 @@ struct ConnectionsAPIController {
     let services: Services
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.post("/api/v1/connections/requests", use: request)
-        router.get("/api/v1/connections/requests", use: requests)
-        router.post("/api/v1/connections/requests/:id/accept", use: accept)
-        router.post("/api/v1/connections/requests/:id/ignore", use: ignore)
-        router.delete("/api/v1/connections/requests/:id", use: withdraw)
-        router.get("/api/v1/connections", use: connections)
-        router.delete("/api/v1/connections/:handle", use: disconnect)
-        router.get("/api/v1/members/:handle/relationship", use: relationship)
-        router.get("/api/v1/suggestions", use: suggestions)
+        router.on(NetworkRoutes.API.request, use: request)
+        router.on(NetworkRoutes.API.requests, use: requests)
+        router.on(NetworkRoutes.API.accept, use: accept)
+        router.on(NetworkRoutes.API.ignore, use: ignore)
+        router.on(NetworkRoutes.API.withdraw, use: withdraw)
+        router.on(NetworkRoutes.API.connections, use: connections)
+        router.on(NetworkRoutes.API.disconnect, use: disconnect)
+        router.on(NetworkRoutes.API.relationship, use: relationship)
+        router.on(NetworkRoutes.API.suggestions, use: suggestions)
     }
 
     struct ConnectRequest: APIInput {

@@ -24,7 +24,7 @@ struct NetworkPage {
                     .span(.text(firstDegree == 1 ? " connection" : " connections"))
                 ),
                 .div(.class("card stat"), .strong(.text("\(secondDegree)")), .span(.text(" people two steps away"))),
-                .div(.class("card stat"), .a(.href("/suggestions"), .text("People you may know →")))
+                .div(.class("card stat"), .a(.href(NetworkRoutes.Pages.suggestions.path), .text("People you may know →")))
             ),
             .section(
                 .class("card"),
@@ -36,12 +36,12 @@ struct NetworkPage {
                         .class("requests"),
                         .forEach(incoming) { request in
                             .li(
-                                .a(.href("/in/\(request.from.handle)"), .strong(.text(request.from.name))),
+                                .a(.href(ProfileRoutes.Pages.show.path(request.from.handle)), .strong(.text(request.from.name))),
                                 .if(!request.note.isEmpty, .blockquote(.text(request.note))),
                                 .div(
                                     .class("actions"),
-                                    postButton("/network/requests/\(request.id)/accept", label: "Accept", primary: true),
-                                    postButton("/network/requests/\(request.id)/ignore", label: "Ignore")
+                                    postButton(NetworkRoutes.Pages.accept.path(request.id), label: "Accept", primary: true),
+                                    postButton(NetworkRoutes.Pages.ignore.path(request.id), label: "Ignore")
                                 )
                             )
                         }
@@ -58,9 +58,12 @@ struct NetworkPage {
                         .class("requests"),
                         .forEach(outgoing) { request in
                             .li(
-                                .a(.href("/in/\(request.to.handle)"), .strong(.text(request.to.name))),
+                                .a(.href(ProfileRoutes.Pages.show.path(request.to.handle)), .strong(.text(request.to.name))),
                                 .span(.class("badge"), .text(request.status == .expired ? "No response" : "Pending")),
-                                .if(request.status == .pending, postButton("/network/requests/\(request.id)/withdraw", label: "Withdraw"))
+                                .if(
+                                    request.status == .pending,
+                                    postButton(NetworkRoutes.Pages.withdraw.path(request.id), label: "Withdraw")
+                                )
                             )
                         }
                     )
@@ -75,13 +78,16 @@ struct NetworkPage {
                         .class("people compact"),
                         .forEach(connections.items) { person in
                             .li(
-                                .a(.href("/in/\(person.handle)"), .text(person.name)),
+                                .a(.href(ProfileRoutes.Pages.show.path(person.handle)), .text(person.name)),
                                 .if(!person.headline.isEmpty, .span(.class("meta"), .text(" · \(person.headline)")))
                             )
                         }
                     ),
                 .unwrap(connections.next) {
-                    .p(.class("pager"), .a(.class("button"), .href("/network?after=\($0)#connections"), .text("More →")))
+                    .p(
+                        .class("pager"),
+                        .a(.class("button"), .href(NetworkRoutes.Pages.network.path + "?after=\($0)#connections"), .text("More →"))
+                    )
                 }
             )
         )
@@ -122,7 +128,10 @@ struct SuggestionsPage {
                                 .text(Initials.of(suggestion.member.name))
                             ),
                             .div(
-                                .h2(.class("name"), .a(.href("/in/\(suggestion.member.handle)"), .text(suggestion.member.name))),
+                                .h2(
+                                    .class("name"),
+                                    .a(.href(ProfileRoutes.Pages.show.path(suggestion.member.handle)), .text(suggestion.member.name))
+                                ),
                                 .if(!suggestion.member.headline.isEmpty, .p(.class("headline"), .text(suggestion.member.headline))),
                                 .ul(.class("reasons"), .forEach(suggestion.reasons) { .li(.text($0)) }),
                                 ConnectForm.node(handle: suggestion.member.handle, name: suggestion.member.name, csrf: chrome.csrfToken)
@@ -142,7 +151,7 @@ enum ConnectForm {
             .summary(.text("Connect")),
             .form(
                 .method(.post),
-                .action("/network/requests"),
+                .action(NetworkRoutes.Pages.request.path),
                 csrfField(csrf),
                 .input(.type(.hidden), .name("to"), .value(handle.rawValue)),
                 .div(
@@ -183,9 +192,9 @@ enum RelationshipSection {
                 .class("private-note"),
                 .unwrap(
                     personal[member.id]?.contactID,
-                    { .a(.href("/contacts/\($0)"), .text("In your contacts (only you see this) →")) },
+                    { .a(.href(ContactRoutes.Pages.show.path($0)), .text("In your contacts (only you see this) →")) },
                     else: .a(
-                        .href("/contacts/new?member=\(member.handle)&name=\(AttributeValue.query(member.name))"),
+                        .href(ContactRoutes.Pages.newContact.path + "?member=\(member.handle)&name=\(AttributeValue.query(member.name))"),
                         .text("Add \(member.name) to your private contacts")
                     )
                 )
@@ -199,7 +208,7 @@ enum RelationshipSection {
                 .ul(
                     .class("chips"),
                     .attribute(named: "aria-label", value: "Mutual connections"),
-                    .forEach(relationship.mutuals) { .li(.a(.href("/in/\($0.handle)"), .text($0.name))) }
+                    .forEach(relationship.mutuals) { .li(.a(.href(ProfileRoutes.Pages.show.path($0.handle)), .text($0.name))) }
                 )
             ),
             .if(
@@ -215,7 +224,10 @@ enum RelationshipSection {
                                     path.count > 2,
                                     .group(
                                         .text(" · "),
-                                        .a(.href("/in/\(path[1].handle)"), .text("Ask \(path[1].name) for an introduction"))
+                                        .a(
+                                            .href(ProfileRoutes.Pages.show.path(path[1].handle)),
+                                            .text("Ask \(path[1].name) for an introduction")
+                                        )
                                     )
                                 )
                             )
@@ -239,7 +251,7 @@ enum RelationshipSection {
                 .form(
                     .class("inline"),
                     .method(.post),
-                    .action("/network/connections/\(relationship.member.handle)/remove"),
+                    .action(NetworkRoutes.Pages.remove.path(relationship.member.handle)),
                     csrfField(chrome.csrfToken),
                     .button(.type(.submit), .class("quiet"), .text("Remove connection"))
                 ),

@@ -7,13 +7,13 @@ struct NetworkPagesController {
     let services: Services
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/network", use: network)
-        router.get("/suggestions", use: suggestions)
-        router.post("/network/requests", use: request)
-        router.post("/network/requests/:id/accept", use: accept)
-        router.post("/network/requests/:id/ignore", use: ignore)
-        router.post("/network/requests/:id/withdraw", use: withdraw)
-        router.post("/network/connections/:handle/remove", use: remove)
+        router.on(NetworkRoutes.Pages.network, use: network)
+        router.on(NetworkRoutes.Pages.suggestions, use: suggestions)
+        router.on(NetworkRoutes.Pages.request, use: request)
+        router.on(NetworkRoutes.Pages.accept, use: accept)
+        router.on(NetworkRoutes.Pages.ignore, use: ignore)
+        router.on(NetworkRoutes.Pages.withdraw, use: withdraw)
+        router.on(NetworkRoutes.Pages.remove, use: remove)
     }
 
     @Sendable func network(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
@@ -50,34 +50,34 @@ struct NetworkPagesController {
         let data = try await VerifiedForm.read(request, context: context).data
         let handle = data.text("to")
         _ = try await services.connections.request(to: handle, note: data["note"], from: member)
-        return Pages.redirect("/in/\(handle)")
+        return Pages.redirect((try? Handle(handle)).map { ProfileRoutes.Pages.show.path($0) } ?? NetworkRoutes.Pages.network.path)
     }
 
     @Sendable func accept(_ request: Request, context: AppRequestContext) async throws -> Response {
         let member = try context.requireMember()
         _ = try await VerifiedForm.read(request, context: context)
         _ = try await services.connections.accept(context.parameters.get("id") ?? "", by: member)
-        return Pages.redirect("/network#incoming")
+        return Pages.redirect(NetworkRoutes.Pages.network.path + "#incoming")
     }
 
     @Sendable func ignore(_ request: Request, context: AppRequestContext) async throws -> Response {
         let member = try context.requireMember()
         _ = try await VerifiedForm.read(request, context: context)
         try await services.connections.ignore(context.parameters.get("id") ?? "", by: member)
-        return Pages.redirect("/network#incoming")
+        return Pages.redirect(NetworkRoutes.Pages.network.path + "#incoming")
     }
 
     @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> Response {
         let member = try context.requireMember()
         _ = try await VerifiedForm.read(request, context: context)
         try await services.connections.withdraw(context.parameters.get("id") ?? "", by: member)
-        return Pages.redirect("/network#outgoing")
+        return Pages.redirect(NetworkRoutes.Pages.network.path + "#outgoing")
     }
 
     @Sendable func remove(_ request: Request, context: AppRequestContext) async throws -> Response {
         let member = try context.requireMember()
         _ = try await VerifiedForm.read(request, context: context)
         try await services.connections.disconnect(from: context.parameters.get("handle") ?? "", by: member)
-        return Pages.redirect("/network#connections")
+        return Pages.redirect(NetworkRoutes.Pages.network.path + "#connections")
     }
 }

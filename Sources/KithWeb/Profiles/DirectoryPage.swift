@@ -16,7 +16,7 @@ struct DirectoryPage {
             .form(
                 .class("card search"),
                 .method(.get),
-                .action("/directory"),
+                .action(ProfileRoutes.Pages.search.path),
                 .attribute(named: "role", value: "search"),
                 Field.summary(
                     errors.others(known: ["q", "skill", "industry", "career_stage", "cohort", "organization", "location", "open_to"])
@@ -76,7 +76,10 @@ struct DirectoryPage {
                     ? .p(.class("empty card"), .text("No members match. Try fewer words or remove a filter."))
                     : .ul(.class("people"), .forEach(page.items) { personCard($0) }),
                 .unwrap(page.next) { next in
-                    .p(.class("pager"), .a(.class("button"), .href("/directory?" + query(after: next)), .text("Next page →")))
+                    .p(
+                        .class("pager"),
+                        .a(.class("button"), .href(ProfileRoutes.Pages.search.path + "?" + query(after: next)), .text("Next page →"))
+                    )
                 }
             )
         }
@@ -87,7 +90,7 @@ struct DirectoryPage {
             .class("person card"),
             .div(.class("avatar small"), .attribute(named: "aria-hidden", value: "true"), .text(Initials.of(person.name))),
             .div(
-                .h3(.a(.href("/in/\(person.handle)"), .text(person.name))),
+                .h3(.a(.href(ProfileRoutes.Pages.show.path(person.handle)), .text(person.name))),
                 .if(!person.headline.isEmpty, .p(.class("headline"), .text(person.headline))),
                 .p(
                     .class("meta"),

@@ -71,14 +71,14 @@ struct EditProfilePage {
             chrome: chrome,
             .h1("Edit your profile"),
             .p(
-                .a(.href("/in/\(handle)"), .text("← Back to my profile")),
+                .a(.href(ProfileRoutes.Pages.show.path(handle)), .text("← Back to my profile")),
                 .text(" · "),
-                .a(.href("/me/security"), .text("Sign-in and security"))
+                .a(.href(AccountRoutes.Pages.security.path), .text("Sign-in and security"))
             ),
             .form(
                 .class("card"),
                 .method(.post),
-                .action("/me/edit"),
+                .action(ProfileRoutes.Pages.edit.path),
                 .novalidate(),
                 csrfField(chrome.csrfToken),
                 Field.summary(errors.others(known: Self.profileFields)),
@@ -175,7 +175,7 @@ struct EditProfilePage {
                         .form(
                             .class("inline"),
                             .method(.post),
-                            .action("/me/affiliations/\(affiliation.id)/delete"),
+                            .action(ProfileRoutes.Pages.removeAffiliation.path(affiliation.id)),
                             csrfField(chrome.csrfToken),
                             .button(.type(.submit), .class("link"), .text("Remove \(affiliation.organization)"))
                         )
@@ -184,7 +184,7 @@ struct EditProfilePage {
             ),
             .form(
                 .method(.post),
-                .action("/me/affiliations"),
+                .action(ProfileRoutes.Pages.addAffiliation.path),
                 .novalidate(),
                 csrfField(chrome.csrfToken),
                 .h3("Add an affiliation"),
@@ -229,7 +229,7 @@ struct EditProfilePage {
                             .form(
                                 .class("inline"),
                                 .method(.post),
-                                .action("/in/\(member.handle)/unblock"),
+                                .action(ProfileRoutes.Pages.unblock.path(member.handle)),
                                 csrfField(chrome.csrfToken),
                                 .button(.type(.submit), .class("link"), .text("Unblock"))
                             )

@@ -27,10 +27,10 @@ struct MembersAPIController {
     let blocks: BlockService
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/api/v1/members", use: list)
-        router.get("/api/v1/members/:handle", use: show)
-        router.post("/api/v1/members/:handle/block", use: block)
-        router.delete("/api/v1/members/:handle/block", use: unblock)
+        router.on(ProfileRoutes.API.list, use: list)
+        router.on(ProfileRoutes.API.show, use: show)
+        router.on(ProfileRoutes.API.block, use: block)
+        router.on(ProfileRoutes.API.unblock, use: unblock)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> ListDTO<MemberSummaryDTO> {

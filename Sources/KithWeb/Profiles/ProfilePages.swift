@@ -39,10 +39,10 @@ struct ProfilePage {
                         ),
                         .if(
                             isOwner,
-                            .p(.a(.class("button"), .href("/me/edit"), .text("Edit profile and visibility"))),
+                            .p(.a(.class("button"), .href(ProfileRoutes.Pages.editForm.path), .text("Edit profile and visibility"))),
                             else: .form(
                                 .method(.post),
-                                .action("/in/\(profile.handle)/block"),
+                                .action(ProfileRoutes.Pages.block.path(profile.handle)),
                                 csrfField(chrome.csrfToken),
                                 .button(.type(.submit), .class("quiet"), .text("Block \(profile.name)"))
                             )

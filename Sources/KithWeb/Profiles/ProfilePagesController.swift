@@ -11,14 +11,14 @@ struct ProfilePagesController {
     let contacts: ContactService
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/", use: home)
-        router.get("/in/:handle", use: show)
-        router.get("/me/edit", use: editForm)
-        router.post("/me/edit", use: edit)
-        router.post("/me/affiliations", use: addAffiliation)
-        router.post("/me/affiliations/:id/delete", use: removeAffiliation)
-        router.post("/in/:handle/block", use: block)
-        router.post("/in/:handle/unblock", use: unblock)
+        router.on(ProfileRoutes.Pages.home, use: home)
+        router.on(ProfileRoutes.Pages.show, use: show)
+        router.on(ProfileRoutes.Pages.editForm, use: editForm)
+        router.on(ProfileRoutes.Pages.edit, use: edit)
+        router.on(ProfileRoutes.Pages.addAffiliation, use: addAffiliation)
+        router.on(ProfileRoutes.Pages.removeAffiliation, use: removeAffiliation)
+        router.on(ProfileRoutes.Pages.block, use: block)
+        router.on(ProfileRoutes.Pages.unblock, use: unblock)
     }
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -73,7 +73,7 @@ struct ProfilePagesController {
         }
         do {
             _ = try await profiles.update(form.changes, of: member)
-            return Pages.redirect("/in/\(member.handle)")
+            return Pages.redirect(ProfileRoutes.Pages.show.path(member.handle))
         } catch DomainError.invalid(let errors) {
             return try await editPage(
                 member,
@@ -110,7 +110,7 @@ struct ProfilePagesController {
         do {
             try check.throwIfFailed()
             _ = try await profiles.addAffiliation(input, to: member)
-            return Pages.redirect("/me/edit#affiliations")
+            return Pages.redirect(ProfileRoutes.Pages.editForm.path + "#affiliations")
         } catch DomainError.invalid(let errors) {
             let profile = try await profiles.editable(member)
             return try await editPage(
@@ -127,21 +127,21 @@ struct ProfilePagesController {
         let member = try context.requireMember()
         _ = try await VerifiedForm.read(request, context: context)
         try await profiles.removeAffiliation(id: context.parameters.get("id") ?? "", of: member)
-        return Pages.redirect("/me/edit#affiliations")
+        return Pages.redirect(ProfileRoutes.Pages.editForm.path + "#affiliations")
     }
 
     @Sendable func block(_ request: Request, context: AppRequestContext) async throws -> Response {
         let member = try context.requireMember()
         _ = try await VerifiedForm.read(request, context: context)
         try await blocks.block(handle: context.parameters.get("handle") ?? "", by: member)
-        return Pages.redirect("/me/edit#blocked")
+        return Pages.redirect(ProfileRoutes.Pages.editForm.path + "#blocked")
     }
 
     @Sendable func unblock(_ request: Request, context: AppRequestContext) async throws -> Response {
         let member = try context.requireMember()
         _ = try await VerifiedForm.read(request, context: context)
         try await blocks.unblock(handle: context.parameters.get("handle") ?? "", by: member)
-        return Pages.redirect("/me/edit#blocked")
+        return Pages.redirect(ProfileRoutes.Pages.editForm.path + "#blocked")
     }
 
     private func editPage(
@@ -170,10 +170,10 @@ struct DirectoryPagesController {
     let directory: DirectoryService
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
-        router.get("/directory", use: search)
-        router.get("/assets/kith.css", use: stylesheet)
-        router.get("/favicon.svg", use: favicon)
-        router.get("/favicon.ico", use: favicon)
+        router.on(ProfileRoutes.Pages.search, use: search)
+        router.on(ProfileRoutes.Pages.stylesheet, use: stylesheet)
+        router.on(ProfileRoutes.Pages.favicon, use: favicon)
+        router.on(ProfileRoutes.Pages.faviconFaviconIco, use: favicon)
     }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {

@@ -1,0 +1,122 @@
+import Hummingbird
+import KithDomain
+
+/// The accounts routes: each written once, here (see `Endpoint`).
+enum AccountRoutes {
+    enum API {
+        static let register = Endpoint<NoParameters>(.post, "/api/v1/auth/register", .everyone, "Create an account and get an API token")
+        static let confirmRegistration = Endpoint<NoParameters>(
+            .post,
+            "/api/v1/auth/register/confirm",
+            .everyone,
+            "Finish a sign-up with the token from its confirmation email: the account is created"
+        )
+        static let createToken = Endpoint<NoParameters>(.post, "/api/v1/auth/token", .everyone, "Sign in and get an API token")
+        static let revokeToken = Endpoint<NoParameters>(.delete, "/api/v1/auth/token", .caller, "Revoke the token used for this call")
+        static let me = Endpoint<NoParameters>(.get, "/api/v1/me", .caller, "The caller's full profile")
+        static let updateProfile = Endpoint<NoParameters>(.patch, "/api/v1/me/profile", .caller, "Change the caller's profile")
+        static let addAffiliation = Endpoint<NoParameters>(
+            .post,
+            "/api/v1/me/affiliations",
+            .caller,
+            "Add a school, employer, association or programme"
+        )
+        static let removeAffiliation = Endpoint<OneParameter<Affiliation.ID>>(
+            .delete,
+            "/api/v1/me/affiliations/:id",
+            .owner,
+            "Remove one of the caller's affiliations"
+        )
+        static let sessions = Endpoint<NoParameters>(
+            .get,
+            "/api/v1/me/sessions",
+            .caller,
+            "The caller's browser sessions and API tokens (never their secrets), with their last use"
+        )
+        static let revokeSession = Endpoint<OneParameter<String>>(
+            .delete,
+            "/api/v1/me/sessions/:id",
+            .owner,
+            "End one of the caller's sessions or tokens"
+        )
+        static let changePassword = Endpoint<NoParameters>(
+            .post,
+            "/api/v1/me/password",
+            .caller,
+            "Change the caller's password; every other session and token ends"
+        )
+        static let requestPasswordReset = Endpoint<NoParameters>(
+            .post,
+            "/api/v1/auth/password-reset",
+            .everyone,
+            "Mail a single-use reset link (30 minutes) to the account with this address; the same answer whatever the address"
+        )
+        static let beginTOTP = Endpoint<NoParameters>(
+            .post,
+            "/api/v1/me/2fa/totp",
+            .caller,
+            "Start two-factor sign-in: a new authenticator secret, off until confirmed"
+        )
+        static let confirmTOTP = Endpoint<NoParameters>(
+            .post,
+            "/api/v1/me/2fa/totp/confirm",
+            .caller,
+            "Turn two-factor sign-in on with a code from the app; the ten recovery codes are shown this once"
+        )
+        static let disableTOTP = Endpoint<NoParameters>(
+            .delete,
+            "/api/v1/me/2fa/totp",
+            .caller,
+            "Turn two-factor sign-in off (the password is required)"
+        )
+        static let confirmPasswordReset = Endpoint<NoParameters>(
+            .post,
+            "/api/v1/auth/password-reset/confirm",
+            .everyone,
+            "Set a new password with a reset link's token; every session and token of the member ends"
+        )
+
+        static let all: [AnyEndpoint] = [
+            register.erased, confirmRegistration.erased, createToken.erased, revokeToken.erased, me.erased, updateProfile.erased,
+            addAffiliation.erased, removeAffiliation.erased, sessions.erased, revokeSession.erased, changePassword.erased,
+            requestPasswordReset.erased, beginTOTP.erased, confirmTOTP.erased, disableTOTP.erased, confirmPasswordReset.erased,
+        ]
+    }
+
+    enum Pages {
+        static let signUpForm = Endpoint<NoParameters>(.get, "/signup", .everyone, "Sign up form")
+        static let signUp = Endpoint<NoParameters>(.post, "/signup", .everyone, "Sign up")
+        static let signUpConfirmForm = Endpoint<NoParameters>(.get, "/signup/confirm", .everyone, "Sign up confirm form")
+        static let confirmSignUp = Endpoint<NoParameters>(.post, "/signup/confirm", .everyone, "Confirm sign up")
+        static let signInForm = Endpoint<NoParameters>(.get, "/signin", .everyone, "Sign in form")
+        static let signIn = Endpoint<NoParameters>(.post, "/signin", .everyone, "Sign in")
+        static let signInSecondStep = Endpoint<NoParameters>(.post, "/signin/two-factor", .everyone, "Sign in second step")
+        static let beginTwoFactor = Endpoint<NoParameters>(.post, "/me/two-factor", .caller, "Begin two factor")
+        static let confirmTwoFactor = Endpoint<NoParameters>(.post, "/me/two-factor/confirm", .caller, "Confirm two factor")
+        static let disableTwoFactor = Endpoint<NoParameters>(.post, "/me/two-factor/disable", .caller, "Disable two factor")
+        static let signOut = Endpoint<NoParameters>(.post, "/signout", .caller, "Sign out")
+        static let security = Endpoint<NoParameters>(.get, "/me/security", .caller, "Security")
+        static let passwordResetForm = Endpoint<NoParameters>(.get, "/password-reset", .everyone, "Password reset form")
+        static let requestPasswordReset = Endpoint<NoParameters>(.post, "/password-reset", .everyone, "Request password reset")
+        static let passwordResetConfirmForm = Endpoint<NoParameters>(
+            .get,
+            "/password-reset/confirm",
+            .everyone,
+            "Password reset confirm form"
+        )
+        static let confirmPasswordReset = Endpoint<NoParameters>(.post, "/password-reset/confirm", .everyone, "Confirm password reset")
+        static let changePassword = Endpoint<NoParameters>(.post, "/me/password", .caller, "Change password")
+        static let revokeSession = Endpoint<OneParameter<String>>(.post, "/me/sessions/:id/revoke", .owner, "Revoke session")
+        static let invitations = Endpoint<NoParameters>(.get, "/admin/invitations", .admin, "Invitations")
+        static let createInvitation = Endpoint<NoParameters>(.post, "/admin/invitations", .admin, "Create invitation")
+
+        static let all: [AnyEndpoint] = [
+            signUpForm.erased, signUp.erased, signUpConfirmForm.erased, confirmSignUp.erased, signInForm.erased, signIn.erased,
+            signInSecondStep.erased, beginTwoFactor.erased, confirmTwoFactor.erased, disableTwoFactor.erased, signOut.erased,
+            security.erased, passwordResetForm.erased, requestPasswordReset.erased, passwordResetConfirmForm.erased,
+            confirmPasswordReset.erased, changePassword.erased, revokeSession.erased, invitations.erased, createInvitation.erased,
+        ]
+    }
+
+    static let all: [AnyEndpoint] = API.all + Pages.all
+}

@@ -1,0 +1,73 @@
+import Hummingbird
+import KithDomain
+
+/// The network routes: each written once, here (see `Endpoint`).
+enum NetworkRoutes {
+    enum API {
+        static let request = Endpoint<NoParameters>(
+            .post,
+            "/api/v1/connections/requests",
+            .caller,
+            "Ask a member to connect (asking someone who asked you accepts their request)"
+        )
+        static let requests = Endpoint<NoParameters>(
+            .get,
+            "/api/v1/connections/requests",
+            .caller,
+            "Requests waiting for the caller (incoming) or sent by them (outgoing)"
+        )
+        static let accept = Endpoint<OneParameter<ConnectionRequest.ID>>(
+            .post,
+            "/api/v1/connections/requests/:id/accept",
+            .owner,
+            "Accept a request"
+        )
+        static let ignore = Endpoint<OneParameter<ConnectionRequest.ID>>(
+            .post,
+            "/api/v1/connections/requests/:id/ignore",
+            .owner,
+            "Ignore a request (the sender is never told)"
+        )
+        static let withdraw = Endpoint<OneParameter<ConnectionRequest.ID>>(
+            .delete,
+            "/api/v1/connections/requests/:id",
+            .owner,
+            "Withdraw a request the caller sent"
+        )
+        static let connections = Endpoint<NoParameters>(
+            .get,
+            "/api/v1/connections",
+            .caller,
+            "A member's connections (default the caller), if their connections list is visible to the caller"
+        )
+        static let disconnect = Endpoint<OneParameter<Handle>>(.delete, "/api/v1/connections/:handle", .caller, "Remove a connection")
+        static let relationship = Endpoint<OneParameter<Handle>>(
+            .get,
+            "/api/v1/members/:handle/relationship",
+            .member,
+            "Degree, mutual connections and warm-introduction paths between the caller and a member"
+        )
+        static let suggestions = Endpoint<NoParameters>(.get, "/api/v1/suggestions", .caller, "People the caller may know, with reasons")
+
+        static let all: [AnyEndpoint] = [
+            request.erased, requests.erased, accept.erased, ignore.erased, withdraw.erased, connections.erased, disconnect.erased,
+            relationship.erased, suggestions.erased,
+        ]
+    }
+
+    enum Pages {
+        static let network = Endpoint<NoParameters>(.get, "/network", .caller, "Network")
+        static let suggestions = Endpoint<NoParameters>(.get, "/suggestions", .caller, "Suggestions")
+        static let request = Endpoint<NoParameters>(.post, "/network/requests", .caller, "Request")
+        static let accept = Endpoint<OneParameter<ConnectionRequest.ID>>(.post, "/network/requests/:id/accept", .owner, "Accept")
+        static let ignore = Endpoint<OneParameter<ConnectionRequest.ID>>(.post, "/network/requests/:id/ignore", .owner, "Ignore")
+        static let withdraw = Endpoint<OneParameter<ConnectionRequest.ID>>(.post, "/network/requests/:id/withdraw", .owner, "Withdraw")
+        static let remove = Endpoint<OneParameter<Handle>>(.post, "/network/connections/:handle/remove", .caller, "Remove")
+
+        static let all: [AnyEndpoint] = [
+            network.erased, suggestions.erased, request.erased, accept.erased, ignore.erased, withdraw.erased, remove.erased,
+        ]
+    }
+
+    static let all: [AnyEndpoint] = API.all + Pages.all
+}

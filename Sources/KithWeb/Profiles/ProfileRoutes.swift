@@ -1,0 +1,46 @@
+import Hummingbird
+import KithDomain
+
+/// The profiles routes: each written once, here (see `Endpoint`).
+enum ProfileRoutes {
+    enum API {
+        static let list = Endpoint<NoParameters>(.get, "/api/v1/members", .member, "Search the directory")
+        static let show = Endpoint<OneParameter<Handle>>(
+            .get,
+            "/api/v1/members/:handle",
+            .member,
+            "A member's profile as the caller may see it"
+        )
+        static let block = Endpoint<OneParameter<Handle>>(.post, "/api/v1/members/:handle/block", .caller, "Block a member")
+        static let unblock = Endpoint<OneParameter<Handle>>(.delete, "/api/v1/members/:handle/block", .caller, "Unblock a member")
+
+        static let all: [AnyEndpoint] = [list.erased, show.erased, block.erased, unblock.erased]
+    }
+
+    enum Pages {
+        static let home = Endpoint<NoParameters>(.get, "/", .everyone, "Home")
+        static let show = Endpoint<OneParameter<Handle>>(.get, "/in/:handle", .member, "Show")
+        static let editForm = Endpoint<NoParameters>(.get, "/me/edit", .caller, "Edit form")
+        static let edit = Endpoint<NoParameters>(.post, "/me/edit", .caller, "Edit")
+        static let addAffiliation = Endpoint<NoParameters>(.post, "/me/affiliations", .caller, "Add affiliation")
+        static let removeAffiliation = Endpoint<OneParameter<Affiliation.ID>>(
+            .post,
+            "/me/affiliations/:id/delete",
+            .owner,
+            "Remove affiliation"
+        )
+        static let block = Endpoint<OneParameter<Handle>>(.post, "/in/:handle/block", .caller, "Block")
+        static let unblock = Endpoint<OneParameter<Handle>>(.post, "/in/:handle/unblock", .caller, "Unblock")
+        static let search = Endpoint<NoParameters>(.get, "/directory", .member, "Search")
+        static let stylesheet = Endpoint<NoParameters>(.get, "/assets/kith.css", .everyone, "Stylesheet")
+        static let favicon = Endpoint<NoParameters>(.get, "/favicon.svg", .everyone, "Favicon")
+        static let faviconFaviconIco = Endpoint<NoParameters>(.get, "/favicon.ico", .everyone, "Favicon")
+
+        static let all: [AnyEndpoint] = [
+            home.erased, show.erased, editForm.erased, edit.erased, addAffiliation.erased, removeAffiliation.erased, block.erased,
+            unblock.erased, search.erased, stylesheet.erased, favicon.erased, faviconFaviconIco.erased,
+        ]
+    }
+
+    static let all: [AnyEndpoint] = API.all + Pages.all
+}
