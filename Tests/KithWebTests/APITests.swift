@@ -4,9 +4,10 @@ import HummingbirdTesting
 import KithDomain
 import KithStorage
 import KithTestSupport
-import KithWeb
 import Logging
 import Testing
+
+@testable import KithWeb
 
 @Suite struct APITests {
     @Test func registerThenReadAndEditTheProfile() async throws {
@@ -179,11 +180,19 @@ import Testing
                 let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
                     .joined(separator: "/")
                 let openAPIPath = "/" + path
+                let operation = paths[openAPIPath]?[route.method.rawValue.lowercased()] as? [String: Any]
+                #expect(operation != nil, "\(route.method) \(openAPIPath) is missing from /api/openapi.json")
+                // Its summary comes from the route table, where the route is written.
+                let key = "\(route.method.rawValue) \(route.path.description.replacing(/\{([a-z_]+)\}/) { ":" + $0.output.1 })"
                 #expect(
-                    paths[openAPIPath]?[route.method.rawValue.lowercased()] != nil,
-                    "\(route.method) \(openAPIPath) is missing from /api/openapi.json"
+                    operation?["summary"] as? String == RouteCatalog.byKey[key]?.summary && operation?["summary"] != nil,
+                    "\(key) has no summary from its route table"
                 )
             }
+            // And nothing is described that no route serves.
+            let served = Set(router.routes.map { "\($0.method.rawValue.lowercased()) \($0.path.description)" })
+            let unserved = paths.flatMap { path, operations in operations.keys.map { "\($0) \(path)" } }.filter { !served.contains($0) }
+            #expect(unserved.isEmpty, "/api/openapi.json describes what nothing serves: \(unserved)")
         }
     }
 

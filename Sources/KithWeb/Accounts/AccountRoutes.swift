@@ -84,31 +84,71 @@ enum AccountRoutes {
     }
 
     enum Pages {
-        static let signUpForm = Endpoint<NoParameters>(.get, "/signup", .everyone, "Sign up form")
-        static let signUp = Endpoint<NoParameters>(.post, "/signup", .everyone, "Sign up")
-        static let signUpConfirmForm = Endpoint<NoParameters>(.get, "/signup/confirm", .everyone, "Sign up confirm form")
-        static let confirmSignUp = Endpoint<NoParameters>(.post, "/signup/confirm", .everyone, "Confirm sign up")
-        static let signInForm = Endpoint<NoParameters>(.get, "/signin", .everyone, "Sign in form")
-        static let signIn = Endpoint<NoParameters>(.post, "/signin", .everyone, "Sign in")
-        static let signInSecondStep = Endpoint<NoParameters>(.post, "/signin/two-factor", .everyone, "Sign in second step")
-        static let beginTwoFactor = Endpoint<NoParameters>(.post, "/me/two-factor", .caller, "Begin two factor")
-        static let confirmTwoFactor = Endpoint<NoParameters>(.post, "/me/two-factor/confirm", .caller, "Confirm two factor")
-        static let disableTwoFactor = Endpoint<NoParameters>(.post, "/me/two-factor/disable", .caller, "Disable two factor")
+        static let signUpForm = Endpoint<NoParameters>(.get, "/signup", .everyone, "The sign-up form")
+        static let signUp = Endpoint<NoParameters>(
+            .post,
+            "/signup",
+            .everyone,
+            "Sign up (or \"check your email\" with registration confirm)"
+        )
+        static let signUpConfirmForm = Endpoint<NoParameters>(
+            .get,
+            "/signup/confirm",
+            .everyone,
+            "The page a confirmation link opens (a button; creates nothing)"
+        )
+        static let confirmSignUp = Endpoint<NoParameters>(.post, "/signup/confirm", .everyone, "Finish a sign-up from its link and sign in")
+        static let signInForm = Endpoint<NoParameters>(.get, "/signin", .everyone, "The sign-in form")
+        static let signIn = Endpoint<NoParameters>(.post, "/signin", .everyone, "Sign in (then the second factor when it is on)")
+        static let signInSecondStep = Endpoint<NoParameters>(
+            .post,
+            "/signin/two-factor",
+            .everyone,
+            "The second step of a sign-in: a code from the app or a recovery code"
+        )
+        static let beginTwoFactor = Endpoint<NoParameters>(.post, "/me/two-factor", .caller, "Start turning on two-factor sign-in")
+        static let confirmTwoFactor = Endpoint<NoParameters>(
+            .post,
+            "/me/two-factor/confirm",
+            .caller,
+            "Turn on two-factor sign-in with a first code"
+        )
+        static let disableTwoFactor = Endpoint<NoParameters>(.post, "/me/two-factor/disable", .caller, "Turn off two-factor sign-in")
         static let signOut = Endpoint<NoParameters>(.post, "/signout", .caller, "Sign out")
-        static let security = Endpoint<NoParameters>(.get, "/me/security", .caller, "Security")
-        static let passwordResetForm = Endpoint<NoParameters>(.get, "/password-reset", .everyone, "Password reset form")
-        static let requestPasswordReset = Endpoint<NoParameters>(.post, "/password-reset", .everyone, "Request password reset")
+        static let security = Endpoint<NoParameters>(.get, "/me/security", .caller, "Password, two-factor sign-in, sessions and tokens")
+        static let passwordResetForm = Endpoint<NoParameters>(.get, "/password-reset", .everyone, "Ask for a password reset link")
+        static let requestPasswordReset = Endpoint<NoParameters>(
+            .post,
+            "/password-reset",
+            .everyone,
+            "Mail a reset link (the same answer for every address)"
+        )
         static let passwordResetConfirmForm = Endpoint<NoParameters>(
             .get,
             "/password-reset/confirm",
             .everyone,
-            "Password reset confirm form"
+            "The page a reset link opens"
         )
-        static let confirmPasswordReset = Endpoint<NoParameters>(.post, "/password-reset/confirm", .everyone, "Confirm password reset")
-        static let changePassword = Endpoint<NoParameters>(.post, "/me/password", .caller, "Change password")
-        static let revokeSession = Endpoint<OneParameter<String>>(.post, "/me/sessions/:id/revoke", .owner, "Revoke session")
-        static let invitations = Endpoint<NoParameters>(.get, "/admin/invitations", .admin, "Invitations")
-        static let createInvitation = Endpoint<NoParameters>(.post, "/admin/invitations", .admin, "Create invitation")
+        static let confirmPasswordReset = Endpoint<NoParameters>(
+            .post,
+            "/password-reset/confirm",
+            .everyone,
+            "Set a new password from a reset link"
+        )
+        static let changePassword = Endpoint<NoParameters>(
+            .post,
+            "/me/password",
+            .caller,
+            "Change the password (signs out everything else)"
+        )
+        static let revokeSession = Endpoint<OneParameter<String>>(
+            .post,
+            "/me/sessions/:id/revoke",
+            .owner,
+            "End one of the caller's sessions or tokens"
+        )
+        static let invitations = Endpoint<NoParameters>(.get, "/admin/invitations", .admin, "Invitations (admins)")
+        static let createInvitation = Endpoint<NoParameters>(.post, "/admin/invitations", .admin, "Make an invitation link (admins)")
 
         static let all: [AnyEndpoint] = [
             signUpForm.erased, signUp.erased, signUpConfirmForm.erased, confirmSignUp.erased, signInForm.erased, signIn.erased,

@@ -112,25 +112,30 @@ enum ContactRoutes {
     }
 
     enum Pages {
-        static let list = Endpoint<NoParameters>(.get, "/contacts", .caller, "List")
-        static let newContact = Endpoint<NoParameters>(.get, "/contacts/new", .caller, "New contact")
-        static let create = Endpoint<NoParameters>(.post, "/contacts", .caller, "Create")
-        static let importForm = Endpoint<NoParameters>(.get, "/contacts/import", .caller, "Import form")
-        static let importFile = Endpoint<NoParameters>(.post, "/contacts/import", .caller, "Import file")
-        static let export = Endpoint<NoParameters>(.get, "/contacts/export.vcf", .caller, "Export")
-        static let show = Endpoint<OneParameter<Contact.ID>>(.get, "/contacts/:id", .owner, "Show")
-        static let update = Endpoint<OneParameter<Contact.ID>>(.post, "/contacts/:id", .owner, "Update")
-        static let delete = Endpoint<OneParameter<Contact.ID>>(.post, "/contacts/:id/delete", .owner, "Delete")
-        static let logInteraction = Endpoint<OneParameter<Contact.ID>>(.post, "/contacts/:id/interactions", .owner, "Log interaction")
-        static let addFollowUp = Endpoint<OneParameter<Contact.ID>>(.post, "/contacts/:id/follow-ups", .owner, "Add follow up")
-        static let done = Endpoint<OneParameter<Contact.ID>>(.post, "/contacts/:id/done", .owner, "Done")
-        static let snooze = Endpoint<OneParameter<Contact.ID>>(.post, "/contacts/:id/snooze", .owner, "Snooze")
-        static let merge = Endpoint<OneParameter<Contact.ID>>(.post, "/contacts/:id/merge", .owner, "Merge")
-        static let completeFollowUp = Endpoint<OneParameter<FollowUp.ID>>(.post, "/follow-ups/:id/done", .owner, "Complete follow up")
-        static let keepInTouch = Endpoint<NoParameters>(.get, "/keep-in-touch", .caller, "Keep in touch")
-        static let reciprocity = Endpoint<NoParameters>(.get, "/reciprocity", .caller, "Reciprocity")
-        static let notifications = Endpoint<NoParameters>(.get, "/notifications", .caller, "Notifications")
-        static let markNotificationsRead = Endpoint<NoParameters>(.post, "/notifications/read", .caller, "Mark notifications read")
+        static let list = Endpoint<NoParameters>(.get, "/contacts", .caller, "The caller's contacts, searchable and by tag")
+        static let newContact = Endpoint<NoParameters>(.get, "/contacts/new", .caller, "The new-contact form")
+        static let create = Endpoint<NoParameters>(.post, "/contacts", .caller, "Add a contact")
+        static let importForm = Endpoint<NoParameters>(.get, "/contacts/import", .caller, "The import form (vCard, LinkedIn CSV)")
+        static let importFile = Endpoint<NoParameters>(.post, "/contacts/import", .caller, "Import a file of contacts")
+        static let export = Endpoint<NoParameters>(.get, "/contacts/export.vcf", .caller, "All the caller's contacts as vCard")
+        static let show = Endpoint<OneParameter<Contact.ID>>(.get, "/contacts/:id", .owner, "One contact: details, timeline, follow-ups")
+        static let update = Endpoint<OneParameter<Contact.ID>>(.post, "/contacts/:id", .owner, "Change a contact")
+        static let delete = Endpoint<OneParameter<Contact.ID>>(.post, "/contacts/:id/delete", .owner, "Delete a contact")
+        static let logInteraction = Endpoint<OneParameter<Contact.ID>>(.post, "/contacts/:id/interactions", .owner, "Log an interaction")
+        static let addFollowUp = Endpoint<OneParameter<Contact.ID>>(.post, "/contacts/:id/follow-ups", .owner, "Add a follow-up")
+        static let done = Endpoint<OneParameter<Contact.ID>>(.post, "/contacts/:id/done", .owner, "Mark a contact as kept in touch with")
+        static let snooze = Endpoint<OneParameter<Contact.ID>>(
+            .post,
+            "/contacts/:id/snooze",
+            .owner,
+            "Snooze a contact's keep-in-touch date"
+        )
+        static let merge = Endpoint<OneParameter<Contact.ID>>(.post, "/contacts/:id/merge", .owner, "Merge another contact into this one")
+        static let completeFollowUp = Endpoint<OneParameter<FollowUp.ID>>(.post, "/follow-ups/:id/done", .owner, "Mark a follow-up done")
+        static let keepInTouch = Endpoint<NoParameters>(.get, "/keep-in-touch", .caller, "Who is due for a catch-up, and follow-ups")
+        static let reciprocity = Endpoint<NoParameters>(.get, "/reciprocity", .caller, "Give and take with each contact")
+        static let notifications = Endpoint<NoParameters>(.get, "/notifications", .caller, "Reminders and notifications")
+        static let markNotificationsRead = Endpoint<NoParameters>(.post, "/notifications/read", .caller, "Mark every notification read")
 
         static let all: [AnyEndpoint] = [
             list.erased, newContact.erased, create.erased, importForm.erased, importFile.erased, export.erased, show.erased, update.erased,

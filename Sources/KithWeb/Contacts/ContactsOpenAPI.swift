@@ -80,7 +80,6 @@ extension OpenAPIDocument {
             "/api/v1/contacts": [
                 "get": operation(
                     "listContacts",
-                    "The caller's contacts (private), by name",
                     parameters: [
                         query("q"), query("tag"), query("status", enumeration(["ok", "due", "overdue", "dormant"])), query("after"), limit,
                     ],
@@ -89,7 +88,6 @@ extension OpenAPIDocument {
                 ),
                 "post": operation(
                     "createContact",
-                    "Add a contact to the caller's relationship manager",
                     body: body(contactBody),
                     responses: ok("201", "Created", ref("Contact")),
                     errors: ["400", "409", "413", "422"]
@@ -98,7 +96,6 @@ extension OpenAPIDocument {
             "/api/v1/contacts/{id}": [
                 "get": operation(
                     "showContact",
-                    "A contact with its timeline, follow-ups and ledger",
                     parameters: [id],
                     responses: ok(
                         "200",
@@ -122,7 +119,6 @@ extension OpenAPIDocument {
                 ),
                 "patch": operation(
                     "updateContact",
-                    "Change a contact (absent fields stay; cadence_days 0 follows the tags)",
                     parameters: [id],
                     body: body(contactBody),
                     responses: ok("200", "Updated", ref("Contact")),
@@ -130,7 +126,6 @@ extension OpenAPIDocument {
                 ),
                 "delete": operation(
                     "deleteContact",
-                    "Delete a contact and its timeline",
                     parameters: [id],
                     responses: ["204": ["description": "Deleted"]],
                     errors: ["404"]
@@ -139,7 +134,6 @@ extension OpenAPIDocument {
             "/api/v1/contacts/{id}/interactions": [
                 "post": operation(
                     "logInteraction",
-                    "Log an interaction; the keep-in-touch timer starts again from it",
                     parameters: [id],
                     body: body(
                         object(
@@ -163,7 +157,6 @@ extension OpenAPIDocument {
                 ),
                 "get": operation(
                     "listInteractions",
-                    "A contact's timeline, newest first",
                     parameters: [id],
                     responses: ok("200", "Interactions", list(ref("Interaction"))),
                     errors: ["404"]
@@ -172,7 +165,6 @@ extension OpenAPIDocument {
             "/api/v1/contacts/{id}/follow-ups": [
                 "post": operation(
                     "addFollowUp",
-                    "Plan a follow-up; a reminder arrives when it is due",
                     parameters: [id],
                     body: body(object(["due_at": dateTime, "text": text(max: 500)], required: ["due_at", "text"])),
                     responses: ok("201", "Planned", ref("FollowUp")),
@@ -182,7 +174,6 @@ extension OpenAPIDocument {
             "/api/v1/contacts/{id}/snooze": [
                 "post": operation(
                     "snoozeContact",
-                    "Put keeping in touch off for some days",
                     parameters: [id],
                     body: body(object(["days": ["type": "integer", "minimum": 1, "maximum": 365]], required: ["days"])),
                     responses: ok("200", "Snoozed", ref("Contact")),
@@ -192,7 +183,6 @@ extension OpenAPIDocument {
             "/api/v1/contacts/{id}/done": [
                 "post": operation(
                     "markInTouch",
-                    "Mark as in touch now (logs a message)",
                     parameters: [id],
                     responses: ok("200", "In touch", ref("Contact")),
                     errors: ["404"]
@@ -201,7 +191,6 @@ extension OpenAPIDocument {
             "/api/v1/contacts/{id}/merge": [
                 "post": operation(
                     "mergeContacts",
-                    "Merge another contact (from) into this one: details, interactions and follow-ups move here",
                     parameters: [id],
                     body: body(object(["from": string], required: ["from"])),
                     responses: ok("200", "Merged", ref("Contact")),
@@ -211,7 +200,6 @@ extension OpenAPIDocument {
             "/api/v1/contacts/duplicates": [
                 "get": operation(
                     "contactDuplicates",
-                    "Pairs of the caller's contacts that share an email or a name",
                     responses: ok(
                         "200",
                         "Possible duplicates",
@@ -234,7 +222,6 @@ extension OpenAPIDocument {
             "/api/v1/follow-ups": [
                 "get": operation(
                     "listFollowUps",
-                    "The caller's open follow-ups, soonest first",
                     responses: ok("200", "Follow-ups", list(ref("FollowUp"))),
                     errors: []
                 )
@@ -242,7 +229,6 @@ extension OpenAPIDocument {
             "/api/v1/follow-ups/{id}/done": [
                 "post": operation(
                     "completeFollowUp",
-                    "Mark a follow-up done",
                     parameters: [id],
                     responses: ok("200", "Done", ref("FollowUp")),
                     errors: ["404"]
@@ -251,7 +237,6 @@ extension OpenAPIDocument {
             "/api/v1/keep-in-touch": [
                 "get": operation(
                     "keepInTouch",
-                    "Who is due and overdue, open follow-ups, and dormant ties worth reviving",
                     responses: ok(
                         "200",
                         "Keep in touch",
@@ -279,7 +264,6 @@ extension OpenAPIDocument {
             "/api/v1/reciprocity": [
                 "get": operation(
                     "reciprocity",
-                    "Help given and received, per contact and in total",
                     responses: ok(
                         "200",
                         "Ledger",
@@ -312,7 +296,6 @@ extension OpenAPIDocument {
             "/api/v1/cadences": [
                 "get": operation(
                     "listCadences",
-                    "Keep-in-touch cadences per tag (the caller's and the defaults)",
                     responses: ok(
                         "200",
                         "Cadences",
@@ -330,7 +313,6 @@ extension OpenAPIDocument {
             "/api/v1/cadences/{tag}": [
                 "put": operation(
                     "setCadence",
-                    "Set a tag's cadence",
                     parameters: [pathParameter("tag")],
                     body: body(
                         object(
@@ -356,7 +338,6 @@ extension OpenAPIDocument {
                 ),
                 "delete": operation(
                     "deleteCadence",
-                    "Remove the caller's cadence for a tag",
                     parameters: [pathParameter("tag")],
                     responses: ["204": ["description": "Removed"]],
                     errors: ["404"]
@@ -365,7 +346,6 @@ extension OpenAPIDocument {
             "/api/v1/contacts/import": [
                 "post": operation(
                     "importContacts",
-                    "Import a vCard (3.0/4.0) or LinkedIn Connections.csv file; duplicates merge",
                     parameters: [query("format", enumeration(["vcard", "linkedin_csv"]))],
                     body: [
                         "required": true,
@@ -412,7 +392,6 @@ extension OpenAPIDocument {
             "/api/v1/notifications": [
                 "get": operation(
                     "listNotifications",
-                    "The caller's reminders, newest first",
                     responses: ok(
                         "200",
                         "Notifications",
@@ -439,7 +418,6 @@ extension OpenAPIDocument {
             "/api/v1/notifications/read": [
                 "post": operation(
                     "markNotificationsRead",
-                    "Mark every reminder read",
                     responses: ["204": ["description": "Done"]],
                     errors: []
                 )

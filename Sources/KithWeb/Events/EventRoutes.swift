@@ -72,7 +72,12 @@ enum EventRoutes {
             .caller,
             "The caller's attendance history: past events they were going to, latest first, with check-ins"
         )
-        static let feed = Endpoint<OneParameter<String>>(.get, "/calendar/:file", .secretAddress, "Feed")
+        static let feed = Endpoint<OneParameter<String>>(
+            .get,
+            "/calendar/:file",
+            .secretAddress,
+            "The caller's events as an iCalendar feed (the secret address is the credential)"
+        )
 
         static let all: [AnyEndpoint] = [
             create.erased, list.erased, show.erased, update.erased, cancel.erased, rsvp.erased, checkIn.erased, attendees.erased,
@@ -81,24 +86,39 @@ enum EventRoutes {
     }
 
     enum Pages {
-        static let list = Endpoint<NoParameters>(.get, "/events", .caller, "List")
-        static let newEvent = Endpoint<NoParameters>(.get, "/events/new", .member, "New event")
-        static let attended = Endpoint<NoParameters>(.get, "/events/attended", .caller, "Attended")
-        static let calendarAddress = Endpoint<NoParameters>(.get, "/events/calendar", .caller, "Calendar address")
-        static let resetCalendarAddress = Endpoint<NoParameters>(.post, "/events/calendar", .caller, "Reset calendar address")
-        static let create = Endpoint<NoParameters>(.post, "/events", .member, "Create")
-        static let show = Endpoint<OneParameter<Event.ID>>(.get, "/events/:id", .member, "Show")
-        static let editForm = Endpoint<OneParameter<Event.ID>>(.get, "/events/:id/edit", .organizer, "Edit form")
-        static let edit = Endpoint<OneParameter<Event.ID>>(.post, "/events/:id/edit", .organizer, "Edit")
-        static let rsvp = Endpoint<OneParameter<Event.ID>>(.post, "/events/:id/rsvp", .member, "Rsvp")
-        static let cancel = Endpoint<OneParameter<Event.ID>>(.post, "/events/:id/cancel", .organizer, "Cancel")
-        static let checkIn = Endpoint<OneParameter<Event.ID>>(.post, "/events/:id/check-in", .member, "Check in")
-        static let attendees = Endpoint<OneParameter<Event.ID>>(.get, "/events/:id/attendees", .organizer, "Attendees")
-        static let attendeesCSV = Endpoint<OneParameter<Event.ID>>(.get, "/events/:id/attendees.csv", .organizer, "Attendees csv")
-        static let people = Endpoint<OneParameter<Event.ID>>(.get, "/events/:id/people", .attendee, "People")
-        static let calendar = Endpoint<OneParameter<Event.ID>>(.get, "/events/:id/calendar.ics", .member, "Calendar")
-        static let metForm = Endpoint<OneParameter<Event.ID>>(.get, "/events/:id/met", .attendee, "Met form")
-        static let met = Endpoint<OneParameter<Event.ID>>(.post, "/events/:id/met", .attendee, "Met")
+        static let list = Endpoint<NoParameters>(.get, "/events", .caller, "Upcoming events (or the caller's)")
+        static let newEvent = Endpoint<NoParameters>(.get, "/events/new", .member, "The new-event form")
+        static let attended = Endpoint<NoParameters>(.get, "/events/attended", .caller, "Events the caller attended")
+        static let calendarAddress = Endpoint<NoParameters>(.get, "/events/calendar", .caller, "The caller's calendar feed address")
+        static let resetCalendarAddress = Endpoint<NoParameters>(.post, "/events/calendar", .caller, "Make a new calendar feed address")
+        static let create = Endpoint<NoParameters>(.post, "/events", .member, "Organise an event")
+        static let show = Endpoint<OneParameter<Event.ID>>(.get, "/events/:id", .member, "An event, with RSVP")
+        static let editForm = Endpoint<OneParameter<Event.ID>>(.get, "/events/:id/edit", .organizer, "The event's edit form (organiser)")
+        static let edit = Endpoint<OneParameter<Event.ID>>(.post, "/events/:id/edit", .organizer, "Change an event (organiser)")
+        static let rsvp = Endpoint<OneParameter<Event.ID>>(.post, "/events/:id/rsvp", .member, "Answer going, maybe or not going")
+        static let cancel = Endpoint<OneParameter<Event.ID>>(.post, "/events/:id/cancel", .organizer, "Cancel an event (organiser)")
+        static let checkIn = Endpoint<OneParameter<Event.ID>>(
+            .post,
+            "/events/:id/check-in",
+            .member,
+            "Check in yourself (code) or a member (organiser)"
+        )
+        static let attendees = Endpoint<OneParameter<Event.ID>>(
+            .get,
+            "/events/:id/attendees",
+            .organizer,
+            "Attendees and waitlist (organiser)"
+        )
+        static let attendeesCSV = Endpoint<OneParameter<Event.ID>>(
+            .get,
+            "/events/:id/attendees.csv",
+            .organizer,
+            "Attendees as CSV (organiser)"
+        )
+        static let people = Endpoint<OneParameter<Event.ID>>(.get, "/events/:id/people", .attendee, "People to meet at the event")
+        static let calendar = Endpoint<OneParameter<Event.ID>>(.get, "/events/:id/calendar.ics", .member, "The event as iCalendar")
+        static let metForm = Endpoint<OneParameter<Event.ID>>(.get, "/events/:id/met", .attendee, "Who the caller met at the event")
+        static let met = Endpoint<OneParameter<Event.ID>>(.post, "/events/:id/met", .attendee, "Turn people met into contacts")
 
         static let all: [AnyEndpoint] = [
             list.erased, newEvent.erased, attended.erased, calendarAddress.erased, resetCalendarAddress.erased, create.erased, show.erased,

@@ -50,14 +50,12 @@ extension OpenAPIDocument {
             "/api/v1/events": [
                 "post": operation(
                     "createEvent",
-                    "Create an event (a reunion invites its cohort)",
                     body: body(eventBody),
                     responses: ok("201", "Created", eventSchema),
                     errors: ["400", "413", "422"]
                 ),
                 "get": operation(
                     "listEvents",
-                    "Events by start time",
                     parameters: [
                         query("upcoming", enumeration(["true", "false"])), query("mine", enumeration(["true", "false"])),
                         query("format", enumeration(eventFormats)), query("cohort"), query("after"), limit,
@@ -69,7 +67,6 @@ extension OpenAPIDocument {
             "/api/v1/events/{id}": [
                 "get": operation(
                     "showEvent",
-                    "An event with counts and the caller's RSVP (append .ics to the id for iCalendar)",
                     parameters: [id],
                     responses: [
                         "200": [
@@ -81,7 +78,6 @@ extension OpenAPIDocument {
                 ),
                 "patch": operation(
                     "updateEvent",
-                    "Change an event (organiser); capacity may not drop below those going",
                     parameters: [id],
                     body: body(eventBody),
                     responses: ok("200", "Updated", eventSchema),
@@ -91,7 +87,6 @@ extension OpenAPIDocument {
             "/api/v1/events/{id}/cancel": [
                 "post": operation(
                     "cancelEvent",
-                    "Cancel an event; attendees are told",
                     parameters: [id],
                     responses: ok("200", "Cancelled", eventSchema),
                     errors: ["403", "404"]
@@ -100,7 +95,6 @@ extension OpenAPIDocument {
             "/api/v1/events/{id}/rsvp": [
                 "put": operation(
                     "rsvp",
-                    "Answer going, maybe or not going; going beyond capacity joins the waitlist",
                     parameters: [id],
                     body: body(object(["status": enumeration(["going", "maybe", "not_going"])], required: ["status"])),
                     responses: ok(
@@ -120,7 +114,6 @@ extension OpenAPIDocument {
             "/api/v1/events/{id}/check-in": [
                 "post": operation(
                     "checkIn",
-                    "Check in a member (organiser, by handle) or yourself (with the event's code)",
                     parameters: [id],
                     body: body(object(["member": handle, "code": ["type": "string", "pattern": "^[A-Za-z0-9]{6}$"]])),
                     responses: ok("200", "Checked in", attendeeSchema),
@@ -130,7 +123,6 @@ extension OpenAPIDocument {
             "/api/v1/events/{id}/attendees": [
                 "get": operation(
                     "attendees",
-                    "Going, then the waitlist in order, then maybe (organiser)",
                     parameters: [id],
                     responses: ok("200", "Attendees", list(attendeeSchema)),
                     errors: ["403", "404"]
@@ -139,7 +131,6 @@ extension OpenAPIDocument {
             "/api/v1/events/{id}/people-to-meet": [
                 "get": operation(
                     "peopleToMeet",
-                    "Other attendees ranked for the caller, with reasons and a conversation starter each",
                     parameters: [id],
                     responses: ok(
                         "200",
@@ -166,7 +157,6 @@ extension OpenAPIDocument {
             "/api/v1/events/{id}/met": [
                 "post": operation(
                     "whoIMet",
-                    "Turn the people you met into contacts with an event interaction and a follow-up",
                     parameters: [id],
                     body: body(object(["members": stringArray, "note": string], required: ["members"])),
                     responses: ok(
@@ -180,7 +170,6 @@ extension OpenAPIDocument {
             "/api/v1/me/calendar": [
                 "get": operation(
                     "calendarStatus",
-                    "Whether the caller has a calendar feed address (kept only as a digest, never shown again)",
                     responses: ok(
                         "200",
                         "Feed status",
@@ -193,7 +182,6 @@ extension OpenAPIDocument {
                 ),
                 "post": operation(
                     "resetCalendar",
-                    "A new secret address for the caller's calendar feed (going and maybe), shown once; the old one stops working",
                     responses: ok("201", "Feed address", object(["url": string], required: ["url"])),
                     errors: []
                 ),
@@ -201,7 +189,6 @@ extension OpenAPIDocument {
             "/api/v1/me/attendance": [
                 "get": operation(
                     "attendance",
-                    "The caller's attendance history: past events they were going to, latest first, with check-ins",
                     responses: ok(
                         "200",
                         "Attendance",

@@ -56,13 +56,28 @@ enum NetworkRoutes {
     }
 
     enum Pages {
-        static let network = Endpoint<NoParameters>(.get, "/network", .caller, "Network")
-        static let suggestions = Endpoint<NoParameters>(.get, "/suggestions", .caller, "Suggestions")
-        static let request = Endpoint<NoParameters>(.post, "/network/requests", .caller, "Request")
-        static let accept = Endpoint<OneParameter<ConnectionRequest.ID>>(.post, "/network/requests/:id/accept", .owner, "Accept")
-        static let ignore = Endpoint<OneParameter<ConnectionRequest.ID>>(.post, "/network/requests/:id/ignore", .owner, "Ignore")
-        static let withdraw = Endpoint<OneParameter<ConnectionRequest.ID>>(.post, "/network/requests/:id/withdraw", .owner, "Withdraw")
-        static let remove = Endpoint<OneParameter<Handle>>(.post, "/network/connections/:handle/remove", .caller, "Remove")
+        static let network = Endpoint<NoParameters>(.get, "/network", .caller, "Connections and connection requests")
+        static let suggestions = Endpoint<NoParameters>(.get, "/suggestions", .caller, "People you may know, with reasons")
+        static let request = Endpoint<NoParameters>(.post, "/network/requests", .caller, "Ask to connect")
+        static let accept = Endpoint<OneParameter<ConnectionRequest.ID>>(
+            .post,
+            "/network/requests/:id/accept",
+            .owner,
+            "Accept a connection request"
+        )
+        static let ignore = Endpoint<OneParameter<ConnectionRequest.ID>>(
+            .post,
+            "/network/requests/:id/ignore",
+            .owner,
+            "Ignore a connection request (the sender is never told)"
+        )
+        static let withdraw = Endpoint<OneParameter<ConnectionRequest.ID>>(
+            .post,
+            "/network/requests/:id/withdraw",
+            .owner,
+            "Withdraw a connection request"
+        )
+        static let remove = Endpoint<OneParameter<Handle>>(.post, "/network/connections/:handle/remove", .caller, "Remove a connection")
 
         static let all: [AnyEndpoint] = [
             network.erased, suggestions.erased, request.erased, accept.erased, ignore.erased, withdraw.erased, remove.erased,

@@ -15,10 +15,28 @@ enum OpenAPIDocument {
             "servers": [["url": serverURL]],
             "components": components,
             "security": [["bearer": [String]()]],
-            "paths": paths,
+            "paths": summarized(paths),
         ]
         let data = try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Each operation's summary from its route table (`Endpoint.summary`): written once, there.
+    static func summarized(_ paths: JSON) -> JSON {
+        var paths = paths
+        for (path, value) in paths {
+            guard var operations = value as? JSON else { continue }
+            let template = path.replacing(/\{([a-z_]+)\}/) { ":" + $0.output.1 }
+            for (method, operation) in operations {
+                guard var operation = operation as? JSON,
+                    let endpoint = RouteCatalog.byKey["\(method.uppercased()) \(template)"]
+                else { continue }
+                operation["summary"] = endpoint.summary
+                operations[method] = operation
+            }
+            paths[path] = operations
+        }
+        return paths
     }
 
     static func ref(_ name: String) -> JSON { ["$ref": "#/components/schemas/\(name)"] }
@@ -156,7 +174,6 @@ enum OpenAPIDocument {
 
     static func operation(
         _ id: String,
-        _ summary: String,
         public isPublic: Bool = false,
         parameters: [JSON] = [],
         body requestBody: JSON? = nil,
@@ -164,7 +181,7 @@ enum OpenAPIDocument {
         errors: [String]
     ) -> JSON {
         var op: JSON = [
-            "operationId": id, "summary": summary,
+            "operationId": id,
             // A body in any type but JSON is refused with 415 (`JSONWrites`).
             "responses": responses.merging(problems(Array(Set(errors + (isPublic ? [] : ["401"]) + (requestBody == nil ? [] : ["415"]))))) {
                 a,
@@ -198,7 +215,6 @@ enum OpenAPIDocument {
             "/health": [
                 "get": operation(
                     "health",
-                    "Liveness check",
                     public: true,
                     responses: ok("200", "Healthy", object(["status": string])),
                     errors: []
@@ -206,14 +222,13 @@ enum OpenAPIDocument {
             ],
             "/metrics": [
                 "get": [
-                    "operationId": "metrics", "summary": "Prometheus metrics", "security": [JSON](),
+                    "operationId": "metrics", "security": [JSON](),
                     "responses": ["200": ["description": "Prometheus text format", "content": ["text/plain": ["schema": string]]]],
                 ] as JSON
             ],
             "/api/openapi.json": [
                 "get": operation(
                     "openapi",
-                    "This document",
                     public: true,
                     responses: ok("200", "The OpenAPI document", ["type": "object"]),
                     errors: []
@@ -222,7 +237,6 @@ enum OpenAPIDocument {
             "/api/v1/auth/register": [
                 "post": operation(
                     "register",
-                    "Create an account and get an API token",
                     public: true,
                     body: body(
                         object(
@@ -248,7 +262,6 @@ enum OpenAPIDocument {
             "/api/v1/auth/register/confirm": [
                 "post": operation(
                     "confirmRegistration",
-                    "Finish a sign-up with the token from its confirmation email: the account is created",
                     public: true,
                     body: body(object(["token": string], required: ["token"])),
                     responses: ok("201", "Registered", object(["member": ref("Member"), "token": string], required: ["member", "token"])),
@@ -258,7 +271,6 @@ enum OpenAPIDocument {
             "/api/v1/auth/token": [
                 "post": operation(
                     "createToken",
-                    "Sign in and get an API token",
                     public: true,
                     body: body(
                         object(
@@ -274,18 +286,16 @@ enum OpenAPIDocument {
                 ),
                 "delete": operation(
                     "revokeToken",
-                    "Revoke the token used for this call",
                     responses: ["204": ["description": "Revoked"]],
                     errors: []
                 ),
             ],
             "/api/v1/me": [
-                "get": operation("me", "The caller's full profile", responses: ok("200", "Profile", ref("Profile")), errors: [])
+                "get": operation("me", responses: ok("200", "Profile", ref("Profile")), errors: [])
             ],
             "/api/v1/me/profile": [
                 "patch": operation(
                     "updateProfile",
-                    "Change the caller's profile",
                     body: body(
                         object([
                             "name": string, "headline": string, "bio": string, "location": string, "industry": string,
@@ -310,7 +320,6 @@ enum OpenAPIDocument {
             "/api/v1/me/affiliations": [
                 "post": operation(
                     "addAffiliation",
-                    "Add a school, employer, association or programme",
                     body: body(
                         object(
                             [
@@ -327,7 +336,6 @@ enum OpenAPIDocument {
             "/api/v1/auth/password-reset": [
                 "post": operation(
                     "requestPasswordReset",
-                    "Mail a single-use reset link (30 minutes) to the account with this address; the same answer whatever the address",
                     public: true,
                     body: body(object(["email": string], required: ["email"])),
                     responses: ["202": ["description": "If the address has an account, a link is on its way"]],
@@ -337,7 +345,6 @@ enum OpenAPIDocument {
             "/api/v1/auth/password-reset/confirm": [
                 "post": operation(
                     "confirmPasswordReset",
-                    "Set a new password with a reset link's token; every session and token of the member ends",
                     public: true,
                     body: body(
                         object(["token": string, "password": ["type": "string", "minLength": 8]], required: ["token", "password"])
@@ -349,7 +356,6 @@ enum OpenAPIDocument {
             "/api/v1/me/2fa/totp": [
                 "post": operation(
                     "beginTOTP",
-                    "Start two-factor sign-in: a new authenticator secret, off until confirmed",
                     responses: ok(
                         "200",
                         "Secret",
@@ -359,7 +365,6 @@ enum OpenAPIDocument {
                 ),
                 "delete": operation(
                     "disableTOTP",
-                    "Turn two-factor sign-in off (the password is required)",
                     body: body(object(["password": string], required: ["password"])),
                     responses: ["204": ["description": "Off"]],
                     errors: ["400", "413", "415", "422", "429"]
@@ -368,7 +373,6 @@ enum OpenAPIDocument {
             "/api/v1/me/2fa/totp/confirm": [
                 "post": operation(
                     "confirmTOTP",
-                    "Turn two-factor sign-in on with a code from the app; the ten recovery codes are shown this once",
                     body: body(object(["code": string], required: ["code"])),
                     responses: ok("200", "On", object(["recovery_codes": stringArray], required: ["recovery_codes"])),
                     errors: ["400", "409", "413", "415", "422", "429"]
@@ -377,7 +381,6 @@ enum OpenAPIDocument {
             "/api/v1/me/sessions": [
                 "get": operation(
                     "sessions",
-                    "The caller's browser sessions and API tokens (never their secrets), with their last use",
                     responses: ok(
                         "200",
                         "Sessions and tokens",
@@ -395,7 +398,6 @@ enum OpenAPIDocument {
             "/api/v1/me/sessions/{id}": [
                 "delete": operation(
                     "revokeSession",
-                    "End one of the caller's sessions or tokens",
                     parameters: [pathParameter("id")],
                     responses: ["204": ["description": "Ended"]],
                     errors: ["404"]
@@ -404,7 +406,6 @@ enum OpenAPIDocument {
             "/api/v1/me/password": [
                 "post": operation(
                     "changePassword",
-                    "Change the caller's password; every other session and token ends",
                     body: body(
                         object(
                             ["current_password": string, "new_password": ["type": "string", "minLength": 8]],
@@ -418,7 +419,6 @@ enum OpenAPIDocument {
             "/api/v1/me/affiliations/{id}": [
                 "delete": operation(
                     "removeAffiliation",
-                    "Remove one of the caller's affiliations",
                     parameters: [pathParameter("id")],
                     responses: ["204": ["description": "Removed"]],
                     errors: ["404"]
@@ -427,7 +427,6 @@ enum OpenAPIDocument {
             "/api/v1/members": [
                 "get": operation(
                     "listMembers",
-                    "Search the directory",
                     parameters: [
                         query("q"), query("skill"), query("industry"), query("career_stage", enumeration(careerStages)), query("cohort"),
                         query("organization"), query("location"), query("open_to", enumeration(openTo)), query("after"),
@@ -441,7 +440,6 @@ enum OpenAPIDocument {
             "/api/v1/members/{handle}": [
                 "get": operation(
                     "showMember",
-                    "A member's profile as the caller may see it",
                     parameters: [pathParameter("handle")],
                     responses: ok("200", "Profile", ref("Profile")),
                     errors: ["404"]
@@ -450,14 +448,12 @@ enum OpenAPIDocument {
             "/api/v1/connections/requests": [
                 "post": operation(
                     "requestConnection",
-                    "Ask a member to connect (asking someone who asked you accepts their request)",
                     body: body(object(["to": handle, "note": ["type": "string", "maxLength": 300]], required: ["to"])),
                     responses: ok("201", "Request sent, or theirs accepted", ref("ConnectionRequest")),
                     errors: ["400", "404", "409", "413", "422", "429"]
                 ),
                 "get": operation(
                     "listConnectionRequests",
-                    "Requests waiting for the caller (incoming) or sent by them (outgoing)",
                     parameters: [
                         query("box", enumeration(["incoming", "outgoing"])), query("after"),
                         query("limit", ["type": "integer", "minimum": 1, "maximum": 100]),
@@ -469,7 +465,6 @@ enum OpenAPIDocument {
             "/api/v1/connections/requests/{id}/accept": [
                 "post": operation(
                     "acceptConnectionRequest",
-                    "Accept a request",
                     parameters: [pathParameter("id")],
                     responses: ok("200", "Accepted", ref("ConnectionRequest")),
                     errors: ["404"]
@@ -478,7 +473,6 @@ enum OpenAPIDocument {
             "/api/v1/connections/requests/{id}/ignore": [
                 "post": operation(
                     "ignoreConnectionRequest",
-                    "Ignore a request (the sender is never told)",
                     parameters: [pathParameter("id")],
                     responses: ["204": ["description": "Ignored"]],
                     errors: ["404"]
@@ -487,7 +481,6 @@ enum OpenAPIDocument {
             "/api/v1/connections/requests/{id}": [
                 "delete": operation(
                     "withdrawConnectionRequest",
-                    "Withdraw a request the caller sent",
                     parameters: [pathParameter("id")],
                     responses: ["204": ["description": "Withdrawn"]],
                     errors: ["404"]
@@ -496,7 +489,6 @@ enum OpenAPIDocument {
             "/api/v1/connections": [
                 "get": operation(
                     "listConnections",
-                    "A member's connections (default the caller), if their connections list is visible to the caller",
                     parameters: [query("member"), query("after"), query("limit", ["type": "integer", "minimum": 1, "maximum": 100])],
                     responses: ok("200", "Connections", ref("MemberList")),
                     errors: ["403", "404", "422"]
@@ -505,7 +497,6 @@ enum OpenAPIDocument {
             "/api/v1/connections/{handle}": [
                 "delete": operation(
                     "removeConnection",
-                    "Remove a connection",
                     parameters: [pathParameter("handle")],
                     responses: ["204": ["description": "Removed"]],
                     errors: ["404"]
@@ -514,7 +505,6 @@ enum OpenAPIDocument {
             "/api/v1/members/{handle}/relationship": [
                 "get": operation(
                     "relationship",
-                    "Degree, mutual connections and warm-introduction paths between the caller and a member",
                     parameters: [pathParameter("handle")],
                     responses: ok("200", "Relationship", ref("Relationship")),
                     errors: ["404"]
@@ -523,7 +513,6 @@ enum OpenAPIDocument {
             "/api/v1/suggestions": [
                 "get": operation(
                     "suggestions",
-                    "People the caller may know, with reasons",
                     parameters: [query("limit", ["type": "integer", "minimum": 1, "maximum": 100])],
                     responses: ok("200", "Suggestions", ref("Suggestions")),
                     errors: ["422"]
@@ -532,14 +521,12 @@ enum OpenAPIDocument {
             "/api/v1/members/{handle}/block": [
                 "post": operation(
                     "blockMember",
-                    "Block a member",
                     parameters: [pathParameter("handle")],
                     responses: ["204": ["description": "Blocked"]],
                     errors: ["404", "422"]
                 ),
                 "delete": operation(
                     "unblockMember",
-                    "Unblock a member",
                     parameters: [pathParameter("handle")],
                     responses: ["204": ["description": "Unblocked"]],
                     errors: ["404"]

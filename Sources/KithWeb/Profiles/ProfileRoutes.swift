@@ -18,23 +18,33 @@ enum ProfileRoutes {
     }
 
     enum Pages {
-        static let home = Endpoint<NoParameters>(.get, "/", .everyone, "Home")
-        static let show = Endpoint<OneParameter<Handle>>(.get, "/in/:handle", .member, "Show")
-        static let editForm = Endpoint<NoParameters>(.get, "/me/edit", .caller, "Edit form")
-        static let edit = Endpoint<NoParameters>(.post, "/me/edit", .caller, "Edit")
-        static let addAffiliation = Endpoint<NoParameters>(.post, "/me/affiliations", .caller, "Add affiliation")
+        static let home = Endpoint<NoParameters>(.get, "/", .everyone, "The home page")
+        static let show = Endpoint<OneParameter<Handle>>(.get, "/in/:handle", .member, "A member's profile as the caller may see it")
+        static let editForm = Endpoint<NoParameters>(.get, "/me/edit", .caller, "Edit the caller's profile")
+        static let edit = Endpoint<NoParameters>(.post, "/me/edit", .caller, "Save the caller's profile")
+        static let addAffiliation = Endpoint<NoParameters>(
+            .post,
+            "/me/affiliations",
+            .caller,
+            "Add a school, employer, association or programme"
+        )
         static let removeAffiliation = Endpoint<OneParameter<Affiliation.ID>>(
             .post,
             "/me/affiliations/:id/delete",
             .owner,
-            "Remove affiliation"
+            "Remove an affiliation"
         )
-        static let block = Endpoint<OneParameter<Handle>>(.post, "/in/:handle/block", .caller, "Block")
-        static let unblock = Endpoint<OneParameter<Handle>>(.post, "/in/:handle/unblock", .caller, "Unblock")
-        static let search = Endpoint<NoParameters>(.get, "/directory", .member, "Search")
-        static let stylesheet = Endpoint<NoParameters>(.get, "/assets/kith.css", .everyone, "Stylesheet")
-        static let favicon = Endpoint<NoParameters>(.get, "/favicon.svg", .everyone, "Favicon")
-        static let faviconFaviconIco = Endpoint<NoParameters>(.get, "/favicon.ico", .everyone, "Favicon")
+        static let block = Endpoint<OneParameter<Handle>>(.post, "/in/:handle/block", .caller, "Block a member")
+        static let unblock = Endpoint<OneParameter<Handle>>(.post, "/in/:handle/unblock", .caller, "Unblock a member")
+        static let search = Endpoint<NoParameters>(.get, "/directory", .member, "Search the directory")
+        static let stylesheet = Endpoint<NoParameters>(.get, "/assets/kith.css", .everyone, "The stylesheet")
+        static let favicon = Endpoint<NoParameters>(.get, "/favicon.svg", .everyone, "The icon")
+        static let faviconFaviconIco = Endpoint<NoParameters>(
+            .get,
+            "/favicon.ico",
+            .everyone,
+            "The icon (for browsers that ask for it by this name)"
+        )
 
         static let all: [AnyEndpoint] = [
             home.erased, show.erased, editForm.erased, edit.erased, addAffiliation.erased, removeAffiliation.erased, block.erased,
