@@ -67,8 +67,8 @@ let package = Package(
             name: "KithWeb",
             dependencies: [
                 "KithDomain",
-                "KithStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Plot", package: "Plot"),
@@ -78,6 +78,23 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // The application: the wiring of services on a store, the HTTP application, the background
+        // services and the demo seeding. The only target that sees both KithWeb and KithStorage.
+        .target(
+            name: "KithApp",
+            dependencies: [
+                "KithDomain",
+                "KithStorage",
+                "KithWeb",
+                "KithDemo",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -93,6 +110,7 @@ let package = Package(
                 "KithDomain",
                 "KithStorage",
                 "KithWeb",
+                "KithApp",
                 "KithDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -109,6 +127,7 @@ let package = Package(
                 "KithDomain",
                 "KithStorage",
                 "KithWeb",
+                "KithApp",
                 "KithDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -123,6 +142,7 @@ let package = Package(
                 "KithDomain",
                 "KithStorage",
                 "KithWeb",
+                "KithApp",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
@@ -132,13 +152,14 @@ let package = Package(
         .testTarget(name: "KithGraphTests", dependencies: ["KithGraph"], swiftSettings: strict),
         .testTarget(
             name: "KithDomainTests",
-            dependencies: ["KithGraph", "KithDomain", "KithStorage", "KithWeb", "KithTestSupport", "KithDemo"],
+            dependencies: ["KithGraph", "KithDomain", "KithStorage", "KithWeb", "KithApp", "KithTestSupport", "KithDemo"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "KithStorageTests",
             dependencies: [
-                "KithDomain", "KithStorage", "KithWeb", "KithTestSupport", "KithDemo", .product(name: "SQLKit", package: "sql-kit"),
+                "KithDomain", "KithStorage", "KithWeb", "KithApp", "KithTestSupport", "KithDemo",
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: strict
         ),
@@ -147,6 +168,7 @@ let package = Package(
             dependencies: [
                 "KithDomain",
                 "KithWeb",
+                "KithApp",
                 "KithStorage",
                 "KithTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KithApp
 import KithDemo
 import KithDomain
 import KithStorage

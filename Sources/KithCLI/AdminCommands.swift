@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KithApp
 import KithDomain
 import KithStorage
 import KithWeb
@@ -216,7 +217,7 @@ final class ProgressBox: @unchecked Sendable {
     private let label: String
     private let lock = NSLock()
     // Guarded by `lock`.
-    private var progress: Progress?
+    private var progress: ConsoleProgress?
 
     init(label: String) {
         self.label = label
@@ -225,7 +226,7 @@ final class ProgressBox: @unchecked Sendable {
     func update(_ done: Int, _ total: Int) {
         lock.lock()
         defer { lock.unlock() }
-        if progress == nil { progress = Progress(label: label, total: total) }
+        if progress == nil { progress = ConsoleProgress(label: label, total: total) }
         progress?.update(done)
     }
 }

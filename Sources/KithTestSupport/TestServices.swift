@@ -1,4 +1,5 @@
 import Foundation
+public import KithApp
 public import KithDomain
 public import KithStorage
 public import KithWeb

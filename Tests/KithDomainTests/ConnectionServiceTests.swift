@@ -1,4 +1,5 @@
 import Foundation
+import KithApp
 import KithDomain
 import KithGraph
 import KithStorage

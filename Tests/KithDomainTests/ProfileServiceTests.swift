@@ -1,4 +1,5 @@
 import Foundation
+import KithApp
 import KithDemo
 import KithDomain
 import KithTestSupport

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KithApp
 import KithDomain
 import KithStorage
 import KithTestSupport

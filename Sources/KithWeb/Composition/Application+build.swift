@@ -1,7 +1,6 @@
 public import Foundation
 public import Hummingbird
 public import KithDomain
-public import KithStorage
 public import Logging
 import NIOCore
 public import Prometheus
@@ -82,166 +81,44 @@ public struct Services: Sendable {
     public let events: EventService
     public let eventNetworking: EventNetworking
     /// The store's health for `/metrics` (SQLite's write-ahead log and checkpoints).
-    let storeHealth: @Sendable () -> StoreDiagnostics
+    public let storeHealth: @Sendable () -> [HealthReading]
 
+    /// The wiring (KithApp) builds each service on a store and hands them over here.
     public init(
-        store: any Store,
-        registration: RegistrationMode = .open,
-        registrationsPerHour: Int = 10,
-        hasher: any PasswordHasher,
-        connectionSettings: ConnectionService.Settings = .init(),
-        mail: any MailTransport = DiscardingMailTransport(),
-        publicURL: String = "http://127.0.0.1:8080",
-        now: @escaping @Sendable () -> Date = { Date() }
+        accounts: AccountService,
+        twoFactor: TwoFactorService,
+        profiles: ProfileService,
+        directory: DirectoryService,
+        blocks: BlockService,
+        exports: ExportService,
+        graph: NetworkGraph,
+        connections: ConnectionService,
+        relationships: RelationshipService,
+        suggestions: SuggestionService,
+        jobs: JobRunner,
+        contacts: ContactService,
+        reminders: ReminderService,
+        events: EventService,
+        eventNetworking: EventNetworking,
+        storeHealth: @escaping @Sendable () -> [HealthReading]
     ) {
-        storeHealth = { store.diagnostics() }
-        let members = SQLMemberRepository(store: store)
-        let profileRepository = SQLProfileRepository(store: store)
-        let blockRepository = SQLBlockRepository(store: store)
-        let credentials = SQLCredentialRepository(store: store)
-        let connectionRepository = SQLConnectionRepository(store: store)
-        let attempts = SQLAttemptRepository(store: store)
-        graph = NetworkGraph(feed: SQLGraphFeed(store: store))
-        let connections = GraphConnectionLookup(graph: graph)
-        accounts = AccountService(
-            members: members,
-            credentials: credentials,
-            invitations: SQLInvitationRepository(store: store),
-            attempts: attempts,
-            resets: SQLPasswordResetRepository(store: store),
-            pendingRegistrations: SQLPendingRegistrationRepository(store: store),
-            publicURL: publicURL,
-            hasher: hasher,
-            settings: .init(
-                registration: registration,
-                registrationPerAddress: AccountService.Settings.registrations(perHour: registrationsPerHour)
-            ),
-            now: now
-        )
-        twoFactor = TwoFactorService(
-            members: members,
-            repository: SQLTwoFactorRepository(store: store),
-            attempts: attempts,
-            hasher: hasher,
-            now: now
-        )
-        profiles = ProfileService(
-            members: members,
-            profiles: profileRepository,
-            blocks: blockRepository,
-            connections: connections,
-            now: now
-        )
-        directory = DirectoryService(directory: SQLMemberDirectory(store: store), connections: connections)
-        blocks = BlockService(members: members, blocks: blockRepository, connections: connectionRepository, graph: graph, now: now)
-        self.connections = ConnectionService(
-            members: members,
-            profiles: profileRepository,
-            connections: connectionRepository,
-            blocks: blockRepository,
-            graph: graph,
-            settings: connectionSettings,
-            now: now
-        )
-        relationships = RelationshipService(members: members, profiles: profileRepository, blocks: blockRepository, graph: graph)
-        suggestions = SuggestionService(
-            profiles: profileRepository,
-            blocks: blockRepository,
-            requests: connectionRepository,
-            graph: graph,
-            now: now
-        )
-        jobs = JobRunner(leases: SQLJobLeaseRepository(store: store), now: now)
-        let contactRepository = SQLContactRepository(store: store)
-        exports = ExportService(
-            members: members,
-            profiles: profileRepository,
-            blocks: blockRepository,
-            credentials: credentials,
-            contacts: contactRepository,
-            now: now
-        )
-        contacts = ContactService(
-            contacts: contactRepository,
-            members: members,
-            profiles: profiles,
-            blocks: blockRepository,
-            graph: graph,
-            now: now
-        )
-        let reminderRepository = SQLReminderRepository(store: store, publicURL: publicURL)
-        reminders = ReminderService(
-            reminders: reminderRepository,
-            notifications: reminderRepository,
-            transport: mail,
-            publicURL: publicURL,
-            now: now
-        )
-        let eventRepository = SQLEventRepository(store: store, publicURL: publicURL)
-        events = EventService(
-            events: eventRepository,
-            members: members,
-            profiles: profileRepository,
-            blocks: blockRepository,
-            attempts: attempts,
-            notifier: reminderRepository,
-            now: now
-        )
-        eventNetworking = EventNetworking(
-            events: events,
-            repository: eventRepository,
-            relationships: relationships,
-            profiles: profiles,
-            contacts: contacts,
-            graph: graph,
-            connections: connectionRepository,
-            profileRepository: profileRepository,
-            blocks: blockRepository,
-            now: now
-        )
+        self.accounts = accounts
+        self.twoFactor = twoFactor
+        self.profiles = profiles
+        self.directory = directory
+        self.blocks = blocks
+        self.exports = exports
+        self.graph = graph
+        self.connections = connections
+        self.relationships = relationships
+        self.suggestions = suggestions
+        self.jobs = jobs
+        self.contacts = contacts
+        self.reminders = reminders
+        self.events = events
+        self.eventNetworking = eventNetworking
+        self.storeHealth = storeHealth
     }
-}
-
-/// Builds the whole app from configuration and a store. `kith serve` and the tests both call
-/// this, so tests exercise the same router, middleware and wiring as production.
-public func buildApplication(
-    configuration: AppConfiguration,
-    store: any Store,
-    registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-    now: @escaping @Sendable () -> Date = { Date() },
-    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-) async throws -> some ApplicationProtocol {
-    var logger = Logger(label: "kith")
-    logger.logLevel = configuration.logLevel
-    try await Migrator.migrate(store)
-    let services = Services(
-        store: store,
-        registration: configuration.registration,
-        registrationsPerHour: configuration.registrationsPerHour,
-        hasher: BcryptPasswordHasher(cost: configuration.bcryptCost),
-        connectionSettings: configuration.connections,
-        mail: try MailTransports.make(configuration.mailURL),
-        publicURL: configuration.publicURL,
-        now: now
-    )
-    try await services.graph.rebuild()
-    let csrf = CSRFCookie(secret: try await InstanceMarks(store: store).secret(named: "csrf"))
-    let router = buildRouter(services: services, configuration: configuration, registry: registry, csrfCookies: csrf)
-    return Application(
-        router: router,
-        // A connection that sends or reads nothing for a minute is closed, so idle or trickling
-        // clients cannot hold connections (and their memory) open indefinitely.
-        server: .http1(
-            configuration: .init(additionalChannelHandlers: [HangUpHandler()], idleTimeout: .seconds(configuration.idleTimeoutSeconds))
-        ),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kith"),
-        services: [
-            GraphRefresher(graph: services.graph, interval: configuration.graphRefreshInterval, logger: logger),
-            BackgroundJobs(services: services, logger: logger),
-        ],
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
-        logger: logger
-    )
 }
 
 public func buildRouter(

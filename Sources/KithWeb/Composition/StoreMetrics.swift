@@ -1,17 +1,24 @@
-import KithStorage
 import Prometheus
+
+/// One figure about the store's health, as `/metrics` shows it (the wiring turns the store's own
+/// diagnostics into these; KithWeb does not see the store).
+public struct HealthReading: Sendable, Equatable {
+    public var name: String
+    public var help: String
+    public var value: Double
+
+    public init(name: String, help: String, value: Double) {
+        self.name = name
+        self.help = help
+        self.value = value
+    }
+}
 
 /// The store's health, read when `/metrics` is asked for.
 enum StoreMetrics {
-    static func record(_ health: StoreDiagnostics, in registry: PrometheusCollectorRegistry) {
-        registry.makeGauge(name: "kith_store_wal_frames", help: "Frames in SQLite's write-ahead log at the last checkpoint.")
-            .set(Double(health.walFrames))
-        registry.makeGauge(name: "kith_store_checkpoint_failures", help: "SQLite checkpoints that failed since the server started.")
-            .set(Double(health.checkpointFailures))
-        registry.makeGauge(
-            name: "kith_store_checkpoints_behind",
-            help: "SQLite checkpoints in a row that could not copy the whole log (a minute of them is logged)."
-        )
-        .set(Double(health.checkpointsBehind))
+    static func record(_ readings: [HealthReading], in registry: PrometheusCollectorRegistry) {
+        for reading in readings {
+            registry.makeGauge(name: reading.name, help: reading.help).set(reading.value)
+        }
     }
 }

@@ -10,7 +10,7 @@ import KithDomain
 public struct CSRFCookie: Sendable {
     private let key: SymmetricKey
 
-    init(secret: String) {
+    public init(secret: String) {
         key = SymmetricKey(data: Data(SHA256.hash(data: Data(("kith-csrf:" + secret).utf8))))
     }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+public import HummingbirdCore
 import NIOCore
 import Synchronization
 
@@ -94,5 +95,13 @@ final class HangUpHandler: ChannelInboundHandler, RemovableChannelHandler, Senda
     func channelInactive(context: ChannelHandlerContext) {
         ConnectionWatch.of(context.channel).closed()
         context.fireChannelInactive()
+    }
+}
+
+/// The HTTP/1 server Kith runs: idle connections closed after `idleTimeoutSeconds`, and
+/// `HangUpHandler` in every connection's pipeline.
+public enum KithHTTPServer {
+    public static func http1(idleTimeoutSeconds: Int64) -> HTTPServerBuilder {
+        .http1(configuration: .init(additionalChannelHandlers: [HangUpHandler()], idleTimeout: .seconds(idleTimeoutSeconds)))
     }
 }

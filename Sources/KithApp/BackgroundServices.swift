@@ -1,5 +1,6 @@
 import Foundation
 import KithDomain
+import KithWeb
 import Logging
 import ServiceLifecycle
 

@@ -1,0 +1,47 @@
+public import Foundation
+public import Hummingbird
+import KithDomain
+public import KithStorage
+public import KithWeb
+import Logging
+public import Prometheus
+
+/// Builds the whole app from configuration and a store. `kith serve` and the tests both call
+/// this, so tests exercise the same router, middleware and wiring as production.
+public func buildApplication(
+    configuration: AppConfiguration,
+    store: any Store,
+    registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    now: @escaping @Sendable () -> Date = { Date() },
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "kith")
+    logger.logLevel = configuration.logLevel
+    try await Migrator.migrate(store)
+    let services = Services(
+        store: store,
+        registration: configuration.registration,
+        registrationsPerHour: configuration.registrationsPerHour,
+        hasher: BcryptPasswordHasher(cost: configuration.bcryptCost),
+        connectionSettings: configuration.connections,
+        mail: try MailTransports.make(configuration.mailURL),
+        publicURL: configuration.publicURL,
+        now: now
+    )
+    try await services.graph.rebuild()
+    let csrf = CSRFCookie(secret: try await InstanceMarks(store: store).secret(named: "csrf"))
+    let router = buildRouter(services: services, configuration: configuration, registry: registry, csrfCookies: csrf)
+    return Application(
+        router: router,
+        // A connection that sends or reads nothing for a minute is closed, so idle or trickling
+        // clients cannot hold connections (and their memory) open indefinitely.
+        server: KithHTTPServer.http1(idleTimeoutSeconds: configuration.idleTimeoutSeconds),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kith"),
+        services: [
+            GraphRefresher(graph: services.graph, interval: configuration.graphRefreshInterval, logger: logger),
+            BackgroundJobs(services: services, logger: logger),
+        ],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger
+    )
+}

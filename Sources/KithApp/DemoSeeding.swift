@@ -1,0 +1,222 @@
+import Foundation
+import KithDemo
+public import KithDomain
+public import KithStorage
+import KithWeb
+
+/// Seeds the demo community into an empty database, with progress and a summary.
+public enum DemoSeeding {
+    /// Events written through the domain services; past events by services whose clock is set
+    /// back, so they went through the same rules (RSVPs before the start, check-ins during).
+    static func seedEvents(_ store: any Store, everyone: [DemoMember], publicURL: String) async throws -> Int {
+        let now = Date()
+        let day: TimeInterval = 86_400
+        func services(at date: Date) -> Services {
+            Services(store: store, hasher: BcryptPasswordHasher(cost: 4), publicURL: publicURL, now: { date })
+        }
+        let live = services(at: now)
+        let demo = everyone[0]
+        let cohort = demo.affiliations.first { !$0.cohort.isEmpty }
+        var rng = SplitMix64(seed: 23)
+        func pick(_ count: Int, from pool: [DemoMember]) -> [DemoMember] {
+            var chosen: [DemoMember] = []
+            var seen: Set<Int> = []
+            while chosen.count < min(count, pool.count) {
+                let index = Int(rng.next() % UInt64(pool.count))
+                if seen.insert(index).inserted { chosen.append(pool[index]) }
+            }
+            return chosen
+        }
+        func input(
+            _ title: String,
+            _ format: EventFormat,
+            inDays: Double,
+            hours: Double,
+            capacity: Int?,
+            cohort: String? = nil,
+            place: String
+        )
+            -> EventInput
+        {
+            let start = Calendar(identifier: .gregorian).startOfDay(for: now.addingTimeInterval(inDays * day)).addingTimeInterval(18 * 3600)
+            return EventInput(
+                title: title,
+                description:
+                    "Hosted by members, for members. Come as you are; name tags provided.\nWe'll keep it friendly and small enough to talk.",
+                format: format.rawValue,
+                startsAt: Moment.format(start),
+                endsAt: Moment.format(start.addingTimeInterval(hours * 3600)),
+                timeZone: "Europe/London",
+                location: format == .onlineCoffee ? "" : place,
+                onlineURL: format == .onlineCoffee ? "https://meet.example.org/kith-coffee" : "",
+                capacity: capacity,
+                audienceCohort: cohort
+            )
+        }
+        let others = Array(everyone.dropFirst())
+        var created = 0
+        // Upcoming.
+        if let cohort {
+            let classmates = others.filter { $0.affiliations.contains { Text.key($0.cohort) == Text.key(cohort.cohort) } }
+            let reunion = try await live.events.create(
+                input(
+                    "\(cohort.cohort) reunion at \(cohort.organization)",
+                    .reunion,
+                    inDays: 40,
+                    hours: 5,
+                    capacity: 150,
+                    cohort: cohort.cohort,
+                    place: "The Great Hall, \(cohort.organization)"
+                ),
+                by: (classmates.first ?? others[0]).member
+            ).event.id.description
+            for member in pick(classmates.count * 2 / 3, from: classmates) {
+                _ = try await live.events.respond("going", to: reunion, by: member.member)
+            }
+            created += 1
+        }
+        let summit = try await live.events.create(
+            input("Alumni Data Summit", .conference, inDays: 20, hours: 8, capacity: 300, place: "Northfield Conference Centre"),
+            by: others[3].member
+        )
+        .event.id.description
+        for member in pick(120, from: others) { _ = try await live.events.respond("going", to: summit, by: member.member) }
+        _ = try await live.events.respond("going", to: summit, by: demo.member)
+        let circle = try await live.events.create(
+            input(
+                "Small circle: changing careers supper",
+                .smallCircle,
+                inDays: 9,
+                hours: 2.5,
+                capacity: 8,
+                place: "Marlow's, upstairs room"
+            ),
+            by: others[5].member
+        )
+        .event.id.description
+        for member in pick(11, from: others) { _ = try await live.events.respond("going", to: circle, by: member.member) }
+        let workshop = try await live.events.create(
+            input("Workshop: negotiating your first offer", .workshop, inDays: 12, hours: 3, capacity: 25, place: "Room 4, Alumni House"),
+            by: others[7].member
+        )
+        .event.id.description
+        for member in pick(30, from: others) { _ = try await live.events.respond("going", to: workshop, by: member.member) }
+        let coffee = try await live.events.create(
+            input("Online coffee: new in London", .onlineCoffee, inDays: 3, hours: 1, capacity: nil, place: ""),
+            by: demo.member
+        )
+        .event.id.description
+        for member in pick(6, from: others) {
+            _ = try await live.events.respond(rng.next() % 3 == 0 ? "maybe" : "going", to: coffee, by: member.member)
+        }
+        let meetup = try await live.events.create(
+            input("Friday meetup: product people", .meetup, inDays: 6, hours: 3, capacity: 60, place: "The Lamp, Old Street"),
+            by: others[9].member
+        )
+        .event.id.description
+        for member in pick(35, from: others) { _ = try await live.events.respond("going", to: meetup, by: member.member) }
+        _ = try await live.events.respond("maybe", to: meetup, by: demo.member)
+        created += 5
+        // Past: created, answered and checked into with the clock set back.
+        let then = now.addingTimeInterval(-40 * day)
+        let past = services(at: then)
+        let pastInput = input("Spring mixer", .meetup, inDays: -35, hours: 3, capacity: 80, place: "Alumni House garden")
+        var shifted = pastInput
+        let start = try Moment.parse(pastInput.startsAt, field: "starts_at") ?? then
+        shifted.startsAt = Moment.format(start)
+        let mixer = try await past.events.create(shifted, by: others[11].member)
+        let attendees = [demo] + pick(40, from: others)
+        for member in attendees { _ = try await past.events.respond("going", to: mixer.event.id.description, by: member.member) }
+        let during = services(at: start.addingTimeInterval(1800))
+        for member in attendees.prefix(30) {
+            _ = try await during.events.checkIn(
+                handle: nil,
+                code: mixer.event.checkInCode,
+                event: mixer.event.id.description,
+                by: member.member
+            )
+        }
+        created += 1
+        return created
+    }
+
+    /// The demo member's relationship manager, written through the domain services.
+    static func seedRelationships(_ services: Services, demo: Member, knowing: [DemoMember]) async throws -> Int {
+        let contacts = DemoRelationships.contacts(knowing: knowing)
+        for contact in contacts {
+            let id = try await services.contacts.create(contact.input, owner: demo).contact.id.description
+            for interaction in contact.interactions {
+                let when = Moment.format(Date().addingTimeInterval(-Double(interaction.daysAgo) * 86_400))
+                _ = try await services.contacts.log(
+                    InteractionInput(kind: interaction.kind, occurredAt: when, note: interaction.note, help: interaction.help),
+                    contact: id,
+                    owner: demo
+                )
+            }
+            for followUp in contact.followUps {
+                let due = Moment.format(Date().addingTimeInterval(Double(followUp.inDays) * 86_400))
+                _ = try await services.contacts.addFollowUp(FollowUpInput(dueAt: due, text: followUp.text), contact: id, owner: demo)
+            }
+        }
+        return contacts.count
+    }
+
+    public static func seedIfEmpty(_ store: any Store, members count: Int, publicURL: String) async throws {
+        let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 10), publicURL: publicURL)
+        guard try await services.accounts.memberCount() == 0 else {
+            say("Demo: the database already has members; nothing seeded.")
+            return
+        }
+        // Marked before anything is written, so a seeding cut short is still a demo database.
+        try await InstanceMarks(store: store).markDemo()
+        let community = DemoCommunity(size: count)
+        let hash = try await BcryptPasswordHasher(cost: 10).hash(DemoCommunity.demoPassword)
+        let seeder = SQLSeeder(store: store)
+        let progress = ConsoleProgress(label: "Seeding demo community", total: count)
+        let batch = 500
+        var everyone: [DemoMember] = []
+        // Generating the next batch overlaps with storing this one.
+        func generate(_ start: Int) -> Task<[DemoMember], Never> {
+            Task.detached { community.members(in: start..<min(count, start + batch)) }
+        }
+        var next: Task<[DemoMember], Never>? = generate(0)
+        for start in stride(from: 0, to: count, by: batch) {
+            guard let members = await next?.value else { break }
+            next = start + batch < count ? generate(start + batch) : nil
+            try await seeder.insert(members.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: hash)
+            everyone += members
+            progress.update(min(count, start + batch))
+        }
+        let ties = DemoNetwork.ties(for: everyone)
+        try await seeder.insertConnections(
+            ties.map { (everyone[$0.a].member.id, everyone[$0.b].member.id, $0.strength) },
+            at: community.now
+        )
+        // A few people have asked the demo member to connect, so the inbox shows on first run.
+        let connectedToDemo = Set(ties.filter { $0.a == 0 }.map(\.b))
+        let askers = (1..<everyone.count).filter { !connectedToDemo.contains($0) }.prefix(4)
+        let now = Date()
+        try await seeder.insertRequests(
+            askers.map { index in
+                ConnectionRequest(
+                    id: .make(at: now),
+                    from: everyone[index].member.id,
+                    to: everyone[0].member.id,
+                    note: "Hi Dana — we were both at Northfield. Would be good to connect!",
+                    status: .pending,
+                    createdAt: now.addingTimeInterval(-Double(index) * 3_600),
+                    expiresAt: now.addingTimeInterval(30 * 86_400)
+                )
+            }
+        )
+        say("Demo: \(ties.count) connections between members.")
+        let known = ties.filter { $0.a == 0 }.map { everyone[$0.b] } + ties.filter { $0.b == 0 }.map { everyone[$0.a] }
+        let contacts = try await seedRelationships(services, demo: everyone[0].member, knowing: known)
+        say("Demo: \(contacts) private contacts for the demo member, with interactions and follow-ups.")
+        let events = try await seedEvents(store, everyone: everyone, publicURL: publicURL)
+        say("Demo: \(events) events (a reunion, small circles, past and upcoming) with RSVPs.")
+        say(
+            "Demo: \(count) members seeded in \(String(format: "%.1f", progress.seconds)) s. Sign in as \(DemoCommunity.demoEmail) with password \(DemoCommunity.demoPassword)"
+        )
+    }
+}

@@ -1,0 +1,166 @@
+public import Foundation
+public import KithDomain
+public import KithStorage
+public import KithWeb
+
+/// The wiring: every service of `Services` built on a store's repositories. Only this target (and
+/// the command line, benchmarks and tests through it) sees storage; KithWeb cannot import it.
+extension Services {
+    public init(
+        store: any Store,
+        registration: RegistrationMode = .open,
+        registrationsPerHour: Int = 10,
+        hasher: any PasswordHasher,
+        connectionSettings: ConnectionService.Settings = .init(),
+        mail: any MailTransport = DiscardingMailTransport(),
+        publicURL: String = "http://127.0.0.1:8080",
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        let storeHealth: @Sendable () -> [HealthReading] = { store.diagnostics().readings }
+        let members = SQLMemberRepository(store: store)
+        let profileRepository = SQLProfileRepository(store: store)
+        let blockRepository = SQLBlockRepository(store: store)
+        let credentials = SQLCredentialRepository(store: store)
+        let connectionRepository = SQLConnectionRepository(store: store)
+        let attempts = SQLAttemptRepository(store: store)
+        let graph = NetworkGraph(feed: SQLGraphFeed(store: store))
+        let connectionLookup = GraphConnectionLookup(graph: graph)
+        let accounts = AccountService(
+            members: members,
+            credentials: credentials,
+            invitations: SQLInvitationRepository(store: store),
+            attempts: attempts,
+            resets: SQLPasswordResetRepository(store: store),
+            pendingRegistrations: SQLPendingRegistrationRepository(store: store),
+            publicURL: publicURL,
+            hasher: hasher,
+            settings: .init(
+                registration: registration,
+                registrationPerAddress: AccountService.Settings.registrations(perHour: registrationsPerHour)
+            ),
+            now: now
+        )
+        let twoFactor = TwoFactorService(
+            members: members,
+            repository: SQLTwoFactorRepository(store: store),
+            attempts: attempts,
+            hasher: hasher,
+            now: now
+        )
+        let profiles = ProfileService(
+            members: members,
+            profiles: profileRepository,
+            blocks: blockRepository,
+            connections: connectionLookup,
+            now: now
+        )
+        let directory = DirectoryService(directory: SQLMemberDirectory(store: store), connections: connectionLookup)
+        let blocks = BlockService(members: members, blocks: blockRepository, connections: connectionRepository, graph: graph, now: now)
+        let connections = ConnectionService(
+            members: members,
+            profiles: profileRepository,
+            connections: connectionRepository,
+            blocks: blockRepository,
+            graph: graph,
+            settings: connectionSettings,
+            now: now
+        )
+        let relationships = RelationshipService(members: members, profiles: profileRepository, blocks: blockRepository, graph: graph)
+        let suggestions = SuggestionService(
+            profiles: profileRepository,
+            blocks: blockRepository,
+            requests: connectionRepository,
+            graph: graph,
+            now: now
+        )
+        let jobs = JobRunner(leases: SQLJobLeaseRepository(store: store), now: now)
+        let contactRepository = SQLContactRepository(store: store)
+        let exports = ExportService(
+            members: members,
+            profiles: profileRepository,
+            blocks: blockRepository,
+            credentials: credentials,
+            contacts: contactRepository,
+            now: now
+        )
+        let contacts = ContactService(
+            contacts: contactRepository,
+            members: members,
+            profiles: profiles,
+            blocks: blockRepository,
+            graph: graph,
+            now: now
+        )
+        let reminderRepository = SQLReminderRepository(store: store, publicURL: publicURL)
+        let reminders = ReminderService(
+            reminders: reminderRepository,
+            notifications: reminderRepository,
+            transport: mail,
+            publicURL: publicURL,
+            now: now
+        )
+        let eventRepository = SQLEventRepository(store: store, publicURL: publicURL)
+        let events = EventService(
+            events: eventRepository,
+            members: members,
+            profiles: profileRepository,
+            blocks: blockRepository,
+            attempts: attempts,
+            notifier: reminderRepository,
+            now: now
+        )
+        let eventNetworking = EventNetworking(
+            events: events,
+            repository: eventRepository,
+            relationships: relationships,
+            profiles: profiles,
+            contacts: contacts,
+            graph: graph,
+            connections: connectionRepository,
+            profileRepository: profileRepository,
+            blocks: blockRepository,
+            now: now
+        )
+        self.init(
+            accounts: accounts,
+            twoFactor: twoFactor,
+            profiles: profiles,
+            directory: directory,
+            blocks: blocks,
+            exports: exports,
+            graph: graph,
+            connections: connections,
+            relationships: relationships,
+            suggestions: suggestions,
+            jobs: jobs,
+            contacts: contacts,
+            reminders: reminders,
+            events: events,
+            eventNetworking: eventNetworking,
+            storeHealth: storeHealth
+        )
+    }
+}
+
+extension StoreDiagnostics {
+    /// The figures `/metrics` shows.
+    var readings: [HealthReading] {
+        [
+            HealthReading(
+                name: "kith_store_wal_frames",
+                help: "Frames in SQLite's write-ahead log at the last checkpoint.",
+                value: Double(walFrames)
+            ),
+            HealthReading(
+                name: "kith_store_checkpoint_failures",
+                help: "SQLite checkpoints that failed since the server started.",
+                value: Double(checkpointFailures)
+            ),
+            HealthReading(
+                name: "kith_store_checkpoints_behind",
+                help: "SQLite checkpoints in a row that could not copy the whole log (a minute of them is logged).",
+                value: Double(checkpointsBehind)
+            ),
+        ]
+    }
+}
