@@ -43,7 +43,7 @@ public struct SQLEventRepository: EventRepository {
             let eventID = event.id.description
             try await Self.lock(eventID, in: db, dialect: dialect)
             let seats = try await Self.seats(event: eventID, in: db)
-            if let capacity = event.capacity, seats.going > capacity { return nil }
+            guard Seats.allows(capacity: event.capacity, going: seats.going) else { return nil }
             try await db.raw(
                 """
                 UPDATE events SET title = \(bind: event.title), description = \(bind: event.description),
@@ -56,8 +56,8 @@ public struct SQLEventRepository: EventRepository {
                 """
             ).run()
             guard event.cancelledAt == nil else { return [] }
-            let free = event.capacity.map { max(0, $0 - seats.going) } ?? seats.waiting
-            let promoted = try await Self.promote(first: min(free, seats.waiting), event: eventID, now: now, in: db)
+            let free = Seats(going: seats.going, waiting: seats.waiting, capacity: event.capacity).freePlaces
+            let promoted = try await Self.promote(first: free, event: eventID, now: now, in: db)
             try await Self.tell(promoted, { notice(event) }, at: now, publicURL: publicURL, in: db)
             return promoted
         }
@@ -224,8 +224,9 @@ public struct SQLEventRepository: EventRepository {
     }
 
     /// One RSVP in as few statements as possible (it is the hot write path): one read of the
-    /// locked event with the member's answer and the seat counts, then the answer itself, then —
-    /// only when a going member leaves — the promotion of the first in line.
+    /// locked event with the member's answer and the seat counts, the domain's seat rule
+    /// (`Seats.answer`) on them, then the answer itself, then — only when a going member leaves —
+    /// the promotion of the first in line.
     public func respond(
         _ choice: RSVPChoice,
         member: Member.ID,
@@ -257,26 +258,14 @@ public struct SQLEventRepository: EventRepository {
             else { throw DomainError.notFound("event") }
             let stored = try row.event()
             try admit(stored)
-            let capacity = stored.capacity
-            let current = try row.optionalString("status")
-            let going = Int(try row.int64("going"))
-            let waiting = Int(try row.int64("waiting"))
-            var status: RSVPStatus
-            var position: Int?
-            switch choice {
-            case .going:
-                if current == "going" { return RSVPOutcome(status: .going, waitlistPosition: nil, promoted: []) }
-                if current == "waitlisted" {
-                    return RSVPOutcome(status: .waitlisted, waitlistPosition: Int(try row.int64("position")), promoted: [])
-                }
-                if let capacity, going >= capacity || waiting > 0 {
-                    status = .waitlisted
-                    position = waiting + 1
-                } else {
-                    status = .going
-                }
-            case .maybe: status = .maybe
-            case .notGoing: status = .notGoing
+            let current = try row.optionalString("status").flatMap(RSVPStatus.init(rawValue:))
+            let seats = Seats(going: Int(try row.int64("going")), waiting: Int(try row.int64("waiting")), capacity: stored.capacity)
+            let position = current == .waitlisted ? Int(try row.int64("position")) : nil
+            let (status, place, promote): (RSVPStatus, Int?, Int)
+            switch seats.answer(choice, current: current, position: position) {
+            case .unchanged(let status, let position):
+                return RSVPOutcome(status: status, waitlistPosition: position, promoted: [])
+            case .store(let newStatus, let newPlace, let count): (status, place, promote) = (newStatus, newPlace, count)
             }
             // The new place in line is after everyone waiting (the event is locked, and SQLite
             // has one writer), so nobody can be overtaken.
@@ -292,13 +281,9 @@ public struct SQLEventRepository: EventRepository {
                     responded_at = excluded.responded_at
                 """
             ).run()
-            var promoted: [Member.ID] = []
-            if current == "going" && status != .going && waiting > 0 {
-                let free = capacity.map { max(0, $0 - (going - 1)) } ?? waiting
-                promoted = try await Self.promote(first: min(free, waiting), event: eventID, now: now, in: db)
-                try await Self.tell(promoted, { notice(stored) }, at: now, publicURL: publicURL, in: db)
-            }
-            return RSVPOutcome(status: status, waitlistPosition: position, promoted: promoted)
+            let promoted = try await Self.promote(first: promote, event: eventID, now: now, in: db)
+            try await Self.tell(promoted, { notice(stored) }, at: now, publicURL: publicURL, in: db)
+            return RSVPOutcome(status: status, waitlistPosition: place, promoted: promoted)
         }
     }
 
