@@ -68,6 +68,14 @@ public struct OutgoingMail: Sendable, Equatable, Identifiable {
     }
 }
 
+/// The words of a notice sent by email, in one place whatever sends it (a reminder, a place
+/// freed on a waitlist, a reunion invitation): a greeting, the notice, the link, a sign-off.
+public enum NoticeMail {
+    public static func body(to name: String, title: String? = nil, _ text: String, link: String) -> String {
+        "Hi \(name),\n\n" + (title.map { $0 + "\n" } ?? "") + "\(text)\n\n\(link)\n\n— Kith\n"
+    }
+}
+
 /// Sends one email (SMTP in production, a file drop in development, a recorder in tests).
 public protocol MailTransport: Sendable {
     func send(_ mail: OutgoingMail, from sender: String) async throws
@@ -91,8 +99,17 @@ public struct DueReminder: Sendable {
     public var ownerEmail: String
     public var contactID: Contact.ID
     public var contactName: String
+    /// A follow-up's own text (empty for a keep-in-touch date).
     public var text: String
     public var dueAt: Date
+
+    /// What the reminder says.
+    public var message: String {
+        switch subject {
+        case .followUp: text
+        case .keepInTouch: "It's time to get back in touch with \(contactName)."
+        }
+    }
 
     public init(
         subject: Subject,

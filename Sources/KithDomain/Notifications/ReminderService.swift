@@ -41,7 +41,7 @@ public struct ReminderService: Sendable {
                     memberID: reminder.owner.id,
                     key: key,
                     title: title,
-                    body: reminder.text,
+                    body: reminder.message,
                     link: link,
                     createdAt: moment
                 )
@@ -51,7 +51,7 @@ public struct ReminderService: Sendable {
                     key: key,
                     to: reminder.ownerEmail,
                     subject: title,
-                    body: "Hi \(reminder.owner.name),\n\n\(title)\n\(reminder.text)\n\n\(publicURL)\(link)\n\n— Kith\n",
+                    body: NoticeMail.body(to: reminder.owner.name, title: title, reminder.message, link: publicURL + link),
                     createdAt: moment
                 )
                 if try await reminders.record(reminder, notification: notification, mail: mail) { recorded += 1 }

@@ -53,7 +53,7 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository,
                     ownerEmail: try row.string("email"),
                     contactID: contactID,
                     contactName: name,
-                    text: "It's time to get back in touch with \(name).",
+                    text: "",
                     dueAt: due
                 )
             }
@@ -189,17 +189,21 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository,
                 ON CONFLICT (member_id, key) DO NOTHING RETURNING id
                 """
             ).first() != nil
-        guard inserted, email else { return }
-        try await db.raw(
-            """
-            INSERT INTO mail_outbox (id, member_id, key, to_address, subject, body, created_at, next_attempt_at)
-            SELECT \(bind: OutgoingMail.ID.make(at: at).description), m.id, \(bind: key), m.email, \(bind: title),
-                'Hi ' || m.name || ',' || \(bind: "\n\n" + body + "\n\n" + publicURL + link + "\n\n— Kith\n"), \(bind: Millis.from(at)),
-                \(bind: Millis.from(at))
-            FROM members m WHERE m.id = \(bind: member.description)
-            ON CONFLICT (member_id, key) DO NOTHING
-            """
-        ).run()
+        guard inserted, email,
+            let recipient = try await db.raw("SELECT name, email FROM members WHERE id = \(bind: member.description)").first()
+        else { return }
+        try await Outbox.queue(
+            OutgoingMail(
+                id: .make(at: at),
+                memberID: member,
+                key: key,
+                to: try recipient.string("email"),
+                subject: title,
+                body: NoticeMail.body(to: try recipient.string("name"), body, link: publicURL + link),
+                createdAt: at
+            ),
+            in: db
+        )
     }
 
     public func notifications(of member: Member.ID, limit: Int) async throws -> [MemberNotification] {
