@@ -97,6 +97,7 @@ extension Services {
             notifications: reminderRepository,
             transport: mail,
             publicURL: publicURL,
+            links: RouteLinks(),
             now: now
         )
         let eventRepository = SQLEventRepository(store: store, publicURL: publicURL)
@@ -107,6 +108,7 @@ extension Services {
             blocks: blockRepository,
             attempts: attempts,
             notifier: reminderRepository,
+            links: RouteLinks(),
             now: now
         )
         let eventNetworking = EventNetworking(

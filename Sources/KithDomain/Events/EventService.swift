@@ -8,6 +8,7 @@ public struct EventService: Sendable {
     private let blocks: any BlockRepository
     private let attempts: any AttemptRepository
     private let notifier: any Notifier
+    private let links: any PageLinks
     private let now: @Sendable () -> Date
 
     /// How many events a member (not a moderator or admin) may create in a day: each can notify
@@ -24,6 +25,7 @@ public struct EventService: Sendable {
         blocks: any BlockRepository,
         attempts: any AttemptRepository,
         notifier: any Notifier,
+        links: any PageLinks,
         now: @escaping @Sendable () -> Date
     ) {
         self.events = events
@@ -32,6 +34,7 @@ public struct EventService: Sendable {
         self.blocks = blocks
         self.attempts = attempts
         self.notifier = notifier
+        self.links = links
         self.now = now
     }
 
@@ -87,7 +90,7 @@ public struct EventService: Sendable {
         try apply(input, to: &event, creating: false, going: counts.going)
         event.updatedAt = now()
         let moment = now()
-        guard try await events.update(event, now: moment, notice: { Self.promotionNotice(for: $0, at: moment) }) != nil else {
+        guard try await events.update(event, now: moment, notice: { Self.promotionNotice(for: $0, at: moment, links: links) }) != nil else {
             throw DomainError.invalid(field: "capacity", reason: "must be at least the number of members already going")
         }
         return try await view(try await stored(rawID), for: member)
@@ -100,14 +103,14 @@ public struct EventService: Sendable {
         event.cancelledAt = now()
         event.updatedAt = now()
         let moment = now()
-        _ = try await events.update(event, now: moment, notice: { Self.promotionNotice(for: $0, at: moment) })
+        _ = try await events.update(event, now: moment, notice: { Self.promotionNotice(for: $0, at: moment, links: links) })
         for rsvp in try await events.rsvps(to: event.id) where rsvp.status != .notGoing && rsvp.member.id != member.id {
             try await notifier.notify(
                 rsvp.member.id,
                 key: "event-cancelled:\(event.id)",
                 title: "Cancelled: \(event.title)",
                 body: "\(event.title) on \(Self.day(event)) has been cancelled by the organiser.",
-                link: "/events/\(event.id)",
+                link: links.event(event.id),
                 email: true,
                 at: now()
             )
@@ -221,7 +224,7 @@ public struct EventService: Sendable {
             event: id,
             now: moment,
             admit: { event in try Self.admit(choice, to: event, at: moment) },
-            notice: { event in Self.promotionNotice(for: event, at: moment) }
+            notice: { [links] event in Self.promotionNotice(for: event, at: moment, links: links) }
         )
     }
 
@@ -281,7 +284,7 @@ public struct EventService: Sendable {
     // MARK: Calendars
 
     public func iCalendar(_ rawID: String, viewer: Member, publicURL: String) async throws -> String {
-        ICalendar.calendar([try await stored(rawID)], publicURL: publicURL, name: nil)
+        ICalendar.calendar([try await stored(rawID)], publicURL: publicURL, links: links, name: nil)
     }
 
     /// When the member's personal feed address was made, or nil when they have none. The
@@ -311,7 +314,7 @@ public struct EventService: Sendable {
             let status = try await events.rsvp(of: memberID, to: event.id)?.status
             if event.organizerID == memberID || status == .going || status == .maybe || status == .waitlisted { listed.append(event) }
         }
-        return ICalendar.calendar(listed, publicURL: publicURL, name: "Kith events")
+        return ICalendar.calendar(listed, publicURL: publicURL, links: links, name: "Kith events")
     }
 
     // MARK: Helpers
@@ -350,12 +353,12 @@ public struct EventService: Sendable {
     }
 
     /// What members promoted from the waitlist of `event` are told (made only if someone is).
-    static func promotionNotice(for event: Event, at moment: Date) -> PromotionNotice {
+    static func promotionNotice(for event: Event, at moment: Date, links: any PageLinks) -> PromotionNotice {
         PromotionNotice(
             key: "event-promoted:\(event.id):\(Moment.format(moment))",
             title: "You have a place: \(event.title)",
             body: "A place opened up at \(event.title) on \(day(event)) and it is yours — you were first on the waitlist.",
-            link: "/events/\(event.id)"
+            link: links.event(event.id)
         )
     }
 
@@ -369,7 +372,7 @@ public struct EventService: Sendable {
                 key: "reunion:\(event.id)",
                 title: "Your reunion: \(event.title)",
                 body: "Your class is getting together on \(Self.day(event)). RSVP to see which classmates are going.",
-                link: "/events/\(event.id)",
+                link: links.event(event.id),
                 email: true,
                 at: now()
             )

@@ -2,7 +2,7 @@ public import Foundation
 
 /// iCalendar (RFC 5545) for events: UTC times, escaped text, folded lines, CRLF.
 public enum ICalendar {
-    public static func calendar(_ events: [Event], publicURL: String, name: String?) -> String {
+    public static func calendar(_ events: [Event], publicURL: String, links: any PageLinks, name: String?) -> String {
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kith//Events//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
         if let name { lines.append("X-WR-CALNAME:" + ContentLines.escape(name)) }
         for event in events {
@@ -14,7 +14,7 @@ public enum ICalendar {
                 "DTEND:" + utc(event.endsAt),
                 "SUMMARY:" + ContentLines.escape(event.title),
                 "STATUS:" + (event.cancelledAt == nil ? "CONFIRMED" : "CANCELLED"),
-                "URL:" + publicURL + "/events/\(event.id)",
+                "URL:" + publicURL + links.event(event.id),
                 "X-KITH-TIMEZONE:" + ContentLines.escape(event.timeZone),
             ]
             if !event.description.isEmpty { lines.append("DESCRIPTION:" + ContentLines.escape(event.description)) }

@@ -9,6 +9,7 @@ public struct ReminderService: Sendable {
     private let transport: any MailTransport
     private let sender: String
     private let publicURL: String
+    private let links: any PageLinks
     private let now: @Sendable () -> Date
 
     public init(
@@ -17,6 +18,7 @@ public struct ReminderService: Sendable {
         transport: any MailTransport,
         sender: String = "Kith <no-reply@kith.invalid>",
         publicURL: String,
+        links: any PageLinks,
         now: @escaping @Sendable () -> Date
     ) {
         self.reminders = reminders
@@ -24,6 +26,7 @@ public struct ReminderService: Sendable {
         self.transport = transport
         self.sender = sender
         self.publicURL = publicURL
+        self.links = links
         self.now = now
     }
 
@@ -35,7 +38,7 @@ public struct ReminderService: Sendable {
             let moment = now()
             let due = try await reminders.dueReminders(now: moment, limit: batch)
             for reminder in due {
-                let (key, title, link) = Self.describe(reminder)
+                let (key, title, link) = Self.describe(reminder, links: links)
                 let notification = MemberNotification(
                     id: .make(at: moment),
                     memberID: reminder.owner.id,
@@ -60,8 +63,8 @@ public struct ReminderService: Sendable {
         }
     }
 
-    static func describe(_ reminder: DueReminder) -> (key: String, title: String, link: String) {
-        let link = "/contacts/\(reminder.contactID)"
+    static func describe(_ reminder: DueReminder, links: any PageLinks) -> (key: String, title: String, link: String) {
+        let link = links.contact(reminder.contactID)
         switch reminder.subject {
         case .followUp(let id):
             return ("follow-up:\(id)", "Follow up with \(reminder.contactName)", link)

@@ -1,0 +1,7 @@
+/// Where the page about something is, for the links the domain writes into notifications, emails
+/// and calendar files. The web layer answers from its route tables (`RouteLinks`); the domain
+/// never spells a path.
+public protocol PageLinks: Sendable {
+    func event(_ id: Event.ID) -> String
+    func contact(_ id: Contact.ID) -> String
+}

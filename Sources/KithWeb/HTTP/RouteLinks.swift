@@ -1,0 +1,8 @@
+public import KithDomain
+
+/// The domain's links (`PageLinks`) answered from the route tables.
+public struct RouteLinks: PageLinks {
+    public init() {}
+    public func event(_ id: Event.ID) -> String { EventRoutes.Pages.show.path(id) }
+    public func contact(_ id: Contact.ID) -> String { ContactRoutes.Pages.show.path(id) }
+}
