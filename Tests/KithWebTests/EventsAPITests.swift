@@ -18,6 +18,35 @@ import Testing
             """
     }
 
+    /// The event page offers "people to meet" to exactly those the domain lets see them: the
+    /// organiser and members going, considering or waiting — not only those going.
+    @Test func theEventPageOffersPeopleToMeetToWhoeverMaySeeThem() async throws {
+        try await withApp { client, _ in
+            let ada = try await client.register("ada")
+            for handle in ["bob", "cyd", "dee"] { _ = try await client.register(handle) }
+            let event =
+                try await client.send(.post, "/api/v1/events", token: ada, json: Self.event(capacity: 1)).json["id"] as? String ?? ""
+            for (handle, status) in [("bob", "maybe"), ("cyd", "going"), ("dee", "going")] {
+                let token =
+                    try await client.send(
+                        .post,
+                        "/api/v1/auth/token",
+                        json: #"{"email":"\#(handle)@example.org","password":"password-\#(handle)"}"#
+                    ).json["token"] as? String
+                _ = try await client.send(.put, "/api/v1/events/\(event)/rsvp", token: token, json: #"{"status":"\#(status)"}"#)
+            }
+            // bob considers it, cyd is going, dee waits for a place, erin has not answered.
+            _ = try await client.register("erin")
+            for (handle, offered) in [("ada", true), ("bob", true), ("cyd", true), ("dee", true), ("erin", false)] {
+                let session = try await client.signIn(handle)
+                let page = try await client.send(.get, "/events/\(event)", cookies: ["kith_session": session])
+                #expect(page.text.contains("People to meet here") == offered, "\(handle)")
+                let people = try await client.send(.get, "/events/\(event)/people", cookies: ["kith_session": session])
+                #expect((people.status == 200) == offered, "\(handle): \(people.status)")
+            }
+        }
+    }
+
     @Test func eventsFollowTheContract() async throws {
         try await withApp { client, _ in
             let ada = try await client.register("ada")

@@ -60,11 +60,18 @@ public struct EventNetworking: Sendable {
         self.now = now
     }
 
+    /// Who may see the people to meet at an event and record who they met: its organiser and
+    /// those going, considering it or waiting for a place. The event page offers the links to
+    /// exactly these members.
+    public static func mayMeetPeople(answer: RSVPStatus?, isOrganizer: Bool) -> Bool {
+        isOrganizer || answer == .going || answer == .maybe || answer == .waitlisted
+    }
+
     private func attending(_ rawID: String, viewer: Member) async throws -> (Event, [RSVP]) {
         let event = try await events.stored(rawID)
         let rsvps = try await repository.rsvps(to: event.id)
         let mine = rsvps.first { $0.member.id == viewer.id }?.status
-        guard event.organizerID == viewer.id || mine == .going || mine == .maybe || mine == .waitlisted else {
+        guard Self.mayMeetPeople(answer: mine, isOrganizer: event.organizerID == viewer.id) else {
             throw DomainError.forbidden("RSVP to this event to see who to meet there.")
         }
         return (event, rsvps)

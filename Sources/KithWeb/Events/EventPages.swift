@@ -307,7 +307,7 @@ struct EventPage {
                 )
             ),
             .if(
-                view.myRSVP == .going || view.isOrganizer,
+                EventNetworking.mayMeetPeople(answer: view.myRSVP, isOrganizer: view.isOrganizer),
                 .p(
                     .a(.href(EventRoutes.Pages.people.path(event.id)), .text("People to meet here →")),
                     .text(" "),
