@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KithDemo
 import KithGraph
 
 /// A synthetic community graph: members belong to clusters (a cohort, an employer) where most of
@@ -7,7 +8,7 @@ import KithGraph
 /// the heavy-tailed degree distribution and the bridges real professional networks have.
 enum SyntheticGraph {
     static func edges(members: Int, edgesPerMember: Int, seed: UInt64) -> [Edge] {
-        var rng = BenchRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var edges: [Edge] = []
         edges.reserveCapacity(members * edgesPerMember)
         let clusterSize = 250
@@ -31,18 +32,6 @@ enum SyntheticGraph {
             }
         }
         return edges
-    }
-}
-
-struct BenchRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
@@ -76,7 +65,7 @@ struct GraphBench: AsyncParsableCommand {
         if let exportEdges { try export(graph, to: exportEdges) }
 
         let queriesEngine = GraphQueries(graph)
-        var rng = BenchRandom(seed: seed &+ 1)
+        var rng = SplitMix64(seed: seed &+ 1)
         func randomVertex() -> Vertex { Vertex(rng.next() % UInt64(members)) }
         // Pairs at distance 2 (through a random neighbour) make mutuals and paths non-trivial.
         func nearbyPair() -> (Vertex, Vertex) {

@@ -22,7 +22,7 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
     }
 
     /// An address read back from storage, checked when it was stored: reading a member on every
-    /// request does not run the rules again (they were 4% of the CPU under API load).
+    /// request does not run the rules again (they showed in profiles under API load).
     public init(stored: String) {
         self.rawValue = stored
     }

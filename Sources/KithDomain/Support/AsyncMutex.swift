@@ -1,7 +1,8 @@
 import Foundation
 
-/// A first-come, first-served async lock. SQLite allows one writer, and writers queue here in
-/// order instead of spinning on SQLITE_BUSY; the graph applies one batch of changes at a time.
+/// A first-come, first-served async lock: the live graph applies one batch of changes at a time
+/// (`NetworkGraph.catchUp`). (SQLite's writes do not use it: they queue in `SQLiteStore`'s group
+/// commit.)
 public actor AsyncMutex {
     private var locked = false
     private var waiters: [CheckedContinuation<Void, Never>] = []

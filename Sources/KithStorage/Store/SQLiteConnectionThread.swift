@@ -18,8 +18,8 @@ import VaporCSQLite
 /// Work for the connection runs with this thread as its task executor (`run`), so the awaits of a
 /// repository method — one per statement — continue on the same thread without a hop: SQLiteNIO
 /// sent every statement to a thread pool and resumed it on the shared executor, where it queued
-/// behind HTTP work (513 µs of writer time per RSVP at saturation, most of it waiting), and it
-/// parsed every statement afresh (13% of the server's CPU).
+/// behind HTTP work, and it parsed every statement afresh (the figures are in docs/BENCHMARKS.md,
+/// RSVP).
 final class SQLiteConnectionThread: TaskExecutor, @unchecked Sendable {
     let connection: SQLiteHandle
     let database: SQLiteDirectDatabase
@@ -152,7 +152,7 @@ final class SQLiteHandle: @unchecked Sendable {
             if ticket != 0 { runningTicket.withLock { $0 = 0 } }
             // No sqlite3_clear_bindings: every execution binds every parameter, and clearing
             // marks a statement whose plan looked at a bound value (any `column = ?`) as expired,
-            // so it was parsed and planned again on every run (15% of CPU under RSVP load).
+            // so it was parsed and planned again on every run (docs/BENCHMARKS.md, RSVP).
             sqlite_nio_sqlite3_reset(statement)
         }
         for (offset, value) in binds.enumerated() {

@@ -83,14 +83,14 @@ public final class SQLiteStore: Store {
                 [
                     "PRAGMA journal_mode = WAL",
                     // A larger page cache than SQLite's 2 MB default: index pages stay in memory
-                    // during bulk writes (seeding 100,000 members got ~25% faster) and searches.
+                    // during bulk writes and searches (docs/BENCHMARKS.md, Directory).
                     "PRAGMA cache_size = -65536",
                     // Statement journals (multi-row inserts) in memory instead of temporary files.
                     "PRAGMA temp_store = MEMORY",
                     // Checkpoints run on a connection of their own (below), not inside whichever
                     // write happens to cross the threshold: that write, and every write queued
                     // behind it, waited for the copy into the database file and its fsync (RSVP
-                    // p99 under load fell 106 → 41 ms).
+                    // p99 under load; docs/BENCHMARKS.md, RSVP).
                     "PRAGMA wal_autocheckpoint = 0",
                     "PRAGMA journal_size_limit = 67108864",
                 ]
@@ -111,7 +111,7 @@ public final class SQLiteStore: Store {
 
     /// Copies committed pages from the write-ahead log into the database file in the background,
     /// alongside writers and readers (PASSIVE never blocks them). Often and small: a checkpoint
-    /// every 2 s wrote enough at once that commits waiting on the disk behind it took 150–250 ms.
+    /// every 2 s wrote enough at once that commits waited on the disk behind it (docs/BENCHMARKS.md, RSVP).
     /// The same loop is the readers' watchdog: a read statement past `readTimeLimit` is interrupted.
     /// Each checkpoint's outcome goes to `health`: a failure, or a log that is never copied whole
     /// (a reader holding an old snapshot for ever keeps the WAL from resetting and growing), shows

@@ -263,7 +263,7 @@ struct SecurityPage {
                             ),
                             .if(
                                 !credential.current,
-                                RelationshipViews.postButton(
+                                Controls.postButton(
                                     AccountRoutes.Pages.revokeSession.path(credential.id),
                                     label: credential.kind == .session ? "Sign out" : "Revoke",
                                     csrf: chrome.csrfToken

@@ -6,7 +6,7 @@ import KithDomain
 struct ContactRecordDTO: ResponseEncodable {
     var id: String
     var name: String
-    var member: String?
+    @Nullable var member: String?
     var emails: [String]
     var phones: [String]
     var organization: String
@@ -14,11 +14,11 @@ struct ContactRecordDTO: ResponseEncodable {
     var howWeMet: String
     var tags: [String]
     var notes: String
-    var cadenceDays: Int?
-    var effectiveCadenceDays: Int?
-    var lastInteractionAt: Date?
-    var nextDueAt: Date?
-    var snoozedUntil: Date?
+    @Nullable var cadenceDays: Int?
+    @Nullable var effectiveCadenceDays: Int?
+    @Nullable var lastInteractionAt: Date?
+    @Nullable var nextDueAt: Date?
+    @Nullable var snoozedUntil: Date?
     var status: String
     var interactionCount: Int
     var createdAt: Date
@@ -47,33 +47,6 @@ struct ContactRecordDTO: ResponseEncodable {
         updatedAt = contact.updatedAt
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(member, forKey: .member)
-        try container.encode(emails, forKey: .emails)
-        try container.encode(phones, forKey: .phones)
-        try container.encode(organization, forKey: .organization)
-        try container.encode(title, forKey: .title)
-        try container.encode(howWeMet, forKey: .howWeMet)
-        try container.encode(tags, forKey: .tags)
-        try container.encode(notes, forKey: .notes)
-        try container.encode(cadenceDays, forKey: .cadenceDays)
-        try container.encode(effectiveCadenceDays, forKey: .effectiveCadenceDays)
-        try container.encode(lastInteractionAt, forKey: .lastInteractionAt)
-        try container.encode(nextDueAt, forKey: .nextDueAt)
-        try container.encode(snoozedUntil, forKey: .snoozedUntil)
-        try container.encode(status, forKey: .status)
-        try container.encode(interactionCount, forKey: .interactionCount)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(updatedAt, forKey: .updatedAt)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, name, member, emails, phones, organization, title, howWeMet, tags, notes, cadenceDays, effectiveCadenceDays
-        case lastInteractionAt, nextDueAt, snoozedUntil, status, interactionCount, createdAt, updatedAt
-    }
 }
 
 struct InteractionDTO: ResponseEncodable {

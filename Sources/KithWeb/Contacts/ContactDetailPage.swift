@@ -57,13 +57,13 @@ struct ContactDetailPage {
                 .if(!contact.notes.isEmpty, .blockquote(.class("notes"), .text(contact.notes))),
                 .div(
                     .class("actions"),
-                    RelationshipViews.postButton(
+                    Controls.postButton(
                         ContactRoutes.Pages.done.path(contact.id),
                         label: "We're in touch — done",
                         csrf: chrome.csrfToken,
                         primary: true
                     ),
-                    RelationshipViews.postButton(
+                    Controls.postButton(
                         ContactRoutes.Pages.snooze.path(contact.id),
                         label: "Snooze a week",
                         csrf: chrome.csrfToken,
@@ -153,7 +153,7 @@ struct ContactDetailPage {
                             .text(" — due \(RelationshipViews.day(followUp.dueAt))"),
                             .if(
                                 followUp.doneAt == nil,
-                                RelationshipViews.postButton(
+                                Controls.postButton(
                                     ContactRoutes.Pages.completeFollowUp.path(followUp.id),
                                     label: "Done",
                                     csrf: chrome.csrfToken
@@ -214,7 +214,7 @@ struct ContactDetailPage {
                         ),
                     ]
                 ),
-                RelationshipViews.postButton(
+                Controls.postButton(
                     ContactRoutes.Pages.delete.path(contact.id),
                     label: "Delete this contact",
                     csrf: chrome.csrfToken

@@ -22,38 +22,13 @@ enum RelationshipViews {
         return date.formatted(.dateTime.day().month(.abbreviated).year().locale(Locale(identifier: "en_GB")))
     }
 
-    static func postButton(
-        _ action: String,
-        label: String,
-        csrf: String,
-        primary: Bool = false,
-        hidden: [(String, String)] = []
-    )
-        -> Node<HTML.BodyContext>
-    {
-        .form(
-            .class("inline"),
-            .method(.post),
-            .action(action),
-            csrfField(csrf),
-            .forEach(hidden) { .input(.type(.hidden), .name($0.0), .value($0.1)) },
-            .button(.type(.submit), .class(primary ? "primary" : "quiet"), .text(label))
-        )
-    }
-
     static func subnav(_ current: String) -> Node<HTML.BodyContext> {
         let links = [
             (ContactRoutes.Pages.list.path, "Contacts"), (ContactRoutes.Pages.keepInTouch.path, "Keep in touch"),
             (ContactRoutes.Pages.reciprocity.path, "Give and take"),
             (ContactRoutes.Pages.importForm.path, "Import"), (ContactRoutes.Pages.notifications.path, "Reminders"),
         ]
-        return .nav(
-            .class("subnav"),
-            .ariaLabel("Relationship manager"),
-            .forEach(links) { link in
-                .a(.href(link.0), .if(link.0 == current, .attribute(named: "aria-current", value: "page")), .text(link.1))
-            }
-        )
+        return Controls.subnav("Contacts", links.map { Controls.Tab(path: $0.0, label: $0.1, current: $0.0 == current) })
     }
 }
 

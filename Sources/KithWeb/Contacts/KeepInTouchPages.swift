@@ -33,7 +33,7 @@ struct KeepInTouchPage {
                                     .text(board.followUpContacts[followUp.contactID] ?? "contact")
                                 ),
                                 .text(", due \(RelationshipViews.day(followUp.dueAt)) "),
-                                RelationshipViews.postButton(
+                                Controls.postButton(
                                     ContactRoutes.Pages.completeFollowUp.path(followUp.id),
                                     label: "Done",
                                     csrf: chrome.csrfToken
@@ -84,14 +84,14 @@ struct KeepInTouchPage {
                             .text(" · last in touch \(RelationshipViews.day(view.contact.lastInteractionAt))"),
                             .div(
                                 .class("actions"),
-                                RelationshipViews.postButton(
+                                Controls.postButton(
                                     ContactRoutes.Pages.done.path(view.contact.id),
                                     label: "Done",
                                     csrf: chrome.csrfToken,
                                     primary: true,
                                     hidden: [("back", ContactRoutes.Pages.keepInTouch.path)]
                                 ),
-                                RelationshipViews.postButton(
+                                Controls.postButton(
                                     ContactRoutes.Pages.snooze.path(view.contact.id),
                                     label: "Snooze a week",
                                     csrf: chrome.csrfToken,
@@ -228,7 +228,7 @@ struct NotificationsPage {
             .if(
                 notifications.contains { $0.readAt == nil },
                 .p(
-                    RelationshipViews.postButton(
+                    Controls.postButton(
                         ContactRoutes.Pages.markNotificationsRead.path,
                         label: "Mark all as read",
                         csrf: chrome.csrfToken

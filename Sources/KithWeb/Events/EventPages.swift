@@ -42,27 +42,20 @@ struct EventsPage {
             title: "Events",
             chrome: chrome,
             .h1("Events"),
-            .nav(
-                .class("subnav"),
-                .ariaLabel("Events"),
-                .a(
-                    .href(EventRoutes.Pages.list.path),
-                    .if(!filter.mine && filter.format.isEmpty, .attribute(named: "aria-current", value: "page")),
-                    .text("Upcoming")
-                ),
-                .a(
-                    .href(EventRoutes.Pages.list.path + "?mine=true"),
-                    .if(filter.mine, .attribute(named: "aria-current", value: "page")),
-                    .text("Mine")
-                ),
-                .a(.href(EventRoutes.Pages.attended.path), .text("Attended")),
-                .forEach(EventFormat.allCases) { format in
-                    .a(
-                        .href(EventRoutes.Pages.list.path + "?format=\(format.rawValue)"),
-                        .if(filter.format == format.rawValue, .attribute(named: "aria-current", value: "page")),
-                        .text(format.label)
-                    )
-                }
+            Controls.subnav(
+                "Events",
+                [
+                    Controls.Tab(path: EventRoutes.Pages.list.path, label: "Upcoming", current: !filter.mine && filter.format.isEmpty),
+                    Controls.Tab(path: EventRoutes.Pages.list.path + "?mine=true", label: "Mine", current: filter.mine),
+                    Controls.Tab(path: EventRoutes.Pages.attended.path, label: "Attended", current: false),
+                ]
+                    + EventFormat.allCases.map { format in
+                        Controls.Tab(
+                            path: EventRoutes.Pages.list.path + "?format=\(format.rawValue)",
+                            label: format.label,
+                            current: filter.format == format.rawValue
+                        )
+                    }
             ),
             .p(.a(.class("button"), .href(EventRoutes.Pages.newEvent.path), .text("Organise an event"))),
             page.items.isEmpty
@@ -169,12 +162,13 @@ struct AttendancePage {
             title: "Events you went to",
             chrome: chrome,
             .h1("Events you went to"),
-            .nav(
-                .class("subnav"),
-                .ariaLabel("Events"),
-                .a(.href(EventRoutes.Pages.list.path), .text("Upcoming")),
-                .a(.href(EventRoutes.Pages.list.path + "?mine=true"), .text("Mine")),
-                .a(.href(EventRoutes.Pages.attended.path), .attribute(named: "aria-current", value: "page"), .text("Attended"))
+            Controls.subnav(
+                "Events",
+                [
+                    Controls.Tab(path: EventRoutes.Pages.list.path, label: "Upcoming", current: false),
+                    Controls.Tab(path: EventRoutes.Pages.list.path + "?mine=true", label: "Mine", current: false),
+                    Controls.Tab(path: EventRoutes.Pages.attended.path, label: "Attended", current: true),
+                ]
             ),
             history.isEmpty
                 ? .p(.class("empty"), .text("No past events yet. Events you said you were going to appear here once they are over."))
@@ -273,7 +267,7 @@ struct EventPage {
                     .div(
                         .class("actions"),
                         .forEach([("going", "Going"), ("maybe", "Maybe"), ("not_going", "Not going")]) { choice in
-                            RelationshipViews.postButton(
+                            Controls.postButton(
                                 EventRoutes.Pages.rsvp.path(event.id),
                                 label: choice.1,
                                 csrf: chrome.csrfToken,
@@ -328,7 +322,7 @@ struct EventPage {
                     ),
                     .if(
                         !cancelled,
-                        RelationshipViews.postButton(
+                        Controls.postButton(
                             EventRoutes.Pages.cancel.path(event.id),
                             label: "Cancel this event",
                             csrf: chrome.csrfToken
@@ -377,7 +371,7 @@ struct AttendeesPage {
                                 rsvp.checkedInAt != nil
                                     ? .text("Yes")
                                     : rsvp.status == .going
-                                        ? RelationshipViews.postButton(
+                                        ? Controls.postButton(
                                             EventRoutes.Pages.checkIn.path(event.id),
                                             label: "Check in",
                                             csrf: chrome.csrfToken,

@@ -207,15 +207,15 @@ struct EventDTO: ResponseEncodable {
     var timezone: String
     var location: String
     var onlineUrl: String
-    var capacity: Int?
+    @Nullable var capacity: Int?
     var audience: [String: String]
-    var rsvpDeadline: Date?
-    var organizer: String?
+    @Nullable var rsvpDeadline: Date?
+    @Nullable var organizer: String?
     var goingCount: Int
     var waitlistCount: Int
     var maybeCount: Int
-    var myRsvp: String?
-    var myWaitlistPosition: Int?
+    @Nullable var myRsvp: String?
+    @Nullable var myWaitlistPosition: Int?
     var cancelled: Bool
     var checkInCode: String?
 
@@ -243,34 +243,6 @@ struct EventDTO: ResponseEncodable {
         checkInCode = view.isOrganizer ? event.checkInCode : nil
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(title, forKey: .title)
-        try container.encode(description, forKey: .description)
-        try container.encode(format, forKey: .format)
-        try container.encode(startsAt, forKey: .startsAt)
-        try container.encode(endsAt, forKey: .endsAt)
-        try container.encode(timezone, forKey: .timezone)
-        try container.encode(location, forKey: .location)
-        try container.encode(onlineUrl, forKey: .onlineUrl)
-        try container.encode(capacity, forKey: .capacity)
-        try container.encode(audience, forKey: .audience)
-        try container.encode(rsvpDeadline, forKey: .rsvpDeadline)
-        try container.encode(organizer, forKey: .organizer)
-        try container.encode(goingCount, forKey: .goingCount)
-        try container.encode(waitlistCount, forKey: .waitlistCount)
-        try container.encode(maybeCount, forKey: .maybeCount)
-        try container.encode(myRsvp, forKey: .myRsvp)
-        try container.encode(myWaitlistPosition, forKey: .myWaitlistPosition)
-        try container.encode(cancelled, forKey: .cancelled)
-        try container.encodeIfPresent(checkInCode, forKey: .checkInCode)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, title, description, format, startsAt, endsAt, timezone, location, onlineUrl, capacity, audience, rsvpDeadline
-        case organizer, goingCount, waitlistCount, maybeCount, myRsvp, myWaitlistPosition, cancelled, checkInCode
-    }
 }
 
 struct RSVPOutcomeDTO: ResponseEncodable {
@@ -309,7 +281,7 @@ struct AttendanceDTO: Encodable, Sendable {
     var endsAt: Date
     var timezone: String
     var checkedIn: Bool
-    var checkedInAt: Date?
+    @Nullable var checkedInAt: Date?
 
     init(_ attendance: Attendance) {
         eventId = attendance.event.id.description
@@ -322,21 +294,6 @@ struct AttendanceDTO: Encodable, Sendable {
         checkedInAt = attendance.checkedInAt
     }
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(eventId, forKey: .eventId)
-        try container.encode(title, forKey: .title)
-        try container.encode(format, forKey: .format)
-        try container.encode(startsAt, forKey: .startsAt)
-        try container.encode(endsAt, forKey: .endsAt)
-        try container.encode(timezone, forKey: .timezone)
-        try container.encode(checkedIn, forKey: .checkedIn)
-        try container.encode(checkedInAt, forKey: .checkedInAt)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case eventId, title, format, startsAt, endsAt, timezone, checkedIn, checkedInAt
-    }
 }
 
 struct CalendarLinkDTO: ResponseEncodable {

@@ -111,18 +111,8 @@ struct MemberSummaryDTO: Encodable {
 /// `{"items": [...], "next": cursor-or-null}` — `next` is always present.
 struct ListDTO<Item: Encodable & Sendable>: ResponseEncodable {
     var items: [Item]
-    var next: String?
+    @Nullable var next: String?
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        try container.encode(next, forKey: .next)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case items
-        case next
-    }
 }
 
 struct AuthDTO: ResponseEncodable {
@@ -139,4 +129,21 @@ struct SignUpPendingDTO: ResponseEncodable {
 struct TokenDTO: ResponseEncodable {
     var token: String
     var member: MemberDTO
+}
+
+/// An optional field the API always writes, as `null` when empty (synthesized `Encodable` leaves
+/// empty optionals out; the contract shows these fields in every answer). One mechanism instead of
+/// hand-written `encode(to:)` methods that list every field again.
+@propertyWrapper
+struct Nullable<Value: Encodable & Sendable>: Encodable, Sendable {
+    var wrappedValue: Value?
+
+    init(wrappedValue: Value?) {
+        self.wrappedValue = wrappedValue
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
+    }
 }

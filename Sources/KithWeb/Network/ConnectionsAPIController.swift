@@ -109,7 +109,7 @@ struct RequestDTO: ResponseEncodable {
 }
 
 struct RelationshipDTO: ResponseEncodable {
-    var degree: Int?
+    @Nullable var degree: Int?
     var mutualCount: Int
     var mutuals: [MemberSummaryDTO]
     var paths: [[String]]
@@ -121,20 +121,6 @@ struct RelationshipDTO: ResponseEncodable {
         paths = relationship.paths.map { $0.map(\.handle.rawValue) }
     }
 
-    enum CodingKeys: String, CodingKey {
-        case degree
-        case mutualCount
-        case mutuals
-        case paths
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(degree, forKey: .degree)  // null when not connected within three steps
-        try container.encode(mutualCount, forKey: .mutualCount)
-        try container.encode(mutuals, forKey: .mutuals)
-        try container.encode(paths, forKey: .paths)
-    }
 }
 
 struct SuggestionDTO: Encodable {

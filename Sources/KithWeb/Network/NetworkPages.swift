@@ -40,8 +40,17 @@ struct NetworkPage {
                                 .if(!request.note.isEmpty, .blockquote(.text(request.note))),
                                 .div(
                                     .class("actions"),
-                                    postButton(NetworkRoutes.Pages.accept.path(request.id), label: "Accept", primary: true),
-                                    postButton(NetworkRoutes.Pages.ignore.path(request.id), label: "Ignore")
+                                    Controls.postButton(
+                                        NetworkRoutes.Pages.accept.path(request.id),
+                                        label: "Accept",
+                                        csrf: chrome.csrfToken,
+                                        primary: true
+                                    ),
+                                    Controls.postButton(
+                                        NetworkRoutes.Pages.ignore.path(request.id),
+                                        label: "Ignore",
+                                        csrf: chrome.csrfToken
+                                    )
                                 )
                             )
                         }
@@ -62,7 +71,11 @@ struct NetworkPage {
                                 .span(.class("badge"), .text(request.status == .expired ? "No response" : "Pending")),
                                 .if(
                                     request.status == .pending,
-                                    postButton(NetworkRoutes.Pages.withdraw.path(request.id), label: "Withdraw")
+                                    Controls.postButton(
+                                        NetworkRoutes.Pages.withdraw.path(request.id),
+                                        label: "Withdraw",
+                                        csrf: chrome.csrfToken
+                                    )
                                 )
                             )
                         }
@@ -90,16 +103,6 @@ struct NetworkPage {
                     )
                 }
             )
-        )
-    }
-
-    private func postButton(_ action: String, label: String, primary: Bool = false) -> Node<HTML.BodyContext> {
-        .form(
-            .class("inline"),
-            .method(.post),
-            .action(action),
-            csrfField(chrome.csrfToken),
-            .button(.type(.submit), .class(primary ? "primary" : "quiet"), .text(label))
         )
     }
 }
