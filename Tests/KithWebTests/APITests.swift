@@ -197,6 +197,28 @@ import Testing
         }
     }
 
+    /// Each JSON body an API route reads (its route table names the type) is described with
+    /// exactly the fields that type accepts: a field added to the type but not to the document,
+    /// or left in the document after it went, fails here.
+    @Test func everyRequestBodyIsDescribedWithTheFieldsItsTypeAccepts() async throws {
+        try await withMigratedStore { store async throws in
+            let paths = try await openAPIDocument(store)["paths"] as? [String: [String: Any]] ?? [:]
+            let withBodies = RouteCatalog.all.filter { $0.input != nil }
+            #expect(withBodies.count >= 20)
+            for endpoint in withBodies {
+                let path = endpoint.template.replacing(/:([a-z_]+)/) { "{" + $0.output.1 + "}" }
+                let operation = paths[path]?[endpoint.method.rawValue.lowercased()] as? [String: Any]
+                let body = operation?["requestBody"] as? [String: Any]
+                let schema = ((body?["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any]
+                let described = Set((schema?["properties"] as? [String: Any] ?? [:]).keys)
+                #expect(
+                    described == endpoint.input?.fields,
+                    "\(endpoint.key): the document says \(described.sorted()), the type takes \(endpoint.input?.fields.sorted() ?? [])"
+                )
+            }
+        }
+    }
+
     private func openAPIDocument(_ store: any Store) async throws -> [String: Any] {
         let app = try await buildApplication(configuration: AppConfiguration(bcryptCost: 4, logLevel: .critical), store: store)
         return try await app.test(.router) { client in

@@ -4,22 +4,42 @@ import KithDomain
 /// The accounts routes: each written once, here (see `Endpoint`).
 enum AccountRoutes {
     enum API {
-        static let register = Endpoint<NoParameters>(.post, "/api/v1/auth/register", .everyone, "Create an account and get an API token")
+        static let register = Endpoint<NoParameters>(
+            .post,
+            "/api/v1/auth/register",
+            .everyone,
+            "Create an account and get an API token",
+            input: AccountAPIController.RegisterRequest.self
+        )
         static let confirmRegistration = Endpoint<NoParameters>(
             .post,
             "/api/v1/auth/register/confirm",
             .everyone,
-            "Finish a sign-up with the token from its confirmation email: the account is created"
+            "Finish a sign-up with the token from its confirmation email: the account is created",
+            input: AccountAPIController.ConfirmRegistrationRequest.self
         )
-        static let createToken = Endpoint<NoParameters>(.post, "/api/v1/auth/token", .everyone, "Sign in and get an API token")
+        static let createToken = Endpoint<NoParameters>(
+            .post,
+            "/api/v1/auth/token",
+            .everyone,
+            "Sign in and get an API token",
+            input: AccountAPIController.TokenRequest.self
+        )
         static let revokeToken = Endpoint<NoParameters>(.delete, "/api/v1/auth/token", .caller, "Revoke the token used for this call")
         static let me = Endpoint<NoParameters>(.get, "/api/v1/me", .caller, "The caller's full profile")
-        static let updateProfile = Endpoint<NoParameters>(.patch, "/api/v1/me/profile", .caller, "Change the caller's profile")
+        static let updateProfile = Endpoint<NoParameters>(
+            .patch,
+            "/api/v1/me/profile",
+            .caller,
+            "Change the caller's profile",
+            input: AccountAPIController.ProfileRequest.self
+        )
         static let addAffiliation = Endpoint<NoParameters>(
             .post,
             "/api/v1/me/affiliations",
             .caller,
-            "Add a school, employer, association or programme"
+            "Add a school, employer, association or programme",
+            input: AccountAPIController.AffiliationRequest.self
         )
         static let removeAffiliation = Endpoint<OneParameter<Affiliation.ID>>(
             .delete,
@@ -43,13 +63,15 @@ enum AccountRoutes {
             .post,
             "/api/v1/me/password",
             .caller,
-            "Change the caller's password; every other session and token ends"
+            "Change the caller's password; every other session and token ends",
+            input: AccountAPIController.PasswordRequest.self
         )
         static let requestPasswordReset = Endpoint<NoParameters>(
             .post,
             "/api/v1/auth/password-reset",
             .everyone,
-            "Mail a single-use reset link (30 minutes) to the account with this address; the same answer whatever the address"
+            "Mail a single-use reset link (30 minutes) to the account with this address; the same answer whatever the address",
+            input: AccountAPIController.ResetRequest.self
         )
         static let beginTOTP = Endpoint<NoParameters>(
             .post,
@@ -61,19 +83,22 @@ enum AccountRoutes {
             .post,
             "/api/v1/me/2fa/totp/confirm",
             .caller,
-            "Turn two-factor sign-in on with a code from the app; the ten recovery codes are shown this once"
+            "Turn two-factor sign-in on with a code from the app; the ten recovery codes are shown this once",
+            input: AccountAPIController.CodeRequest.self
         )
         static let disableTOTP = Endpoint<NoParameters>(
             .delete,
             "/api/v1/me/2fa/totp",
             .caller,
-            "Turn two-factor sign-in off (the password is required)"
+            "Turn two-factor sign-in off (the password is required)",
+            input: AccountAPIController.PasswordOnly.self
         )
         static let confirmPasswordReset = Endpoint<NoParameters>(
             .post,
             "/api/v1/auth/password-reset/confirm",
             .everyone,
-            "Set a new password with a reset link's token; every session and token of the member ends"
+            "Set a new password with a reset link's token; every session and token of the member ends",
+            input: AccountAPIController.ResetConfirmation.self
         )
 
         static let all: [AnyEndpoint] = [

@@ -5,7 +5,13 @@ import KithDomain
 enum ContactRoutes {
     enum API {
         static let list = Endpoint<NoParameters>(.get, "/api/v1/contacts", .caller, "The caller's contacts (private), by name")
-        static let create = Endpoint<NoParameters>(.post, "/api/v1/contacts", .caller, "Add a contact to the caller's relationship manager")
+        static let create = Endpoint<NoParameters>(
+            .post,
+            "/api/v1/contacts",
+            .caller,
+            "Add a contact to the caller's relationship manager",
+            input: ContactsAPIController.ContactBody.self
+        )
         static let importFile = Endpoint<NoParameters>(
             .post,
             "/api/v1/contacts/import",
@@ -29,14 +35,16 @@ enum ContactRoutes {
             .patch,
             "/api/v1/contacts/:id",
             .owner,
-            "Change a contact (absent fields stay; cadence_days 0 follows the tags)"
+            "Change a contact (absent fields stay; cadence_days 0 follows the tags)",
+            input: ContactsAPIController.ContactBody.self
         )
         static let delete = Endpoint<OneParameter<Contact.ID>>(.delete, "/api/v1/contacts/:id", .owner, "Delete a contact and its timeline")
         static let logInteraction = Endpoint<OneParameter<Contact.ID>>(
             .post,
             "/api/v1/contacts/:id/interactions",
             .owner,
-            "Log an interaction; the keep-in-touch timer starts again from it"
+            "Log an interaction; the keep-in-touch timer starts again from it",
+            input: ContactsAPIController.InteractionBody.self
         )
         static let interactions = Endpoint<OneParameter<Contact.ID>>(
             .get,
@@ -48,13 +56,15 @@ enum ContactRoutes {
             .post,
             "/api/v1/contacts/:id/follow-ups",
             .owner,
-            "Plan a follow-up; a reminder arrives when it is due"
+            "Plan a follow-up; a reminder arrives when it is due",
+            input: ContactsAPIController.FollowUpBody.self
         )
         static let snooze = Endpoint<OneParameter<Contact.ID>>(
             .post,
             "/api/v1/contacts/:id/snooze",
             .owner,
-            "Put keeping in touch off for some days"
+            "Put keeping in touch off for some days",
+            input: ContactsAPIController.SnoozeBody.self
         )
         static let done = Endpoint<OneParameter<Contact.ID>>(
             .post,
@@ -66,7 +76,8 @@ enum ContactRoutes {
             .post,
             "/api/v1/contacts/:id/merge",
             .owner,
-            "Merge another contact (from) into this one: details, interactions and follow-ups move here"
+            "Merge another contact (from) into this one: details, interactions and follow-ups move here",
+            input: ContactsAPIController.MergeBody.self
         )
         static let followUps = Endpoint<NoParameters>(.get, "/api/v1/follow-ups", .caller, "The caller's open follow-ups, soonest first")
         static let completeFollowUp = Endpoint<OneParameter<FollowUp.ID>>(
@@ -93,7 +104,13 @@ enum ContactRoutes {
             .caller,
             "Keep-in-touch cadences per tag (the caller's and the defaults)"
         )
-        static let setCadence = Endpoint<OneParameter<String>>(.put, "/api/v1/cadences/:tag", .caller, "Set a tag's cadence")
+        static let setCadence = Endpoint<OneParameter<String>>(
+            .put,
+            "/api/v1/cadences/:tag",
+            .caller,
+            "Set a tag's cadence",
+            input: ContactsAPIController.CadenceBody.self
+        )
         static let deleteCadence = Endpoint<OneParameter<String>>(
             .delete,
             "/api/v1/cadences/:tag",

@@ -4,7 +4,13 @@ import KithDomain
 /// The events routes: each written once, here (see `Endpoint`).
 enum EventRoutes {
     enum API {
-        static let create = Endpoint<NoParameters>(.post, "/api/v1/events", .member, "Create an event (a reunion invites its cohort)")
+        static let create = Endpoint<NoParameters>(
+            .post,
+            "/api/v1/events",
+            .member,
+            "Create an event (a reunion invites its cohort)",
+            input: EventsAPIController.EventBody.self
+        )
         static let list = Endpoint<NoParameters>(.get, "/api/v1/events", .member, "Events by start time")
         static let show = Endpoint<OneParameter<Event.ID>>(
             .get,
@@ -16,7 +22,8 @@ enum EventRoutes {
             .patch,
             "/api/v1/events/:id",
             .organizer,
-            "Change an event (organiser); capacity may not drop below those going"
+            "Change an event (organiser); capacity may not drop below those going",
+            input: EventsAPIController.EventBody.self
         )
         static let cancel = Endpoint<OneParameter<Event.ID>>(
             .post,
@@ -28,13 +35,15 @@ enum EventRoutes {
             .put,
             "/api/v1/events/:id/rsvp",
             .member,
-            "Answer going, maybe or not going; going beyond capacity joins the waitlist"
+            "Answer going, maybe or not going; going beyond capacity joins the waitlist",
+            input: EventsAPIController.RSVPBody.self
         )
         static let checkIn = Endpoint<OneParameter<Event.ID>>(
             .post,
             "/api/v1/events/:id/check-in",
             .member,
-            "Check in a member (organiser, by handle) or yourself (with the event's code)"
+            "Check in a member (organiser, by handle) or yourself (with the event's code)",
+            input: EventsAPIController.CheckInBody.self
         )
         static let attendees = Endpoint<OneParameter<Event.ID>>(
             .get,
@@ -52,7 +61,8 @@ enum EventRoutes {
             .post,
             "/api/v1/events/:id/met",
             .attendee,
-            "Turn the people you met into contacts with an event interaction and a follow-up"
+            "Turn the people you met into contacts with an event interaction and a follow-up",
+            input: EventsAPIController.MetBody.self
         )
         static let calendarStatus = Endpoint<NoParameters>(
             .get,

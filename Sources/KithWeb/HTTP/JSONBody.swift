@@ -4,7 +4,7 @@ import KithDomain
 
 /// A JSON request body type that names the fields it accepts, so unknown fields are rejected
 /// with a clear message instead of being silently ignored.
-protocol APIInput: Decodable {
+protocol APIInput: Decodable, Sendable {
     static var fields: Set<String> { get }
 }
 

@@ -65,20 +65,24 @@ struct Endpoint<Parameters: PathParameters>: Sendable {
     let template: String
     let access: Access
     let summary: String
+    /// The JSON body an API route reads, if any (the OpenAPI test checks its schema names exactly
+    /// this type's fields).
+    let input: (any APIInput.Type)?
 
-    init(_ method: HTTPRequest.Method, _ template: String, _ access: Access, _ summary: String) {
+    init(_ method: HTTPRequest.Method, _ template: String, _ access: Access, _ summary: String, input: (any APIInput.Type)? = nil) {
         let parameters = template.split(separator: "/").filter { $0.hasPrefix(":") }.count
         precondition(parameters == Parameters.count, "\(template) has \(parameters) parameters, its type says \(Parameters.count)")
         self.method = method
         self.template = template
         self.access = access
         self.summary = summary
+        self.input = input
     }
 
     /// "GET /events/:id": how the router and the matrix name the route.
     var key: String { "\(method.rawValue) \(template)" }
 
-    var erased: AnyEndpoint { AnyEndpoint(method: method, template: template, access: access, summary: summary) }
+    var erased: AnyEndpoint { AnyEndpoint(method: method, template: template, access: access, summary: summary, input: input) }
 
     fileprivate func filled(_ values: [String]) -> String {
         var remaining = values[...]
@@ -107,11 +111,12 @@ extension Endpoint {
 }
 
 /// A route without its parameter types, for the route catalogue.
-struct AnyEndpoint: Sendable, Hashable {
+struct AnyEndpoint: Sendable {
     let method: HTTPRequest.Method
     let template: String
     let access: Access
     let summary: String
+    let input: (any APIInput.Type)?
 
     var key: String { "\(method.rawValue) \(template)" }
     var isAPI: Bool { template.hasPrefix("/api/") }

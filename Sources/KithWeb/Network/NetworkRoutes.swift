@@ -8,7 +8,8 @@ enum NetworkRoutes {
             .post,
             "/api/v1/connections/requests",
             .caller,
-            "Ask a member to connect (asking someone who asked you accepts their request)"
+            "Ask a member to connect (asking someone who asked you accepts their request)",
+            input: ConnectionsAPIController.ConnectRequest.self
         )
         static let requests = Endpoint<NoParameters>(
             .get,
