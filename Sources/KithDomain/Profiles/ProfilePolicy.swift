@@ -2,7 +2,7 @@ public import Foundation
 
 /// How the viewer stands to the profile's owner. There is no anonymous reader: the directory and
 /// profiles are for signed-in members of the community.
-public enum ViewerRelation: String, Sendable, Codable {
+public enum ViewerRelation: String, Sendable, Codable, CaseIterable {
     case owner
     case connection
     case member

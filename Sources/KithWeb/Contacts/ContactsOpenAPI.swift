@@ -1,11 +1,10 @@
 import Foundation
+import KithDomain
 
 /// The relationship manager's part of the OpenAPI document.
 extension OpenAPIDocument {
-    static let interactionKinds = [
-        "meeting", "call", "message", "email", "coffee", "event", "intro_made", "help_given", "help_received",
-    ]
-    static let helpKinds = ["intro", "referral", "advice", "feedback", "other"]
+    static let interactionKinds = values(of: InteractionKind.self)
+    static let helpKinds = values(of: HelpKind.self)
     static var dateTime: JSON { ["type": "string", "format": "date-time"] }
     static var nullableDateTime: JSON { ["type": ["string", "null"], "format": "date-time"] }
     static var limit: JSON { query("limit", ["type": "integer", "minimum": 1, "maximum": 100]) }
@@ -23,7 +22,7 @@ extension OpenAPIDocument {
                 "organization": string, "title": string, "how_we_met": string, "tags": stringArray, "notes": string,
                 "cadence_days": nullable("integer"), "effective_cadence_days": nullable("integer"),
                 "last_interaction_at": nullableDateTime, "next_due_at": nullableDateTime, "snoozed_until": nullableDateTime,
-                "status": enumeration(["ok", "due", "overdue", "dormant"]), "interaction_count": ["type": "integer"],
+                "status": enumeration(ContactStatus.self), "interaction_count": ["type": "integer"],
                 "created_at": dateTime, "updated_at": dateTime,
             ],
         ]
@@ -81,7 +80,7 @@ extension OpenAPIDocument {
                 "get": operation(
                     "listContacts",
                     parameters: [
-                        query("q"), query("tag"), query("status", enumeration(["ok", "due", "overdue", "dormant"])), query("after"), limit,
+                        query("q"), query("tag"), query("status", enumeration(ContactStatus.self)), query("after"), limit,
                     ],
                     responses: ok("200", "Contacts", list(ref("Contact"))),
                     errors: ["422"]
@@ -346,7 +345,7 @@ extension OpenAPIDocument {
             "/api/v1/contacts/import": [
                 "post": operation(
                     "importContacts",
-                    parameters: [query("format", enumeration(["vcard", "linkedin_csv"]))],
+                    parameters: [query("format", enumeration(ContactFileFormat.self))],
                     body: [
                         "required": true,
                         "content": [

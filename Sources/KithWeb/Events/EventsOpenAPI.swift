@@ -1,8 +1,9 @@
 import Foundation
+import KithDomain
 
 /// The events part of the OpenAPI document.
 extension OpenAPIDocument {
-    static let eventFormats = ["reunion", "conference", "meetup", "workshop", "small_circle", "online_coffee"]
+    static let eventFormats = values(of: EventFormat.self)
 
     static var eventSchema: JSON {
         [
@@ -37,7 +38,7 @@ extension OpenAPIDocument {
         [
             "type": "object", "required": ["handle", "name", "status", "checked_in", "responded_at"],
             "properties": [
-                "handle": string, "name": string, "status": enumeration(["going", "waitlisted", "maybe", "not_going"]),
+                "handle": string, "name": string, "status": enumeration(RSVPStatus.self),
                 "waitlist_position": ["type": "integer"], "checked_in": ["type": "boolean"], "responded_at": dateTime,
             ],
         ]
@@ -96,14 +97,14 @@ extension OpenAPIDocument {
                 "put": operation(
                     "rsvp",
                     parameters: [id],
-                    body: body(object(["status": enumeration(["going", "maybe", "not_going"])], required: ["status"])),
+                    body: body(object(["status": enumeration(RSVPChoice.self)], required: ["status"])),
                     responses: ok(
                         "200",
                         "Standing",
                         [
                             "type": "object", "required": ["status"],
                             "properties": [
-                                "status": enumeration(["going", "waitlisted", "maybe", "not_going"]),
+                                "status": enumeration(RSVPStatus.self),
                                 "waitlist_position": ["type": "integer"],
                             ],
                         ]

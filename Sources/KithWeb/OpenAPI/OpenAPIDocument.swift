@@ -1,4 +1,5 @@
 import Foundation
+import KithDomain
 
 /// The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json. A test checks
 /// that every /api route the router knows is described here.
@@ -44,14 +45,21 @@ enum OpenAPIDocument {
     static var stringArray: JSON { ["type": "array", "items": string] }
     static func nullable(_ type: String) -> JSON { ["type": [type, "null"]] }
     static func enumeration(_ values: [String]) -> JSON { ["type": "string", "enum": values] }
+    /// A domain enum's values, from the enum itself (never typed again here).
+    static func enumeration<E: CaseIterable & RawRepresentable>(_ type: E.Type) -> JSON where E.RawValue == String {
+        enumeration(values(of: type))
+    }
+    static func values<E: CaseIterable & RawRepresentable>(of type: E.Type) -> [String] where E.RawValue == String {
+        type.allCases.map(\.rawValue)
+    }
     /// The rules the domain applies, written where generated clients and fuzzers can read them.
     static var handle: JSON { ["type": "string", "minLength": 3, "maxLength": 30, "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"] }
     static func text(max: Int) -> JSON { ["type": "string", "minLength": 1, "maxLength": max, "pattern": "\\S"] }
     static var timeZone: JSON { enumeration(TimeZone.knownTimeZoneIdentifiers.sorted()) }
 
-    private static let careerStages = ["student", "early_career", "mid_career", "senior", "in_transition", "retired"]
-    private static let openTo = ["mentoring", "being_mentored", "referrals", "giving_referrals", "coffee_chats", "collaboration", "hiring"]
-    private static let visibilities = ["community", "connections", "only_me"]
+    private static let careerStages = values(of: CareerStage.self)
+    private static let openTo = values(of: OpenTo.self)
+    private static let visibilities = values(of: Visibility.self)
 
     private static var components: JSON {
         [
@@ -74,13 +82,13 @@ enum OpenAPIDocument {
                     "type": "object", "required": ["id", "handle", "name", "email", "role", "created_at"],
                     "properties": [
                         "id": string, "handle": string, "name": string, "email": string,
-                        "role": enumeration(["member", "moderator", "admin"]), "created_at": ["type": "string", "format": "date-time"],
+                        "role": enumeration(Role.self), "created_at": ["type": "string", "format": "date-time"],
                     ],
                 ],
                 "Affiliation": [
                     "type": "object", "required": ["id", "kind", "organization", "title", "cohort"],
                     "properties": [
-                        "id": string, "kind": enumeration(["school", "employer", "association", "program"]),
+                        "id": string, "kind": enumeration(AffiliationKind.self),
                         "organization": string, "title": string, "cohort": string,
                         "start_year": ["type": "integer"], "end_year": ["type": "integer"],
                     ],
@@ -94,7 +102,7 @@ enum OpenAPIDocument {
                         "career_stage": enumeration(careerStages), "interests": stringArray,
                         "open_to": ["type": "array", "items": enumeration(openTo)],
                         "member_since": ["type": "string", "format": "date-time"],
-                        "relation": enumeration(["owner", "connection", "member"]),
+                        "relation": enumeration(ViewerRelation.self),
                         "bio": string, "location": string, "skills": stringArray,
                         "affiliations": ["type": "array", "items": ref("Affiliation")],
                         "contact": ["type": "object", "properties": ["email": string, "website": string, "phone": string]],
@@ -113,7 +121,7 @@ enum OpenAPIDocument {
                     "type": "object", "required": ["id", "from", "to", "note", "status", "created_at"],
                     "properties": [
                         "id": string, "from": string, "to": string, "note": string,
-                        "status": enumeration(["pending", "accepted", "ignored", "withdrawn", "expired"]),
+                        "status": enumeration(RequestStatus.self),
                         "created_at": ["type": "string", "format": "date-time"],
                     ],
                 ],
@@ -305,7 +313,7 @@ enum OpenAPIDocument {
                             "visibility": [
                                 "type": "object",
                                 "properties": Dictionary(
-                                    uniqueKeysWithValues: ["contact", "affiliations", "skills", "bio", "location", "connections"].map {
+                                    uniqueKeysWithValues: values(of: ProfileSection.self).map {
                                         ($0, enumeration(visibilities))
                                     }
                                 ),
@@ -323,7 +331,7 @@ enum OpenAPIDocument {
                     body: body(
                         object(
                             [
-                                "kind": enumeration(["school", "employer", "association", "program"]), "organization": string,
+                                "kind": enumeration(AffiliationKind.self), "organization": string,
                                 "title": string, "cohort": string, "start_year": ["type": "integer"], "end_year": ["type": "integer"],
                             ],
                             required: ["kind", "organization"]
@@ -387,7 +395,7 @@ enum OpenAPIDocument {
                         list([
                             "type": "object", "required": ["id", "kind", "name", "created_at", "current"],
                             "properties": [
-                                "id": string, "kind": enumeration(["session", "token"]), "name": string, "created_at": dateTime,
+                                "id": string, "kind": enumeration(CredentialInfo.Kind.self), "name": string, "created_at": dateTime,
                                 "last_used_at": dateTime, "expires_at": dateTime, "current": ["type": "boolean"],
                             ],
                         ])
