@@ -141,8 +141,8 @@ public enum DemoSeeding {
     }
 
     /// The demo member's relationship manager, written through the domain services.
-    static func seedRelationships(_ services: Services, demo: Member, knowing: [DemoMember]) async throws -> Int {
-        let contacts = DemoRelationships.contacts(knowing: knowing)
+    static func seedContacts(_ services: Services, demo: Member, knowing: [DemoMember]) async throws -> Int {
+        let contacts = DemoContacts.contacts(knowing: knowing)
         for contact in contacts {
             let id = try await services.contacts.create(contact.input, owner: demo).contact.id.description
             for interaction in contact.interactions {
@@ -211,7 +211,7 @@ public enum DemoSeeding {
         )
         say("Demo: \(ties.count) connections between members.")
         let known = ties.filter { $0.a == 0 }.map { everyone[$0.b] } + ties.filter { $0.b == 0 }.map { everyone[$0.a] }
-        let contacts = try await seedRelationships(services, demo: everyone[0].member, knowing: known)
+        let contacts = try await seedContacts(services, demo: everyone[0].member, knowing: known)
         say("Demo: \(contacts) private contacts for the demo member, with interactions and follow-ups.")
         let events = try await seedEvents(store, everyone: everyone, publicURL: publicURL)
         say("Demo: \(events) events (a reunion, small circles, past and upcoming) with RSVPs.")

@@ -12,7 +12,7 @@ public struct DemoContact: Sendable {
     public var followUps: [(inDays: Int, text: String)]
 }
 
-public enum DemoRelationships {
+public enum DemoContacts {
     /// Contacts for the demo member: `members` are the people on Kith they know (connections
     /// first), linked by handle; the rest are people off Kith.
     public static func contacts(knowing members: [DemoMember], seed: UInt64 = 11) -> [DemoContact] {

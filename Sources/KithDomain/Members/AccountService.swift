@@ -225,9 +225,11 @@ public struct AccountService: Sendable {
     /// existing account. Both are limited per client address and per email address alike, so not
     /// even the rate limit tells them apart; the handle is checked (handles are public anyway).
     private func requestConfirmation(_ input: RegistrationInput, clientAddress: String) async throws {
+        // Counted first, as in `register`: a stream of sign-ups costs one counter each, not a
+        // handle lookup.
+        try await takeRegistrationAttempt(clientAddress)
         let (email, handle, name, password) = try Self.validate(input)
         try await checkHandleFree(handle)
-        try await takeRegistrationAttempt(clientAddress)
         let moment = now()
         try await attempts.take(
             ["register:email:" + email.rawValue: AttemptLimit(free: 3, window: 3_600, baseDelay: 600, maxDelay: 3_600)],

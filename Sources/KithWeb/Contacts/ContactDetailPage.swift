@@ -18,8 +18,8 @@ struct ContactDetailPage {
         return Layout.page(
             title: contact.name,
             chrome: chrome,
-            .h1(.text(contact.name), .text(" "), RelationshipViews.statusBadge(view.status)),
-            RelationshipViews.subnav(""),
+            .h1(.text(contact.name), .text(" "), ContactViews.statusBadge(view.status)),
+            ContactViews.subnav(""),
             .section(
                 .class("card"),
                 .unwrap(detail.profile) { profile in
@@ -50,9 +50,9 @@ struct ContactDetailPage {
                 ),
                 .p(
                     .class("hint"),
-                    .text("Last in touch: \(RelationshipViews.day(contact.lastInteractionAt))"),
+                    .text("Last in touch: \(ContactViews.day(contact.lastInteractionAt))"),
                     .unwrap(view.state.cadence) { .text(" · every \($0.idealDays) days") },
-                    .unwrap(view.state.nextDueAt) { .text(" · next due \(RelationshipViews.day($0))") }
+                    .unwrap(view.state.nextDueAt) { .text(" · next due \(ContactViews.day($0))") }
                 ),
                 .if(!contact.notes.isEmpty, .blockquote(.class("notes"), .text(contact.notes))),
                 .div(
@@ -130,7 +130,7 @@ struct ContactDetailPage {
                                     named: "time",
                                     nodes: [
                                         .attribute(named: "datetime", value: Moment.format(interaction.occurredAt)),
-                                        .text(RelationshipViews.day(interaction.occurredAt)),
+                                        .text(ContactViews.day(interaction.occurredAt)),
                                     ]
                                 ),
                                 .text(" "),
@@ -150,7 +150,7 @@ struct ContactDetailPage {
                     .forEach(detail.followUps) { followUp in
                         .li(
                             .if(followUp.doneAt != nil, .del(.text(followUp.text)), else: .strong(.text(followUp.text))),
-                            .text(" — due \(RelationshipViews.day(followUp.dueAt))"),
+                            .text(" — due \(ContactViews.day(followUp.dueAt))"),
                             .if(
                                 followUp.doneAt == nil,
                                 Controls.postButton(

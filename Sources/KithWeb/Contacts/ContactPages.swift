@@ -3,7 +3,7 @@ import KithDomain
 import Plot
 
 /// Shared bits of the relationship manager's pages.
-enum RelationshipViews {
+enum ContactViews {
     static let privacyNote = "Only you can see your contacts, notes and interactions — not the people in them, not admins."
 
     static func statusBadge(_ status: ContactStatus) -> Node<HTML.BodyContext> {
@@ -45,8 +45,8 @@ struct ContactsPage {
             title: "Contacts",
             chrome: chrome,
             .h1("Contacts"),
-            RelationshipViews.subnav(ContactRoutes.Pages.list.path),
-            .p(.class("hint"), .text(RelationshipViews.privacyNote)),
+            ContactViews.subnav(ContactRoutes.Pages.list.path),
+            .p(.class("hint"), .text(ContactViews.privacyNote)),
             .form(
                 .class("card filters"),
                 .method(.get),
@@ -78,7 +78,7 @@ struct ContactsPage {
                                 .class("card contact-row"),
                                 .a(.href(ContactRoutes.Pages.show.path(view.contact.id)), .strong(.text(view.contact.name))),
                                 .text(" "),
-                                RelationshipViews.statusBadge(view.status),
+                                ContactViews.statusBadge(view.status),
                                 .if(
                                     !view.contact.organization.isEmpty || !view.contact.title.isEmpty,
                                     .p(
@@ -89,8 +89,8 @@ struct ContactsPage {
                                 ),
                                 .p(
                                     .class("hint"),
-                                    .text("Last in touch: \(RelationshipViews.day(view.contact.lastInteractionAt))"),
-                                    .if(view.state.nextDueAt != nil, .text(" · next due \(RelationshipViews.day(view.state.nextDueAt))"))
+                                    .text("Last in touch: \(ContactViews.day(view.contact.lastInteractionAt))"),
+                                    .if(view.state.nextDueAt != nil, .text(" · next due \(ContactViews.day(view.state.nextDueAt))"))
                                 ),
                                 .if(
                                     !view.contact.tags.isEmpty,
@@ -135,7 +135,7 @@ struct NewContactPage {
             title: "Add a contact",
             chrome: chrome,
             .h1("Add a contact"),
-            RelationshipViews.subnav(ContactRoutes.Pages.list.path),
+            ContactViews.subnav(ContactRoutes.Pages.list.path),
             .form(
                 .class("card"),
                 .method(.post),

@@ -13,8 +13,8 @@ struct KeepInTouchPage {
             title: "Keep in touch",
             chrome: chrome,
             .h1("Keep in touch"),
-            RelationshipViews.subnav(ContactRoutes.Pages.keepInTouch.path),
-            .p(.class("hint"), .text(RelationshipViews.privacyNote)),
+            ContactViews.subnav(ContactRoutes.Pages.keepInTouch.path),
+            .p(.class("hint"), .text(ContactViews.privacyNote)),
             section("Overdue", id: "overdue", board.overdue, empty: "Nobody is overdue. Nicely done."),
             section("Due", id: "due", board.due, empty: "Nobody is due right now."),
             .section(
@@ -32,7 +32,7 @@ struct KeepInTouchPage {
                                     .href(ContactRoutes.Pages.show.path(followUp.contactID)),
                                     .text(board.followUpContacts[followUp.contactID] ?? "contact")
                                 ),
-                                .text(", due \(RelationshipViews.day(followUp.dueAt)) "),
+                                .text(", due \(ContactViews.day(followUp.dueAt)) "),
                                 Controls.postButton(
                                     ContactRoutes.Pages.completeFollowUp.path(followUp.id),
                                     label: "Done",
@@ -81,7 +81,7 @@ struct KeepInTouchPage {
                     .forEach(views) { view in
                         .li(
                             .a(.href(ContactRoutes.Pages.show.path(view.contact.id)), .strong(.text(view.contact.name))),
-                            .text(" · last in touch \(RelationshipViews.day(view.contact.lastInteractionAt))"),
+                            .text(" · last in touch \(ContactViews.day(view.contact.lastInteractionAt))"),
                             .div(
                                 .class("actions"),
                                 Controls.postButton(
@@ -115,7 +115,7 @@ struct ReciprocityPage {
             title: "Give and take",
             chrome: chrome,
             .h1("Give and take"),
-            RelationshipViews.subnav(ContactRoutes.Pages.reciprocity.path),
+            ContactViews.subnav(ContactRoutes.Pages.reciprocity.path),
             .section(
                 .class("grid stats"),
                 .div(.class("card stat"), .strong(.text("\(report.totals.given)")), .span(.text(" times you helped"))),
@@ -158,7 +158,7 @@ struct ImportContactsPage {
             title: "Import contacts",
             chrome: chrome,
             .h1("Import contacts"),
-            RelationshipViews.subnav(ContactRoutes.Pages.importForm.path),
+            ContactViews.subnav(ContactRoutes.Pages.importForm.path),
             .unwrap(report) { report in
                 .section(
                     .class("card report"),
@@ -224,7 +224,7 @@ struct NotificationsPage {
             title: "Reminders",
             chrome: chrome,
             .h1("Reminders"),
-            RelationshipViews.subnav(ContactRoutes.Pages.notifications.path),
+            ContactViews.subnav(ContactRoutes.Pages.notifications.path),
             .if(
                 notifications.contains { $0.readAt == nil },
                 .p(
@@ -244,7 +244,7 @@ struct NotificationsPage {
                             .class(notification.readAt == nil ? "card unread" : "card"),
                             .a(.href(notification.link), .strong(.text(notification.title))),
                             .p(.text(notification.body)),
-                            .p(.class("hint"), .text(RelationshipViews.day(notification.createdAt)))
+                            .p(.class("hint"), .text(ContactViews.day(notification.createdAt)))
                         )
                     }
                 )
