@@ -76,4 +76,10 @@ import Glibc
             #expect(seen.finished.load(ordering: .relaxed) == 0)
         }
     }
+
+    /// The stopped work is answered as a hang-up (499, as nginx logs it), not as a server error.
+    @Test func stoppedWorkIsNotAServerError() {
+        let problem = Problem(CancellationError(), requestID: "r")
+        #expect(problem.status == 499 && problem.requestId == nil)
+    }
 }

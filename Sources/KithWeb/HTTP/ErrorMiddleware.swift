@@ -82,6 +82,11 @@ struct Problem: Encodable {
         case is WorkTooLong:
             (status, title, retryAfter) = (503, "Taking too long", 5)
             detail = "This took too long to answer and was stopped. Try again, or narrow the search."
+        case is CancellationError:
+            // The client hung up and the work was stopped (`CancelOnDisconnectMiddleware`): nobody
+            // reads this answer, and it is not a server error to log. 499 as nginx logs it.
+            (status, title) = (499, "Client closed request")
+            detail = "The request was stopped because the connection closed."
         case is ServerBusy:
             (status, title, retryAfter) = (503, "Busy", 10)
             detail = "Too many uploads are being read right now. Try again in a few seconds."
