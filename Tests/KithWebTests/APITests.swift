@@ -219,6 +219,64 @@ import Testing
         }
     }
 
+    /// Every rule a body type states names one of its own fields: a field renamed or removed
+    /// without its rule fails here.
+    @Test func fieldRulesNameRealFields() {
+        let types: [any Decodable.Type] = RouteCatalog.all.compactMap(\.input) + [RelationshipDTO.self]
+        var checked = 0
+        for type in types {
+            guard let rules = type as? any FieldRules.Type else { continue }
+            let fields = SchemaReader.fields(of: type)
+            let named = Set(rules.rules.keys).union(rules.required)
+            #expect(named.isSubset(of: fields), "\(type): rules for \(named.subtracting(fields).sorted()), which it does not take")
+            checked += 1
+        }
+        #expect(checked >= 15)
+    }
+
+    /// A schema is read from the type's declaration: required and optional keys, nulls, domain
+    /// enums, arrays, dictionaries, named components, and the rules on top.
+    @Test func schemasAreReadFromTheTypes() throws {
+        let reader = SchemaReader()
+        let schema = reader.read(SchemaSample.self, inline: true).schema
+        let properties = try #require(schema["properties"] as? [String: [String: Any]])
+        #expect(Set(properties.keys) == ["title", "stage", "stages", "due_at", "note", "counts", "member", "level"])
+        #expect(Set(schema["required"] as? [String] ?? []) == ["title", "stage", "stages", "due_at", "counts", "member", "level"])
+        #expect(properties["title"]?["type"] as? String == "string")
+        #expect(properties["title"]?["maxLength"] as? Int == 40)
+        #expect(properties["stage"]?["enum"] as? [String] == CareerStage.allCases.map(\.rawValue))
+        #expect((properties["stages"]?["items"] as? [String: Any])?["enum"] as? [String] == OpenTo.allCases.map(\.rawValue))
+        #expect(properties["due_at"]?["type"] as? [String] == ["string", "null"])
+        #expect(properties["due_at"]?["format"] as? String == "date-time")
+        #expect(properties["note"]?["type"] as? String == "string")
+        #expect((properties["counts"]?["additionalProperties"] as? [String: Any])?["type"] as? String == "integer")
+        #expect(properties["member"]?["$ref"] as? String == "#/components/schemas/Member")
+        #expect(properties["level"]?["minimum"] as? Int == 1 && properties["level"]?["maximum"] as? Int == 5)
+        let member = try #require(reader.components["Member"]?["properties"] as? [String: [String: Any]])
+        #expect(member["role"]?["enum"] as? [String] == Role.allCases.map(\.rawValue))
+        #expect(
+            SchemaReader.fields(of: AccountAPIController.RegisterRequest.self) == ["email", "password", "name", "handle", "invitation"]
+        )
+    }
+
+    /// A handler must answer with what its route table says; the router refuses to register one
+    /// that does not (checked here without crashing the test process).
+    @Test func handlersAnswerWhatTheirRouteTableSays() throws {
+        let show = try #require(ContactRoutes.API.show.operation)
+        #expect(show.admits(ContactDetailDTO.self))
+        #expect(!show.admits(ContactRecordDTO.self))
+        #expect(!show.admits(HTTPResponse.Status.self))
+        let create = try #require(ContactRoutes.API.create.operation)
+        #expect(create.admits(EditedResponse<ContactRecordDTO>.self))
+        #expect(!create.admits(EditedResponse<FollowUpDTO>.self))
+        let delete = try #require(ContactRoutes.API.delete.operation)
+        #expect(delete.admits(HTTPResponse.Status.self))
+        #expect(!delete.admits(ContactRecordDTO.self))
+        // Every API route the catalogue lists carries its operation.
+        let undocumented = RouteCatalog.all.filter { ($0.isAPI || $0.template == "/health") && $0.operation == nil }.map(\.key)
+        #expect(undocumented.isEmpty, "API routes without an operation: \(undocumented)")
+    }
+
     private func openAPIDocument(_ store: any Store) async throws -> [String: Any] {
         let app = try await buildApplication(configuration: AppConfiguration(bcryptCost: 4, logLevel: .critical), store: store)
         return try await app.test(.router) { client in
@@ -227,4 +285,18 @@ import Testing
             return reply.json
         }
     }
+}
+
+/// A type that exercises what `SchemaReader` reads.
+private struct SchemaSample: Decodable, FieldRules {
+    var title: String
+    var stage: CareerStage
+    var stages: [OpenTo]
+    @Nullable var dueAt: Date?
+    var note: String?
+    var counts: [String: Int]
+    var member: MemberDTO
+    var level: Int
+
+    static let rules: [String: FieldRule] = ["title": .maxLength(40), "level": .range(1...5)]
 }

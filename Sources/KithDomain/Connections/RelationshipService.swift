@@ -26,6 +26,9 @@ public struct RelationshipService: Sendable {
     private let profiles: any ProfileRepository
     private let blocks: any BlockRepository
     private let graph: NetworkGraph
+    /// How many mutual connections and warm-introduction paths an answer shows.
+    public static let mutualsShown = 10
+    public static let pathsShown = 3
 
     public init(members: any MemberRepository, profiles: any ProfileRepository, blocks: any BlockRepository, graph: NetworkGraph) {
         self.members = members
@@ -65,8 +68,8 @@ public struct RelationshipService: Sendable {
         }
         func revealable(_ u: Int32, _ v: Int32) -> Bool { u == a || v == a || listVisible(u) || listVisible(v) }
         let mutuals = candidateMutuals.filter { revealable($0.vertex, b) }
-        let paths = candidatePaths.filter { path in zip(path, path.dropFirst()).allSatisfy { revealable($0, $1) } }.prefix(3)
-        let mutualMembers = mutuals.prefix(10).compactMap { byVertex[$0.vertex] }
+        let paths = candidatePaths.filter { path in zip(path, path.dropFirst()).allSatisfy { revealable($0, $1) } }.prefix(Self.pathsShown)
+        let mutualMembers = mutuals.prefix(Self.mutualsShown).compactMap { byVertex[$0.vertex] }
         // The degree is told only as far as the connections shown bear it out: a direct
         // connection, or the shortest path whose every link may be shown. Otherwise "2nd" would
         // reveal a connection that both its ends keep private.

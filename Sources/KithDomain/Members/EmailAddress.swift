@@ -5,11 +5,12 @@ import Foundation
 /// proof of an address is a message that arrives.
 public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible {
     public let rawValue: String
+    public static let maxLength = 254
 
     public init(_ raw: String, field: String = "email") throws(DomainError) {
         let value = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         guard !value.isEmpty else { throw .invalid(field: field, reason: "is required") }
-        guard value.count <= 254 else { throw .invalid(field: field, reason: "must be at most 254 characters") }
+        guard value.count <= Self.maxLength else { throw .invalid(field: field, reason: "must be at most \(Self.maxLength) characters") }
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         let valid =
             parts.count == 2 && !parts[0].isEmpty && parts[0].count <= 64

@@ -11,6 +11,9 @@ public struct Handle: Hashable, Sendable, Codable, CustomStringConvertible, Comp
         "signout", "directory", "settings", "moderator", "system", "null", "undefined",
     ]
 
+    /// How long a handle may be.
+    public static let lengths = 3...30
+
     /// A handle read back from storage, checked when it was stored.
     public init(stored: String) {
         self.rawValue = stored
@@ -21,7 +24,7 @@ public struct Handle: Hashable, Sendable, Codable, CustomStringConvertible, Comp
         let allowed = normalized.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
         }
-        guard (3...30).contains(normalized.count), allowed else {
+        guard Self.lengths.contains(normalized.count), allowed else {
             throw .invalid(field: field, reason: "must be 3–30 characters of a–z, 0–9 and '-'")
         }
         guard normalized.first != "-", normalized.last != "-", !normalized.contains("--") else {

@@ -54,11 +54,17 @@ public enum RegistrationMode: String, Sendable, Codable, CaseIterable {
 /// A password as typed, checked against the rules. Never stored; only its bcrypt hash is.
 public struct Password: Sendable {
     public let value: String
+    /// At least 8 characters; at most 72 bytes, because bcrypt reads only the first 72 (longer
+    /// passwords would be silently truncated).
+    public static let lengths = 8...72
 
     public init(_ raw: String, field: String = "password") throws(DomainError) {
-        guard raw.count >= 8 else { throw .invalid(field: field, reason: "must be at least 8 characters") }
-        // bcrypt reads only the first 72 bytes; longer passwords would be silently truncated.
-        guard raw.utf8.count <= 72 else { throw .invalid(field: field, reason: "must be at most 72 bytes") }
+        guard raw.count >= Self.lengths.lowerBound else {
+            throw .invalid(field: field, reason: "must be at least \(Self.lengths.lowerBound) characters")
+        }
+        guard raw.utf8.count <= Self.lengths.upperBound else {
+            throw .invalid(field: field, reason: "must be at most \(Self.lengths.upperBound) bytes")
+        }
         self.value = raw
     }
 }

@@ -58,7 +58,7 @@ public struct Session: Sendable, Equatable {
 /// One way a member is signed in — a browser session or an API token — as they may see it on
 /// their "sessions and tokens" page. Never the secret: `id` is a short prefix of its digest.
 public struct CredentialInfo: Sendable, Equatable {
-    public enum Kind: String, Sendable, Equatable, CaseIterable { case session, token }
+    public enum Kind: String, Sendable, Equatable, CaseIterable, Codable { case session, token }
     public var id: String
     public var kind: Kind
     /// A token's label, or a session's browser.

@@ -28,7 +28,6 @@ struct AccountAPIController {
     }
 
     struct RegisterRequest: APIInput {
-        static let fields: Set<String> = ["email", "password", "name", "handle", "invitation"]
         var email: String
         var password: String
         var name: String
@@ -59,7 +58,6 @@ struct AccountAPIController {
     }
 
     struct ConfirmRegistrationRequest: APIInput {
-        static let fields: Set<String> = ["token"]
         var token: String
     }
 
@@ -79,7 +77,6 @@ struct AccountAPIController {
     }
 
     struct TokenRequest: APIInput {
-        static let fields: Set<String> = ["email", "password", "name", "expires_in_days", "totp"]
         var email: String
         var password: String
         var name: String?
@@ -121,7 +118,6 @@ struct AccountAPIController {
     }
 
     struct PasswordRequest: APIInput {
-        static let fields: Set<String> = ["current_password", "new_password"]
         var currentPassword: String
         var newPassword: String
     }
@@ -135,7 +131,6 @@ struct AccountAPIController {
     }
 
     struct ResetRequest: APIInput {
-        static let fields: Set<String> = ["email"]
         var email: String
     }
 
@@ -147,7 +142,6 @@ struct AccountAPIController {
     }
 
     struct ResetConfirmation: APIInput {
-        static let fields: Set<String> = ["token", "password"]
         var token: String
         var password: String
     }
@@ -165,7 +159,6 @@ struct AccountAPIController {
     }
 
     struct CodeRequest: APIInput {
-        static let fields: Set<String> = ["code"]
         var code: String
     }
 
@@ -176,7 +169,6 @@ struct AccountAPIController {
     }
 
     struct PasswordOnly: APIInput {
-        static let fields: Set<String> = ["password"]
         var password: String
     }
 
@@ -193,10 +185,6 @@ struct AccountAPIController {
     }
 
     struct ProfileRequest: APIInput {
-        static let fields: Set<String> = [
-            "name", "headline", "bio", "location", "industry", "career_stage", "skills", "interests", "open_to",
-            "website", "phone", "visibility",
-        ]
         var name: String?
         var headline: String?
         var bio: String?
@@ -232,7 +220,6 @@ struct AccountAPIController {
     }
 
     struct AffiliationRequest: APIInput {
-        static let fields: Set<String> = ["kind", "organization", "title", "cohort", "start_year", "end_year"]
         var kind: String
         var organization: String
         var title: String?
@@ -265,7 +252,7 @@ struct AccountAPIController {
     }
 }
 
-struct MeDTO: ResponseEncodable {
+struct MeDTO: APIOutput {
     var id: String
     var email: String
     var profile: ProfileDTO
@@ -284,9 +271,18 @@ struct MeDTO: ResponseEncodable {
     }
 }
 
-struct CredentialDTO: Encodable, Sendable {
+extension MeDTO {
+    init(from decoder: any Decoder) throws {
+        profile = try ProfileDTO(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        email = try container.decode(String.self, forKey: .email)
+    }
+}
+
+struct CredentialDTO: Codable, Sendable {
     var id: String
-    var kind: String
+    var kind: CredentialInfo.Kind
     var name: String
     var createdAt: Date
     var lastUsedAt: Date?
@@ -295,7 +291,7 @@ struct CredentialDTO: Encodable, Sendable {
 
     init(_ info: CredentialInfo) {
         id = info.id
-        kind = info.kind.rawValue
+        kind = info.kind
         name = info.name
         createdAt = info.createdAt
         lastUsedAt = info.lastUsedAt
@@ -304,15 +300,43 @@ struct CredentialDTO: Encodable, Sendable {
     }
 }
 
-struct TOTPSetupDTO: ResponseEncodable {
+struct TOTPSetupDTO: APIOutput {
     var secret: String
     var otpauthUri: String
 }
 
-struct RecoveryCodesDTO: ResponseEncodable {
+struct RecoveryCodesDTO: APIOutput {
     var recoveryCodes: [String]
 }
 
 /// The password was right, and two-factor sign-in is on: a code is needed too (401 with
 /// `totp_required: true`).
 struct SecondFactorRequired: Error {}
+
+// The domain's rules for each body's fields, for the OpenAPI document.
+extension AccountAPIController.RegisterRequest: FieldRules {
+    static let rules: [String: FieldRule] = ["email": .email, "password": .password, "name": .text(max: 100), "handle": .handle]
+}
+
+extension AccountAPIController.TokenRequest: FieldRules {
+    static let rules: [String: FieldRule] = ["expires_in_days": .range(1...3650)]
+}
+
+extension AccountAPIController.PasswordRequest: FieldRules {
+    static let rules: [String: FieldRule] = ["new_password": .password]
+}
+
+extension AccountAPIController.ResetConfirmation: FieldRules {
+    static let rules: [String: FieldRule] = ["password": .password]
+}
+
+extension AccountAPIController.ProfileRequest: FieldRules {
+    static let rules: [String: FieldRule] = [
+        "career_stage": .oneOf(CareerStage.self, orEmpty: true), "open_to": .oneOf(OpenTo.self),
+        "visibility": .keyed(by: ProfileSection.self, Visibility.self),
+    ]
+}
+
+extension AccountAPIController.AffiliationRequest: FieldRules {
+    static let rules: [String: FieldRule] = ["kind": .oneOf(AffiliationKind.self)]
+}

@@ -9,96 +9,135 @@ enum AccountRoutes {
             "/api/v1/auth/register",
             .everyone,
             "Create an account and get an API token",
-            input: AccountAPIController.RegisterRequest.self
+            input: AccountAPIController.RegisterRequest.self,
+            operation: APIOperation(
+                "register",
+                .json(201, "Registered", AuthDTO.self),
+                .json(
+                    202,
+                    "Registration `confirm`: a confirmation link is on its way (the same answer when the address has an account)",
+                    SignUpPendingDTO.self
+                ),
+                errors: [400, 403, 409, 413, 422, 429]
+            )
         )
         static let confirmRegistration = Endpoint<NoParameters>(
             .post,
             "/api/v1/auth/register/confirm",
             .everyone,
             "Finish a sign-up with the token from its confirmation email: the account is created",
-            input: AccountAPIController.ConfirmRegistrationRequest.self
+            input: AccountAPIController.ConfirmRegistrationRequest.self,
+            operation: APIOperation("confirmRegistration", .json(201, "Registered", AuthDTO.self), errors: [400, 409, 413, 422])
         )
         static let createToken = Endpoint<NoParameters>(
             .post,
             "/api/v1/auth/token",
             .everyone,
             "Sign in and get an API token",
-            input: AccountAPIController.TokenRequest.self
+            input: AccountAPIController.TokenRequest.self,
+            operation: APIOperation("createToken", .json("Signed in", TokenDTO.self), errors: [400, 401, 413, 422, 429])
         )
-        static let revokeToken = Endpoint<NoParameters>(.delete, "/api/v1/auth/token", .caller, "Revoke the token used for this call")
-        static let me = Endpoint<NoParameters>(.get, "/api/v1/me", .caller, "The caller's full profile")
+        static let revokeToken = Endpoint<NoParameters>(
+            .delete,
+            "/api/v1/auth/token",
+            .caller,
+            "Revoke the token used for this call",
+            operation: APIOperation("revokeToken", .empty("Revoked"))
+        )
+        static let me = Endpoint<NoParameters>(
+            .get,
+            "/api/v1/me",
+            .caller,
+            "The caller's full profile",
+            operation: APIOperation("me", .json("Profile", MeDTO.self))
+        )
         static let updateProfile = Endpoint<NoParameters>(
             .patch,
             "/api/v1/me/profile",
             .caller,
             "Change the caller's profile",
-            input: AccountAPIController.ProfileRequest.self
+            input: AccountAPIController.ProfileRequest.self,
+            operation: APIOperation("updateProfile", .json("Updated profile", ProfileDTO.self), errors: [400, 413, 422])
         )
         static let addAffiliation = Endpoint<NoParameters>(
             .post,
             "/api/v1/me/affiliations",
             .caller,
             "Add a school, employer, association or programme",
-            input: AccountAPIController.AffiliationRequest.self
+            input: AccountAPIController.AffiliationRequest.self,
+            operation: APIOperation("addAffiliation", .json(201, "Added", AffiliationDTO.self), errors: [400, 413, 422])
         )
         static let removeAffiliation = Endpoint<OneParameter<Affiliation.ID>>(
             .delete,
             "/api/v1/me/affiliations/:id",
             .owner,
-            "Remove one of the caller's affiliations"
+            "Remove one of the caller's affiliations",
+            operation: APIOperation("removeAffiliation", .empty("Removed"), errors: [404])
         )
         static let sessions = Endpoint<NoParameters>(
             .get,
             "/api/v1/me/sessions",
             .caller,
-            "The caller's browser sessions and API tokens (never their secrets), with their last use"
+            "The caller's browser sessions and API tokens (never their secrets), with their last use",
+            operation: APIOperation("sessions", .json("Sessions and tokens", ListDTO<CredentialDTO>.self))
         )
         static let revokeSession = Endpoint<OneParameter<String>>(
             .delete,
             "/api/v1/me/sessions/:id",
             .owner,
-            "End one of the caller's sessions or tokens"
+            "End one of the caller's sessions or tokens",
+            operation: APIOperation("revokeSession", .empty("Ended"), errors: [404])
         )
         static let changePassword = Endpoint<NoParameters>(
             .post,
             "/api/v1/me/password",
             .caller,
             "Change the caller's password; every other session and token ends",
-            input: AccountAPIController.PasswordRequest.self
+            input: AccountAPIController.PasswordRequest.self,
+            operation: APIOperation("changePassword", .empty("Changed"), errors: [400, 413, 422, 429])
         )
         static let requestPasswordReset = Endpoint<NoParameters>(
             .post,
             "/api/v1/auth/password-reset",
             .everyone,
             "Mail a single-use reset link (30 minutes) to the account with this address; the same answer whatever the address",
-            input: AccountAPIController.ResetRequest.self
+            input: AccountAPIController.ResetRequest.self,
+            operation: APIOperation(
+                "requestPasswordReset",
+                .empty(202, "If the address has an account, a link is on its way"),
+                errors: [400, 413, 422, 429]
+            )
         )
         static let beginTOTP = Endpoint<NoParameters>(
             .post,
             "/api/v1/me/2fa/totp",
             .caller,
-            "Start two-factor sign-in: a new authenticator secret, off until confirmed"
+            "Start two-factor sign-in: a new authenticator secret, off until confirmed",
+            operation: APIOperation("beginTOTP", .json("Secret", TOTPSetupDTO.self), errors: [409])
         )
         static let confirmTOTP = Endpoint<NoParameters>(
             .post,
             "/api/v1/me/2fa/totp/confirm",
             .caller,
             "Turn two-factor sign-in on with a code from the app; the ten recovery codes are shown this once",
-            input: AccountAPIController.CodeRequest.self
+            input: AccountAPIController.CodeRequest.self,
+            operation: APIOperation("confirmTOTP", .json("On", RecoveryCodesDTO.self), errors: [400, 409, 413, 422, 429])
         )
         static let disableTOTP = Endpoint<NoParameters>(
             .delete,
             "/api/v1/me/2fa/totp",
             .caller,
             "Turn two-factor sign-in off (the password is required)",
-            input: AccountAPIController.PasswordOnly.self
+            input: AccountAPIController.PasswordOnly.self,
+            operation: APIOperation("disableTOTP", .empty("Off"), errors: [400, 413, 422, 429])
         )
         static let confirmPasswordReset = Endpoint<NoParameters>(
             .post,
             "/api/v1/auth/password-reset/confirm",
             .everyone,
             "Set a new password with a reset link's token; every session and token of the member ends",
-            input: AccountAPIController.ResetConfirmation.self
+            input: AccountAPIController.ResetConfirmation.self,
+            operation: APIOperation("confirmPasswordReset", .empty("Changed"), errors: [400, 413, 422])
         )
 
         static let all: [AnyEndpoint] = [

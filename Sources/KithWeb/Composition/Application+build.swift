@@ -139,7 +139,7 @@ public func buildRouter(
     }
     // Public routes: no credential is read.
     let open = router.group()
-    open.on(OpenRoutes.health) { _, _ in ["status": "ok"] }
+    open.on(OpenRoutes.health) { _, _ in HealthDTO() }
     open.on(OpenRoutes.metrics) { _, _ in
         StoreMetrics.record(services.storeHealth(), in: registry)
         var headers = HTTPFields()

@@ -3,7 +3,9 @@ import Hummingbird
 import KithDomain
 
 /// A contact as its owner sees it. Dates that may be unknown are always present, as null.
-struct ContactRecordDTO: ResponseEncodable {
+struct ContactRecordDTO: APIOutput, NamedSchema {
+    static var schemaName: String { "Contact" }
+
     var id: String
     var name: String
     @Nullable var member: String?
@@ -19,7 +21,7 @@ struct ContactRecordDTO: ResponseEncodable {
     @Nullable var lastInteractionAt: Date?
     @Nullable var nextDueAt: Date?
     @Nullable var snoozedUntil: Date?
-    var status: String
+    var status: ContactStatus
     var interactionCount: Int
     var createdAt: Date
     var updatedAt: Date
@@ -41,7 +43,7 @@ struct ContactRecordDTO: ResponseEncodable {
         lastInteractionAt = contact.lastInteractionAt
         nextDueAt = view.state.nextDueAt
         snoozedUntil = contact.snoozedUntil
-        status = view.status.rawValue
+        status = view.status
         interactionCount = contact.interactionCount
         createdAt = contact.createdAt
         updatedAt = contact.updatedAt
@@ -49,42 +51,46 @@ struct ContactRecordDTO: ResponseEncodable {
 
 }
 
-struct InteractionDTO: ResponseEncodable {
+struct InteractionDTO: APIOutput, NamedSchema {
+    static var schemaName: String { "Interaction" }
+
     var id: String
     var contactId: String
-    var kind: String
-    var help: String?
+    var kind: InteractionKind
+    var help: HelpKind?
     var occurredAt: Date
     var note: String
 
     init(_ interaction: Interaction) {
         id = interaction.id.description
         contactId = interaction.contactID.description
-        kind = interaction.kind.rawValue
-        help = interaction.help?.rawValue
+        kind = interaction.kind
+        help = interaction.help
         occurredAt = interaction.occurredAt
         note = interaction.note
     }
 }
 
 /// The logged interaction and the contact with its timer moved on.
-struct LoggedInteractionDTO: ResponseEncodable {
+struct LoggedInteractionDTO: APIOutput {
     var interaction: InteractionDTO
     var contact: ContactRecordDTO
     var id: String
-    var kind: String
+    var kind: InteractionKind
     var occurredAt: Date
 
     init(interaction: Interaction, contact: ContactView) {
         self.interaction = InteractionDTO(interaction)
         self.contact = ContactRecordDTO(contact)
         id = interaction.id.description
-        kind = interaction.kind.rawValue
+        kind = interaction.kind
         occurredAt = interaction.occurredAt
     }
 }
 
-struct FollowUpDTO: ResponseEncodable {
+struct FollowUpDTO: APIOutput, NamedSchema {
+    static var schemaName: String { "FollowUp" }
+
     var id: String
     var contactId: String
     var dueAt: Date
@@ -102,7 +108,9 @@ struct FollowUpDTO: ResponseEncodable {
     }
 }
 
-struct LedgerDTO: Encodable, Sendable {
+struct LedgerDTO: Codable, Sendable, NamedSchema {
+    static var schemaName: String { "Ledger" }
+
     var given: Int
     var received: Int
     var balance: Int
@@ -118,7 +126,7 @@ struct LedgerDTO: Encodable, Sendable {
     }
 }
 
-struct ContactDetailDTO: ResponseEncodable {
+struct ContactDetailDTO: APIOutput {
     var contact: ContactRecordDTO
     var profile: MemberSummaryLiteDTO?
     var interactions: [InteractionDTO]
@@ -137,30 +145,30 @@ struct ContactDetailDTO: ResponseEncodable {
 }
 
 /// The linked member's public face, as the owner may see it.
-struct MemberSummaryLiteDTO: Encodable, Sendable {
+struct MemberSummaryLiteDTO: Codable, Sendable {
     var handle: String
     var name: String
     var headline: String
     var industry: String
-    var careerStage: String?
+    var careerStage: CareerStage?
 
     init(_ view: ProfileView) {
         handle = view.handle.rawValue
         name = view.name
         headline = view.headline
         industry = view.industry
-        careerStage = view.careerStage?.rawValue
+        careerStage = view.careerStage
     }
 }
 
-struct DormantTieDTO: Encodable, Sendable {
+struct DormantTieDTO: Codable, Sendable {
     var contact: ContactRecordDTO
     var value: Double
     var reasons: [String]
     var message: String
 }
 
-struct KeepInTouchDTO: ResponseEncodable {
+struct KeepInTouchDTO: APIOutput {
     var due: [ContactRecordDTO]
     var overdue: [ContactRecordDTO]
     var dormantWorthReviving: [DormantTieDTO]
@@ -181,8 +189,8 @@ struct KeepInTouchDTO: ResponseEncodable {
     }
 }
 
-struct ReciprocityDTO: ResponseEncodable {
-    struct Row: Encodable, Sendable {
+struct ReciprocityDTO: APIOutput {
+    struct Row: Codable, Sendable {
         var contactId: String
         var name: String
         var given: Int
@@ -212,7 +220,7 @@ struct ReciprocityDTO: ResponseEncodable {
     }
 }
 
-struct CadenceDTO: ResponseEncodable {
+struct CadenceDTO: APIOutput {
     var tag: String
     var idealDays: Int
     var maxDays: Int
@@ -226,7 +234,7 @@ struct CadenceDTO: ResponseEncodable {
     }
 }
 
-struct ImportReportDTO: ResponseEncodable {
+struct ImportReportDTO: APIOutput {
     var created: Int
     var merged: Int
     var skipped: Int
@@ -240,7 +248,7 @@ struct ImportReportDTO: ResponseEncodable {
     }
 }
 
-struct NotificationDTO: Encodable, Sendable {
+struct NotificationDTO: Codable, Sendable {
     var id: String
     var title: String
     var body: String
@@ -258,12 +266,12 @@ struct NotificationDTO: Encodable, Sendable {
     }
 }
 
-struct NotificationsDTO: ResponseEncodable {
+struct NotificationsDTO: APIOutput {
     var items: [NotificationDTO]
     var unread: Int
 }
 
-struct DuplicatePairDTO: Encodable, Sendable {
+struct DuplicatePairDTO: Codable, Sendable {
     var first: ContactRecordDTO
     var second: ContactRecordDTO
     var reason: String
@@ -275,6 +283,6 @@ struct DuplicatePairDTO: Encodable, Sendable {
     }
 }
 
-struct DuplicatesDTO: ResponseEncodable {
+struct DuplicatesDTO: APIOutput {
     var items: [DuplicatePairDTO]
 }

@@ -4,121 +4,190 @@ import KithDomain
 /// The contacts routes: each written once, here (see `Endpoint`).
 enum ContactRoutes {
     enum API {
-        static let list = Endpoint<NoParameters>(.get, "/api/v1/contacts", .caller, "The caller's contacts (private), by name")
+        static let list = Endpoint<NoParameters>(
+            .get,
+            "/api/v1/contacts",
+            .caller,
+            "The caller's contacts (private), by name",
+            operation: APIOperation(
+                "listContacts",
+                query: [.text("q"), .text("tag"), .oneOf("status", ContactStatus.self), .text("after"), .limit],
+                .json("Contacts", ListDTO<ContactRecordDTO>.self),
+                errors: [422]
+            )
+        )
         static let create = Endpoint<NoParameters>(
             .post,
             "/api/v1/contacts",
             .caller,
             "Add a contact to the caller's relationship manager",
-            input: ContactsAPIController.ContactBody.self
+            input: ContactsAPIController.ContactBody.self,
+            operation: APIOperation("createContact", .json(201, "Created", ContactRecordDTO.self), errors: [400, 409, 413, 422])
         )
         static let importFile = Endpoint<NoParameters>(
             .post,
             "/api/v1/contacts/import",
             .caller,
-            "Import a vCard (3.0/4.0) or LinkedIn Connections.csv file; duplicates merge"
+            "Import a vCard (3.0/4.0) or LinkedIn Connections.csv file; duplicates merge",
+            operation: APIOperation(
+                "importContacts",
+                query: [.oneOf("format", ContactFileFormat.self)],
+                .json("Import report", ImportReportDTO.self),
+                errors: [413, 422],
+                upload: ["text/vcard", "text/csv", "text/plain"]
+            )
         )
-        static let export = Endpoint<NoParameters>(.get, "/api/v1/contacts/export", .caller, "Export")
+        static let export = Endpoint<NoParameters>(
+            .get,
+            "/api/v1/contacts/export",
+            .caller,
+            "Export",
+            operation: APIOperation(
+                "exportContacts",
+                query: [.values("format", ["vcard"]), .values("version", ["3.0", "4.0"])],
+                .text("text/vcard", "vCards"),
+                errors: [422]
+            )
+        )
         static let duplicates = Endpoint<NoParameters>(
             .get,
             "/api/v1/contacts/duplicates",
             .caller,
-            "Pairs of the caller's contacts that share an email or a name"
+            "Pairs of the caller's contacts that share an email or a name",
+            operation: APIOperation("contactDuplicates", .json("Possible duplicates", DuplicatesDTO.self))
         )
         static let show = Endpoint<OneParameter<Contact.ID>>(
             .get,
             "/api/v1/contacts/:id",
             .owner,
-            "A contact with its timeline, follow-ups and ledger"
+            "A contact with its timeline, follow-ups and ledger",
+            operation: APIOperation("showContact", .json("Contact", ContactDetailDTO.self), errors: [404])
         )
         static let update = Endpoint<OneParameter<Contact.ID>>(
             .patch,
             "/api/v1/contacts/:id",
             .owner,
             "Change a contact (absent fields stay; cadence_days 0 follows the tags)",
-            input: ContactsAPIController.ContactBody.self
+            input: ContactsAPIController.ContactBody.self,
+            operation: APIOperation("updateContact", .json("Updated", ContactRecordDTO.self), errors: [400, 404, 409, 413, 422])
         )
-        static let delete = Endpoint<OneParameter<Contact.ID>>(.delete, "/api/v1/contacts/:id", .owner, "Delete a contact and its timeline")
+        static let delete = Endpoint<OneParameter<Contact.ID>>(
+            .delete,
+            "/api/v1/contacts/:id",
+            .owner,
+            "Delete a contact and its timeline",
+            operation: APIOperation("deleteContact", .empty("Deleted"), errors: [404])
+        )
         static let logInteraction = Endpoint<OneParameter<Contact.ID>>(
             .post,
             "/api/v1/contacts/:id/interactions",
             .owner,
             "Log an interaction; the keep-in-touch timer starts again from it",
-            input: ContactsAPIController.InteractionBody.self
+            input: ContactsAPIController.InteractionBody.self,
+            operation: APIOperation("logInteraction", .json(201, "Logged", LoggedInteractionDTO.self), errors: [400, 404, 413, 422])
         )
         static let interactions = Endpoint<OneParameter<Contact.ID>>(
             .get,
             "/api/v1/contacts/:id/interactions",
             .owner,
-            "A contact's timeline, newest first"
+            "A contact's timeline, newest first",
+            operation: APIOperation("listInteractions", .json("Interactions", ListDTO<InteractionDTO>.self), errors: [404])
         )
         static let addFollowUp = Endpoint<OneParameter<Contact.ID>>(
             .post,
             "/api/v1/contacts/:id/follow-ups",
             .owner,
             "Plan a follow-up; a reminder arrives when it is due",
-            input: ContactsAPIController.FollowUpBody.self
+            input: ContactsAPIController.FollowUpBody.self,
+            operation: APIOperation("addFollowUp", .json(201, "Planned", FollowUpDTO.self), errors: [400, 404, 413, 422])
         )
         static let snooze = Endpoint<OneParameter<Contact.ID>>(
             .post,
             "/api/v1/contacts/:id/snooze",
             .owner,
             "Put keeping in touch off for some days",
-            input: ContactsAPIController.SnoozeBody.self
+            input: ContactsAPIController.SnoozeBody.self,
+            operation: APIOperation("snoozeContact", .json("Snoozed", ContactRecordDTO.self), errors: [400, 404, 413, 422])
         )
         static let done = Endpoint<OneParameter<Contact.ID>>(
             .post,
             "/api/v1/contacts/:id/done",
             .owner,
-            "Mark as in touch now (logs a message)"
+            "Mark as in touch now (logs a message)",
+            operation: APIOperation("markInTouch", .json("In touch", ContactRecordDTO.self), errors: [404])
         )
         static let merge = Endpoint<OneParameter<Contact.ID>>(
             .post,
             "/api/v1/contacts/:id/merge",
             .owner,
             "Merge another contact (from) into this one: details, interactions and follow-ups move here",
-            input: ContactsAPIController.MergeBody.self
+            input: ContactsAPIController.MergeBody.self,
+            operation: APIOperation("mergeContacts", .json("Merged", ContactRecordDTO.self), errors: [400, 404, 413, 422])
         )
-        static let followUps = Endpoint<NoParameters>(.get, "/api/v1/follow-ups", .caller, "The caller's open follow-ups, soonest first")
+        static let followUps = Endpoint<NoParameters>(
+            .get,
+            "/api/v1/follow-ups",
+            .caller,
+            "The caller's open follow-ups, soonest first",
+            operation: APIOperation("listFollowUps", .json("Follow-ups", ListDTO<FollowUpDTO>.self))
+        )
         static let completeFollowUp = Endpoint<OneParameter<FollowUp.ID>>(
             .post,
             "/api/v1/follow-ups/:id/done",
             .owner,
-            "Mark a follow-up done"
+            "Mark a follow-up done",
+            operation: APIOperation("completeFollowUp", .json("Done", FollowUpDTO.self), errors: [404])
         )
         static let keepInTouch = Endpoint<NoParameters>(
             .get,
             "/api/v1/keep-in-touch",
             .caller,
-            "Who is due and overdue, open follow-ups, and dormant ties worth reviving"
+            "Who is due and overdue, open follow-ups, and dormant ties worth reviving",
+            operation: APIOperation("keepInTouch", .json("Keep in touch", KeepInTouchDTO.self))
         )
         static let reciprocity = Endpoint<NoParameters>(
             .get,
             "/api/v1/reciprocity",
             .caller,
-            "Help given and received, per contact and in total"
+            "Help given and received, per contact and in total",
+            operation: APIOperation("reciprocity", .json("Ledger", ReciprocityDTO.self))
         )
         static let cadences = Endpoint<NoParameters>(
             .get,
             "/api/v1/cadences",
             .caller,
-            "Keep-in-touch cadences per tag (the caller's and the defaults)"
+            "Keep-in-touch cadences per tag (the caller's and the defaults)",
+            operation: APIOperation("listCadences", .json("Cadences", ListDTO<CadenceDTO>.self))
         )
         static let setCadence = Endpoint<OneParameter<String>>(
             .put,
             "/api/v1/cadences/:tag",
             .caller,
             "Set a tag's cadence",
-            input: ContactsAPIController.CadenceBody.self
+            input: ContactsAPIController.CadenceBody.self,
+            operation: APIOperation("setCadence", .json("Set", CadenceDTO.self), errors: [400, 413, 422])
         )
         static let deleteCadence = Endpoint<OneParameter<String>>(
             .delete,
             "/api/v1/cadences/:tag",
             .caller,
-            "Remove the caller's cadence for a tag"
+            "Remove the caller's cadence for a tag",
+            operation: APIOperation("deleteCadence", .empty("Removed"), errors: [404])
         )
-        static let notifications = Endpoint<NoParameters>(.get, "/api/v1/notifications", .caller, "The caller's reminders, newest first")
-        static let markRead = Endpoint<NoParameters>(.post, "/api/v1/notifications/read", .caller, "Mark every reminder read")
+        static let notifications = Endpoint<NoParameters>(
+            .get,
+            "/api/v1/notifications",
+            .caller,
+            "The caller's reminders, newest first",
+            operation: APIOperation("listNotifications", .json("Notifications", NotificationsDTO.self))
+        )
+        static let markRead = Endpoint<NoParameters>(
+            .post,
+            "/api/v1/notifications/read",
+            .caller,
+            "Mark every reminder read",
+            operation: APIOperation("markNotificationsRead", .empty("Done"))
+        )
 
         static let all: [AnyEndpoint] = [
             list.erased, create.erased, importFile.erased, export.erased, duplicates.erased, show.erased, update.erased, delete.erased,

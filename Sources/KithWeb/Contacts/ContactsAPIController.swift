@@ -34,9 +34,6 @@ struct ContactsAPIController {
     }
 
     struct ContactBody: APIInput {
-        static let fields: Set<String> = [
-            "name", "member", "emails", "phones", "organization", "title", "how_we_met", "tags", "notes", "cadence_days",
-        ]
         var name: String?
         var member: String?
         var emails: [String]?
@@ -65,7 +62,6 @@ struct ContactsAPIController {
     }
 
     struct InteractionBody: APIInput {
-        static let fields: Set<String> = ["kind", "occurred_at", "note", "help"]
         var kind: String?
         var occurredAt: String?
         var note: String?
@@ -73,23 +69,19 @@ struct ContactsAPIController {
     }
 
     struct FollowUpBody: APIInput {
-        static let fields: Set<String> = ["due_at", "text"]
         var dueAt: String?
         var text: String?
     }
 
     struct SnoozeBody: APIInput {
-        static let fields: Set<String> = ["days"]
         var days: Int?
     }
 
     struct MergeBody: APIInput {
-        static let fields: Set<String> = ["from"]
         var from: String?
     }
 
     struct CadenceBody: APIInput {
-        static let fields: Set<String> = ["ideal_days", "max_days"]
         var idealDays: Int?
         var maxDays: Int?
     }
@@ -286,4 +278,34 @@ enum VCardDownload {
         headers[.contentDisposition] = "attachment; filename=\"kith-contacts.vcf\""
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: cards)))
     }
+}
+
+// The domain's rules for each body's fields, for the OpenAPI document.
+extension ContactsAPIController.ContactBody: FieldRules {
+    static let rules: [String: FieldRule] = ["name": .maxLength(120), "cadence_days": .range(0...3650)]
+}
+
+extension ContactsAPIController.InteractionBody: FieldRules {
+    static let rules: [String: FieldRule] = ["kind": .oneOf(InteractionKind.self), "help": .oneOf(HelpKind.self)]
+    static let required: Set<String> = ["kind"]
+}
+
+extension ContactsAPIController.FollowUpBody: FieldRules {
+    static let rules: [String: FieldRule] = ["due_at": .dateTime, "text": .text(max: 500)]
+    static let required: Set<String> = ["due_at", "text"]
+}
+
+extension ContactsAPIController.SnoozeBody: FieldRules {
+    static let rules: [String: FieldRule] = ["days": .range(1...365)]
+    static let required: Set<String> = ["days"]
+}
+
+extension ContactsAPIController.MergeBody: FieldRules {
+    static let rules: [String: FieldRule] = [:]
+    static let required: Set<String> = ["from"]
+}
+
+extension ContactsAPIController.CadenceBody: FieldRules {
+    static let rules: [String: FieldRule] = ["ideal_days": .range(1...3650), "max_days": .range(1...3650)]
+    static let required: Set<String> = ["ideal_days"]
 }

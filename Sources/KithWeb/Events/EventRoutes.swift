@@ -9,84 +9,112 @@ enum EventRoutes {
             "/api/v1/events",
             .member,
             "Create an event (a reunion invites its cohort)",
-            input: EventsAPIController.EventBody.self
+            input: EventsAPIController.EventBody.self,
+            operation: APIOperation("createEvent", .json(201, "Created", EventDTO.self), errors: [400, 413, 422])
         )
-        static let list = Endpoint<NoParameters>(.get, "/api/v1/events", .member, "Events by start time")
+        static let list = Endpoint<NoParameters>(
+            .get,
+            "/api/v1/events",
+            .member,
+            "Events by start time",
+            operation: APIOperation(
+                "listEvents",
+                query: [.flag("upcoming"), .flag("mine"), .oneOf("format", EventFormat.self), .text("cohort"), .text("after"), .limit],
+                .json("Events", ListDTO<EventDTO>.self),
+                errors: [422]
+            )
+        )
         static let show = Endpoint<OneParameter<Event.ID>>(
             .get,
             "/api/v1/events/:id",
             .member,
-            "An event with counts and the caller's RSVP (append .ics to the id for iCalendar)"
+            "An event with counts and the caller's RSVP (append .ics to the id for iCalendar)",
+            operation: APIOperation(
+                "showEvent",
+                Reply(status: 200, description: "Event", content: [.json(EventDTO.self), .text(mediaType: "text/calendar")]),
+                errors: [404]
+            )
         )
         static let update = Endpoint<OneParameter<Event.ID>>(
             .patch,
             "/api/v1/events/:id",
             .organizer,
             "Change an event (organiser); capacity may not drop below those going",
-            input: EventsAPIController.EventBody.self
+            input: EventsAPIController.EventBody.self,
+            operation: APIOperation("updateEvent", .json("Updated", EventDTO.self), errors: [400, 403, 404, 409, 413, 422])
         )
         static let cancel = Endpoint<OneParameter<Event.ID>>(
             .post,
             "/api/v1/events/:id/cancel",
             .organizer,
-            "Cancel an event; attendees are told"
+            "Cancel an event; attendees are told",
+            operation: APIOperation("cancelEvent", .json("Cancelled", EventDTO.self), errors: [403, 404])
         )
         static let rsvp = Endpoint<OneParameter<Event.ID>>(
             .put,
             "/api/v1/events/:id/rsvp",
             .member,
             "Answer going, maybe or not going; going beyond capacity joins the waitlist",
-            input: EventsAPIController.RSVPBody.self
+            input: EventsAPIController.RSVPBody.self,
+            operation: APIOperation("rsvp", .json("Standing", RSVPOutcomeDTO.self), errors: [400, 404, 409, 413, 422])
         )
         static let checkIn = Endpoint<OneParameter<Event.ID>>(
             .post,
             "/api/v1/events/:id/check-in",
             .member,
             "Check in a member (organiser, by handle) or yourself (with the event's code)",
-            input: EventsAPIController.CheckInBody.self
+            input: EventsAPIController.CheckInBody.self,
+            operation: APIOperation("checkIn", .json("Checked in", AttendeeDTO.self), errors: [400, 403, 404, 409, 413, 422])
         )
         static let attendees = Endpoint<OneParameter<Event.ID>>(
             .get,
             "/api/v1/events/:id/attendees",
             .organizer,
-            "Going, then the waitlist in order, then maybe (organiser)"
+            "Going, then the waitlist in order, then maybe (organiser)",
+            operation: APIOperation("attendees", .json("Attendees", ListDTO<AttendeeDTO>.self), errors: [403, 404])
         )
         static let peopleToMeet = Endpoint<OneParameter<Event.ID>>(
             .get,
             "/api/v1/events/:id/people-to-meet",
             .attendee,
-            "Other attendees ranked for the caller, with reasons and a conversation starter each"
+            "Other attendees ranked for the caller, with reasons and a conversation starter each",
+            operation: APIOperation("peopleToMeet", .json("People to meet", PeopleToMeetDTO.self), errors: [403, 404])
         )
         static let met = Endpoint<OneParameter<Event.ID>>(
             .post,
             "/api/v1/events/:id/met",
             .attendee,
             "Turn the people you met into contacts with an event interaction and a follow-up",
-            input: EventsAPIController.MetBody.self
+            input: EventsAPIController.MetBody.self,
+            operation: APIOperation("whoIMet", .json("Recorded", MetDTO.self), errors: [400, 403, 404, 409, 413, 422])
         )
         static let calendarStatus = Endpoint<NoParameters>(
             .get,
             "/api/v1/me/calendar",
             .caller,
-            "Whether the caller has a calendar feed address (kept only as a digest, never shown again)"
+            "Whether the caller has a calendar feed address (kept only as a digest, never shown again)",
+            operation: APIOperation("calendarStatus", .json("Feed status", CalendarStatusDTO.self))
         )
         static let resetCalendar = Endpoint<NoParameters>(
             .post,
             "/api/v1/me/calendar",
             .caller,
-            "A new secret address for the caller's calendar feed (going and maybe), shown once; the old one stops working"
+            "A new secret address for the caller's calendar feed (going and maybe), shown once; the old one stops working",
+            operation: APIOperation("resetCalendar", .json(201, "Feed address", CalendarLinkDTO.self))
         )
         static let attendance = Endpoint<NoParameters>(
             .get,
             "/api/v1/me/attendance",
             .caller,
-            "The caller's attendance history: past events they were going to, latest first, with check-ins"
+            "The caller's attendance history: past events they were going to, latest first, with check-ins",
+            operation: APIOperation("attendance", .json("Attendance", ListDTO<AttendanceDTO>.self))
         )
         static let feed = Endpoint<OneParameter<String>>(
             .get,
             "/calendar/:file",
             .secretAddress,
-            "The caller's events as an iCalendar feed (the secret address is the credential)"
+            "The caller's events as an iCalendar feed (the secret address is the credential)",
+            operation: APIOperation("calendarFeed", .text("text/calendar", "iCalendar (RFC 5545)"), errors: [404])
         )
 
         static let all: [AnyEndpoint] = [

@@ -30,10 +30,6 @@ struct EventsAPIController {
     }
 
     struct EventBody: APIInput {
-        static let fields: Set<String> = [
-            "title", "description", "format", "starts_at", "ends_at", "timezone", "location", "online_url", "capacity", "audience",
-            "rsvp_deadline",
-        ]
         var title: String?
         var description: String?
         var format: String?
@@ -67,18 +63,15 @@ struct EventsAPIController {
     }
 
     struct RSVPBody: APIInput {
-        static let fields: Set<String> = ["status"]
         var status: String?
     }
 
     struct MetBody: APIInput {
-        static let fields: Set<String> = ["members", "note"]
         var members: [String]?
         var note: String?
     }
 
     struct CheckInBody: APIInput {
-        static let fields: Set<String> = ["member", "code"]
         var member: String?
         var code: String?
     }
@@ -197,24 +190,24 @@ struct EventsAPIController {
     }
 }
 
-struct EventDTO: ResponseEncodable {
+struct EventDTO: APIOutput {
     var id: String
     var title: String
     var description: String
-    var format: String
+    var format: EventFormat
     var startsAt: Date
     var endsAt: Date
     var timezone: String
     var location: String
     var onlineUrl: String
     @Nullable var capacity: Int?
-    var audience: [String: String]
+    var audience: AudienceDTO
     @Nullable var rsvpDeadline: Date?
     @Nullable var organizer: String?
     var goingCount: Int
     var waitlistCount: Int
     var maybeCount: Int
-    @Nullable var myRsvp: String?
+    @Nullable var myRsvp: RSVPStatus?
     @Nullable var myWaitlistPosition: Int?
     var cancelled: Bool
     var checkInCode: String?
@@ -224,20 +217,20 @@ struct EventDTO: ResponseEncodable {
         id = event.id.description
         title = event.title
         description = event.description
-        format = event.format.rawValue
+        format = event.format
         startsAt = event.startsAt
         endsAt = event.endsAt
         timezone = event.timeZone
         location = event.location
         onlineUrl = event.onlineURL
         capacity = event.capacity
-        audience = event.audienceCohort.isEmpty ? [:] : ["cohort": event.audienceCohort]
+        audience = AudienceDTO(cohort: event.audienceCohort.isEmpty ? nil : event.audienceCohort)
         rsvpDeadline = event.rsvpDeadline
         organizer = view.organizer?.handle.rawValue
         goingCount = view.goingCount
         waitlistCount = view.waitlistCount
         maybeCount = view.maybeCount
-        myRsvp = view.myRSVP?.rawValue
+        myRsvp = view.myRSVP
         myWaitlistPosition = view.myWaitlistPosition
         cancelled = event.cancelledAt != nil
         checkInCode = view.isOrganizer ? event.checkInCode : nil
@@ -245,20 +238,20 @@ struct EventDTO: ResponseEncodable {
 
 }
 
-struct RSVPOutcomeDTO: ResponseEncodable {
-    var status: String
+struct RSVPOutcomeDTO: APIOutput {
+    var status: RSVPStatus
     var waitlistPosition: Int?
 
     init(_ outcome: RSVPOutcome) {
-        status = outcome.status.rawValue
+        status = outcome.status
         waitlistPosition = outcome.waitlistPosition
     }
 }
 
-struct AttendeeDTO: ResponseEncodable {
+struct AttendeeDTO: APIOutput {
     var handle: String
     var name: String
-    var status: String
+    var status: RSVPStatus
     var waitlistPosition: Int?
     var checkedIn: Bool
     var respondedAt: Date
@@ -266,17 +259,17 @@ struct AttendeeDTO: ResponseEncodable {
     init(_ rsvp: RSVP) {
         handle = rsvp.member.handle.rawValue
         name = rsvp.member.name
-        status = rsvp.status.rawValue
+        status = rsvp.status
         waitlistPosition = rsvp.waitlistPosition
         checkedIn = rsvp.checkedInAt != nil
         respondedAt = rsvp.respondedAt
     }
 }
 
-struct AttendanceDTO: Encodable, Sendable {
+struct AttendanceDTO: Codable, Sendable {
     var eventId: String
     var title: String
-    var format: String
+    var format: EventFormat
     var startsAt: Date
     var endsAt: Date
     var timezone: String
@@ -286,7 +279,7 @@ struct AttendanceDTO: Encodable, Sendable {
     init(_ attendance: Attendance) {
         eventId = attendance.event.id.description
         title = attendance.event.title
-        format = attendance.event.format.rawValue
+        format = attendance.event.format
         startsAt = attendance.event.startsAt
         endsAt = attendance.event.endsAt
         timezone = attendance.event.timeZone
@@ -296,34 +289,68 @@ struct AttendanceDTO: Encodable, Sendable {
 
 }
 
-struct CalendarLinkDTO: ResponseEncodable {
+struct CalendarLinkDTO: APIOutput {
     var url: String
 }
 
-struct CalendarStatusDTO: ResponseEncodable {
+struct CalendarStatusDTO: APIOutput {
     var active: Bool
     var createdAt: Date?
 }
 
-struct PersonToMeetDTO: Encodable, Sendable {
-    var member: [String: String]
+struct PersonToMeetDTO: Codable, Sendable {
+    var member: PersonDTO
     var score: Double
     var reasons: [String]
     var conversationStarter: String
 
     init(_ person: PersonToMeet) {
-        member = ["handle": person.member.handle.rawValue, "name": person.member.name, "headline": person.headline]
+        member = PersonDTO(handle: person.member.handle.rawValue, name: person.member.name, headline: person.headline)
         score = (person.score * 1000).rounded() / 1000
         reasons = person.reasons
         conversationStarter = person.conversationStarter
     }
 }
 
-struct PeopleToMeetDTO: ResponseEncodable {
+/// Whom an event is for (absent: the whole community).
+struct AudienceDTO: Codable, Sendable {
+    var cohort: String?
+}
+
+/// Who someone is, in a list of people to meet.
+struct PersonDTO: Codable, Sendable {
+    var handle: String
+    var name: String
+    var headline: String
+}
+
+struct PeopleToMeetDTO: APIOutput {
     var items: [PersonToMeetDTO]
 }
 
-struct MetDTO: ResponseEncodable {
+struct MetDTO: APIOutput {
     var contacts: [String]
     var followUpDueAt: Date
+}
+
+// The domain's rules for each body's fields, for the OpenAPI document.
+extension EventsAPIController.EventBody: FieldRules {
+    static let rules: [String: FieldRule] = [
+        "title": .text(max: 150), "format": .oneOf(EventFormat.self), "starts_at": .dateTime, "ends_at": .dateTime,
+        "timezone": .timeZone, "capacity": .range(0...100_000), "rsvp_deadline": .dateTime,
+    ]
+}
+
+extension EventsAPIController.RSVPBody: FieldRules {
+    static let rules: [String: FieldRule] = ["status": .oneOf(RSVPChoice.self)]
+    static let required: Set<String> = ["status"]
+}
+
+extension EventsAPIController.MetBody: FieldRules {
+    static let rules: [String: FieldRule] = [:]
+    static let required: Set<String> = ["members"]
+}
+
+extension EventsAPIController.CheckInBody: FieldRules {
+    static let rules: [String: FieldRule] = ["member": .handle, "code": .pattern("^[A-Za-z0-9]{6}$")]
 }

@@ -50,7 +50,9 @@ extension ErrorMiddleware {
 }
 
 /// An RFC 9457 problem: status, title, detail and, for validation, the fields and rules.
-struct Problem: Encodable {
+struct Problem: Codable, NamedSchema {
+    static var schemaName: String { "Problem" }
+
     var type = "about:blank"
     var title: String
     var status: Int

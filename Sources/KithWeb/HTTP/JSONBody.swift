@@ -1,11 +1,28 @@
 import Foundation
 import Hummingbird
 import KithDomain
+import Synchronization
 
-/// A JSON request body type that names the fields it accepts, so unknown fields are rejected
-/// with a clear message instead of being silently ignored.
-protocol APIInput: Decodable, Sendable {
-    static var fields: Set<String> { get }
+/// A JSON request body type. The fields it accepts are read from its own `Decodable`
+/// declaration (`SchemaReader`), so unknown fields are rejected with a clear message instead of
+/// being silently ignored, and the OpenAPI document describes exactly these fields.
+protocol APIInput: Decodable, Sendable {}
+
+extension APIInput {
+    /// The wire names of the fields this type takes.
+    static var fields: Set<String> { InputFields.of(Self.self) }
+}
+
+/// Each body type's fields, read once.
+private enum InputFields {
+    private static let known = Mutex<[ObjectIdentifier: Set<String>]>([:])
+
+    static func of(_ type: any APIInput.Type) -> Set<String> {
+        if let fields = known.withLock({ $0[ObjectIdentifier(type)] }) { return fields }
+        let fields = SchemaReader.fields(of: type)
+        known.withLock { $0[ObjectIdentifier(type)] = fields }
+        return fields
+    }
 }
 
 /// Why a body could not be read: a 400 (not JSON at all) as opposed to a 422 (JSON that breaks a rule).

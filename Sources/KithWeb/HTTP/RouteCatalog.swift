@@ -2,9 +2,27 @@ import Hummingbird
 
 /// Routes that read no credential: health, metrics and the API's own description.
 enum OpenRoutes {
-    static let health = Endpoint<NoParameters>(.get, "/health", .everyone, "Liveness check")
-    static let metrics = Endpoint<NoParameters>(.get, "/metrics", .everyone, "Prometheus metrics")
-    static let openAPI = Endpoint<NoParameters>(.get, "/api/openapi.json", .everyone, "This API's OpenAPI document")
+    static let health = Endpoint<NoParameters>(
+        .get,
+        "/health",
+        .everyone,
+        "Liveness check",
+        operation: APIOperation("health", .json("Healthy", HealthDTO.self))
+    )
+    static let metrics = Endpoint<NoParameters>(
+        .get,
+        "/metrics",
+        .everyone,
+        "Prometheus metrics",
+        operation: APIOperation("metrics", .text("text/plain", "Prometheus text format"))
+    )
+    static let openAPI = Endpoint<NoParameters>(
+        .get,
+        "/api/openapi.json",
+        .everyone,
+        "This API's OpenAPI document",
+        operation: APIOperation("openapi", Reply(status: 200, description: "The OpenAPI document", content: [.anyObject]))
+    )
 
     static let all: [AnyEndpoint] = [health.erased, metrics.erased, openAPI.erased]
 }

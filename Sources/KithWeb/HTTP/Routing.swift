@@ -68,8 +68,17 @@ struct Endpoint<Parameters: PathParameters>: Sendable {
     /// The JSON body an API route reads, if any (the OpenAPI test checks its schema names exactly
     /// this type's fields).
     let input: (any APIInput.Type)?
+    /// How an API route appears in the OpenAPI document (which is built from these).
+    let operation: APIOperation?
 
-    init(_ method: HTTPRequest.Method, _ template: String, _ access: Access, _ summary: String, input: (any APIInput.Type)? = nil) {
+    init(
+        _ method: HTTPRequest.Method,
+        _ template: String,
+        _ access: Access,
+        _ summary: String,
+        input: (any APIInput.Type)? = nil,
+        operation: APIOperation? = nil
+    ) {
         let parameters = template.split(separator: "/").filter { $0.hasPrefix(":") }.count
         precondition(parameters == Parameters.count, "\(template) has \(parameters) parameters, its type says \(Parameters.count)")
         self.method = method
@@ -77,12 +86,15 @@ struct Endpoint<Parameters: PathParameters>: Sendable {
         self.access = access
         self.summary = summary
         self.input = input
+        self.operation = operation
     }
 
     /// "GET /events/:id": how the router and the matrix name the route.
     var key: String { "\(method.rawValue) \(template)" }
 
-    var erased: AnyEndpoint { AnyEndpoint(method: method, template: template, access: access, summary: summary, input: input) }
+    var erased: AnyEndpoint {
+        AnyEndpoint(method: method, template: template, access: access, summary: summary, input: input, operation: operation)
+    }
 
     fileprivate func filled(_ values: [String]) -> String {
         var remaining = values[...]
@@ -117,6 +129,7 @@ struct AnyEndpoint: Sendable {
     let access: Access
     let summary: String
     let input: (any APIInput.Type)?
+    let operation: APIOperation?
 
     var key: String { "\(method.rawValue) \(template)" }
     var isAPI: Bool { template.hasPrefix("/api/") }
@@ -129,6 +142,12 @@ extension RouterGroup {
         _ endpoint: Endpoint<P>,
         use handler: @escaping @Sendable (Request, Context) async throws -> Output
     ) -> Self {
-        on(RouterPath(endpoint.template), method: endpoint.method, use: handler)
+        if let operation = endpoint.operation {
+            precondition(
+                operation.admits(Output.self),
+                "\(endpoint.key): its handler answers with \(Output.self), its route table says \(operation.jsonTypes)"
+            )
+        }
+        return on(RouterPath(endpoint.template), method: endpoint.method, use: handler)
     }
 }

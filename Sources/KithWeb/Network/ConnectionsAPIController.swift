@@ -19,7 +19,6 @@ struct ConnectionsAPIController {
     }
 
     struct ConnectRequest: APIInput {
-        static let fields: Set<String> = ["to", "note"]
         var to: String
         var note: String?
     }
@@ -90,12 +89,14 @@ struct ConnectionsAPIController {
     }
 }
 
-struct RequestDTO: ResponseEncodable {
+struct RequestDTO: APIOutput, NamedSchema {
+    static var schemaName: String { "ConnectionRequest" }
+
     var id: String
     var from: String
     var to: String
     var note: String
-    var status: String
+    var status: RequestStatus
     var createdAt: Date
 
     init(_ view: RequestView) {
@@ -103,12 +104,14 @@ struct RequestDTO: ResponseEncodable {
         from = view.from.handle.rawValue
         to = view.to.handle.rawValue
         note = view.note
-        status = view.status.rawValue
+        status = view.status
         createdAt = view.createdAt
     }
 }
 
-struct RelationshipDTO: ResponseEncodable {
+struct RelationshipDTO: APIOutput, NamedSchema {
+    static var schemaName: String { "Relationship" }
+
     @Nullable var degree: Int?
     var mutualCount: Int
     var mutuals: [MemberSummaryDTO]
@@ -123,7 +126,7 @@ struct RelationshipDTO: ResponseEncodable {
 
 }
 
-struct SuggestionDTO: Encodable {
+struct SuggestionDTO: Codable {
     var member: MemberSummaryDTO
     var score: Double
     var reasons: [String]
@@ -135,6 +138,18 @@ struct SuggestionDTO: Encodable {
     }
 }
 
-struct SuggestionsDTO: ResponseEncodable {
+struct SuggestionsDTO: APIOutput, NamedSchema {
+    static var schemaName: String { "Suggestions" }
+
     var items: [SuggestionDTO]
+}
+
+extension RelationshipDTO: FieldRules {
+    static let rules: [String: FieldRule] = [
+        "degree": .range(1...3), "mutuals": .maxItems(RelationshipService.mutualsShown), "paths": .maxItems(RelationshipService.pathsShown),
+    ]
+}
+
+extension ConnectionsAPIController.ConnectRequest: FieldRules {
+    static let rules: [String: FieldRule] = ["to": .handle, "note": .maxLength(300)]
 }

@@ -4,15 +4,42 @@ import KithDomain
 /// The profiles routes: each written once, here (see `Endpoint`).
 enum ProfileRoutes {
     enum API {
-        static let list = Endpoint<NoParameters>(.get, "/api/v1/members", .member, "Search the directory")
+        static let list = Endpoint<NoParameters>(
+            .get,
+            "/api/v1/members",
+            .member,
+            "Search the directory",
+            operation: APIOperation(
+                "listMembers",
+                query: [
+                    .text("q"), .text("skill"), .text("industry"), .oneOf("career_stage", CareerStage.self), .text("cohort"),
+                    .text("organization"), .text("location"), .oneOf("open_to", OpenTo.self), .text("after"), .flag("typeahead"), .limit,
+                ],
+                .json("Members", ListDTO<MemberSummaryDTO>.self),
+                errors: [422]
+            )
+        )
         static let show = Endpoint<OneParameter<Handle>>(
             .get,
             "/api/v1/members/:handle",
             .member,
-            "A member's profile as the caller may see it"
+            "A member's profile as the caller may see it",
+            operation: APIOperation("showMember", .json("Profile", ProfileDTO.self), errors: [404])
         )
-        static let block = Endpoint<OneParameter<Handle>>(.post, "/api/v1/members/:handle/block", .caller, "Block a member")
-        static let unblock = Endpoint<OneParameter<Handle>>(.delete, "/api/v1/members/:handle/block", .caller, "Unblock a member")
+        static let block = Endpoint<OneParameter<Handle>>(
+            .post,
+            "/api/v1/members/:handle/block",
+            .caller,
+            "Block a member",
+            operation: APIOperation("blockMember", .empty("Blocked"), errors: [404, 422])
+        )
+        static let unblock = Endpoint<OneParameter<Handle>>(
+            .delete,
+            "/api/v1/members/:handle/block",
+            .caller,
+            "Unblock a member",
+            operation: APIOperation("unblockMember", .empty("Unblocked"), errors: [404])
+        )
 
         static let all: [AnyEndpoint] = [list.erased, show.erased, block.erased, unblock.erased]
     }
