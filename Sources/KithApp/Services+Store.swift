@@ -123,6 +123,14 @@ extension Services {
             blocks: blockRepository,
             now: now
         )
+        let messages = MessageService(
+            members: members,
+            conversations: SQLConversationRepository(store: store, publicURL: publicURL),
+            blocks: blockRepository,
+            context: SQLSharedContext(store: store),
+            links: RouteLinks(),
+            now: now
+        )
         self.init(
             accounts: accounts,
             twoFactor: twoFactor,
@@ -139,6 +147,7 @@ extension Services {
             reminders: reminders,
             events: events,
             eventNetworking: eventNetworking,
+            messages: messages,
             storeHealth: storeHealth
         )
     }

@@ -37,6 +37,7 @@ import Testing
         var pageContact = ""
         var followUp = ""
         var event = ""
+        var conversation = ""
         /// A resource of its own for each route that uses one up (accepting, ignoring, withdrawing,
         /// deleting), so the API route and the page route each find theirs.
         var byRoute: [String: String] = [:]
@@ -44,7 +45,7 @@ import Testing
         var checkInCode = ""
         var secrets: [String] = [
             "Zanzibar Quillfeather", "pineapple-ledger-7731", "marmalade-call-4410", "orchid-reminder-9152",
-            "only-me-bio-6620",
+            "only-me-bio-6620", "conversation-secret-5508", "reply-secret-3307",
         ]
     }
 
@@ -173,6 +174,16 @@ import Testing
         }
         let erin = try await client.send(.post, "/api/v1/connections/requests", token: tokens["erin"], json: #"{"to":"ada"}"#).json
         _ = try await client.send(.post, "/api/v1/connections/requests/\(erin["id"] as? String ?? "")/accept", token: ada)
+        // A conversation between Ada and Erin: only they may reach it, and its words are private.
+        fixture.conversation =
+            try await client.send(.post, "/api/v1/conversations", token: ada, json: #"{"to":["erin"],"body":"conversation-secret-5508"}"#)
+            .json["id"] as? String ?? ""
+        _ = try await client.send(
+            .post,
+            "/api/v1/conversations/\(fixture.conversation)/messages",
+            token: tokens["erin"],
+            json: #"{"body":"reply-secret-3307"}"#
+        )
         for route in ["DELETE /api/v1/me/sessions/:id", "POST /me/sessions/:id/revoke"] {
             let label = "revocable-\(fixture.byRoute.count)"
             _ = try await client.send(
@@ -187,7 +198,7 @@ import Testing
         fixture.calendarToken = String(link.split(separator: "/").last ?? "").replacingOccurrences(of: ".ics", with: "")
         for (name, value) in [
             ("contact", fixture.contact + fixture.pageContact), ("follow-up", fixture.followUp), ("event", fixture.event),
-            ("calendar", fixture.calendarToken), ("code", fixture.checkInCode),
+            ("calendar", fixture.calendarToken), ("code", fixture.checkInCode), ("conversation", fixture.conversation),
         ] + fixture.byRoute.map { ($0.key, $0.value) } {
             #expect(!value.isEmpty, "fixture \(name) was not planted")
         }
@@ -203,6 +214,7 @@ import Testing
         case "/contacts/:id/delete": id = fixture.pageContact
         case _ where path.contains("/contacts/:id"): id = fixture.contact
         case _ where path.contains("/follow-ups/:id"): id = fixture.followUp
+        case _ where path.contains("/conversations/:id") || path.contains("/messages/:id"): id = fixture.conversation
         default: id = fixture.event
         }
         path = path.replacingOccurrences(of: ":id", with: id)

@@ -36,7 +36,8 @@ import Testing
                 for reader in ["ada", "bob"] {
                     let session = try await client.signIn(reader)
                     for page in pages {
-                        let path = page.replacingOccurrences(of: ":id", with: page.contains("/contacts/") ? ids.contact : ids.event)
+                        let id = page.contains("/contacts/") ? ids.contact : page.contains("/messages/") ? ids.conversation : ids.event
+                        let path = page.replacingOccurrences(of: ":id", with: id)
                             .replacingOccurrences(of: ":handle", with: "ada")
                         // Markup in the query string and in a planted CSRF cookie too.
                         let query = "?q=\(Self.queryPayload)&next=\(Self.queryPayload)&format=\(Self.queryPayload)&tag=\(Self.queryPayload)"
@@ -60,6 +61,11 @@ import Testing
                 #expect(contact.contains("&lt;script&gt;alert("))
                 let event = try await client.send(.get, "/events/\(ids.event)", cookies: ["kith_session": session]).text
                 #expect(event.contains("&lt;img src=x onerror=alert(1)&gt;"))
+                // Messages: formatting applied, markup still text, and no javascript: link.
+                let thread = try await client.send(.get, "/messages/\(ids.conversation)", cookies: ["kith_session": session]).text
+                #expect(thread.contains("<strong>&lt;script&gt;alert("), "the message's bold markup")
+                #expect(thread.contains("<li>"), "the message's list")
+                #expect(!thread.contains("javascript:alert(1)\""), "a javascript: address became a link")
                 // The URL fields arrived too, escaped inside their attributes.
                 #expect(event.contains(#"href="https://meet.example/room?x=1&amp;y=%22%3E%3Cb%3E""#), "the event's online link")
                 let profile = try await client.send(.get, "/in/ada", cookies: ["kith_session": try await client.signIn("bob")]).text
@@ -77,7 +83,7 @@ import Testing
     }
 
     /// Ada writes the payload everywhere she can; Bob sends her a note; both go to her event.
-    static func plant(_ client: Client) async throws -> (contact: String, event: String) {
+    static func plant(_ client: Client) async throws -> (contact: String, event: String, conversation: String) {
         let ada = try await client.register("ada")
         let bob = try await client.register("bob")
         let text = try jsonString(payload)
@@ -142,7 +148,13 @@ import Testing
         }
         let note = try await client.send(.post, "/api/v1/connections/requests", token: bob, json: #"{"to":"ada","note":\#(text)}"#)
         #expect(note.status == 201, "\(note.text)")
-        return (contactID, eventID)
+        // A conversation both readers are in, with the payload as a message and as formatting.
+        let formatted = try jsonString(payload + "\n\n- **" + script + "** [x](javascript:alert(1)) *" + attribute + "*")
+        let conversation = try await client.send(.post, "/api/v1/conversations", token: bob, json: #"{"to":["ada"],"body":\#(text)}"#)
+        #expect(conversation.status == 201, "\(conversation.text)")
+        let conversationID = conversation.json["id"] as? String ?? ""
+        _ = try await client.send(.post, "/api/v1/conversations/\(conversationID)/messages", token: ada, json: #"{"body":\#(formatted)}"#)
+        return (contactID, eventID, conversationID)
     }
 
     /// The payload as a query-string value (percent-encoded, as a browser sends it).

@@ -4,4 +4,5 @@
 public protocol PageLinks: Sendable {
     func event(_ id: Event.ID) -> String
     func contact(_ id: Contact.ID) -> String
+    func conversation(_ id: Conversation.ID) -> String
 }

@@ -80,6 +80,7 @@ public struct Services: Sendable {
     public let reminders: ReminderService
     public let events: EventService
     public let eventNetworking: EventNetworking
+    public let messages: MessageService
     /// The store's health for `/metrics` (SQLite's write-ahead log and checkpoints).
     public let storeHealth: @Sendable () -> [HealthReading]
 
@@ -100,6 +101,7 @@ public struct Services: Sendable {
         reminders: ReminderService,
         events: EventService,
         eventNetworking: EventNetworking,
+        messages: MessageService,
         storeHealth: @escaping @Sendable () -> [HealthReading]
     ) {
         self.accounts = accounts
@@ -117,6 +119,7 @@ public struct Services: Sendable {
         self.reminders = reminders
         self.events = events
         self.eventNetworking = eventNetworking
+        self.messages = messages
         self.storeHealth = storeHealth
     }
 }
@@ -167,6 +170,7 @@ public func buildRouter(
     ConnectionsAPIController(services: services).addRoutes(to: api)
     ContactsAPIController(services: services).addRoutes(to: api)
     EventsAPIController(services: services, publicURL: configuration.publicURL).addRoutes(to: api)
+    MessagesAPIController(services: services).addRoutes(to: api)
 
     AccountPagesController(accounts: services.accounts, twoFactor: services.twoFactor, publicURL: configuration.publicURL)
         .addRoutes(to: pages)
@@ -182,5 +186,6 @@ public func buildRouter(
     NetworkPagesController(services: services).addRoutes(to: pages)
     ContactPagesController(services: services).addRoutes(to: pages)
     EventPagesController(services: services, publicURL: configuration.publicURL).addRoutes(to: pages)
+    MessagePagesController(services: services).addRoutes(to: pages)
     return router
 }

@@ -5,4 +5,5 @@ public struct RouteLinks: PageLinks {
     public init() {}
     public func event(_ id: Event.ID) -> String { EventRoutes.Pages.show.path(id) }
     public func contact(_ id: Contact.ID) -> String { ContactRoutes.Pages.show.path(id) }
+    public func conversation(_ id: Conversation.ID) -> String { MessageRoutes.Pages.show.path(id) }
 }

@@ -37,6 +37,11 @@ struct FieldRule: @unchecked Sendable {
     /// Whether the keywords concern an array itself rather than its items.
     var onArray = false
 
+    init(keywords: JSONSchema, onArray: Bool = false) {
+        self.keywords = keywords
+        self.onArray = onArray
+    }
+
     /// Required, single-line text of at most `max` characters.
     static func text(max: Int) -> FieldRule { FieldRule(keywords: ["minLength": 1, "maxLength": max, "pattern": "\\S"]) }
     static func maxLength(_ max: Int) -> FieldRule { FieldRule(keywords: ["maxLength": max]) }
@@ -284,6 +289,8 @@ extension InteractionKind: WireEnumeration {}
 extension HelpKind: WireEnumeration {}
 extension ContactStatus: WireEnumeration {}
 extension CredentialInfo.Kind: WireEnumeration {}
+extension ConversationKind: WireEnumeration {}
+extension ConversationState: WireEnumeration {}
 
 /// Makes a schema also accept null.
 func nullable(_ schema: JSONSchema) -> JSONSchema {
