@@ -297,8 +297,15 @@ import Testing
             )
             #expect(unknown.status == 422)
             #expect(unknown.text.contains(#"id="to-error""#))
-            let form = try await client.send(.get, "/messages/new?to=ada", cookies: cookies).text
-            #expect(form.contains(#"value="ada""#))
+            // "Message" opens the conversation the two already have, or the form addressed to them.
+            let existing = try await client.send(.get, "/messages/new?to=ada", cookies: cookies)
+            #expect(existing.headers[.location] == "/messages/\(id)")
+            _ = try await client.register("cleo")
+            let form = try await client.send(.get, "/messages/new?to=cleo", cookies: cookies).text
+            #expect(form.contains(#"value="cleo""#))
+            // The navigation counts what waits: Ada has Bob's unread reply.
+            let adas = try await client.send(.get, "/", cookies: ["kith_session": try await client.signIn("ada")]).text
+            #expect(adas.contains(#"aria-label="1 unread""#))
         }
     }
 }

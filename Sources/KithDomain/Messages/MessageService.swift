@@ -225,6 +225,14 @@ public struct MessageService: Sendable {
         _ = try await conversations.setState(.left, of: member.id, in: conversation.id)
     }
 
+    /// The member's direct conversation with `handle`, if they have one and may still reach them.
+    public func directConversation(with handle: String, for member: Member) async throws -> Conversation.ID? {
+        guard let parsed = try? Handle(handle), let other = try await members.member(handle: parsed), other.id != member.id,
+            !(try await blocks.isBlocked(between: other.id, and: member.id))
+        else { return nil }
+        return try await conversations.directConversation(between: member.id, and: other.id)
+    }
+
     /// Conversations with something unread, and message requests waiting: the navigation's count.
     public func unreadCount(of member: Member) async throws -> Int {
         try await conversations.unreadConversations(of: member.id)

@@ -7,6 +7,8 @@ struct PageChrome: Sendable {
     var member: Member?
     var csrfToken: String
     var flash: String? = nil
+    /// Conversations with something unread, and message requests waiting.
+    var unreadConversations = 0
 }
 
 /// The shared page chrome. Pages supply a title and their main content; nothing else repeats.
@@ -53,6 +55,18 @@ enum Layout {
                         .a(.href(ProfileRoutes.Pages.home.path), .text("Home")),
                         .a(.href(ProfileRoutes.Pages.search.path), .text("Directory")),
                         .a(.href(NetworkRoutes.Pages.network.path), .text("Network")),
+                        .a(
+                            .href(MessageRoutes.Pages.inbox.path),
+                            .text("Messages"),
+                            .if(
+                                chrome.unreadConversations > 0,
+                                .span(
+                                    .class("count"),
+                                    .attribute(named: "aria-label", value: "\(chrome.unreadConversations) unread"),
+                                    .text(" \(chrome.unreadConversations)")
+                                )
+                            )
+                        ),
                         .a(.href(EventRoutes.Pages.list.path), .text("Events")),
                         .a(.href(ContactRoutes.Pages.list.path), .text("Contacts")),
                         .a(.href(ContactRoutes.Pages.keepInTouch.path), .text("Keep in touch")),

@@ -82,6 +82,16 @@ enum Stylesheet {
         .ledger{width:100%;border-collapse:collapse}.ledger td,.ledger th{text-align:left;padding:.3rem .4rem;border-bottom:1px solid var(--line)}
         .check{display:flex;gap:.5rem;align-items:center}.check input{width:auto}
         .actions{flex-wrap:wrap}
+        .heading-row{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;justify-content:space-between}
+        .count{display:inline-block;min-width:1.3rem;margin-left:.2rem;padding:0 .35rem;border-radius:999px;background:var(--brand);color:#fff;font-size:.8rem;font-weight:700;text-align:center}
+        .conversations,.messages{list-style:none;padding:0}
+        .conversation{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:.75rem 1rem;margin-bottom:.5rem}
+        .conversation.unread{border-left:4px solid var(--brand)}.conversation .preview{margin:.2rem 0 0;color:var(--muted);overflow-wrap:anywhere}
+        .badge{color:var(--brand);font-weight:700;font-size:.85rem}.muted{color:var(--muted)}
+        .messages .message{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);margin:0 2rem .5rem 0}
+        .messages .message.mine{background:var(--accent);margin:0 0 .5rem 2rem}
+        .message .meta{margin:0 0 .2rem;font-size:.9rem}.message .body p{margin:.2rem 0}.message .body{overflow-wrap:anywhere}
+        .reply textarea{min-height:5rem}
         @media (max-width:36rem){.profile-head{flex-direction:column}.row{grid-template-columns:1fr}h1{font-size:1.5rem}}
         """
 

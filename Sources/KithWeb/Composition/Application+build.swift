@@ -163,7 +163,14 @@ public func buildRouter(
         .add(middleware: JSONWrites())
     // Web pages: the session cookie only.
     let pages = router.group()
-        .add(middleware: SessionAuthentication(accounts: services.accounts, csrfCookies: csrfCookies, staff: staff))
+        .add(
+            middleware: SessionAuthentication(
+                accounts: services.accounts,
+                csrfCookies: csrfCookies,
+                staff: staff,
+                messages: services.messages
+            )
+        )
 
     AccountAPIController(accounts: services.accounts, profiles: services.profiles, twoFactor: services.twoFactor).addRoutes(to: api)
     MembersAPIController(profiles: services.profiles, directory: services.directory, blocks: services.blocks).addRoutes(to: api)

@@ -494,7 +494,15 @@ struct PeopleToMeetPage {
                             .h2(.class("name"), .a(.href(ProfileRoutes.Pages.show.path(person.member.handle)), .text(person.member.name))),
                             .if(!person.headline.isEmpty, .p(.text(person.headline))),
                             .if(!person.reasons.isEmpty, .p(.class("reasons"), .text(person.reasons.joined(separator: " · ")))),
-                            .p(.class("starter"), .strong("Conversation starter: "), .text(person.conversationStarter))
+                            .p(.class("starter"), .strong("Conversation starter: "), .text(person.conversationStarter)),
+                            .p(
+                                .a(
+                                    .class("button"),
+                                    .href(MessageLinks.write(to: person.member.handle)),
+                                    .attribute(named: "aria-label", value: "Message \(person.member.name)"),
+                                    .text("Message")
+                                )
+                            )
                         )
                     }
                 )

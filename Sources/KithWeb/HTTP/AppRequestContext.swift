@@ -21,6 +21,8 @@ public struct AppRequestContext: RequestContext {
     var sessionToken: String?
     /// The bearer token the request came with, when it came through the API.
     var bearerToken: String?
+    /// Conversations with something unread and message requests waiting, for the navigation (pages).
+    var unreadConversations = 0
     /// The anonymous forms' CSRF cookie (double-submit), when present.
     var csrfCookie: String?
     /// Mints and checks anonymous CSRF cookie values (set with the page's credential).

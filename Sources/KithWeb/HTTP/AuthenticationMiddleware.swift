@@ -60,6 +60,7 @@ struct SessionAuthentication: RouterMiddleware {
     let accounts: AccountService
     let csrfCookies: CSRFCookie
     let staff: StaffTwoFactorPolicy
+    let messages: MessageService
 
     func handle(
         _ request: Request,
@@ -74,6 +75,8 @@ struct SessionAuthentication: RouterMiddleware {
             context.member = try await staff.effective(session.member)
             context.session = session
             context.sessionToken = token
+            // The navigation's count, for a page being shown (not for a form post or a redirect).
+            if request.method == .get { context.unreadConversations = try await messages.unreadCount(of: session.member) }
         }
         // A CSRF cookie this instance did not mint (planted, or malformed) is as good as none.
         if let value = request.cookies[CookieNames.csrf(secure: secure)]?.value, csrfCookies.isValid(value) {

@@ -30,7 +30,12 @@ struct VerifiedForm {
 extension AppRequestContext {
     /// The chrome for a page; an anonymous visitor gets a CSRF cookie value to put in forms.
     func chrome(flash: String? = nil) -> PageChrome {
-        PageChrome(member: member, csrfToken: session?.csrfToken ?? csrfCookie ?? "", flash: flash)
+        PageChrome(
+            member: member,
+            csrfToken: session?.csrfToken ?? csrfCookie ?? "",
+            flash: flash,
+            unreadConversations: unreadConversations
+        )
     }
 }
 

@@ -207,3 +207,11 @@ enum MessageViews {
         date.formatted(.dateTime.day().month(.abbreviated).hour().minute())
     }
 }
+
+/// Links into messages from elsewhere (profiles, connection lists, people to meet).
+enum MessageLinks {
+    /// The new-message form, addressed to `handle`.
+    static func write(to handle: Handle) -> String {
+        MessageRoutes.Pages.newConversation.path + "?to=" + handle.rawValue
+    }
+}

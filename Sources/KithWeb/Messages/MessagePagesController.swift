@@ -36,10 +36,14 @@ struct MessagePagesController {
         return HTMLResponse(InboxPage(chrome: context.chrome(), box: box, conversations: page, requestsWaiting: waiting).document())
     }
 
-    @Sendable func newConversation(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
-        _ = try context.requireMember()
+    @Sendable func newConversation(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let member = try context.requireMember()
         let to = request.uri.queryParameters.get("to") ?? ""
-        return HTMLResponse(NewConversationPage(chrome: context.chrome(), to: to).document())
+        // "Message" on a profile opens the conversation the two already have.
+        if !to.isEmpty, let existing = try await services.messages.directConversation(with: to, for: member) {
+            return Pages.redirect(MessageRoutes.Pages.show.path(existing))
+        }
+        return try HTMLResponse(NewConversationPage(chrome: context.chrome(), to: to).document()).response(from: request, context: context)
     }
 
     @Sendable func start(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -92,7 +92,14 @@ struct NetworkPage {
                         .forEach(connections.items) { person in
                             .li(
                                 .a(.href(ProfileRoutes.Pages.show.path(person.handle)), .text(person.name)),
-                                .if(!person.headline.isEmpty, .span(.class("meta"), .text(" · \(person.headline)")))
+                                .if(!person.headline.isEmpty, .span(.class("meta"), .text(" · \(person.headline)"))),
+                                .text(" "),
+                                .a(
+                                    .class("small"),
+                                    .href(MessageLinks.write(to: person.handle)),
+                                    .attribute(named: "aria-label", value: "Message \(person.name)"),
+                                    .text("Message")
+                                )
                             )
                         }
                     ),

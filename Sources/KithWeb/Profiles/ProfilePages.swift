@@ -40,11 +40,16 @@ struct ProfilePage {
                         .if(
                             isOwner,
                             .p(.a(.class("button"), .href(ProfileRoutes.Pages.editForm.path), .text("Edit profile and visibility"))),
-                            else: .form(
-                                .method(.post),
-                                .action(ProfileRoutes.Pages.block.path(profile.handle)),
-                                csrfField(chrome.csrfToken),
-                                .button(.type(.submit), .class("quiet"), .text("Block \(profile.name)"))
+                            else: .div(
+                                .class("actions"),
+                                .a(.class("button primary"), .href(MessageLinks.write(to: profile.handle)), .text("Message")),
+                                .form(
+                                    .class("inline"),
+                                    .method(.post),
+                                    .action(ProfileRoutes.Pages.block.path(profile.handle)),
+                                    csrfField(chrome.csrfToken),
+                                    .button(.type(.submit), .class("quiet"), .text("Block \(profile.name)"))
+                                )
                             )
                         )
                     )
