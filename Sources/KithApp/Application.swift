@@ -40,6 +40,7 @@ public func buildApplication(
         services: [
             GraphRefresher(graph: services.graph, interval: configuration.graphRefreshInterval, logger: logger),
             BackgroundJobs(services: services, logger: logger),
+            LiveMessages(messages: services.messages, interval: .milliseconds(250), logger: logger),
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger

@@ -22,6 +22,27 @@ struct GraphRefresher: Service {
     }
 }
 
+/// Delivers messages written through other instances to this instance's open conversation
+/// pages (a few reads a second, only while someone here is watching), and ends every open stream
+/// at shutdown so that it does not wait for them.
+struct LiveMessages: Service {
+    let messages: MessageService
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        await runUntilShutdown {
+            do {
+                try await messages.catchUp()
+            } catch {
+                logger.warning("live messages catch-up failed", metadata: ["error": .string("\(error)")])
+            }
+            try await Task.sleep(for: interval)
+        }
+        await messages.live.closeAll()
+    }
+}
+
 /// Runs recurring jobs (request expiry, …) under database leases, so each run happens once
 /// across all instances and a missed run is caught up after downtime.
 struct BackgroundJobs: Service {

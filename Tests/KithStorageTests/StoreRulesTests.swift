@@ -60,7 +60,9 @@ import Testing
         _ store: SQLiteStore,
         _ bodies: [@Sendable (any SQLDatabase) async throws -> Void]
     ) async -> [Bool] {
-        let slow = Task { try await store.write { _ in try await Task.sleep(for: .milliseconds(400)) } }
+        // The writer is held long enough for every body to queue behind it, even on a loaded
+        // machine (under the full parallel suite 300 ms was sometimes too short), so they share one batch.
+        let slow = Task { try await store.write { _ in try await Task.sleep(for: .milliseconds(1_500)) } }
         try? await Task.sleep(for: .milliseconds(100))
         let results = await withTaskGroup(of: (Int, Bool).self) { group in
             for (index, body) in bodies.enumerated() {

@@ -289,7 +289,7 @@ import Testing
     /// Headers every answer must have: not cached (but the public assets), redirects only to this
     /// site's own paths, cookies never readable by script nor sent cross-site.
     static func expectSafeHeaders(_ reply: Client.Reply, route: String, label: String) {
-        let publicAsset = ["GET /assets/kith.css", "GET /favicon.ico", "GET /favicon.svg"].contains(route)
+        let publicAsset = ["GET /assets/kith.css", "GET /assets/kith.js", "GET /favicon.ico", "GET /favicon.svg"].contains(route)
         if !publicAsset {
             #expect(reply.headers[.cacheControl] == "no-store", "\(label): Cache-Control \(reply.headers[.cacheControl] ?? "missing")")
         }

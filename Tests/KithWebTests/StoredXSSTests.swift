@@ -171,7 +171,7 @@ import Testing
         "hidden", "disabled", "min", "max", "step", "maxlength", "minlength", "accept", "enctype", "src", "alt", "width",
         "height", "viewbox", "xmlns", "fill", "d", "aria-label", "aria-current", "aria-invalid", "aria-describedby", "aria-hidden",
         "aria-live", "aria-labelledby", "aria-controls", "multiple", "colspan", "scope", "x", "y", "cx", "cy", "r", "stroke",
-        "stroke-width", "font-size", "text-anchor", "transform", "points", "focusable", "size", "inputmode", "pattern",
+        "stroke-width", "font-size", "text-anchor", "transform", "points", "focusable", "size", "inputmode", "pattern", "defer",
     ]
 
     /// Every tag's attributes, read strictly: `name` or `name="value"` with no `"` or `<` inside

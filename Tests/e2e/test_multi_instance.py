@@ -88,3 +88,68 @@ def test_writes_through_one_instance_are_seen_by_the_other(two_servers):
         time.sleep(0.05)
     assert seen is not None, "the other instance did not see the connection within one second"
     assert relationship["paths"] == [[f"ada-{suffix}", f"bob-{suffix}"]]
+
+
+def test_a_message_written_through_one_instance_streams_from_the_other(two_servers):
+    """An open conversation page on one instance gets a message written through the other within
+    a second (Server-Sent Events, fed by that instance's catch-up on the shared database)."""
+    import http.client
+    import threading
+    import urllib.parse
+
+    one, two = two_servers
+    suffix = str(int(time.time() * 1000))[-7:]
+    tokens = {}
+    for name, base in (("cara", one), ("dev", two)):
+        status, body = call(base, "POST", "/api/v1/auth/register",
+                            body={"email": f"{name}{suffix}@example.org", "password": f"password-{name}", "name": name.title(),
+                                  "handle": f"{name}-{suffix}"})
+        assert status == 201
+        tokens[name] = body["token"]
+    status, conversation = call(one, "POST", "/api/v1/conversations", token=tokens["cara"],
+                                body={"to": [f"dev-{suffix}"], "body": "first"})
+    assert status == 201
+    # Dev signs in to the second instance with a browser session and opens the stream there.
+    parsed = urllib.parse.urlparse(two)
+    signin = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+    signin.request("GET", "/signin")
+    reply = signin.getresponse()
+    reply.read()
+    csrf = re.search(r"kith_csrf=([^;]+)", reply.getheader("set-cookie") or "").group(1)
+    form = urllib.parse.urlencode({"_csrf": csrf, "email": f"dev{suffix}@example.org", "password": "password-dev"})
+    signin.request("POST", "/signin", body=form, headers={"content-type": "application/x-www-form-urlencoded",
+                                                          "cookie": f"kith_csrf={csrf}"})
+    reply = signin.getresponse()
+    reply.read()
+    session = re.search(r"kith_session=([^;]+)", reply.getheader("set-cookie") or "").group(1)
+
+    stream = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+    stream.request("GET", f"/messages/{conversation['id']}/live?after=1",
+                   headers={"accept": "text/event-stream", "cookie": f"kith_session={session}"})
+    response = stream.getresponse()
+    assert response.status == 200
+    assert response.getheader("content-type").startswith("text/event-stream")
+    received = []
+
+    def read():
+        while True:
+            line = response.fp.readline()
+            if not line:
+                return
+            received.append((time.time(), line.decode()))
+            if "through the first instance" in line.decode():
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    time.sleep(0.5)
+    sent_at = time.time()
+    status, _ = call(one, "POST", f"/api/v1/conversations/{conversation['id']}/messages", token=tokens["cara"],
+                     body={"body": "through the first instance"})
+    assert status == 201
+    reader.join(timeout=5)
+    arrived = [at for at, line in received if "through the first instance" in line]
+    assert arrived, f"nothing arrived: {received}"
+    assert arrived[0] - sent_at < 1.0, f"took {arrived[0] - sent_at:.2f} s"
+    assert any(line.startswith("id: 2") for _, line in received)
+    stream.close()

@@ -76,6 +76,8 @@ public protocol ConversationRepository: Sendable {
     func setState(_ state: ParticipantState, of member: Member.ID, in conversation: Conversation.ID) async throws -> Bool
     /// Conversations `member` started since `since` that began as a message request (the weekly limit).
     func requestsStarted(by member: Member.ID, since: Date) async throws -> Int
+    /// The newest message sequence of each of these conversations.
+    func lastSequences(of conversations: [Conversation.ID]) async throws -> [Conversation.ID: Int64]
     /// The members with these ids (participants, authors), in one read.
     func members(_ ids: [Member.ID]) async throws -> [Member.ID: Member]
     /// Active conversations with unread messages, and requests waiting, for the navigation.

@@ -19,6 +19,8 @@ public struct MessageService: Sendable {
     private let blocks: any BlockRepository
     private let context: any SharedContext
     private let links: any PageLinks
+    /// This instance's open conversation pages (live delivery).
+    public let live: LiveConversations
     public let settings: Settings
     private let now: @Sendable () -> Date
 
@@ -28,10 +30,12 @@ public struct MessageService: Sendable {
         blocks: any BlockRepository,
         context: any SharedContext,
         links: any PageLinks,
+        live: LiveConversations = LiveConversations(),
         settings: Settings = Settings(),
         now: @escaping @Sendable () -> Date
     ) {
         self.members = members
+        self.live = live
         self.conversations = conversations
         self.blocks = blocks
         self.context = context
@@ -233,6 +237,16 @@ public struct MessageService: Sendable {
         return try await conversations.directConversation(between: member.id, and: other.id)
     }
 
+    /// Wakes this instance's listeners for conversations that moved on through another instance.
+    /// Reads nothing when nobody here is watching.
+    public func catchUp() async throws {
+        let watched = await live.watched
+        guard !watched.isEmpty else { return }
+        for (id, sequence) in try await conversations.lastSequences(of: watched) {
+            await live.announce(id, sequence: sequence)
+        }
+    }
+
     /// Conversations with something unread, and message requests waiting: the navigation's count.
     public func unreadCount(of member: Member) async throws -> Int {
         try await conversations.unreadConversations(of: member.id)
@@ -286,6 +300,7 @@ public struct MessageService: Sendable {
             }
         )
         guard let message else { throw DomainError.notFound("conversation") }
+        await live.announce(id, sequence: message.sequence)
         return message
     }
 

@@ -278,6 +278,20 @@ public struct SQLConversationRepository: ConversationRepository {
         }
     }
 
+    public func lastSequences(of conversations: [Conversation.ID]) async throws -> [Conversation.ID: Int64] {
+        guard !conversations.isEmpty else { return [:] }
+        return try await store.read { db in
+            var query = SQLQueryString("SELECT id, last_sequence FROM conversations WHERE id IN (")
+            for (index, id) in conversations.enumerated() {
+                query.appendInterpolation(unsafeRaw: index == 0 ? "" : ", ")
+                query.appendInterpolation(bind: id.description)
+            }
+            query.appendInterpolation(unsafeRaw: ")")
+            let rows = try await db.raw(query).all()
+            return Dictionary(uniqueKeysWithValues: try rows.map { (Conversation.ID(try $0.uuid("id")), try $0.int64("last_sequence")) })
+        }
+    }
+
     public func unreadConversations(of member: Member.ID) async throws -> Int {
         try await store.read { db in
             try await db.raw(

@@ -22,7 +22,8 @@ enum Layout {
                 .element(named: "title", text: "\(title) · Kith"),
                 .meta(.name("description"), .content("Kith: your community's professional network.")),
                 .link(.rel(.stylesheet), .href(ProfileRoutes.Pages.stylesheet.path)),
-                .link(.rel(.icon), .href(ProfileRoutes.Pages.favicon.path), .type("image/svg+xml"))
+                .link(.rel(.icon), .href(ProfileRoutes.Pages.favicon.path), .type("image/svg+xml")),
+                .script(.src(ProfileRoutes.Pages.script.path), .attribute(named: "defer"))
             ),
             .body(
                 .a(.class("skip"), .href("#main"), .text("Skip to content")),

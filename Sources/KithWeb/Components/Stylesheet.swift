@@ -95,6 +95,23 @@ enum Stylesheet {
         @media (max-width:36rem){.profile-head{flex-direction:column}.row{grid-template-columns:1fr}h1{font-size:1.5rem}}
         """
 
+    /// The only script: a conversation page listens for new messages (Server-Sent Events) and
+    /// adds them as they arrive. Every page works without it.
+    static let script = """
+        (function () {
+          var list = document.getElementById("messages");
+          var address = list && list.getAttribute("data-live");
+          if (!address || !window.EventSource) return;
+          var source = new EventSource(address);
+          source.onmessage = function (event) {
+            if (event.lastEventId && document.getElementById("m" + event.lastEventId)) return;
+            list.insertAdjacentHTML("beforeend", event.data);
+            var added = list.lastElementChild;
+            if (added && added.scrollIntoView) added.scrollIntoView({ block: "nearest" });
+          };
+        })();
+        """
+
     static let favicon = """
         <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#2f5d50"/>\
         <text x="16" y="23" font-family="Arial,sans-serif" font-size="20" font-weight="700" fill="#fff" text-anchor="middle">K</text></svg>

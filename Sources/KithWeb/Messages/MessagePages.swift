@@ -114,19 +114,15 @@ struct ConversationPage {
                     .class("messages"),
                     .id("messages"),
                     .attribute(named: "aria-live", value: "polite"),
-                    .forEach(messages) { view in
-                        let mine = view.message.author == chrome.member?.id
-                        return .li(
-                            .class(mine ? "message mine" : "message"),
-                            .id("m\(view.message.sequence)"),
-                            .p(
-                                .class("meta"),
-                                .strong(.text(mine ? "You" : view.author?.name ?? "A former member")),
-                                .span(.class("muted"), .text(" · " + MessageViews.time(view.message.sentAt)))
-                            ),
-                            .div(.class("body"), MessageFormatting.render(view.message.body))
-                        )
-                    },
+                    // Where the page's script listens for new messages (kith.js); nothing needs it.
+                    .attribute(
+                        named: "data-live",
+                        value: summary.hasLeft
+                            ? nil
+                            : MessageRoutes.Pages.live.path(id)
+                                + "?after=\(messages.last?.message.sequence ?? summary.conversation.lastSequence)"
+                    ),
+                    .forEach(messages) { Self.item($0, viewer: chrome.member?.id) },
                 ]
             ),
             summary.hasLeft
@@ -149,6 +145,23 @@ struct ConversationPage {
                 summary.conversation.kind == .group && !summary.hasLeft,
                 Controls.postButton(MessageRoutes.Pages.leave.path(id), label: "Leave this conversation", csrf: chrome.csrfToken)
             )
+        )
+    }
+}
+
+extension ConversationPage {
+    /// One message in the thread (also sent, rendered, to an open page as it arrives).
+    static func item(_ view: MessageView, viewer: Member.ID?) -> Node<HTML.ListContext> {
+        let mine = view.message.author == viewer
+        return .li(
+            .class(mine ? "message mine" : "message"),
+            .id("m\(view.message.sequence)"),
+            .p(
+                .class("meta"),
+                .strong(.text(mine ? "You" : view.author?.name ?? "A former member")),
+                .span(.class("muted"), .text(" · " + MessageViews.time(view.message.sentAt)))
+            ),
+            .div(.class("body"), MessageFormatting.render(view.message.body))
         )
     }
 }

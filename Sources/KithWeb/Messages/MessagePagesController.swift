@@ -15,6 +15,7 @@ struct MessagePagesController {
         router.on(MessageRoutes.Pages.accept, use: accept)
         router.on(MessageRoutes.Pages.ignore, use: ignore)
         router.on(MessageRoutes.Pages.leave, use: leave)
+        router.on(MessageRoutes.Pages.live, use: MessageStream(services: services).live)
     }
 
     private func id(_ context: AppRequestContext) -> String { context.parameters.get("id") ?? "" }

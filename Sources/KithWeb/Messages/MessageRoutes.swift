@@ -96,9 +96,16 @@ enum MessageRoutes {
         static let accept = Endpoint<OneParameter<Conversation.ID>>(.post, "/messages/:id/accept", .owner, "Accept a message request")
         static let ignore = Endpoint<OneParameter<Conversation.ID>>(.post, "/messages/:id/ignore", .owner, "Ignore a message request")
         static let leave = Endpoint<OneParameter<Conversation.ID>>(.post, "/messages/:id/leave", .owner, "Leave a group conversation")
+        static let live = Endpoint<OneParameter<Conversation.ID>>(
+            .get,
+            "/messages/:id/live",
+            .owner,
+            "New messages as they arrive (text/event-stream, for the open conversation page)"
+        )
 
         static let all: [AnyEndpoint] = [
             inbox.erased, newConversation.erased, start.erased, show.erased, send.erased, accept.erased, ignore.erased, leave.erased,
+            live.erased,
         ]
     }
 

@@ -172,6 +172,7 @@ struct DirectoryPagesController {
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.on(ProfileRoutes.Pages.search, use: search)
         router.on(ProfileRoutes.Pages.stylesheet, use: stylesheet)
+        router.on(ProfileRoutes.Pages.script, use: script)
         router.on(ProfileRoutes.Pages.favicon, use: favicon)
         router.on(ProfileRoutes.Pages.faviconFaviconIco, use: favicon)
     }
@@ -188,6 +189,13 @@ struct DirectoryPagesController {
                 status: .unprocessableContent
             )
         }
+    }
+
+    @Sendable func script(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/javascript; charset=utf-8"
+        headers[.cacheControl] = "public, max-age=3600"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Stylesheet.script)))
     }
 
     @Sendable func favicon(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -66,6 +66,7 @@ enum ProfileRoutes {
         static let search = Endpoint<NoParameters>(.get, "/directory", .member, "Search the directory")
         static let stylesheet = Endpoint<NoParameters>(.get, "/assets/kith.css", .everyone, "The stylesheet")
         static let favicon = Endpoint<NoParameters>(.get, "/favicon.svg", .everyone, "The icon")
+        static let script = Endpoint<NoParameters>(.get, "/assets/kith.js", .everyone, "The pages' small script (live messages)")
         static let faviconFaviconIco = Endpoint<NoParameters>(
             .get,
             "/favicon.ico",
@@ -75,7 +76,7 @@ enum ProfileRoutes {
 
         static let all: [AnyEndpoint] = [
             home.erased, show.erased, editForm.erased, edit.erased, addAffiliation.erased, removeAffiliation.erased, block.erased,
-            unblock.erased, search.erased, stylesheet.erased, favicon.erased, faviconFaviconIco.erased,
+            unblock.erased, search.erased, stylesheet.erased, script.erased, favicon.erased, faviconFaviconIco.erased,
         ]
     }
 
