@@ -161,6 +161,86 @@ public enum DemoSeeding {
         return contacts.count
     }
 
+    /// The demo member's conversations, written through the domain services with clocks set back
+    /// so they read as a few days of talk: one with unread replies, one read, a group planning
+    /// the reunion, and a message request from a member the demo shares nothing with.
+    static func seedConversations(
+        _ store: any Store,
+        demo: Member,
+        known: [DemoMember],
+        everyone: [DemoMember],
+        publicURL: String
+    )
+        async throws -> Int
+    {
+        guard known.count >= 5 else { return 0 }
+        let now = Date()
+        func at(hoursAgo: Double) -> Services {
+            Services(
+                store: store,
+                hasher: BcryptPasswordHasher(cost: 4),
+                publicURL: publicURL,
+                now: { now.addingTimeInterval(-hoursAgo * 3_600) }
+            )
+        }
+        func first(_ name: String) -> String { String(name.split(separator: " ").first ?? Substring(name)) }
+        var count = 0
+        // Read and answered.
+        let (a, b, c, d, e) = (known[0].member, known[1].member, known[2].member, known[3].member, known[4].member)
+        let settled = try await at(hoursAgo: 70).messages.start(
+            to: [b.handle.rawValue],
+            body: "Hi \(first(b.name)) — thanks again for the intro last month. The team loved the talk.",
+            by: demo
+        )
+        let settledID = settled.conversation.id.description
+        _ = try await at(hoursAgo: 69).messages.send("Glad it worked out! Happy to help anytime.", to: settledID, by: b)
+        _ = try await at(hoursAgo: 68).messages.send("Let's get coffee when you are next in town.", to: settledID, by: demo)
+        try await at(hoursAgo: 67).messages.markRead(settledID, by: demo)
+        count += 1
+        // The group: planning the reunion.
+        let group = try await at(hoursAgo: 30).messages.start(
+            to: [c.handle.rawValue, d.handle.rawValue, e.handle.rawValue],
+            body: "Shall we plan a table together at the reunion? I can book somewhere nearby for after.",
+            by: demo
+        )
+        let groupID = group.conversation.id.description
+        _ = try await at(hoursAgo: 29).messages.send("Count me in. **Friday** works best for me.", to: groupID, by: c)
+        _ = try await at(hoursAgo: 28).messages.send("Same here — I'll bring the old photos.", to: groupID, by: d)
+        try await at(hoursAgo: 27).messages.markRead(groupID, by: demo)
+        count += 1
+        // Unread replies waiting for the demo member.
+        let waiting = try await at(hoursAgo: 26).messages.start(
+            to: [a.handle.rawValue],
+            body: "Hi \(first(a.name)), I saw you moved into product. Could I ask you a few questions about it?",
+            by: demo
+        )
+        let waitingID = waiting.conversation.id.description
+        _ = try await at(hoursAgo: 5).messages.send(
+            "Of course! I remember how useful those chats were when I switched.",
+            to: waitingID,
+            by: a
+        )
+        _ = try await at(hoursAgo: 4).messages.send(
+            "Some things that helped me:\n- shadow a product manager for a week\n- write up one decision you would make differently",
+            to: waitingID,
+            by: a
+        )
+        count += 1
+        // A message request from someone the demo member shares nothing with (first one found).
+        let knownIDs = Set(known.map(\.member.id))
+        for stranger in everyone.dropFirst().reversed().prefix(40) where !knownIDs.contains(stranger.member.id) {
+            let request = try await at(hoursAgo: 2).messages.start(
+                to: [demo.handle.rawValue],
+                body: "Hello \(first(demo.name)) — I am a recent graduate and would value ten minutes of advice about data roles.",
+                by: stranger.member
+            )
+            let seen = try await at(hoursAgo: 2).messages.conversation(request.conversation.id.description, for: demo)
+            count += 1
+            if seen.state == .request { break }
+        }
+        return count
+    }
+
     public static func seedIfEmpty(_ store: any Store, members count: Int, publicURL: String) async throws {
         let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 10), publicURL: publicURL)
         guard try await services.accounts.memberCount() == 0 else {
@@ -215,6 +295,14 @@ public enum DemoSeeding {
         say("Demo: \(contacts) private contacts for the demo member, with interactions and follow-ups.")
         let events = try await seedEvents(store, everyone: everyone, publicURL: publicURL)
         say("Demo: \(events) events (a reunion, small circles, past and upcoming) with RSVPs.")
+        let conversations = try await seedConversations(
+            store,
+            demo: everyone[0].member,
+            known: known,
+            everyone: everyone,
+            publicURL: publicURL
+        )
+        say("Demo: \(conversations) conversations for the demo member (unread replies, a group, a message request).")
         say(
             "Demo: \(count) members seeded in \(String(format: "%.1f", progress.seconds)) s. Sign in as \(DemoCommunity.demoEmail) with password \(DemoCommunity.demoPassword)"
         )

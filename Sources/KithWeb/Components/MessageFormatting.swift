@@ -11,20 +11,45 @@ enum MessageFormatting {
         return .group(blocks.map(block))
     }
 
+    /// A block of lines: runs of `- ` items become a list, runs of `1. ` items a numbered list,
+    /// and the lines between them paragraphs with line breaks.
     private static func block(_ text: String) -> Node<HTML.BodyContext> {
-        let lines = text.components(separatedBy: "\n")
-        if lines.allSatisfy({ $0.hasPrefix("- ") || $0.hasPrefix("* ") }) {
-            return .ul(.forEach(lines) { .li(inline(String($0.dropFirst(2)))) })
+        enum Run {
+            case lines([String])
+            case bullets([String])
+            case numbered([String])
         }
-        if lines.allSatisfy({ orderedItem($0) != nil }) {
-            return .ol(.forEach(lines) { .li(inline(orderedItem($0) ?? $0)) })
+        var runs: [Run] = []
+        for line in text.components(separatedBy: "\n") {
+            if line.hasPrefix("- ") || line.hasPrefix("* ") {
+                let item = String(line.dropFirst(2))
+                if case .bullets(let items) = runs.last {
+                    runs[runs.count - 1] = .bullets(items + [item])
+                } else {
+                    runs.append(.bullets([item]))
+                }
+            } else if let item = orderedItem(line) {
+                if case .numbered(let items) = runs.last {
+                    runs[runs.count - 1] = .numbered(items + [item])
+                } else {
+                    runs.append(.numbered([item]))
+                }
+            } else if case .lines(let lines) = runs.last {
+                runs[runs.count - 1] = .lines(lines + [line])
+            } else {
+                runs.append(.lines([line]))
+            }
         }
-        var nodes: [Node<HTML.BodyContext>] = []
-        for (index, line) in lines.enumerated() {
-            if index > 0 { nodes.append(.br()) }
-            nodes.append(inline(line))
-        }
-        return .p(.group(nodes))
+        return .group(
+            runs.map { run in
+                switch run {
+                case .bullets(let items): .ul(.forEach(items) { .li(inline($0)) })
+                case .numbered(let items): .ol(.forEach(items) { .li(inline($0)) })
+                case .lines(let lines):
+                    .p(.group(lines.enumerated().flatMap { index, line in index == 0 ? [inline(line)] : [.br(), inline(line)] }))
+                }
+            }
+        )
     }
 
     private static func orderedItem(_ line: String) -> String? {

@@ -90,10 +90,14 @@ struct MessagePagesController {
         let summary = try await services.messages.conversation(rawID, for: member)
         let messages = try await services.messages.recentMessages(in: rawID, for: member, before: before)
         // Opening the conversation reads it (a message request stays unread until accepted).
-        if before == nil, summary.state == .active { try await services.messages.markRead(rawID, by: member) }
+        var chrome = context.chrome()
+        if before == nil, summary.state == .active {
+            try await services.messages.markRead(rawID, by: member)
+            chrome.unreadConversations = try await services.messages.unreadCount(of: member)
+        }
         let first = messages.first?.message.sequence ?? 1
         return ConversationPage(
-            chrome: context.chrome(),
+            chrome: chrome,
             summary: summary,
             messages: messages,
             earlier: first > 1 ? first : nil,
