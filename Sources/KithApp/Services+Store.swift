@@ -92,14 +92,18 @@ extension Services {
             now: now
         )
         let reminderRepository = SQLReminderRepository(store: store, publicURL: publicURL)
+        // Signed with a secret the instances share (the first to need it stores it).
+        let unsubscribe = UnsubscribeLinks(secret: { try await InstanceMarks(store: store).secret(named: "unsubscribe") })
         let reminders = ReminderService(
             reminders: reminderRepository,
             notifications: reminderRepository,
             transport: mail,
             publicURL: publicURL,
             links: RouteLinks(),
+            unsubscribe: unsubscribe,
             now: now
         )
+        let notifications = NotificationService(notifications: reminderRepository, unsubscribe: unsubscribe, now: now)
         let eventRepository = SQLEventRepository(store: store, publicURL: publicURL)
         let events = EventService(
             events: eventRepository,
@@ -148,6 +152,7 @@ extension Services {
             events: events,
             eventNetworking: eventNetworking,
             messages: messages,
+            notifications: notifications,
             storeHealth: storeHealth
         )
     }

@@ -222,9 +222,9 @@ import Testing
             clock.advance(by: 14 * Self.day)
             #expect(try await services.reminders.generate() == 2)
             #expect(try await services.reminders.generate() == 0)
-            let titles = try await services.reminders.notifications(of: ada).map(\.title).sorted()
+            let titles = try await services.notifications.notifications(of: ada).map(\.title).sorted()
             #expect(titles == ["Follow up with Grace", "Time to catch up with Grace"])
-            #expect(try await services.reminders.unreadCount(of: ada) == 2)
+            #expect(try await services.notifications.unreadCount(of: ada) == 2)
 
             mail.failing = true
             #expect(try await services.reminders.deliverMail().failed == 2)
@@ -241,8 +241,8 @@ import Testing
             clock.advance(by: 11 * Self.day)
             #expect(try await services.reminders.generate() == 1)
             #expect(try await services.reminders.generate() == 0)
-            try await services.reminders.markAllRead(of: ada)
-            #expect(try await services.reminders.unreadCount(of: ada) == 0)
+            try await services.notifications.markAllRead(of: ada)
+            #expect(try await services.notifications.unreadCount(of: ada) == 0)
         }
     }
 

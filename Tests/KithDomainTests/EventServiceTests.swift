@@ -53,7 +53,7 @@ import Testing
             #expect(left.promoted == [first.id])
             #expect(try await services.events.event(event, viewer: first).myRSVP == .going)
             #expect(try await services.events.event(event, viewer: second).myWaitlistPosition == 1)
-            #expect(try await services.reminders.notifications(of: first).first?.title.hasPrefix("You have a place") == true)
+            #expect(try await services.notifications.notifications(of: first).first?.title.hasPrefix("You have a place") == true)
             // The email was queued with the promotion and goes out with the next delivery.
             _ = try await services.reminders.deliverMail()
             #expect(mail.sent.filter { $0.subject.hasPrefix("You have a place") }.map(\.memberID) == [first.id])
@@ -107,7 +107,7 @@ import Testing
             await #expect(throws: DomainError.conflict(field: "status", message: "This event was cancelled.")) {
                 try await services.events.respond("going", to: event, by: guest)
             }
-            #expect(try await services.reminders.notifications(of: guest).first?.title == "Cancelled: Data & donuts")
+            #expect(try await services.notifications.notifications(of: guest).first?.title == "Cancelled: Data & donuts")
             let later = try await services.events.create(Self.input(in: clock), by: organizer).event.id.description
             clock.advance(by: 8 * Self.day)
             await #expect(throws: DomainError.conflict(field: "status", message: "This event is over.")) {
@@ -255,13 +255,13 @@ import Testing
             ) {
                 try await services.events.create(Self.input("reunion", in: clock, cohort: "class of 2015"), by: other)
             }
-            #expect(try await services.reminders.notifications(of: classmate).isEmpty)
+            #expect(try await services.notifications.notifications(of: classmate).isEmpty)
             _ = try await services.events.create(Self.input("reunion", in: clock, cohort: "class of 2015"), by: organizer)
-            #expect(try await services.reminders.notifications(of: classmate).map(\.title) == ["Your reunion: Data & donuts"])
+            #expect(try await services.notifications.notifications(of: classmate).map(\.title) == ["Your reunion: Data & donuts"])
             // Someone who blocked the organiser hears nothing from them.
-            #expect(try await services.reminders.notifications(of: blocker).isEmpty)
-            #expect(try await services.reminders.notifications(of: hidden).isEmpty)
-            #expect(try await services.reminders.notifications(of: other).isEmpty)
+            #expect(try await services.notifications.notifications(of: blocker).isEmpty)
+            #expect(try await services.notifications.notifications(of: hidden).isEmpty)
+            #expect(try await services.notifications.notifications(of: other).isEmpty)
             let listed = try await services.events.list(
                 upcoming: "true",
                 format: "reunion",

@@ -138,7 +138,7 @@ import Testing
             let secret = String(link.output.1)
             // Not in any in-app notification (a session thief must not find it there).
             #expect(
-                !(try await services.reminders.notifications(of: ada.member)).contains {
+                !(try await services.notifications.notifications(of: ada.member)).contains {
                     $0.body.contains(secret) || $0.link.contains(secret)
                 }
             )

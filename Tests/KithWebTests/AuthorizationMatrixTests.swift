@@ -38,6 +38,7 @@ import Testing
         var followUp = ""
         var event = ""
         var conversation = ""
+        var notification = ""
         /// A resource of its own for each route that uses one up (accepting, ignoring, withdrawing,
         /// deleting), so the API route and the page route each find theirs.
         var byRoute: [String: String] = [:]
@@ -184,6 +185,9 @@ import Testing
             token: tokens["erin"],
             json: #"{"body":"reply-secret-3307"}"#
         )
+        // Erin's reply told Ada: a notification of hers.
+        let notifications = try await client.send(.get, "/api/v1/notifications", token: ada).json["items"] as? [[String: Any]] ?? []
+        fixture.notification = notifications.first?["id"] as? String ?? ""
         for route in ["DELETE /api/v1/me/sessions/:id", "POST /me/sessions/:id/revoke"] {
             let label = "revocable-\(fixture.byRoute.count)"
             _ = try await client.send(
@@ -199,6 +203,7 @@ import Testing
         for (name, value) in [
             ("contact", fixture.contact + fixture.pageContact), ("follow-up", fixture.followUp), ("event", fixture.event),
             ("calendar", fixture.calendarToken), ("code", fixture.checkInCode), ("conversation", fixture.conversation),
+            ("notification", fixture.notification),
         ] + fixture.byRoute.map { ($0.key, $0.value) } {
             #expect(!value.isEmpty, "fixture \(name) was not planted")
         }
@@ -215,6 +220,7 @@ import Testing
         case _ where path.contains("/contacts/:id"): id = fixture.contact
         case _ where path.contains("/follow-ups/:id"): id = fixture.followUp
         case _ where path.contains("/conversations/:id") || path.contains("/messages/:id"): id = fixture.conversation
+        case _ where path.contains("/notifications/:id"): id = fixture.notification
         default: id = fixture.event
         }
         path = path.replacingOccurrences(of: ":id", with: id)

@@ -118,5 +118,14 @@ public protocol EventRepository: Sendable {
 
 /// Tells members something: an in-app notification and, optionally, an email (the outbox).
 public protocol Notifier: Sendable {
-    func notify(_ member: Member.ID, key: String, title: String, body: String, link: String, email: Bool, at: Date) async throws
+    func notify(
+        _ member: Member.ID,
+        kind: NotificationKind,
+        key: String,
+        title: String,
+        body: String,
+        link: String,
+        email: Bool,
+        at: Date
+    ) async throws
 }

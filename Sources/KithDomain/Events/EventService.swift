@@ -107,6 +107,7 @@ public struct EventService: Sendable {
         for rsvp in try await events.rsvps(to: event.id) where rsvp.status != .notGoing && rsvp.member.id != member.id {
             try await notifier.notify(
                 rsvp.member.id,
+                kind: .event,
                 key: "event-cancelled:\(event.id)",
                 title: "Cancelled: \(event.title)",
                 body: "\(event.title) on \(Self.day(event)) has been cancelled by the organiser.",
@@ -369,6 +370,7 @@ public struct EventService: Sendable {
         for member in try await events.cohortMembers(event.audienceCohort) where member != event.organizerID && !blocked.contains(member) {
             try await notifier.notify(
                 member,
+                kind: .event,
                 key: "reunion:\(event.id)",
                 title: "Your reunion: \(event.title)",
                 body: "Your class is getting together on \(Self.day(event)). RSVP to see which classmates are going.",

@@ -8,6 +8,7 @@ public struct MemberNotification: Sendable, Equatable, Identifiable {
     public var id: ID
     public var memberID: Member.ID
     public var key: String
+    public var kind: NotificationKind
     public var title: String
     public var body: String
     /// A path inside Kith the notification leads to.
@@ -15,10 +16,21 @@ public struct MemberNotification: Sendable, Equatable, Identifiable {
     public var createdAt: Date
     public var readAt: Date?
 
-    public init(id: ID, memberID: Member.ID, key: String, title: String, body: String, link: String, createdAt: Date, readAt: Date? = nil) {
+    public init(
+        id: ID,
+        memberID: Member.ID,
+        key: String,
+        kind: NotificationKind? = nil,
+        title: String,
+        body: String,
+        link: String,
+        createdAt: Date,
+        readAt: Date? = nil
+    ) {
         self.id = id
         self.memberID = memberID
         self.key = key
+        self.kind = kind ?? NotificationKind.of(key: key)
         self.title = title
         self.body = body
         self.link = link
@@ -35,6 +47,11 @@ public struct OutgoingMail: Sendable, Equatable, Identifiable {
     /// The member it is for; nil before there is one (the confirmation link of a sign-up).
     public var memberID: Member.ID?
     public var key: String
+    /// What it is about: the member's choices for this kind decide whether it is sent, and its
+    /// unsubscribe link turns this kind off. Security mail (the default) is always sent.
+    public var kind: NotificationKind
+    /// The one-click unsubscribe address (RFC 8058), set when it is sent.
+    public var unsubscribeURL: String?
     public var to: String
     public var subject: String
     public var body: String
@@ -47,6 +64,7 @@ public struct OutgoingMail: Sendable, Equatable, Identifiable {
         id: ID,
         memberID: Member.ID?,
         key: String,
+        kind: NotificationKind = .security,
         to: String,
         subject: String,
         body: String,
@@ -58,6 +76,7 @@ public struct OutgoingMail: Sendable, Equatable, Identifiable {
         self.id = id
         self.memberID = memberID
         self.key = key
+        self.kind = kind
         self.to = to
         self.subject = subject
         self.body = body
@@ -82,9 +101,17 @@ public protocol MailTransport: Sendable {
 }
 
 public protocol NotificationRepository: Sendable {
-    func notifications(of member: Member.ID, limit: Int) async throws -> [MemberNotification]
-    func unreadCount(of member: Member.ID) async throws -> Int
+    /// The member's notifications of these kinds, newest first.
+    func notifications(of member: Member.ID, kinds: [NotificationKind], unreadOnly: Bool, limit: Int) async throws -> [MemberNotification]
+    func unreadCount(of member: Member.ID, kinds: [NotificationKind]) async throws -> Int
     func markAllRead(of member: Member.ID, at: Date) async throws
+    /// Marks one read; false when it is not the member's.
+    func markRead(_ id: MemberNotification.ID, of member: Member.ID, at: Date) async throws -> Bool
+    func settings(of member: Member.ID) async throws -> NotificationSettings
+    func save(_ settings: NotificationSettings, of member: Member.ID) async throws
+    /// Uses an unsubscribe link once: turns the kind's email off for the member and records the
+    /// link as used, in one transaction. False when the link was already used.
+    func unsubscribe(_ claim: UnsubscribeLinks.Claim, at: Date) async throws -> Bool
 }
 
 /// A reminder that has come due: what to tell whom, and what to mark so it is told once.

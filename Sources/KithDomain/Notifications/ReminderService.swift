@@ -10,6 +10,7 @@ public struct ReminderService: Sendable {
     private let sender: String
     private let publicURL: String
     private let links: any PageLinks
+    private let unsubscribe: UnsubscribeLinks
     private let now: @Sendable () -> Date
 
     public init(
@@ -19,8 +20,10 @@ public struct ReminderService: Sendable {
         sender: String = "Kith <no-reply@kith.invalid>",
         publicURL: String,
         links: any PageLinks,
+        unsubscribe: UnsubscribeLinks,
         now: @escaping @Sendable () -> Date
     ) {
+        self.unsubscribe = unsubscribe
         self.reminders = reminders
         self.notifications = notifications
         self.transport = transport
@@ -43,6 +46,7 @@ public struct ReminderService: Sendable {
                     id: .make(at: moment),
                     memberID: reminder.owner.id,
                     key: key,
+                    kind: .keepInTouch,
                     title: title,
                     body: reminder.message,
                     link: link,
@@ -52,6 +56,7 @@ public struct ReminderService: Sendable {
                     id: .make(at: moment),
                     memberID: reminder.owner.id,
                     key: key,
+                    kind: .keepInTouch,
                     to: reminder.ownerEmail,
                     subject: title,
                     body: NoticeMail.body(to: reminder.owner.name, title: title, reminder.message, link: publicURL + link),
@@ -78,7 +83,12 @@ public struct ReminderService: Sendable {
     public func deliverMail(batch: Int = 100) async throws -> (sent: Int, failed: Int) {
         var sent = 0
         var failed = 0
-        for mail in try await reminders.pendingMail(now: now(), limit: batch) {
+        for var mail in try await reminders.pendingMail(now: now(), limit: batch) {
+            // Every email about something a member may turn off carries its own one-click link.
+            if let member = mail.memberID, !mail.kind.emailIsFixed {
+                mail.unsubscribeURL =
+                    publicURL + links.unsubscribe(try await unsubscribe.token(member: member, kind: mail.kind, mail: mail.id))
+            }
             do {
                 try await transport.send(mail, from: sender)
                 try await reminders.markSent(mail.id, at: now())
@@ -94,17 +104,5 @@ public struct ReminderService: Sendable {
             }
         }
         return (sent, failed)
-    }
-
-    public func notifications(of member: Member, limit: Int = 50) async throws -> [MemberNotification] {
-        try await notifications.notifications(of: member.id, limit: limit)
-    }
-
-    public func unreadCount(of member: Member) async throws -> Int {
-        try await notifications.unreadCount(of: member.id)
-    }
-
-    public func markAllRead(of member: Member) async throws {
-        try await notifications.markAllRead(of: member.id, at: now())
     }
 }

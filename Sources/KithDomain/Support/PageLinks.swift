@@ -5,4 +5,6 @@ public protocol PageLinks: Sendable {
     func event(_ id: Event.ID) -> String
     func contact(_ id: Contact.ID) -> String
     func conversation(_ id: Conversation.ID) -> String
+    /// The one-click unsubscribe page for a signed token.
+    func unsubscribe(_ token: String) -> String
 }

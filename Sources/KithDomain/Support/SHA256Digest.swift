@@ -16,3 +16,10 @@ enum SHA256Digest {
         return String(decoding: hex, as: UTF8.self)
     }
 }
+
+/// HMAC-SHA-256, for links the community signs (unsubscribe).
+enum HMACSHA256 {
+    static func code(for message: Data, key: Data) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
+    }
+}

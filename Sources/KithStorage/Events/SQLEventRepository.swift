@@ -197,6 +197,7 @@ public struct SQLEventRepository: EventRepository {
         for member in promoted {
             try await SQLReminderRepository.notify(
                 member,
+                kind: .event,
                 key: notice.key,
                 title: notice.title,
                 body: notice.body,

@@ -336,11 +336,14 @@ public struct SQLConversationRepository: ConversationRepository {
     static func notify(_ notice: MessageNotice, at: Date, publicURL: String, in db: any SQLDatabase) async throws {
         try await SQLReminderRepository.notify(
             notice.member,
+            kind: .message,
             key: notice.key,
             title: notice.title,
             body: notice.body,
             link: notice.link,
-            email: false,
+            // Emailed at once only for members who chose that for messages; the weekly email
+            // lists the others (the words are never in either).
+            email: true,
             at: at,
             publicURL: publicURL,
             in: db

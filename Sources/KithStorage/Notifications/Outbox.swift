@@ -9,8 +9,9 @@ enum Outbox {
     static func queue(_ mail: OutgoingMail, in db: any SQLDatabase) async throws {
         try await db.raw(
             """
-            INSERT INTO mail_outbox (id, member_id, key, to_address, subject, body, created_at, next_attempt_at)
-            VALUES (\(bind: mail.id.description), \(bind: mail.memberID?.description), \(bind: mail.key), \(bind: mail.to),
+            INSERT INTO mail_outbox (id, member_id, key, kind, to_address, subject, body, created_at, next_attempt_at)
+            VALUES (\(bind: mail.id.description), \(bind: mail.memberID?.description), \(bind: mail.key), \(bind: mail.kind.rawValue),
+                \(bind: mail.to),
                 \(bind: mail.subject), \(bind: mail.body), \(bind: Millis.from(mail.createdAt)), \(bind: Millis.from(mail.createdAt)))
             ON CONFLICT (member_id, key) DO NOTHING
             """

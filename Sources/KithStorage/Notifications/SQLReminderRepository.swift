@@ -84,23 +84,47 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository,
                     ).first() != nil
             }
             guard marked else { return false }
-            let inserted =
-                try await db.raw(
-                    """
-                    INSERT INTO notifications (id, member_id, key, title, body, link, created_at)
-                    VALUES (\(bind: notification.id.description), \(bind: notification.memberID.description), \(bind: notification.key),
-                        \(bind: notification.title), \(bind: notification.body), \(bind: notification.link),
-                        \(bind: Millis.from(notification.createdAt)))
-                    ON CONFLICT (member_id, key) DO NOTHING RETURNING id
-                    """
-                ).first() != nil
-            guard inserted else { return false }
-            try await Outbox.queue(mail, in: db)
-            return true
+            return try await Self.deliver(notification, mail: mail, in: db)
         }
     }
 
-    static let mailColumns = "id, member_id, key, to_address, subject, body, created_at, sent_at, attempts, last_error"
+    /// One notice, as the member chose for its kind, inside the caller's transaction: the
+    /// notification is always stored (the centre shows the kinds the member shows in the app; the
+    /// weekly email reads the digest kinds), and `mail` is queued only when the member wants this
+    /// kind emailed at once. Unique on (member, key): telling someone twice stores nothing.
+    static func deliver(_ notification: MemberNotification, mail: OutgoingMail?, in db: any SQLDatabase) async throws -> Bool {
+        let inserted =
+            try await db.raw(
+                """
+                INSERT INTO notifications (id, member_id, key, kind, title, body, link, created_at)
+                VALUES (\(bind: notification.id.description), \(bind: notification.memberID.description), \(bind: notification.key),
+                    \(bind: notification.kind.rawValue), \(bind: notification.title), \(bind: notification.body),
+                    \(bind: notification.link), \(bind: Millis.from(notification.createdAt)))
+                ON CONFLICT (member_id, key) DO NOTHING RETURNING id
+                """
+            ).first() != nil
+        guard inserted else { return false }
+        if let mail {
+            let settings = try await settings(of: notification.memberID, in: db)
+            if settings.delivery(for: notification.kind).email == .immediate { try await Outbox.queue(mail, in: db) }
+        }
+        return true
+    }
+
+    static func settings(of member: Member.ID, in db: any SQLDatabase) async throws -> NotificationSettings {
+        let rows = try await db.raw(
+            "SELECT kind, email, in_app FROM notification_settings WHERE member_id = \(bind: member.description)"
+        ).all()
+        var stored: [NotificationKind: Delivery] = [:]
+        for row in rows {
+            guard let kind = NotificationKind(rawValue: try row.string("kind")), let email = EmailChoice(rawValue: try row.string("email"))
+            else { continue }
+            stored[kind] = Delivery(email: email, inApp: try row.int64("in_app") != 0)
+        }
+        return NotificationSettings(stored: stored)
+    }
+
+    static let mailColumns = "id, member_id, key, kind, to_address, subject, body, created_at, sent_at, attempts, last_error"
 
     public func pendingMail(now: Date, limit: Int) async throws -> [OutgoingMail] {
         try await store.read { db in
@@ -115,6 +139,7 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository,
                     id: OutgoingMail.ID(try row.uuid("id")),
                     memberID: try row.optionalUUID("member_id").map(Member.ID.init),
                     key: try row.string("key"),
+                    kind: NotificationKind(rawValue: try row.string("kind")) ?? .security,
                     to: try row.string("to_address"),
                     subject: try row.string("subject"),
                     body: try row.string("body"),
@@ -149,11 +174,21 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository,
         }
     }
 
-    public func notify(_ member: Member.ID, key: String, title: String, body: String, link: String, email: Bool, at: Date) async throws {
+    public func notify(
+        _ member: Member.ID,
+        kind: NotificationKind,
+        key: String,
+        title: String,
+        body: String,
+        link: String,
+        email: Bool,
+        at: Date
+    ) async throws {
         let publicURL = publicURL
         try await store.write { db in
             try await Self.notify(
                 member,
+                kind: kind,
                 key: key,
                 title: title,
                 body: body,
@@ -166,10 +201,11 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository,
         }
     }
 
-    /// One notification and, when `email`, one outbox email, inside the caller's transaction;
-    /// both unique on (member, key), so telling someone twice stores nothing the second time.
+    /// One notification and, when `email` and the member wants this kind emailed at once, one
+    /// outbox email, inside the caller's transaction (see `deliver`).
     static func notify(
         _ member: Member.ID,
+        kind: NotificationKind,
         key: String,
         title: String,
         body: String,
@@ -179,45 +215,65 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository,
         publicURL: String,
         in db: any SQLDatabase
     ) async throws {
-        let id = MemberNotification.ID.make(at: at).description
-        let inserted =
-            try await db.raw(
-                """
-                INSERT INTO notifications (id, member_id, key, title, body, link, created_at)
-                VALUES (\(bind: id), \(bind: member.description), \(bind: key), \(bind: title), \(bind: body), \(bind: link),
-                    \(bind: Millis.from(at)))
-                ON CONFLICT (member_id, key) DO NOTHING RETURNING id
-                """
-            ).first() != nil
-        guard inserted, email,
-            let recipient = try await db.raw("SELECT name, email FROM members WHERE id = \(bind: member.description)").first()
-        else { return }
-        try await Outbox.queue(
-            OutgoingMail(
+        let notification = MemberNotification(
+            id: .make(at: at),
+            memberID: member,
+            key: key,
+            kind: kind,
+            title: title,
+            body: body,
+            link: link,
+            createdAt: at
+        )
+        var mail: OutgoingMail?
+        if email, let recipient = try await db.raw("SELECT name, email FROM members WHERE id = \(bind: member.description)").first() {
+            mail = OutgoingMail(
                 id: .make(at: at),
                 memberID: member,
                 key: key,
+                kind: kind,
                 to: try recipient.string("email"),
                 subject: title,
                 body: NoticeMail.body(to: try recipient.string("name"), body, link: publicURL + link),
                 createdAt: at
-            ),
-            in: db
-        )
+            )
+        }
+        _ = try await deliver(notification, mail: mail, in: db)
     }
 
-    public func notifications(of member: Member.ID, limit: Int) async throws -> [MemberNotification] {
-        try await store.read { db in
+    static func kindList(_ kinds: [NotificationKind]) -> SQLQueryString {
+        var list = SQLQueryString("(")
+        for (index, kind) in (kinds.isEmpty ? [NotificationKind.security] : kinds).enumerated() {
+            list.appendInterpolation(unsafeRaw: index == 0 ? "" : ", ")
+            list.appendInterpolation(bind: kind.rawValue)
+        }
+        list.appendInterpolation(unsafeRaw: ")")
+        return list
+    }
+
+    public func notifications(
+        of member: Member.ID,
+        kinds: [NotificationKind],
+        unreadOnly: Bool,
+        limit: Int
+    ) async throws
+        -> [MemberNotification]
+    {
+        guard !kinds.isEmpty else { return [] }
+        return try await store.read { db in
             try await db.raw(
                 """
-                SELECT id, member_id, key, title, body, link, created_at, read_at FROM notifications
-                WHERE member_id = \(bind: member.description) ORDER BY created_at DESC, id DESC LIMIT \(literal: limit)
+                SELECT id, member_id, key, kind, title, body, link, created_at, read_at FROM notifications
+                WHERE member_id = \(bind: member.description) AND kind IN \(Self.kindList(kinds))
+                  \(unsafeRaw: unreadOnly ? "AND read_at IS NULL" : "")
+                ORDER BY created_at DESC, id DESC LIMIT \(literal: limit)
                 """
             ).all().map { row in
                 MemberNotification(
                     id: MemberNotification.ID(try row.uuid("id")),
                     memberID: Member.ID(try row.uuid("member_id")),
                     key: try row.string("key"),
+                    kind: NotificationKind(rawValue: try row.string("kind")),
                     title: try row.string("title"),
                     body: try row.string("body"),
                     link: try row.string("link"),
@@ -228,11 +284,15 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository,
         }
     }
 
-    public func unreadCount(of member: Member.ID) async throws -> Int {
-        try await store.read { db in
+    public func unreadCount(of member: Member.ID, kinds: [NotificationKind]) async throws -> Int {
+        guard !kinds.isEmpty else { return 0 }
+        return try await store.read { db in
             Int(
                 try await db.raw(
-                    "SELECT COUNT(*) AS n FROM notifications WHERE member_id = \(bind: member.description) AND read_at IS NULL"
+                    """
+                    SELECT COUNT(*) AS n FROM notifications
+                    WHERE member_id = \(bind: member.description) AND read_at IS NULL AND kind IN \(Self.kindList(kinds))
+                    """
                 ).first()?.int64("n") ?? 0
             )
         }
@@ -245,6 +305,59 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository,
                 UPDATE notifications SET read_at = \(bind: Millis.from(at)) WHERE member_id = \(bind: member.description) AND read_at IS NULL
                 """
             ).run()
+        }
+    }
+
+    public func markRead(_ id: MemberNotification.ID, of member: Member.ID, at: Date) async throws -> Bool {
+        try await store.write { db in
+            try await db.raw(
+                """
+                UPDATE notifications SET read_at = COALESCE(read_at, \(bind: Millis.from(at)))
+                WHERE id = \(bind: id.description) AND member_id = \(bind: member.description) RETURNING id
+                """
+            ).first() != nil
+        }
+    }
+
+    public func settings(of member: Member.ID) async throws -> NotificationSettings {
+        try await store.read { db in try await Self.settings(of: member, in: db) }
+    }
+
+    public func save(_ settings: NotificationSettings, of member: Member.ID) async throws {
+        try await store.write { db in
+            for (kind, delivery) in settings.stored {
+                try await db.raw(
+                    """
+                    INSERT INTO notification_settings (member_id, kind, email, in_app)
+                    VALUES (\(bind: member.description), \(bind: kind.rawValue), \(bind: delivery.email.rawValue), \(bind: delivery.inApp ? 1 : 0))
+                    ON CONFLICT (member_id, kind) DO UPDATE SET email = excluded.email, in_app = excluded.in_app
+                    """
+                ).run()
+            }
+        }
+    }
+
+    public func unsubscribe(_ claim: UnsubscribeLinks.Claim, at: Date) async throws -> Bool {
+        try await store.write { db in
+            let first =
+                try await db.raw(
+                    """
+                    INSERT INTO unsubscribe_uses (mail_id, member_id, kind, used_at)
+                    VALUES (\(bind: claim.mail.description), \(bind: claim.member.description), \(bind: claim.kind.rawValue),
+                        \(bind: Millis.from(at)))
+                    ON CONFLICT (mail_id) DO NOTHING RETURNING mail_id
+                    """
+                ).first() != nil
+            guard first else { return false }
+            let inApp = try await Self.settings(of: claim.member, in: db).delivery(for: claim.kind).inApp
+            try await db.raw(
+                """
+                INSERT INTO notification_settings (member_id, kind, email, in_app)
+                VALUES (\(bind: claim.member.description), \(bind: claim.kind.rawValue), 'off', \(bind: inApp ? 1 : 0))
+                ON CONFLICT (member_id, kind) DO UPDATE SET email = 'off'
+                """
+            ).run()
+            return true
         }
     }
 }

@@ -81,6 +81,7 @@ public struct Services: Sendable {
     public let events: EventService
     public let eventNetworking: EventNetworking
     public let messages: MessageService
+    public let notifications: NotificationService
     /// The store's health for `/metrics` (SQLite's write-ahead log and checkpoints).
     public let storeHealth: @Sendable () -> [HealthReading]
 
@@ -102,6 +103,7 @@ public struct Services: Sendable {
         events: EventService,
         eventNetworking: EventNetworking,
         messages: MessageService,
+        notifications: NotificationService,
         storeHealth: @escaping @Sendable () -> [HealthReading]
     ) {
         self.accounts = accounts
@@ -120,6 +122,7 @@ public struct Services: Sendable {
         self.events = events
         self.eventNetworking = eventNetworking
         self.messages = messages
+        self.notifications = notifications
         self.storeHealth = storeHealth
     }
 }
@@ -178,6 +181,7 @@ public func buildRouter(
     ContactsAPIController(services: services).addRoutes(to: api)
     EventsAPIController(services: services, publicURL: configuration.publicURL).addRoutes(to: api)
     MessagesAPIController(services: services).addRoutes(to: api)
+    NotificationsAPIController(services: services).addRoutes(to: api)
 
     AccountPagesController(accounts: services.accounts, twoFactor: services.twoFactor, publicURL: configuration.publicURL)
         .addRoutes(to: pages)
@@ -194,5 +198,6 @@ public func buildRouter(
     ContactPagesController(services: services).addRoutes(to: pages)
     EventPagesController(services: services, publicURL: configuration.publicURL).addRoutes(to: pages)
     MessagePagesController(services: services).addRoutes(to: pages)
+    NotificationPagesController(services: services).addRoutes(to: pages)
     return router
 }

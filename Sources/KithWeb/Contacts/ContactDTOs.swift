@@ -248,29 +248,6 @@ struct ImportReportDTO: APIOutput {
     }
 }
 
-struct NotificationDTO: Codable, Sendable {
-    var id: String
-    var title: String
-    var body: String
-    var link: String
-    var createdAt: Date
-    var read: Bool
-
-    init(_ notification: MemberNotification) {
-        id = notification.id.description
-        title = notification.title
-        body = notification.body
-        link = notification.link
-        createdAt = notification.createdAt
-        read = notification.readAt != nil
-    }
-}
-
-struct NotificationsDTO: APIOutput {
-    var items: [NotificationDTO]
-    var unread: Int
-}
-
 struct DuplicatePairDTO: Codable, Sendable {
     var first: ContactRecordDTO
     var second: ContactRecordDTO

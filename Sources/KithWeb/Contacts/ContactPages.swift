@@ -26,7 +26,7 @@ enum ContactViews {
         let links = [
             (ContactRoutes.Pages.list.path, "Contacts"), (ContactRoutes.Pages.keepInTouch.path, "Keep in touch"),
             (ContactRoutes.Pages.reciprocity.path, "Give and take"),
-            (ContactRoutes.Pages.importForm.path, "Import"), (ContactRoutes.Pages.notifications.path, "Reminders"),
+            (ContactRoutes.Pages.importForm.path, "Import"), (NotificationRoutes.Pages.centre.path, "Notifications"),
         ]
         return Controls.subnav("Contacts", links.map { Controls.Tab(path: $0.0, label: $0.1, current: $0.0 == current) })
     }

@@ -24,8 +24,6 @@ struct ContactPagesController {
         router.on(ContactRoutes.Pages.completeFollowUp, use: completeFollowUp)
         router.on(ContactRoutes.Pages.keepInTouch, use: keepInTouch)
         router.on(ContactRoutes.Pages.reciprocity, use: reciprocity)
-        router.on(ContactRoutes.Pages.notifications, use: notifications)
-        router.on(ContactRoutes.Pages.markNotificationsRead, use: markNotificationsRead)
     }
 
     private func id(_ context: AppRequestContext) -> String { context.parameters.get("id") ?? "" }
@@ -307,18 +305,4 @@ struct ContactPagesController {
         return VCardDownload.response(cards)
     }
 
-    @Sendable func notifications(_ request: Request, context: AppRequestContext) async throws -> HTMLResponse {
-        let member = try context.requireMember()
-        let items = try await services.reminders.notifications(of: member)
-        return HTMLResponse(NotificationsPage(chrome: context.chrome(), notifications: items).document())
-    }
-
-    /// Reading changes state only through a form: a GET (a prefetch, a link preview, an image
-    /// tag on another site) must not mark anything read.
-    @Sendable func markNotificationsRead(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let member = try context.requireMember()
-        _ = try await VerifiedForm.read(request, context: context)
-        try await services.reminders.markAllRead(of: member)
-        return Pages.redirect(ContactRoutes.Pages.notifications.path)
-    }
 }

@@ -174,26 +174,11 @@ enum ContactRoutes {
             "Remove the caller's cadence for a tag",
             operation: APIOperation("deleteCadence", .empty("Removed"), errors: [404])
         )
-        static let notifications = Endpoint<NoParameters>(
-            .get,
-            "/api/v1/notifications",
-            .caller,
-            "The caller's reminders, newest first",
-            operation: APIOperation("listNotifications", .json("Notifications", NotificationsDTO.self))
-        )
-        static let markRead = Endpoint<NoParameters>(
-            .post,
-            "/api/v1/notifications/read",
-            .caller,
-            "Mark every reminder read",
-            operation: APIOperation("markNotificationsRead", .empty("Done"))
-        )
 
         static let all: [AnyEndpoint] = [
             list.erased, create.erased, importFile.erased, export.erased, duplicates.erased, show.erased, update.erased, delete.erased,
             logInteraction.erased, interactions.erased, addFollowUp.erased, snooze.erased, done.erased, merge.erased, followUps.erased,
             completeFollowUp.erased, keepInTouch.erased, reciprocity.erased, cadences.erased, setCadence.erased, deleteCadence.erased,
-            notifications.erased, markRead.erased,
         ]
     }
 
@@ -220,13 +205,11 @@ enum ContactRoutes {
         static let completeFollowUp = Endpoint<OneParameter<FollowUp.ID>>(.post, "/follow-ups/:id/done", .owner, "Mark a follow-up done")
         static let keepInTouch = Endpoint<NoParameters>(.get, "/keep-in-touch", .caller, "Who is due for a catch-up, and follow-ups")
         static let reciprocity = Endpoint<NoParameters>(.get, "/reciprocity", .caller, "Give and take with each contact")
-        static let notifications = Endpoint<NoParameters>(.get, "/notifications", .caller, "Reminders and notifications")
-        static let markNotificationsRead = Endpoint<NoParameters>(.post, "/notifications/read", .caller, "Mark every notification read")
 
         static let all: [AnyEndpoint] = [
             list.erased, newContact.erased, create.erased, importForm.erased, importFile.erased, export.erased, show.erased, update.erased,
             delete.erased, logInteraction.erased, addFollowUp.erased, done.erased, snooze.erased, merge.erased, completeFollowUp.erased,
-            keepInTouch.erased, reciprocity.erased, notifications.erased, markNotificationsRead.erased,
+            keepInTouch.erased, reciprocity.erased,
         ]
     }
 

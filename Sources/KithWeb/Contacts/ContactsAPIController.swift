@@ -29,8 +29,6 @@ struct ContactsAPIController {
         router.on(ContactRoutes.API.cadences, use: cadences)
         router.on(ContactRoutes.API.setCadence, use: setCadence)
         router.on(ContactRoutes.API.deleteCadence, use: deleteCadence)
-        router.on(ContactRoutes.API.notifications, use: notifications)
-        router.on(ContactRoutes.API.markRead, use: markRead)
     }
 
     struct ContactBody: APIInput {
@@ -255,19 +253,6 @@ struct ContactsAPIController {
         return VCardDownload.response(cards)
     }
 
-    @Sendable func notifications(_ request: Request, context: AppRequestContext) async throws -> NotificationsDTO {
-        let member = try context.requireMember()
-        return NotificationsDTO(
-            items: try await services.reminders.notifications(of: member).map(NotificationDTO.init),
-            unread: try await services.reminders.unreadCount(of: member)
-        )
-    }
-
-    @Sendable func markRead(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
-        let member = try context.requireMember()
-        try await services.reminders.markAllRead(of: member)
-        return .noContent
-    }
 }
 
 /// A vCard file as a download (API and page alike).

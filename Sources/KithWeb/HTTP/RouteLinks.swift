@@ -6,4 +6,5 @@ public struct RouteLinks: PageLinks {
     public func event(_ id: Event.ID) -> String { EventRoutes.Pages.show.path(id) }
     public func contact(_ id: Contact.ID) -> String { ContactRoutes.Pages.show.path(id) }
     public func conversation(_ id: Conversation.ID) -> String { MessageRoutes.Pages.show.path(id) }
+    public func unsubscribe(_ token: String) -> String { NotificationRoutes.Pages.unsubscribe.path(token) }
 }

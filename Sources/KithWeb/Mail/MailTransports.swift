@@ -36,13 +36,17 @@ public enum MailTransports {
         String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\r" || $0 == "\n" ? " " : $0 }))
     }
 
-    /// The message as RFC 5322 text (UTF-8 body, encoded subject), CRLF line ends.
+    /// The message as RFC 5322 text, CRLF line ends: multipart/alternative with the plain text
+    /// and the same words as HTML (`MailHTML`), an encoded subject, and — for a kind the member may
+    /// turn off — `List-Unsubscribe` with `List-Unsubscribe-Post` (RFC 8058 one-click).
     static func message(_ mail: OutgoingMail, from sender: String, date: Date = Date()) -> String {
         let subjectText = headerValue(mail.subject)
         let subject = subjectText.allSatisfy(\.isASCII) ? subjectText : "=?UTF-8?B?\(Data(subjectText.utf8).base64EncodedString())?="
         // Every line ends in CR LF, and no CR or LF stands alone (RFC 5321 §2.3.8).
-        let body = mail.body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-            .replacingOccurrences(of: "\n", with: "\r\n")
+        func crlf(_ text: String) -> String {
+            text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+                .replacingOccurrences(of: "\n", with: "\r\n")
+        }
         let dateText = date.formatted(
             Date.VerbatimFormatStyle(
                 format:
@@ -52,11 +56,29 @@ public enum MailTransports {
                 calendar: Calendar(identifier: .gregorian)
             )
         )
-        return [
+        let boundary = "kith-\(mail.id)"
+        var headers = [
             "From: \(headerValue(sender))", "To: \(headerValue(mail.to))", "Subject: \(subject)", "Date: \(dateText)",
-            "Message-ID: <\(mail.id)@kith>", "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: 8bit", "", body,
-        ].joined(separator: "\r\n")
+            "Message-ID: <\(mail.id)@kith>", "MIME-Version: 1.0",
+        ]
+        if let unsubscribe = mail.unsubscribeURL {
+            headers += ["List-Unsubscribe: <\(headerValue(unsubscribe))>", "List-Unsubscribe-Post: List-Unsubscribe=One-Click"]
+        }
+        headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
+        // Base64 keeps every line short and 7-bit, whatever the words (RFC 5322's 998-octet limit).
+        func part(_ type: String, _ text: String) -> String {
+            let encoded = Data(crlf(text).utf8).base64EncodedString(options: [
+                .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+            ])
+            return ["--\(boundary)", "Content-Type: \(type); charset=utf-8", "Content-Transfer-Encoding: base64", "", encoded].joined(
+                separator: "\r\n"
+            )
+        }
+        return
+            (headers + [
+                "", "This is a message in two forms: plain text and HTML.",
+                part("text/plain", mail.body), part("text/html", MailHTML.render(mail)), "--\(boundary)--", "",
+            ]).joined(separator: "\r\n")
     }
 }
 

@@ -290,6 +290,8 @@ extension HelpKind: WireEnumeration {}
 extension ContactStatus: WireEnumeration {}
 extension CredentialInfo.Kind: WireEnumeration {}
 extension ConversationKind: WireEnumeration {}
+extension NotificationKind: WireEnumeration {}
+extension EmailChoice: WireEnumeration {}
 extension ConversationState: WireEnumeration {}
 
 /// Makes a schema also accept null.
