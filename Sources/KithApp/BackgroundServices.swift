@@ -52,6 +52,7 @@ struct BackgroundJobs: Service {
     var jobs: [RecurringJob] {
         let connections = services.connections
         let reminders = services.reminders
+        let plans = services.plans
         let logger = logger
         return [
             RecurringJob(name: "expire-connection-requests", interval: 300) {
@@ -61,6 +62,10 @@ struct BackgroundJobs: Service {
             RecurringJob(name: "reminders", interval: 60) {
                 let recorded = try await reminders.generate()
                 if recorded > 0 { logger.info("reminders recorded", metadata: ["count": .stringConvertible(recorded)]) }
+            },
+            RecurringJob(name: "weekly-plan-emails", interval: 600) {
+                let queued = try await plans.sendWeeklyEmails()
+                if queued > 0 { logger.info("weekly plan emails queued", metadata: ["count": .stringConvertible(queued)]) }
             },
             RecurringJob(name: "mail-outbox", interval: 30) {
                 let result = try await reminders.deliverMail()

@@ -303,6 +303,8 @@ public enum DemoSeeding {
             publicURL: publicURL
         )
         say("Demo: \(conversations) conversations for the demo member (unread replies, a group, a message request).")
+        _ = try await services.plans.setSlot(weekday: 4, time: "08:30", timeZone: "Europe/London", minutes: 30, of: everyone[0].member)
+        say("Demo: the demo member's weekly networking slot is Thursdays at 08:30 (Europe/London).")
         say(
             "Demo: \(count) members seeded in \(String(format: "%.1f", progress.seconds)) s. Sign in as \(DemoCommunity.demoEmail) with password \(DemoCommunity.demoPassword)"
         )

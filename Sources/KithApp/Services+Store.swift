@@ -135,6 +135,20 @@ extension Services {
             links: RouteLinks(),
             now: now
         )
+        let plans = PlanService(
+            plans: SQLPlanRepository(store: store),
+            members: members,
+            unsubscribe: unsubscribe,
+            profiles: profileRepository,
+            contacts: contacts,
+            messages: messages,
+            suggestions: suggestions,
+            events: eventRepository,
+            notifications: reminderRepository,
+            links: RouteLinks(),
+            publicURL: publicURL,
+            now: now
+        )
         self.init(
             accounts: accounts,
             twoFactor: twoFactor,
@@ -153,6 +167,7 @@ extension Services {
             eventNetworking: eventNetworking,
             messages: messages,
             notifications: notifications,
+            plans: plans,
             storeHealth: storeHealth
         )
     }

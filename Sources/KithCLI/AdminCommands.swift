@@ -230,3 +230,27 @@ final class ProgressBox: @unchecked Sendable {
         progress?.update(done)
     }
 }
+
+struct Digest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a member's next weekly-plan email (RFC 5322, text and HTML) without sending it.",
+        discussion: "Prints nothing and exits 0 when nothing in the member's plan is actionable."
+    )
+    @OptionGroup var store: StoreOptions
+    @Option(help: "The member's handle.") var member: String
+    @Flag(help: "Print the email (the only mode: nothing is sent or recorded).") var print = false
+    @Option(help: "The address links in the email start with.") var publicURL = "http://127.0.0.1:8080"
+
+    func run() async throws {
+        guard print else { throw ValidationError("Pass --print: the weekly email is sent by kith serve at the member's slot.") }
+        try await store.withStore { store in
+            let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 4), publicURL: publicURL)
+            do {
+                guard let mail = try await services.plans.previewWeeklyEmail(handle: member) else { return }
+                Swift.print(MailTransports.message(mail, from: "Kith <no-reply@kith.invalid>"), terminator: "")
+            } catch let error as DomainError {
+                throw error.cliError
+            }
+        }
+    }
+}

@@ -10,7 +10,7 @@ struct KithCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kith",
         abstract: "Kith: a professional network for your community, with a private relationship manager for every member.",
-        subcommands: [Serve.self, Migrate.self, Admin.self, Invite.self, Import.self, Export.self, Backup.self, Restore.self],
+        subcommands: [Serve.self, Migrate.self, Admin.self, Invite.self, Import.self, Export.self, Backup.self, Restore.self, Digest.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -47,6 +47,8 @@ import Testing
                 for statement in [
                     "DROP TABLE pending_registrations", "DROP TABLE messages", "DROP TABLE conversation_participants",
                     "DROP TABLE conversations", "DROP TABLE notification_settings", "DROP TABLE unsubscribe_uses",
+                    "DROP TABLE weekly_slots",
+                    "DROP TABLE plan_item_states", "DROP TABLE weekly_emails",
                     "DROP INDEX notifications_member_kind_idx", "ALTER TABLE notifications DROP COLUMN kind",
                     "ALTER TABLE mail_outbox DROP COLUMN kind", "DELETE FROM schema_migrations WHERE version >= 16",
                 ] {

@@ -302,8 +302,13 @@ public struct EventService: Sendable {
         return token.value
     }
 
-    /// The personal feed behind a secret token; unknown tokens are "not found".
-    public func feed(token: String, publicURL: String) async throws -> String {
+    /// The personal feed behind a secret token; unknown tokens are "not found". `recurring` adds
+    /// the member's recurring entries (the weekly networking slot).
+    public func feed(
+        token: String,
+        publicURL: String,
+        recurring: @Sendable (Member) async throws -> [RecurringCalendarEntry] = { _ in [] }
+    ) async throws -> String {
         guard token.count <= 100,
             let memberID = try await events.member(calendarToken: token, digest: SecretToken(value: token).digest, at: now())
         else {
@@ -315,7 +320,9 @@ public struct EventService: Sendable {
             let status = try await events.rsvp(of: memberID, to: event.id)?.status
             if event.organizerID == memberID || status == .going || status == .maybe || status == .waitlisted { listed.append(event) }
         }
-        return ICalendar.calendar(listed, publicURL: publicURL, links: links, name: "Kith events")
+        var entries: [RecurringCalendarEntry] = []
+        if let member = try await members.member(id: memberID) { entries = try await recurring(member) }
+        return ICalendar.calendar(listed, recurring: entries, publicURL: publicURL, links: links, name: "Kith events")
     }
 
     // MARK: Helpers

@@ -13,6 +13,8 @@ public enum NotificationKind: String, Sendable, Codable, CaseIterable {
     case group
     case opportunity
     case keepInTouch = "keep_in_touch"
+    /// The weekly networking plan email (the digest itself).
+    case weeklyPlan = "weekly_plan"
     case security
 
     public var label: String {
@@ -27,6 +29,7 @@ public enum NotificationKind: String, Sendable, Codable, CaseIterable {
         case .group: "Groups"
         case .opportunity: "Opportunities"
         case .keepInTouch: "Keep-in-touch reminders and follow-ups"
+        case .weeklyPlan: "The weekly plan email"
         case .security: "Account security"
         }
     }
@@ -37,7 +40,7 @@ public enum NotificationKind: String, Sendable, Codable, CaseIterable {
     /// the weekly email. Everything shows in the app.
     public var defaultDelivery: Delivery {
         switch self {
-        case .introduction, .referral, .mentorship, .event, .keepInTouch, .security: Delivery(email: .immediate, inApp: true)
+        case .introduction, .referral, .mentorship, .event, .keepInTouch, .weeklyPlan, .security: Delivery(email: .immediate, inApp: true)
         case .message, .connectionRequest, .ask, .group, .opportunity: Delivery(email: .digest, inApp: true)
         }
     }
@@ -141,6 +144,12 @@ public struct UnsubscribeLinks: Sendable {
     /// `secret` is asked for once, when the first link is made or checked.
     public init(secret: @escaping @Sendable () async throws -> String) {
         self.secret = SecretOnce(load: secret)
+    }
+
+    /// Sets the mail's one-click unsubscribe address, when its kind may be turned off.
+    public func attach(to mail: inout OutgoingMail, publicURL: String, links: any PageLinks) async throws {
+        guard let member = mail.memberID, !mail.kind.emailIsFixed else { return }
+        mail.unsubscribeURL = publicURL + links.unsubscribe(try await token(member: member, kind: mail.kind, mail: mail.id))
     }
 
     public func token(member: Member.ID, kind: NotificationKind, mail: OutgoingMail.ID) async throws -> String {

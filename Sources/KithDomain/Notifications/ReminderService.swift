@@ -85,10 +85,7 @@ public struct ReminderService: Sendable {
         var failed = 0
         for var mail in try await reminders.pendingMail(now: now(), limit: batch) {
             // Every email about something a member may turn off carries its own one-click link.
-            if let member = mail.memberID, !mail.kind.emailIsFixed {
-                mail.unsubscribeURL =
-                    publicURL + links.unsubscribe(try await unsubscribe.token(member: member, kind: mail.kind, mail: mail.id))
-            }
+            try await unsubscribe.attach(to: &mail, publicURL: publicURL, links: links)
             do {
                 try await transport.send(mail, from: sender)
                 try await reminders.markSent(mail.id, at: now())

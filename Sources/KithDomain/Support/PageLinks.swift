@@ -5,6 +5,10 @@ public protocol PageLinks: Sendable {
     func event(_ id: Event.ID) -> String
     func contact(_ id: Contact.ID) -> String
     func conversation(_ id: Conversation.ID) -> String
+    func member(_ handle: Handle) -> String
+    /// The member's home page (their week) and the keep-in-touch board.
+    var home: String { get }
+    var keepInTouch: String { get }
     /// The one-click unsubscribe page for a signed token.
     func unsubscribe(_ token: String) -> String
 }

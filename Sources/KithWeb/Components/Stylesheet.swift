@@ -92,6 +92,9 @@ enum Stylesheet {
         .messages .message.mine{background:var(--accent);margin:0 0 .5rem 2rem}
         .message .meta{margin:0 0 .2rem;font-size:.9rem}.message .body p{margin:.2rem 0}.message .body{overflow-wrap:anywhere}
         .reply textarea{min-height:5rem}
+        .plan{padding-left:1.2rem}.plan-item{margin-bottom:.9rem}.plan-item .actions{display:flex;gap:.4rem;margin-top:.3rem}
+        .plan-item .actions button{padding:.35rem .7rem;font-size:.9rem}.goal{font-weight:600;color:var(--brand)}
+        .waiting{list-style:none;padding:0}.waiting li{padding:.2rem 0}
         @media (max-width:36rem){.profile-head{flex-direction:column}.row{grid-template-columns:1fr}h1{font-size:1.5rem}}
         """
 

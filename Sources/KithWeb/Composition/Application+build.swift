@@ -82,6 +82,7 @@ public struct Services: Sendable {
     public let eventNetworking: EventNetworking
     public let messages: MessageService
     public let notifications: NotificationService
+    public let plans: PlanService
     /// The store's health for `/metrics` (SQLite's write-ahead log and checkpoints).
     public let storeHealth: @Sendable () -> [HealthReading]
 
@@ -104,6 +105,7 @@ public struct Services: Sendable {
         eventNetworking: EventNetworking,
         messages: MessageService,
         notifications: NotificationService,
+        plans: PlanService,
         storeHealth: @escaping @Sendable () -> [HealthReading]
     ) {
         self.accounts = accounts
@@ -123,6 +125,7 @@ public struct Services: Sendable {
         self.eventNetworking = eventNetworking
         self.messages = messages
         self.notifications = notifications
+        self.plans = plans
         self.storeHealth = storeHealth
     }
 }
@@ -182,6 +185,7 @@ public func buildRouter(
     EventsAPIController(services: services, publicURL: configuration.publicURL).addRoutes(to: api)
     MessagesAPIController(services: services).addRoutes(to: api)
     NotificationsAPIController(services: services).addRoutes(to: api)
+    PlanAPIController(services: services).addRoutes(to: api)
 
     AccountPagesController(accounts: services.accounts, twoFactor: services.twoFactor, publicURL: configuration.publicURL)
         .addRoutes(to: pages)
@@ -190,7 +194,8 @@ public func buildRouter(
         profiles: services.profiles,
         blocks: services.blocks,
         relationships: services.relationships,
-        contacts: services.contacts
+        contacts: services.contacts,
+        services: services
     )
     .addRoutes(to: pages)
     DirectoryPagesController(directory: services.directory).addRoutes(to: pages)
@@ -199,5 +204,6 @@ public func buildRouter(
     EventPagesController(services: services, publicURL: configuration.publicURL).addRoutes(to: pages)
     MessagePagesController(services: services).addRoutes(to: pages)
     NotificationPagesController(services: services).addRoutes(to: pages)
+    PlanPagesController(services: services).addRoutes(to: pages)
     return router
 }

@@ -180,7 +180,11 @@ struct EventsAPIController {
     @Sendable func feed(_ request: Request, context: AppRequestContext) async throws -> Response {
         let file = context.parameters.get("file") ?? ""
         guard file.hasSuffix(".ics") else { throw DomainError.notFound("calendar") }
-        return Self.calendar(try await services.events.feed(token: String(file.dropLast(4)), publicURL: publicURL))
+        let plans = services.plans
+        let feed = try await services.events.feed(token: String(file.dropLast(4)), publicURL: publicURL) { member in
+            [try await plans.calendarEntry(for: member)]
+        }
+        return Self.calendar(feed)
     }
 
     static func calendar(_ text: String) -> Response {

@@ -6,5 +6,8 @@ public struct RouteLinks: PageLinks {
     public func event(_ id: Event.ID) -> String { EventRoutes.Pages.show.path(id) }
     public func contact(_ id: Contact.ID) -> String { ContactRoutes.Pages.show.path(id) }
     public func conversation(_ id: Conversation.ID) -> String { MessageRoutes.Pages.show.path(id) }
+    public func member(_ handle: Handle) -> String { ProfileRoutes.Pages.show.path(handle) }
+    public var home: String { ProfileRoutes.Pages.home.path }
+    public var keepInTouch: String { ContactRoutes.Pages.keepInTouch.path }
     public func unsubscribe(_ token: String) -> String { NotificationRoutes.Pages.unsubscribe.path(token) }
 }

@@ -7,6 +7,7 @@ struct HomePage {
     let chrome: PageChrome
     let profile: ProfileView?
     let memberCount: Int
+    var week: HomeWeek? = nil
 
     func document() -> HTML {
         guard let profile else { return landing() }
@@ -19,6 +20,56 @@ struct HomePage {
                 .h1(.text("Hello, \(profile.name.split(separator: " ").first.map(String.init) ?? profile.name)")),
                 .p(.class("lede"), .text(Self.greeting(for: profile.careerStage)))
             ),
+            .unwrap(week) { week in
+                .group(
+                    .section(
+                        .class("card week"),
+                        .id("plan"),
+                        .div(
+                            .class("heading-row"),
+                            .h2("Your week"),
+                            .a(.href(PlanRoutes.Pages.plan.path), .text(PlanViews.slotText(week.plan.slot)))
+                        ),
+                        PlanViews.items(week.plan, csrf: chrome.csrfToken, returnTo: ProfileRoutes.Pages.home.path)
+                    ),
+                    Self.waiting(week),
+                    .if(
+                        !week.events.isEmpty,
+                        .section(
+                            .class("card"),
+                            .h2("Coming up"),
+                            .ul(
+                                .class("events"),
+                                .forEach(week.events) { view in
+                                    .li(
+                                        .a(.href(EventRoutes.Pages.show.path(view.event.id)), .strong(.text(view.event.title))),
+                                        .span(.class("muted"), .text(" · " + MessageViews.time(view.event.startsAt)))
+                                    )
+                                }
+                            )
+                        )
+                    ),
+                    .if(
+                        !week.suggestions.isEmpty,
+                        .section(
+                            .class("card"),
+                            .h2("People you may know"),
+                            .ul(
+                                .class("people compact"),
+                                .forEach(week.suggestions) { suggestion in
+                                    .li(
+                                        .a(.href(ProfileRoutes.Pages.show.path(suggestion.member.handle)), .text(suggestion.member.name)),
+                                        .if(
+                                            !suggestion.reasons.isEmpty,
+                                            .span(.class("meta"), .text(" · " + suggestion.reasons.joined(separator: " · ")))
+                                        )
+                                    )
+                                }
+                            )
+                        )
+                    )
+                )
+            },
             .section(
                 .class("card"),
                 .h2("Your next steps"),
@@ -31,6 +82,37 @@ struct HomePage {
                 .class("card"),
                 .h2("Your community"),
                 .p(.text("\(memberCount) members. "), .a(.href(ProfileRoutes.Pages.search.path), .text("Search the directory")))
+            )
+        )
+    }
+
+    /// What waits for the member, as counts that link to it (nothing shown when nothing waits).
+    static func waiting(_ week: HomeWeek) -> Node<HTML.BodyContext> {
+        let rows: [(Int, String, String)] = [
+            (
+                week.unreadConversations, "conversation\(week.unreadConversations == 1 ? "" : "s") with unread messages",
+                MessageRoutes.Pages.inbox.path
+            ),
+            (
+                week.messageRequests, "message request\(week.messageRequests == 1 ? "" : "s")",
+                MessageRoutes.Pages.inbox.path + "?box=requests"
+            ),
+            (
+                week.connectionRequests, "connection request\(week.connectionRequests == 1 ? "" : "s")",
+                NetworkRoutes.Pages.network.path + "#incoming"
+            ),
+            (week.peopleDue, "\(week.peopleDue == 1 ? "person" : "people") due a catch-up", ContactRoutes.Pages.keepInTouch.path),
+            (
+                week.unreadNotifications, "unread notification\(week.unreadNotifications == 1 ? "" : "s")",
+                NotificationRoutes.Pages.centre.path
+            ),
+        ].filter { $0.0 > 0 }
+        return .if(
+            !rows.isEmpty,
+            .section(
+                .class("card"),
+                .h2("Waiting for you"),
+                .ul(.class("waiting"), .forEach(rows) { row in .li(.a(.href(row.2), .strong(.text("\(row.0)")), .text(" " + row.1))) })
             )
         )
     }

@@ -39,7 +39,7 @@ public enum MailTransports {
     /// The message as RFC 5322 text, CRLF line ends: multipart/alternative with the plain text
     /// and the same words as HTML (`MailHTML`), an encoded subject, and — for a kind the member may
     /// turn off — `List-Unsubscribe` with `List-Unsubscribe-Post` (RFC 8058 one-click).
-    static func message(_ mail: OutgoingMail, from sender: String, date: Date = Date()) -> String {
+    public static func message(_ mail: OutgoingMail, from sender: String, date: Date = Date()) -> String {
         let subjectText = headerValue(mail.subject)
         let subject = subjectText.allSatisfy(\.isASCII) ? subjectText : "=?UTF-8?B?\(Data(subjectText.utf8).base64EncodedString())?="
         // Every line ends in CR LF, and no CR or LF stands alone (RFC 5321 §2.3.8).

@@ -292,6 +292,7 @@ extension CredentialInfo.Kind: WireEnumeration {}
 extension ConversationKind: WireEnumeration {}
 extension NotificationKind: WireEnumeration {}
 extension EmailChoice: WireEnumeration {}
+extension PlanItemKind: WireEnumeration {}
 extension ConversationState: WireEnumeration {}
 
 /// Makes a schema also accept null.

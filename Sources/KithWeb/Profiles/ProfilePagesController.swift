@@ -9,6 +9,8 @@ struct ProfilePagesController {
     let blocks: BlockService
     let relationships: RelationshipService
     let contacts: ContactService
+    /// The home page's week draws on most capabilities.
+    let services: Services
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.on(ProfileRoutes.Pages.home, use: home)
@@ -23,10 +25,14 @@ struct ProfilePagesController {
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
         var own: ProfileView?
-        if let member = context.member { own = try await profiles.own(member) }
+        var week: HomeWeek?
+        if let member = context.member {
+            own = try await profiles.own(member)
+            week = try await HomeWeek.load(for: member, services: services)
+        }
         let count = try await accounts.memberCount()
         return Pages.render(
-            { HTMLResponse(HomePage(chrome: $0, profile: own, memberCount: count).document()) },
+            { HTMLResponse(HomePage(chrome: $0, profile: own, memberCount: count, week: week).document()) },
             context: context,
             request: request
         )

@@ -1,0 +1,307 @@
+public import Foundation
+
+/// The weekly networking plan (the "lack of time" barrier): a slot a week, at most seven things
+/// worth doing in it drawn from what already waits (message requests and replies, follow-ups,
+/// people due a catch-up, a tie worth reviving, an event next week, someone to meet with a
+/// conversation starter) and the member's goal as progress; one email at the slot when something
+/// is actionable; the slot as a recurring event in the personal calendar feed. Private
+/// relationship-manager data reaches only its owner's plan.
+public struct PlanService: Sendable {
+    private let plans: any PlanRepository
+    private let members: any MemberRepository
+    private let unsubscribe: UnsubscribeLinks
+    private let profiles: any ProfileRepository
+    private let contacts: ContactService
+    private let messages: MessageService
+    private let suggestions: SuggestionService
+    private let events: any EventRepository
+    private let notifications: any NotificationRepository
+    private let links: any PageLinks
+    private let publicURL: String
+    private let now: @Sendable () -> Date
+
+    public init(
+        plans: any PlanRepository,
+        members: any MemberRepository,
+        unsubscribe: UnsubscribeLinks,
+        profiles: any ProfileRepository,
+        contacts: ContactService,
+        messages: MessageService,
+        suggestions: SuggestionService,
+        events: any EventRepository,
+        notifications: any NotificationRepository,
+        links: any PageLinks,
+        publicURL: String,
+        now: @escaping @Sendable () -> Date
+    ) {
+        self.plans = plans
+        self.members = members
+        self.unsubscribe = unsubscribe
+        self.profiles = profiles
+        self.contacts = contacts
+        self.messages = messages
+        self.suggestions = suggestions
+        self.events = events
+        self.notifications = notifications
+        self.links = links
+        self.publicURL = publicURL
+        self.now = now
+    }
+
+    /// The member's slot: theirs, or the suggestion for their career stage.
+    public func slot(of member: Member) async throws -> WeeklySlot {
+        if let stored = try await plans.slot(of: member.id) { return stored }
+        return WeeklySlot.suggested(for: try await profiles.profile(of: member.id)?.careerStage)
+    }
+
+    public func setSlot(weekday: Int?, time: String?, timeZone: String?, minutes: Int?, of member: Member) async throws -> WeeklySlot {
+        let slot = try WeeklySlot.parse(weekday: weekday, time: time, timeZone: timeZone, minutes: minutes)
+        try await plans.saveSlot(slot, of: member.id)
+        return slot
+    }
+
+    /// This week's plan: at most seven items, none done or put off.
+    public func plan(for member: Member) async throws -> WeeklyPlan {
+        let moment = now()
+        let slot = try await slot(of: member)
+        let states = try await plans.states(of: member.id)
+        let stage = try await profiles.profile(of: member.id)?.careerStage
+        func open(_ key: String) -> Bool {
+            switch states[key] {
+            case .done?: false
+            case .snoozed(let until)?: until <= moment
+            case nil: true
+            }
+        }
+        var items: [PlanItem] = []
+        func add(_ item: PlanItem) {
+            if items.count < WeeklyPlan.maxItems - 1, open(item.key), !items.contains(where: { $0.key == item.key }) { items.append(item) }
+        }
+
+        // Waiting for the member: message requests, then replies.
+        let requests = try await messages.conversations(box: "requests", of: member, after: nil, limit: "20").items
+        if let first = requests.first {
+            add(
+                PlanItem(
+                    key: "question:requests:\(first.conversation.id):\(first.conversation.lastSequence)",
+                    kind: .question,
+                    text: requests.count == 1
+                        ? "\(first.others.first?.name ?? "Someone") wrote to you for the first time: accept or ignore"
+                        : "\(requests.count) message requests are waiting: accept or ignore",
+                    link: links.conversation(first.conversation.id)
+                )
+            )
+        }
+        let inbox = try await messages.conversations(box: "inbox", of: member, after: nil, limit: "20").items
+        for summary in inbox.filter({ $0.unreadCount > 0 }).prefix(1) {
+            add(
+                PlanItem(
+                    key: "question:\(summary.conversation.id):\(summary.conversation.lastSequence)",
+                    kind: .question,
+                    text: "Reply to \(summary.others.map(\.name).prefix(2).joined(separator: ", "))",
+                    link: links.conversation(summary.conversation.id)
+                )
+            )
+        }
+
+        // The relationship manager (the member's own, private).
+        let board = try await contacts.keepInTouch(owner: member, dormantLimit: 3)
+        let weekAhead = moment.addingTimeInterval(7 * 86_400)
+        for followUp in board.followUps.filter({ $0.dueAt <= weekAhead }).prefix(2) {
+            let name = board.followUpContacts[followUp.contactID] ?? "a contact"
+            add(
+                PlanItem(
+                    key: "follow_up:\(followUp.id)",
+                    kind: .followUp,
+                    text: "Follow up with \(name): \(followUp.text)",
+                    link: links.contact(followUp.contactID)
+                )
+            )
+        }
+        for view in (board.overdue + board.due).prefix(2) {
+            add(
+                PlanItem(
+                    key: "keep_in_touch:\(view.contact.id):\(Int64(view.state.nextDueAt?.timeIntervalSince1970 ?? 0))",
+                    kind: .keepInTouch,
+                    text: "Catch up with \(view.contact.name)" + (view.status == .overdue ? " (overdue)" : ""),
+                    link: links.contact(view.contact.id)
+                )
+            )
+        }
+        if let tie = board.dormantWorthReviving.first {
+            add(
+                PlanItem(
+                    key: "reconnect:\(tie.contact.contact.id)",
+                    kind: .reconnect,
+                    text: "Reconnect with \(tie.contact.contact.name)",
+                    link: links.contact(tie.contact.contact.id),
+                    starter: tie.message
+                )
+            )
+        }
+
+        // Events in the week ahead that the member is going to.
+        let upcoming = try await events.events(matching: EventQuery(upcomingAfter: moment, mine: member.id, limit: 10))
+        for event in upcoming where event.startsAt <= weekAhead {
+            let status = try await events.rsvp(of: member.id, to: event.id)?.status
+            guard status == .going || event.organizerID == member.id else { continue }
+            add(
+                PlanItem(
+                    key: "event:\(event.id)",
+                    kind: .event,
+                    text: "\(event.title) is coming up: see who to meet there",
+                    link: links.event(event.id)
+                )
+            )
+            break
+        }
+
+        // Someone new, with something to say (the introversion barrier).
+        if let suggestion = try await suggestions.suggestions(for: member, limit: "3").first {
+            let reason = suggestion.reasons.first.map { $0.prefix(1).lowercased() + $0.dropFirst() } ?? "you may have things in common"
+            add(
+                PlanItem(
+                    key: "meet:\(suggestion.member.handle)",
+                    kind: .meet,
+                    text: "Say hello to \(suggestion.member.name)",
+                    link: links.member(suggestion.member.handle),
+                    starter:
+                        "Hi \(suggestion.member.name.split(separator: " ").first ?? ""), Kith suggested we talk — \(reason). Would you be up for a short chat?"
+                )
+            )
+        }
+
+        let goal = NetworkingGoal.suggested(for: stage)
+        let periodStart: Date = {
+            var calendar = Calendar(identifier: .iso8601)
+            calendar.timeZone = TimeZone(identifier: slot.timeZone) ?? .gmt
+            return calendar.dateInterval(of: goal.period == .week ? .weekOfYear : .month, for: moment)?.start ?? moment
+        }()
+        let progress = GoalProgress(goal: goal, done: try await plans.conversationsHad(by: member.id, since: periodStart))
+        items.append(
+            PlanItem(key: "goal:\(Int64(periodStart.timeIntervalSince1970))", kind: .goal, text: progress.text, link: links.keepInTouch)
+        )
+        return WeeklyPlan(weekOf: slot.weekStart(of: moment), slot: slot, items: items, goal: progress)
+    }
+
+    /// Done, or not now (`snooze`: a week; `less_often`: four weeks).
+    public func mark(_ key: String, action rawAction: String?, for member: Member) async throws {
+        guard !key.isEmpty, key.count <= 200 else { throw DomainError.invalid(field: "key", reason: "must name an item of your plan") }
+        let moment = now()
+        let state: PlanItemState
+        switch rawAction {
+        case "done": state = .done(at: moment)
+        case "snooze": state = .snoozed(until: moment.addingTimeInterval(7 * 86_400))
+        case "less_often": state = .snoozed(until: moment.addingTimeInterval(28 * 86_400))
+        default: throw DomainError.invalid(field: "action", reason: "must be one of: done, snooze, less_often")
+        }
+        try await plans.setState(state, of: key, for: member.id)
+    }
+
+    /// The weekly email as it would go now, or nil when nothing is actionable (the member cleared
+    /// the plan, or nothing waits). Items already emailed in an earlier week are left out.
+    public func weeklyEmail(for member: Member, email: String) async throws -> (mail: OutgoingMail, keys: [String])? {
+        let plan = try await plan(for: member)
+        let emailed = try await plans.emailedKeys(of: member.id)
+        let fresh = plan.items.filter { $0.kind != .goal && !emailed.contains($0.key) }
+        guard !fresh.isEmpty else { return nil }
+        let settings = try await notifications.settings(of: member.id)
+        guard settings.delivery(for: .weeklyPlan).email != .off else { return nil }
+        // The notices the member asked to receive in this email (never a message's words).
+        let waiting = try await notifications.notifications(
+            of: member.id,
+            kinds: NotificationKind.allCases.filter { settings.delivery(for: $0).email == .digest },
+            unreadOnly: true,
+            limit: 10
+        )
+        let moment = now()
+        let weekOf = plan.slot.weekStart(of: moment)
+        var lines = ["Hi \(member.name),", "", "Your \(plan.slot.minutes) minutes of networking this week:", ""]
+        for (index, item) in fresh.enumerated() {
+            lines.append("\(index + 1). \(item.text)")
+            lines.append("   " + publicURL + item.link)
+            if let starter = item.starter { lines.append("   Try: \"\(starter)\"") }
+        }
+        lines += ["", plan.goal.text + "."]
+        if !waiting.isEmpty {
+            lines += ["", "Also waiting for you in Kith:"]
+            lines += waiting.map { "- " + $0.title }
+        }
+        lines += ["", "Your whole plan: " + publicURL + links.home, "", "— Kith"]
+        let mail = OutgoingMail(
+            id: .make(at: moment),
+            memberID: member.id,
+            key: "weekly-plan:\(Int64(weekOf.timeIntervalSince1970))",
+            kind: .weeklyPlan,
+            to: email,
+            subject: "Your networking plan for this week",
+            body: lines.joined(separator: "\n"),
+            createdAt: moment
+        )
+        return (mail, fresh.map(\.key))
+    }
+
+    /// The member's next weekly email, as it would be sent (with its unsubscribe link), without
+    /// recording or sending anything: `kith digest --member HANDLE --print`. Nil when nothing is
+    /// actionable.
+    public func previewWeeklyEmail(handle raw: String) async throws -> OutgoingMail? {
+        guard let handle = try? Handle(raw, field: "member"), let member = try await members.member(handle: handle) else {
+            throw DomainError.notFound("member")
+        }
+        guard var mail = try await weeklyEmail(for: member, email: member.email.rawValue)?.mail else { return nil }
+        try await unsubscribe.attach(to: &mail, publicURL: publicURL, links: links)
+        return mail
+    }
+
+    /// One pass of the weekly email job: every member whose slot has come this week and whose
+    /// week's email is not recorded gets it (when something is actionable), exactly once — the
+    /// record and the queued email commit together. Returns how many were queued.
+    @discardableResult
+    public func sendWeeklyEmails(batch: Int = 500) async throws -> Int {
+        let moment = now()
+        let weekOf = WeeklySlot.suggested(for: nil).weekStart(of: moment)
+        var after: Member.ID?
+        var queued = 0
+        while true {
+            let candidates = try await plans.membersAwaitingWeeklyEmail(weekOf: weekOf, after: after, limit: batch)
+            for candidate in candidates {
+                let slot = candidate.slot ?? WeeklySlot.suggested(for: candidate.stage)
+                guard moment >= slot.start(inWeekOf: moment) else { continue }
+                if let (mail, keys) = try await weeklyEmail(for: candidate.member, email: candidate.email) {
+                    if try await plans.recordWeeklyEmail(for: candidate.member.id, weekOf: weekOf, keys: keys, mail: mail) { queued += 1 }
+                }
+            }
+            guard candidates.count == batch, let last = candidates.last else { return queued }
+            after = last.member.id
+        }
+    }
+
+    /// The slot as a weekly recurring calendar event whose description is this week's plan.
+    public func calendarEntry(for member: Member) async throws -> RecurringCalendarEntry {
+        let plan = try await plan(for: member)
+        // A calendar feed is fetched by calendar services too: the description says what kind of
+        // thing waits, never whom a private contact, follow-up or message concerns.
+        let description =
+            ["Your networking plan this week:"]
+            + plan.items.map { item in "- " + (item.kind == .goal ? item.text : item.kind.calendarLine) }
+            + ["", "Open Kith: " + publicURL + links.home]
+        return RecurringCalendarEntry(
+            uid: "weekly-plan-\(member.id)@kith",
+            summary: "Networking time (Kith)",
+            description: description.joined(separator: "\n"),
+            slot: plan.slot,
+            firstWeek: plan.weekOf,
+            url: publicURL + links.home
+        )
+    }
+}
+
+/// A recurring event in a personal calendar feed (the weekly networking slot).
+public struct RecurringCalendarEntry: Sendable {
+    public var uid: String
+    public var summary: String
+    public var description: String
+    public var slot: WeeklySlot
+    public var firstWeek: Date
+    public var url: String
+}

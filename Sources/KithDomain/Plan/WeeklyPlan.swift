@@ -1,0 +1,100 @@
+public import Foundation
+
+/// What a plan item asks of the member.
+public enum PlanItemKind: String, Sendable, Codable, CaseIterable {
+    case ask
+    case reconnect
+    case keepInTouch = "keep_in_touch"
+    case followUp = "follow_up"
+    case thank
+    case question
+    case event
+    case meet
+    case goal
+
+    /// The item as the calendar feed says it: what kind of thing, never whom.
+    public var calendarLine: String {
+        switch self {
+        case .ask: "Someone asked for help"
+        case .reconnect: "A tie worth reviving"
+        case .keepInTouch: "Someone is due a catch-up"
+        case .followUp: "A follow-up is due"
+        case .thank: "Someone to thank"
+        case .question: "Messages waiting for an answer"
+        case .event: "An event you are going to"
+        case .meet: "Someone new to meet"
+        case .goal: "Your goal"
+        }
+    }
+}
+
+/// One actionable thing, at most seven a week. `key` names it across weeks, so one done,
+/// snoozed or already emailed is not offered again.
+public struct PlanItem: Sendable, Equatable {
+    public var key: String
+    public var kind: PlanItemKind
+    public var text: String
+    public var link: String
+    public var starter: String?
+
+    public init(key: String, kind: PlanItemKind, text: String, link: String, starter: String? = nil) {
+        self.key = key
+        self.kind = kind
+        self.text = text
+        self.link = link
+        self.starter = starter
+    }
+}
+
+/// What the member did with an item: done, or not now (until a date).
+public enum PlanItemState: Sendable, Equatable {
+    case done(at: Date)
+    case snoozed(until: Date)
+}
+
+public struct GoalProgress: Sendable, Equatable {
+    public var goal: NetworkingGoal
+    public var done: Int
+
+    /// "This month: 2 of 4 conversations"
+    public var text: String {
+        "This \(goal.period.rawValue): \(min(done, goal.conversations)) of \(goal.conversations) conversation\(goal.conversations == 1 ? "" : "s")"
+    }
+}
+
+public struct WeeklyPlan: Sendable {
+    public var weekOf: Date
+    public var slot: WeeklySlot
+    public var items: [PlanItem]
+    public var goal: GoalProgress
+
+    /// The most items a week's plan holds.
+    public static let maxItems = 7
+
+    /// Something to do: the goal line alone is not a reason to write.
+    public var isActionable: Bool { items.contains { $0.kind != .goal } }
+}
+
+/// Storage for slots, goals, item states and the weekly emails sent.
+public protocol PlanRepository: Sendable {
+    func slot(of member: Member.ID) async throws -> WeeklySlot?
+    func saveSlot(_ slot: WeeklySlot, of member: Member.ID) async throws
+    func states(of member: Member.ID) async throws -> [String: PlanItemState]
+    func setState(_ state: PlanItemState, of key: String, for member: Member.ID) async throws
+    /// Conversations the member had since `since`: interactions logged in their relationship
+    /// manager and conversations they wrote in.
+    func conversationsHad(by member: Member.ID, since: Date) async throws -> Int
+    /// Records the week's email for the member with its items' keys (emailed items are not
+    /// offered again) and queues it, once: false when this week's was already recorded.
+    func recordWeeklyEmail(for member: Member.ID, weekOf: Date, keys: [String], mail: OutgoingMail) async throws -> Bool
+    /// Members whose week's email has not been recorded yet, after `after` (keyset), with their
+    /// stored slot if any and career stage.
+    func membersAwaitingWeeklyEmail(
+        weekOf: Date,
+        after: Member.ID?,
+        limit: Int
+    ) async throws
+        -> [(member: Member, email: String, slot: WeeklySlot?, stage: CareerStage?)]
+    /// Keys already emailed in an earlier week's email.
+    func emailedKeys(of member: Member.ID) async throws -> Set<String>
+}

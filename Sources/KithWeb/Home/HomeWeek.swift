@@ -1,0 +1,45 @@
+import Foundation
+import KithDomain
+
+/// What the signed-in home page shows: the member's week — the plan, what waits for them, their
+/// next events and a couple of people to meet.
+struct HomeWeek: Sendable {
+    var plan: WeeklyPlan
+    var messageRequests: Int
+    var unreadConversations: Int
+    var connectionRequests: Int
+    var peopleDue: Int
+    var unreadNotifications: Int
+    var events: [EventView]
+    var suggestions: [Suggestion]
+
+    static func load(for member: Member, services: Services) async throws -> HomeWeek {
+        async let plan = services.plans.plan(for: member)
+        async let requests = services.messages.conversations(box: "requests", of: member, after: nil, limit: "100")
+        async let inbox = services.messages.conversations(box: "inbox", of: member, after: nil, limit: "100")
+        async let connectionRequests = services.connections.requests(box: "incoming", of: member, after: nil, limit: "100")
+        async let board = services.contacts.keepInTouch(owner: member, dormantLimit: 0)
+        async let notifications = services.notifications.unreadCount(of: member)
+        async let events = services.events.list(
+            upcoming: "true",
+            format: nil,
+            cohort: nil,
+            mine: "true",
+            after: nil,
+            limit: "3",
+            viewer: member
+        )
+        async let suggestions = services.suggestions.suggestions(for: member, limit: "2")
+        let dueBoard = try await board
+        return HomeWeek(
+            plan: try await plan,
+            messageRequests: try await requests.items.count,
+            unreadConversations: try await inbox.items.filter { $0.unreadCount > 0 }.count,
+            connectionRequests: try await connectionRequests.items.count,
+            peopleDue: dueBoard.due.count + dueBoard.overdue.count,
+            unreadNotifications: try await notifications,
+            events: try await events.items,
+            suggestions: try await suggestions
+        )
+    }
+}
