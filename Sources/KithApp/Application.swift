@@ -39,7 +39,7 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kith"),
         services: [
             GraphRefresher(graph: services.graph, interval: configuration.graphRefreshInterval, logger: logger),
-            BackgroundJobs(services: services, logger: logger),
+            BackgroundJobs(services: services, logger: logger, weeklyPlanEvery: configuration.weeklyPlanEverySeconds),
             LiveMessages(messages: services.messages, interval: .milliseconds(250), logger: logger),
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

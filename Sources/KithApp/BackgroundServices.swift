@@ -48,6 +48,7 @@ struct LiveMessages: Service {
 struct BackgroundJobs: Service {
     let services: Services
     let logger: Logger
+    var weeklyPlanEvery = 600
 
     var jobs: [RecurringJob] {
         let connections = services.connections
@@ -63,13 +64,20 @@ struct BackgroundJobs: Service {
                 let recorded = try await reminders.generate()
                 if recorded > 0 { logger.info("reminders recorded", metadata: ["count": .stringConvertible(recorded)]) }
             },
-            RecurringJob(name: "weekly-plan-emails", interval: 600) {
+            RecurringJob(name: "weekly-plan-emails", interval: TimeInterval(weeklyPlanEvery)) {
                 let queued = try await plans.sendWeeklyEmails()
                 if queued > 0 { logger.info("weekly plan emails queued", metadata: ["count": .stringConvertible(queued)]) }
             },
             RecurringJob(name: "mail-outbox", interval: 30) {
-                let result = try await reminders.deliverMail()
-                if result.failed > 0 { logger.warning("mail delivery failed", metadata: ["count": .stringConvertible(result.failed)]) }
+                // Drains the outbox (a weekly run queues one email per member), for at most 25 s a run.
+                let started = Date()
+                var failed = 0
+                while true {
+                    let result = try await reminders.deliverMail()
+                    failed += result.failed
+                    if result.sent + result.failed < 100 || Date().timeIntervalSince(started) > 25 || result.sent == 0 { break }
+                }
+                if failed > 0 { logger.warning("mail delivery failed", metadata: ["count": .stringConvertible(failed)]) }
             },
         ]
     }
@@ -81,7 +89,7 @@ struct BackgroundJobs: Service {
             } catch {
                 logger.warning("background job failed", metadata: ["error": .string("\(error)")])
             }
-            try await Task.sleep(for: .seconds(15))
+            try await Task.sleep(for: .seconds(min(15, max(1, weeklyPlanEvery / 2))))
         }
     }
 }

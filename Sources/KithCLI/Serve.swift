@@ -35,6 +35,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds an HTTP connection may stay idle before it is closed.") var idleTimeout: Int64 = 60
     @Flag(help: "Moderators and admins act as members until they turn on two-factor sign-in.") var requireTwoFactorForStaff = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(help: "Seconds between runs of the weekly-plan email job (5–86400).") var weeklyPlanEvery = 600
     @Option(
         help: """
             Where reminder emails go: smtp://[user:password@]host[:port] or file:///directory. \
@@ -98,6 +99,7 @@ struct Serve: AsyncParsableCommand {
             )
             configuration.idleTimeoutSeconds = max(1, idleTimeout)
             configuration.requireTwoFactorForStaff = requireTwoFactorForStaff
+            configuration.weeklyPlanEverySeconds = min(86_400, max(5, weeklyPlanEvery))
             let app = try await buildApplication(
                 configuration: configuration,
                 store: store,

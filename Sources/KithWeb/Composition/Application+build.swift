@@ -28,6 +28,9 @@ public struct AppConfiguration: Sendable {
     public var requireTwoFactorForStaff = false
     /// Seconds a connection may stay idle before it is closed.
     public var idleTimeoutSeconds: Int64 = 60
+    /// Seconds between runs of the weekly-plan email job (each run sends only to members whose
+    /// slot has come and whose week's email is not recorded).
+    public var weeklyPlanEverySeconds = 600
     /// New accounts an hour from one client address (0: no limit).
     public var registrationsPerHour: Int
     /// Where reminder emails go: `smtp://user:password@host:port`, `file:///directory` (one .eml

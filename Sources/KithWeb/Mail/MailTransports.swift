@@ -65,19 +65,16 @@ public enum MailTransports {
             headers += ["List-Unsubscribe: <\(headerValue(unsubscribe))>", "List-Unsubscribe-Post: List-Unsubscribe=One-Click"]
         }
         headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
-        // Base64 keeps every line short and 7-bit, whatever the words (RFC 5322's 998-octet limit).
-        func part(_ type: String, _ text: String) -> String {
-            let encoded = Data(crlf(text).utf8).base64EncodedString(options: [
-                .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
-            ])
-            return ["--\(boundary)", "Content-Type: \(type); charset=utf-8", "Content-Transfer-Encoding: base64", "", encoded].joined(
-                separator: "\r\n"
-            )
-        }
+        // The text as written (8-bit UTF-8, short lines); the HTML, rendered on one line, in base64
+        // so that no line passes RFC 5322's 998 octets.
+        let text = ["--\(boundary)", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "", crlf(mail.body)]
+        let html = Data(MailHTML.render(mail).utf8).base64EncodedString(options: [
+            .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+        ])
         return
-            (headers + [
-                "", "This is a message in two forms: plain text and HTML.",
-                part("text/plain", mail.body), part("text/html", MailHTML.render(mail)), "--\(boundary)--", "",
+            (headers + ["", "This is a message in two forms: plain text and HTML."] + text + [
+                "--\(boundary)", "Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: base64", "", html, "--\(boundary)--",
+                "",
             ]).joined(separator: "\r\n")
     }
 }
