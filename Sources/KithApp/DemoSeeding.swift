@@ -1,8 +1,8 @@
 import Foundation
-import KithDemo
+public import KithDemo
 public import KithDomain
 public import KithStorage
-import KithWeb
+public import KithWeb
 
 /// Seeds the demo community into an empty database, with progress and a summary.
 public enum DemoSeeding {
@@ -141,7 +141,7 @@ public enum DemoSeeding {
     }
 
     /// The demo member's relationship manager, written through the domain services.
-    static func seedContacts(_ services: Services, demo: Member, knowing: [DemoMember]) async throws -> Int {
+    public static func seedContacts(_ services: Services, demo: Member, knowing: [DemoMember]) async throws -> Int {
         let contacts = DemoContacts.contacts(knowing: knowing)
         for contact in contacts {
             let id = try await services.contacts.create(contact.input, owner: demo).contact.id.description
@@ -164,7 +164,7 @@ public enum DemoSeeding {
     /// The demo member's conversations, written through the domain services with clocks set back
     /// so they read as a few days of talk: one with unread replies, one read, a group planning
     /// the reunion, and a message request from a member the demo shares nothing with.
-    static func seedConversations(
+    public static func seedConversations(
         _ store: any Store,
         demo: Member,
         known: [DemoMember],
