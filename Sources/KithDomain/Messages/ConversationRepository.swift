@@ -59,6 +59,8 @@ public protocol ConversationRepository: Sendable {
     ) async throws -> ChatMessage?
     func conversation(_ id: Conversation.ID) async throws -> Conversation?
     func participants(of conversation: Conversation.ID) async throws -> [Participant]
+    /// The participants of several conversations in one read.
+    func participants(of conversations: [Conversation.ID]) async throws -> [Conversation.ID: [Participant]]
     /// A member's conversations in the given states, most recent first.
     func conversations(
         of member: Member.ID,

@@ -150,9 +150,22 @@ public struct MessageService: Sendable {
         let hidden = Set(try await blocks.blockedEither(of: member.id))
         let entries = try await conversations.conversations(of: member.id, in: states, after: cursor, limit: size!.value + 1)
         let shown = Array(entries.prefix(size!.value))
+        // The page's participants and the members behind them in two reads, whatever its length.
+        let participants = try await conversations.participants(of: shown.map(\.conversation.id))
+        let people = try await conversations.members(
+            participants.values.flatMap { $0.map(\.member) } + shown.compactMap { $0.lastMessage?.author }
+        )
         var items: [ConversationSummary] = []
         for entry in shown {
-            let summary = try await summarize(entry.conversation, mine: entry.mine, last: entry.lastMessage, for: member, hidden: hidden)
+            let summary = try await summarize(
+                entry.conversation,
+                mine: entry.mine,
+                last: entry.lastMessage,
+                for: member,
+                hidden: hidden,
+                participants: participants[entry.conversation.id] ?? [],
+                people: people
+            )
             if let summary { items.append(summary) }
         }
         return Page(items: items, next: entries.count > size!.value ? shown.last?.cursor : nil)
@@ -336,13 +349,15 @@ public struct MessageService: Sendable {
         last: ChatMessage?,
         for member: Member,
         hidden: Set<Member.ID>,
-        participants known: [Participant]? = nil
+        participants known: [Participant]? = nil,
+        people: [Member.ID: Member]? = nil
     ) async throws -> ConversationSummary? {
         var participants = known ?? []
         if known == nil { participants = try await conversations.participants(of: conversation.id) }
         let otherIDs = participants.map(\.member).filter { $0 != member.id }
         if conversation.kind == .direct, otherIDs.contains(where: hidden.contains) { return nil }
-        let byID = try await conversations.members(otherIDs + (last.map { [$0.author] } ?? []))
+        var byID = people ?? [:]
+        if people == nil { byID = try await conversations.members(otherIDs + (last.map { [$0.author] } ?? [])) }
         return ConversationSummary(
             conversation: conversation,
             state: mine.state == .request ? .request : .active,

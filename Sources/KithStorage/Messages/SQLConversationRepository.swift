@@ -140,6 +140,34 @@ public struct SQLConversationRepository: ConversationRepository {
         try await store.read { db in try await Self.participants(of: conversation, in: db) }
     }
 
+    public func participants(of conversations: [Conversation.ID]) async throws -> [Conversation.ID: [Participant]] {
+        guard !conversations.isEmpty else { return [:] }
+        return try await store.read { db in
+            var query = SQLQueryString(
+                "SELECT conversation_id, member_id, state, read_sequence, joined_at FROM conversation_participants WHERE conversation_id IN ("
+            )
+            for (index, id) in conversations.enumerated() {
+                query.appendInterpolation(unsafeRaw: index == 0 ? "" : ", ")
+                query.appendInterpolation(bind: id.description)
+            }
+            query.appendInterpolation(unsafeRaw: ") ORDER BY joined_at, member_id")
+            var grouped: [Conversation.ID: [Participant]] = [:]
+            for row in try await db.raw(query).all() {
+                let conversation = Conversation.ID(try row.uuid("conversation_id"))
+                grouped[conversation, default: []].append(
+                    Participant(
+                        conversationID: conversation,
+                        member: Member.ID(try row.uuid("member_id")),
+                        state: ParticipantState(rawValue: try row.string("state")) ?? .active,
+                        readSequence: try row.int64("read_sequence"),
+                        joinedAt: try row.date("joined_at")
+                    )
+                )
+            }
+            return grouped
+        }
+    }
+
     public func conversations(
         of member: Member.ID,
         in states: [ParticipantState],
