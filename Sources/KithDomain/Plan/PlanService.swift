@@ -63,9 +63,9 @@ public struct PlanService: Sendable {
     /// This week's plan: at most seven items, none done or put off.
     public func plan(for member: Member) async throws -> WeeklyPlan {
         let moment = now()
-        let slot = try await slot(of: member)
-        let states = try await plans.states(of: member.id)
         let stage = try await profiles.profile(of: member.id)?.careerStage
+        let slot = try await plans.slot(of: member.id) ?? WeeklySlot.suggested(for: stage)
+        let states = try await plans.states(of: member.id)
         func open(_ key: String) -> Bool {
             switch states[key] {
             case .done?: false

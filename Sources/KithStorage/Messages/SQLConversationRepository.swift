@@ -143,14 +143,10 @@ public struct SQLConversationRepository: ConversationRepository {
     public func participants(of conversations: [Conversation.ID]) async throws -> [Conversation.ID: [Participant]] {
         guard !conversations.isEmpty else { return [:] }
         return try await store.read { db in
-            var query = SQLQueryString(
-                "SELECT conversation_id, member_id, state, read_sequence, joined_at FROM conversation_participants WHERE conversation_id IN ("
-            )
-            for (index, id) in conversations.enumerated() {
-                query.appendInterpolation(unsafeRaw: index == 0 ? "" : ", ")
-                query.appendInterpolation(bind: id.description)
-            }
-            query.appendInterpolation(unsafeRaw: ") ORDER BY joined_at, member_id")
+            let query: SQLQueryString = """
+                SELECT conversation_id, member_id, state, read_sequence, joined_at FROM conversation_participants
+                WHERE conversation_id IN (\(binds: conversations.map(\.description))) ORDER BY joined_at, member_id
+                """
             var grouped: [Conversation.ID: [Participant]] = [:]
             for row in try await db.raw(query).all() {
                 let conversation = Conversation.ID(try row.uuid("conversation_id"))
@@ -186,14 +182,9 @@ public struct SQLConversationRepository: ConversationRepository {
                 JOIN conversations c ON c.id = p.conversation_id
                 LEFT JOIN messages msg ON msg.conversation_id = c.id
                     AND msg.sequence = CASE WHEN p.state = 'left' THEN p.read_sequence ELSE c.last_sequence END
-                WHERE p.member_id = \(bind: member.description) AND p.state IN (
+                WHERE p.member_id = \(bind: member.description) AND p.state IN (\(binds: states.map(\.rawValue)))
                 """
             )
-            for (index, state) in states.enumerated() {
-                query.appendInterpolation(unsafeRaw: index == 0 ? "" : ", ")
-                query.appendInterpolation(bind: state.rawValue)
-            }
-            query.appendInterpolation(unsafeRaw: ")")
             if let after, after.count == 2, let at = Int64(after[0]) {
                 query.appendInterpolation(unsafeRaw: " AND (p.last_message_at < ")
                 query.appendInterpolation(bind: at)
@@ -295,13 +286,9 @@ public struct SQLConversationRepository: ConversationRepository {
         let unique = Array(Set(ids))
         guard !unique.isEmpty else { return [:] }
         return try await store.read { db in
-            var query = SQLQueryString("SELECT \(unsafeRaw: Columns.member) FROM members m WHERE m.id IN (")
-            for (index, id) in unique.enumerated() {
-                query.appendInterpolation(unsafeRaw: index == 0 ? "" : ", ")
-                query.appendInterpolation(bind: id.description)
-            }
-            query.appendInterpolation(unsafeRaw: ")")
-            let members = try await db.raw(query).all().map { try $0.member() }
+            let members = try await db.raw(
+                "SELECT \(unsafeRaw: Columns.member) FROM members m WHERE m.id IN (\(binds: unique.map(\.description)))"
+            ).all().map { try $0.member() }
             return Dictionary(uniqueKeysWithValues: members.map { ($0.id, $0) })
         }
     }
@@ -309,13 +296,9 @@ public struct SQLConversationRepository: ConversationRepository {
     public func lastSequences(of conversations: [Conversation.ID]) async throws -> [Conversation.ID: Int64] {
         guard !conversations.isEmpty else { return [:] }
         return try await store.read { db in
-            var query = SQLQueryString("SELECT id, last_sequence FROM conversations WHERE id IN (")
-            for (index, id) in conversations.enumerated() {
-                query.appendInterpolation(unsafeRaw: index == 0 ? "" : ", ")
-                query.appendInterpolation(bind: id.description)
-            }
-            query.appendInterpolation(unsafeRaw: ")")
-            let rows = try await db.raw(query).all()
+            let rows = try await db.raw(
+                "SELECT id, last_sequence FROM conversations WHERE id IN (\(binds: conversations.map(\.description)))"
+            ).all()
             return Dictionary(uniqueKeysWithValues: try rows.map { (Conversation.ID(try $0.uuid("id")), try $0.int64("last_sequence")) })
         }
     }

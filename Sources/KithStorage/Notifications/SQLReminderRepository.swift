@@ -241,16 +241,6 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository,
         _ = try await deliver(notification, mail: mail, in: db)
     }
 
-    static func kindList(_ kinds: [NotificationKind]) -> SQLQueryString {
-        var list = SQLQueryString("(")
-        for (index, kind) in (kinds.isEmpty ? [NotificationKind.security] : kinds).enumerated() {
-            list.appendInterpolation(unsafeRaw: index == 0 ? "" : ", ")
-            list.appendInterpolation(bind: kind.rawValue)
-        }
-        list.appendInterpolation(unsafeRaw: ")")
-        return list
-    }
-
     public func notifications(
         of member: Member.ID,
         kinds: [NotificationKind],
@@ -264,7 +254,7 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository,
             try await db.raw(
                 """
                 SELECT id, member_id, key, kind, title, body, link, created_at, read_at FROM notifications
-                WHERE member_id = \(bind: member.description) AND kind IN \(Self.kindList(kinds))
+                WHERE member_id = \(bind: member.description) AND kind IN (\(binds: kinds.map(\.rawValue)))
                   \(unsafeRaw: unreadOnly ? "AND read_at IS NULL" : "")
                 ORDER BY created_at DESC, id DESC LIMIT \(literal: limit)
                 """
@@ -291,7 +281,7 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository,
                 try await db.raw(
                     """
                     SELECT COUNT(*) AS n FROM notifications
-                    WHERE member_id = \(bind: member.description) AND read_at IS NULL AND kind IN \(Self.kindList(kinds))
+                    WHERE member_id = \(bind: member.description) AND read_at IS NULL AND kind IN (\(binds: kinds.map(\.rawValue)))
                     """
                 ).first()?.int64("n") ?? 0
             )
