@@ -234,7 +234,7 @@ public struct SQLConnectionRepository: ConnectionRepository {
     /// On PostgreSQL, graph writes take one advisory lock so change-feed sequence numbers commit in
     /// order and a tailing instance never skips a change. SQLite already has a single writer.
     static func serialiseGraphWrites(_ db: any SQLDatabase, _ dialect: StoreDialect) async throws {
-        if dialect == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7361002)").run() }
+        if dialect == .postgres { try await AdvisoryLock.graphWrites.hold(in: db) }
     }
 
     static func connect(_ a: Member.ID, _ b: Member.ID, strength: UInt8, now: Date, in db: any SQLDatabase) async throws {

@@ -45,7 +45,7 @@ public enum Migrator {
                     // A migration may rebuild an index over every member: no statement time limit.
                     try await db.raw("SET LOCAL statement_timeout = 0").run()
                     // Two instances starting together: the second waits, then sees the version.
-                    try await db.raw("SELECT pg_advisory_xact_lock(7361001)").run()
+                    try await AdvisoryLock.migrations.hold(in: db)
                 }
                 let done = try await db.raw(
                     "SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)"
