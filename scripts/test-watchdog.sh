@@ -8,6 +8,8 @@
 set -uo pipefail
 stall_after=${KITH_STALL_SECONDS:-300}
 attempts=${KITH_STALL_ATTEMPTS:-2}
+# Store operations older than this many seconds are reported by the tests themselves (StoreWatch).
+export KITH_STORE_WATCH_SECONDS=${KITH_STORE_WATCH_SECONDS:-60}
 
 unfinished() {
     python3 - "$1" <<'PY'
@@ -44,6 +46,10 @@ for attempt in $(seq 1 "$attempts"); do
                     now() - xact_start AS in_transaction, left(query, 100) AS query
                     FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
                     ORDER BY xact_start NULLS LAST" || true
+            fi
+            if [ -n "${KITH_TEST_POSTGRES_LOG:-}" ] && [ -f "$KITH_TEST_POSTGRES_LOG" ]; then
+                echo "   the PostgreSQL log's last lines:"
+                tail -n 40 "$KITH_TEST_POSTGRES_LOG" || true
             fi
             kill -TERM -- "-$pid" 2>/dev/null
             sleep 5

@@ -21,7 +21,7 @@ extension Services {
         let profileRepository = SQLProfileRepository(store: store)
         let blockRepository = SQLBlockRepository(store: store)
         let credentials = SQLCredentialRepository(store: store)
-        let connectionRepository = SQLConnectionRepository(store: store)
+        let connectionRepository = SQLConnectionRepository(store: store, publicURL: publicURL)
         let attempts = SQLAttemptRepository(store: store)
         let graph = NetworkGraph(feed: SQLGraphFeed(store: store))
         let connectionLookup = GraphConnectionLookup(graph: graph)
@@ -62,6 +62,7 @@ extension Services {
             connections: connectionRepository,
             blocks: blockRepository,
             graph: graph,
+            links: RouteLinks(),
             settings: connectionSettings,
             now: now
         )
@@ -81,6 +82,7 @@ extension Services {
             blocks: blockRepository,
             credentials: credentials,
             contacts: contactRepository,
+            conversations: SQLConversationRepository(store: store, publicURL: publicURL),
             now: now
         )
         let contacts = ContactService(

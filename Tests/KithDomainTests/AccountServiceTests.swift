@@ -212,8 +212,14 @@ final class CountingHasher: PasswordHasher, @unchecked Sendable {
                             return "in"
                         } catch DomainError.rateLimited {
                             return "limited"
-                        } catch {
+                        } catch DomainError.unauthorized {
                             return "wrong"
+                        } catch is WorkTooLong {
+                            // A machine too loaded to take the counter's lock within the statement
+                            // limit answers "busy" (503): refused before any check, like "limited".
+                            return "busy"
+                        } catch {
+                            return "error: \(error)"
                         }
                     }
                 }
@@ -222,8 +228,9 @@ final class CountingHasher: PasswordHasher, @unchecked Sendable {
                 return all
             }
             #expect(hasher.verifications - before == 5)
-            #expect(outcomes.filter { $0 == "wrong" }.count == 5)
-            #expect(outcomes.filter { $0 == "limited" }.count == 35)
+            #expect(outcomes.filter { $0 == "wrong" }.count == 5, "\(outcomes)")
+            #expect(outcomes.filter { $0 == "limited" || $0 == "busy" }.count == 35, "\(outcomes)")
+            #expect(outcomes.filter { $0 == "limited" }.count >= 20, "\(outcomes)")
         }
     }
 

@@ -148,7 +148,7 @@ import Testing
     }
 
     @Test func groupsHoldUpToEightAndOneWhoLeftSeesNothingNew() async throws {
-        try await withApp { client, _ in
+        try await withApp { client, services in
             var tokens: [String: String] = [:]
             for handle in ["ada", "bob", "cat", "dov", "eli", "fay", "gus", "hal", "ida"] {
                 tokens[handle] = try await client.register(handle)
@@ -177,6 +177,20 @@ import Testing
             #expect(!bobsMessages.text.contains("After Bob left"))
             #expect(bobsMessages.text.contains("Welcome, all seven"))
             #expect(try await client.send(.get, "/api/v1/conversations/\(id)", token: bob).json["unread_count"] as? Int == 0)
+
+            // Each member's data export holds their conversations as they see them: Bob's stops
+            // where he left; Ida, in none of it, has no trace of it.
+            func exported(_ handle: String) async throws -> [MemberExport.ConversationData] {
+                try await services.exports.export(handle: handle).conversations
+            }
+            let adas = try await exported("ada")
+            #expect(adas.count == 1)
+            #expect(adas.first?.messages.map(\.body) == ["Welcome, all seven", "After Bob left"])
+            #expect(adas.first?.participants.count == 8)
+            let bobs = try await exported("bob")
+            #expect(bobs.first?.state == "left")
+            #expect(bobs.first?.messages.map(\.body) == ["Welcome, all seven"])
+            #expect(try await exported("ida").isEmpty)
             // A direct conversation cannot be left.
             let direct = try await Self.start(client, ada, to: ["ida"], "Just us")
             #expect(

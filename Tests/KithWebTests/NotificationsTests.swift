@@ -91,6 +91,54 @@ import Testing
         }
     }
 
+    /// A request reaches its recipient's centre with the note; a withdrawn one leaves it; an
+    /// accepted one tells the sender; an ignored one tells nobody anything.
+    @Test func connectionRequestsNotifyAndAnIgnoredOneTellsNobody() async throws {
+        try await withApp { client, _ in
+            let ada = try await client.register("ada")
+            let bob = try await client.register("bob")
+            let cleo = try await client.register("cleo")
+            func centre(_ token: String) async throws -> [[String: Any]] {
+                try await client.send(.get, "/api/v1/notifications", token: token).json["items"] as? [[String: Any]] ?? []
+            }
+            func ask(_ from: String, _ to: String, _ note: String) async throws -> String {
+                let sent = try await client.send(
+                    .post,
+                    "/api/v1/connections/requests",
+                    token: from,
+                    json: #"{"to":"\#(to)","note":"\#(note)"}"#
+                )
+                #expect(sent.status == 201, "\(sent.text)")
+                return sent.json["id"] as? String ?? ""
+            }
+
+            let first = try await ask(bob, "ada", "We met at the reunion")
+            let notices = try await centre(ada)
+            #expect(notices.count == 1)
+            #expect(notices.first?["kind"] as? String == "connection_request")
+            #expect((notices.first?["title"] as? String)?.contains("Bob") == true)
+            #expect((notices.first?["body"] as? String)?.contains("We met at the reunion") == true)
+            #expect(notices.first?["url"] as? String == "/network")
+
+            // Withdrawn before Ada read it: she is not asked any more.
+            #expect(try await client.send(.delete, "/api/v1/connections/requests/\(first)", token: bob).status == 204)
+            #expect(try await centre(ada).isEmpty)
+
+            // Ignored: Bob hears nothing, now or later.
+            let second = try await ask(bob, "ada", "Second try")
+            #expect(try await client.send(.post, "/api/v1/connections/requests/\(second)/ignore", token: ada).status == 204)
+            #expect(try await centre(bob).isEmpty)
+
+            // Accepted: Cleo is told, with a link to Ada's profile.
+            let third = try await ask(cleo, "ada", "Hello")
+            #expect(try await client.send(.post, "/api/v1/connections/requests/\(third)/accept", token: ada).status == 200)
+            let told = try await centre(cleo)
+            #expect(told.count == 1)
+            #expect((told.first?["title"] as? String)?.contains("accepted") == true)
+            #expect(told.first?["url"] as? String == "/in/ada")
+        }
+    }
+
     @Test func aKindEmailedAtOnceCarriesAOneClickUnsubscribeThatWorksOnce() async throws {
         try await withAppAndMail { client, services, mail in
             let ada = try await client.register("ada")

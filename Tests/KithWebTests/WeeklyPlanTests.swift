@@ -39,6 +39,38 @@ import Testing
         }
     }
 
+    /// Help received recently and not acknowledged since becomes "someone to thank", with words
+    /// to start; being in touch again retires it. Only the owner's plan ever shows it.
+    @Test func someoneWhoHelpedRecentlyIsOfferedToThankUntilTheyAreContacted() async throws {
+        try await withApp { client, _ in
+            let ada = try await client.register("ada")
+            let bob = try await client.register("bob")
+            let contact = try await client.send(.post, "/api/v1/contacts", token: ada, json: #"{"name":"Priya Helper"}"#).json
+            let id = contact["id"] as? String ?? ""
+            func log(_ json: String) async throws {
+                let logged = try await client.send(.post, "/api/v1/contacts/\(id)/interactions", token: ada, json: json)
+                #expect(logged.status == 201, "\(logged.text)")
+            }
+            func thanks(_ token: String) async throws -> [[String: Any]] {
+                let plan = try await client.send(.get, "/api/v1/me/weekly-plan", token: token).json
+                return (plan["items"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "thank" }
+            }
+            let twoDaysAgo = Moment.format(Date().addingTimeInterval(-2 * 86_400))
+            try await log(#"{"kind":"help_received","help":"referral","occurred_at":"\#(twoDaysAgo)","note":"Referred me"}"#)
+            let offered = try await thanks(ada)
+            #expect(offered.count == 1)
+            #expect(offered.first?["text"] as? String == "Thank Priya Helper for the referral")
+            #expect((offered.first?["starter"] as? String)?.hasPrefix("Hi Priya, thank you again for the referral") == true)
+            #expect(offered.first?["url"] as? String == "/contacts/\(id)")
+            #expect(try await thanks(bob).isEmpty)
+            #expect(!(try await client.send(.get, "/api/v1/me/weekly-plan", token: bob).text.contains("Priya")))
+
+            // A thank-you call logged since: nothing more to do.
+            try await log(#"{"kind":"call","note":"Said thanks"}"#)
+            #expect(try await thanks(ada).isEmpty)
+        }
+    }
+
     @Test func itemsComeFromWhatWaitsAndGoWhenDoneOrPutOff() async throws {
         try await withApp { client, _ in
             let ada = try await client.register("ada")
@@ -54,7 +86,7 @@ import Testing
             )
             let plan = try await client.send(.get, "/api/v1/me/weekly-plan", token: ada).json
             let items = plan["items"] as? [[String: Any]] ?? []
-            #expect(items.count <= 7)
+            #expect(items.filter { $0["kind"] as? String != "goal" }.count <= 7)
             let kinds = items.map { $0["kind"] as? String ?? "" }
             #expect(kinds.contains("question"))
             #expect(kinds.contains("follow_up"))

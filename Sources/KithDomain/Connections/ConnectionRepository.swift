@@ -4,18 +4,28 @@ public import Foundation
 /// change feed in the same transaction, which is how every instance's graph stays current.
 public protocol ConnectionRepository: Sendable {
     /// Inserts the request unless the two are connected or a request between them is open; when
-    /// the recipient had already asked the sender, accepts that request instead.
-    func request(_ request: ConnectionRequest, initialStrength: UInt8, now: Date) async throws -> RequestOutcome
-    /// Accepts or ignores an open request addressed to `recipient`; nil when there is none.
+    /// the recipient had already asked the sender, accepts that request instead. `notices` gives
+    /// what to record in the same transaction: for a new request, its recipient's notification;
+    /// for an accepted one, its sender's.
+    func request(
+        _ request: ConnectionRequest,
+        initialStrength: UInt8,
+        now: Date,
+        notices: @escaping @Sendable (RequestOutcome) -> Notice?
+    ) async throws -> RequestOutcome
+    /// Accepts or ignores an open request addressed to `recipient`; nil when there is none. An
+    /// acceptance records `accepted`'s notice for the sender in the same transaction.
     func respond(
         to id: ConnectionRequest.ID,
         by recipient: Member.ID,
         accept: Bool,
         initialStrength: UInt8,
-        now: Date
+        now: Date,
+        accepted: @escaping @Sendable (ConnectionRequest) -> Notice
     )
         async throws -> ConnectionRequest?
-    /// Withdraws an open request sent by `sender`; false when there is none.
+    /// Withdraws an open request sent by `sender` (and its unread notification); false when there
+    /// is none.
     func withdraw(_ id: ConnectionRequest.ID, by sender: Member.ID, now: Date) async throws -> Bool
     /// Removes the connection; false when they were not connected.
     func disconnect(_ a: Member.ID, _ b: Member.ID, now: Date) async throws -> Bool

@@ -32,6 +32,7 @@ public struct ConnectionService: Sendable {
     private let connections: any ConnectionRepository
     private let blocks: any BlockRepository
     private let graph: NetworkGraph
+    private let links: any PageLinks
     public let settings: Settings
     private let now: @Sendable () -> Date
 
@@ -41,6 +42,7 @@ public struct ConnectionService: Sendable {
         connections: any ConnectionRepository,
         blocks: any BlockRepository,
         graph: NetworkGraph,
+        links: any PageLinks,
         settings: Settings = Settings(),
         now: @escaping @Sendable () -> Date
     ) {
@@ -49,6 +51,7 @@ public struct ConnectionService: Sendable {
         self.connections = connections
         self.blocks = blocks
         self.graph = graph
+        self.links = links
         self.settings = settings
         self.now = now
     }
@@ -70,7 +73,15 @@ public struct ConnectionService: Sendable {
             createdAt: moment,
             expiresAt: moment.addingTimeInterval(settings.requestLifetime)
         )
-        switch try await connections.request(request, initialStrength: settings.initialStrength, now: moment) {
+        let links = links
+        let outcome = try await connections.request(request, initialStrength: settings.initialStrength, now: moment) { outcome in
+            switch outcome {
+            case .created(let created): ConnectionNotices.requested(created, from: sender, links: links)
+            case .acceptedTheirs(let theirs): ConnectionNotices.accepted(theirs, by: sender, links: links)
+            case .alreadyConnected, .alreadyPending: nil
+            }
+        }
+        switch outcome {
         case .created(let created):
             return view(created, from: sender, to: recipient, seenBy: sender.id)
         case .acceptedTheirs(let theirs):
@@ -171,7 +182,8 @@ public struct ConnectionService: Sendable {
                 by: recipient.id,
                 accept: accept,
                 initialStrength: settings.initialStrength,
-                now: moment
+                now: moment,
+                accepted: { [links] request in ConnectionNotices.accepted(request, by: recipient, links: links) }
             ),
             let sender = try await members.member(id: answered.from)
         else { throw DomainError.notFound("connection request") }
@@ -207,6 +219,34 @@ public struct ConnectionService: Sendable {
             note: request.note,
             status: request.status(seenBy: viewer, at: moment ?? now()),
             createdAt: request.createdAt
+        )
+    }
+}
+
+/// What the two sides of a connection request are told: the recipient that someone asked, the
+/// sender that they said yes. Nobody is ever told of an ignored or expired request.
+enum ConnectionNotices {
+    static func requested(_ request: ConnectionRequest, from sender: Member, links: any PageLinks) -> Notice {
+        Notice(
+            member: request.to,
+            kind: .connectionRequest,
+            key: "connection_request:\(request.id)",
+            title: "\(sender.name) would like to connect",
+            body: request.note.isEmpty
+                ? "Accept to connect, or ignore it; they will not be told."
+                : "“\(request.note)” Accept to connect, or ignore it; they will not be told.",
+            link: links.connectionRequests
+        )
+    }
+
+    static func accepted(_ request: ConnectionRequest, by recipient: Member, links: any PageLinks) -> Notice {
+        Notice(
+            member: request.from,
+            kind: .connectionRequest,
+            key: "connection_accepted:\(request.id)",
+            title: "\(recipient.name) accepted your request to connect",
+            body: "You are now connected. Say hello while it is fresh.",
+            link: links.member(recipient.handle)
         )
     }
 }

@@ -61,6 +61,9 @@ public protocol ContactRepository: Sendable {
     func interactions(of contact: Contact.ID, owner: Member.ID) async throws -> [Interaction]
     func allInteractions(of owner: Member.ID) async throws -> [Interaction]
     func ledger(of owner: Member.ID) async throws -> [LedgerCount]
+    /// Help the owner received since `since` and has not been in touch about since (no later
+    /// interaction of another kind with that contact), newest first.
+    func unthankedHelp(of owner: Member.ID, since: Date, limit: Int) async throws -> [Interaction]
 
     func insert(_ followUp: FollowUp) async throws
     func followUp(_ id: FollowUp.ID, owner: Member.ID) async throws -> FollowUp?

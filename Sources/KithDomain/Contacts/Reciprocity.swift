@@ -83,3 +83,28 @@ extension ContactService {
         return result
     }
 }
+
+extension ContactService {
+    /// Help the owner received since `since` and has not been in touch about since: someone to
+    /// thank (the weekly plan offers the newest). Private to the owner, like the rest of the ledger.
+    public func thanksDue(owner: Member, since: Date, limit: Int = 3) async throws -> [(contact: Contact, help: Interaction)] {
+        var due: [(contact: Contact, help: Interaction)] = []
+        for help in try await contactsRepository.unthankedHelp(of: owner.id, since: since, limit: limit) {
+            if let contact = try await contactsRepository.contact(help.contactID, owner: owner.id) { due.append((contact, help)) }
+        }
+        return due
+    }
+}
+
+extension HelpKind {
+    /// "Thank Ana for the introduction."
+    public var thanksPhrase: String {
+        switch self {
+        case .intro: "the introduction"
+        case .referral: "the referral"
+        case .advice: "the advice"
+        case .feedback: "the feedback"
+        case .other: "their help"
+        }
+    }
+}

@@ -78,6 +78,25 @@ public struct MemberExport: Sendable, Encodable {
     /// The member's own contacts. Nobody else's relationship manager ever appears here, even
     /// when it holds a contact linked to this member.
     public var contacts: [ContactData]
+    /// The member's conversations with the messages they can see (one who left a group sees
+    /// what was said until then). Conversations the member is not in never appear.
+    public var conversations: [ConversationData]
+
+    public struct ConversationData: Sendable, Encodable {
+        public var id: String
+        public var kind: String
+        /// The member's place in it: active, request, ignored or left.
+        public var state: String
+        public var participants: [String]
+        public var startedAt: Date
+        public var messages: [MessageData]
+    }
+
+    public struct MessageData: Sendable, Encodable {
+        public var author: String?
+        public var sentAt: Date
+        public var body: String
+    }
 }
 
 public struct ExportService: Sendable {
@@ -86,6 +105,7 @@ public struct ExportService: Sendable {
     private let blocks: any BlockRepository
     private let credentials: any CredentialRepository
     private let contacts: any ContactRepository
+    private let conversations: any ConversationRepository
     private let now: @Sendable () -> Date
 
     public init(
@@ -94,9 +114,11 @@ public struct ExportService: Sendable {
         blocks: any BlockRepository,
         credentials: any CredentialRepository,
         contacts: any ContactRepository,
+        conversations: any ConversationRepository,
         now: @escaping @Sendable () -> Date
     ) {
         self.contacts = contacts
+        self.conversations = conversations
         self.members = members
         self.profiles = profiles
         self.blocks = blocks
@@ -145,6 +167,43 @@ public struct ExportService: Sendable {
         return result
     }
 
+    private func conversationData(of member: Member) async throws -> [MemberExport.ConversationData] {
+        var entries: [ConversationEntry] = []
+        var after: [String]?
+        while true {
+            let page = try await conversations.conversations(of: member.id, in: ParticipantState.allCases, after: after, limit: 200)
+            entries += page
+            guard page.count == 200, let last = page.last else { break }
+            after = try Cursor.decode(last.cursor, parts: 2, numericFirst: true)
+        }
+        let participants = try await conversations.participants(of: entries.map(\.conversation.id))
+        let people = try await conversations.members(participants.values.flatMap { $0.map(\.member) })
+        var result: [MemberExport.ConversationData] = []
+        for entry in entries {
+            // One who left sees what was said until then; everyone else, all of it.
+            let end = entry.mine.state == .left ? entry.mine.readSequence : Int64.max
+            var messages: [ChatMessage] = []
+            var sequence: Int64 = 0
+            while true {
+                let batch = try await conversations.messages(in: entry.conversation.id, after: sequence, limit: 500)
+                messages += batch.filter { $0.sequence <= end }
+                guard batch.count == 500, let last = batch.last, last.sequence < end else { break }
+                sequence = last.sequence
+            }
+            result.append(
+                .init(
+                    id: entry.conversation.id.description,
+                    kind: entry.conversation.kind.rawValue,
+                    state: entry.mine.state.rawValue,
+                    participants: (participants[entry.conversation.id] ?? []).compactMap { people[$0.member]?.handle.rawValue },
+                    startedAt: entry.conversation.createdAt,
+                    messages: messages.map { .init(author: people[$0.author]?.handle.rawValue, sentAt: $0.sentAt, body: $0.body) }
+                )
+            )
+        }
+        return result
+    }
+
     public func export(_ member: Member) async throws -> MemberExport {
         let profile = try await profiles.profile(of: member.id) ?? Profile(memberID: member.id, updatedAt: member.createdAt)
         let affiliations = try await profiles.affiliations(of: member.id)
@@ -187,7 +246,8 @@ public struct ExportService: Sendable {
             },
             blockedHandles: try await blocks.blocked(by: member.id).map(\.handle.rawValue),
             apiTokens: try await credentials.tokens(of: member.id),
-            contacts: try await contactData(of: member)
+            contacts: try await contactData(of: member),
+            conversations: try await conversationData(of: member)
         )
     }
 }

@@ -15,23 +15,6 @@ public struct ConversationEntry: Sendable {
     }
 }
 
-/// A notification to store with a message, in the same transaction.
-public struct MessageNotice: Sendable {
-    public var member: Member.ID
-    public var key: String
-    public var title: String
-    public var body: String
-    public var link: String
-
-    public init(member: Member.ID, key: String, title: String, body: String, link: String) {
-        self.member = member
-        self.key = key
-        self.title = title
-        self.body = body
-        self.link = link
-    }
-}
-
 /// Storage for conversations, their participants and messages.
 public protocol ConversationRepository: Sendable {
     /// The direct conversation between two members, if they have one.
@@ -44,7 +27,7 @@ public protocol ConversationRepository: Sendable {
         participants: [Participant],
         first: ChatMessage,
         startedAsRequest: Bool,
-        notices: [MessageNotice]
+        notices: [Notice]
     ) async throws -> Conversation.ID
     /// Appends a message by `author` (numbered after the newest), moves the author's read
     /// position to it, and makes a request the author answers active. Nil when the author is not
@@ -55,7 +38,7 @@ public protocol ConversationRepository: Sendable {
         by author: Member.ID,
         in conversation: Conversation.ID,
         at: Date,
-        notices: @escaping @Sendable ([Participant]) -> [MessageNotice]
+        notices: @escaping @Sendable ([Participant]) -> [Notice]
     ) async throws -> ChatMessage?
     func conversation(_ id: Conversation.ID) async throws -> Conversation?
     func participants(of conversation: Conversation.ID) async throws -> [Participant]

@@ -319,10 +319,11 @@ public struct MessageService: Sendable {
 
     /// One notification per unread stretch: the key holds the recipient's read position, so a
     /// second message before they read the first adds nothing. Never the message itself.
-    private func notice(for participant: Participant, from sender: Member, in conversation: Conversation.ID) -> MessageNotice {
+    private func notice(for participant: Participant, from sender: Member, in conversation: Conversation.ID) -> Notice {
         let isRequest = participant.state == .request
-        return MessageNotice(
+        return Notice(
             member: participant.member,
+            kind: .message,
             key: "message:\(conversation):\(participant.readSequence)",
             title: isRequest ? "\(sender.name) sent you a message request" : "New message from \(sender.name)",
             body: isRequest ? "Accept it to reply, or ignore it; they will not be told." : "Open the conversation to read it.",

@@ -39,6 +39,27 @@ public struct MemberNotification: Sendable, Equatable, Identifiable {
     }
 }
 
+/// A notification a domain service asks storage to record with the change that caused it, in
+/// the same transaction (a message, a connection request, later an ask): the words are the
+/// domain's, the email (if the member chose one for the kind) follows from it.
+public struct Notice: Sendable {
+    public var member: Member.ID
+    public var kind: NotificationKind
+    public var key: String
+    public var title: String
+    public var body: String
+    public var link: String
+
+    public init(member: Member.ID, kind: NotificationKind, key: String, title: String, body: String, link: String) {
+        self.member = member
+        self.kind = kind
+        self.key = key
+        self.title = title
+        self.body = body
+        self.link = link
+    }
+}
+
 /// An email waiting in the outbox, or sent. Delivery retries with back-off until it succeeds.
 public struct OutgoingMail: Sendable, Equatable, Identifiable {
     public typealias ID = Identifier<OutgoingMail>

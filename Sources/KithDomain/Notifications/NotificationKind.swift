@@ -56,7 +56,7 @@ public enum NotificationKind: String, Sendable, Codable, CaseIterable {
         case "message": return .message
         case "follow-up", "keep-in-touch": return .keepInTouch
         case "event", "event-cancelled", "event-promoted", "reunion": return .event
-        case "connection": return .connectionRequest
+        case "connection", "connection_accepted": return .connectionRequest
         default: return NotificationKind(rawValue: prefix) ?? .event
         }
     }

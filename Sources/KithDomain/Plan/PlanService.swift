@@ -60,7 +60,7 @@ public struct PlanService: Sendable {
         return slot
     }
 
-    /// This week's plan: at most seven items, none done or put off.
+    /// This week's plan: at most seven actionable items, varied, none done or put off; then the goal.
     public func plan(for member: Member) async throws -> WeeklyPlan {
         let moment = now()
         let stage = try await profiles.profile(of: member.id)?.careerStage
@@ -73,9 +73,9 @@ public struct PlanService: Sendable {
             case nil: true
             }
         }
-        var items: [PlanItem] = []
+        var candidates: [PlanItem] = []
         func add(_ item: PlanItem) {
-            if items.count < WeeklyPlan.maxItems - 1, open(item.key), !items.contains(where: { $0.key == item.key }) { items.append(item) }
+            if open(item.key), !candidates.contains(where: { $0.key == item.key }) { candidates.append(item) }
         }
 
         // Waiting for the member: message requests, then replies.
@@ -140,6 +140,21 @@ public struct PlanService: Sendable {
             )
         }
 
+        // Someone who helped recently and has not heard from the member since.
+        if let due = try await contacts.thanksDue(owner: member, since: moment.addingTimeInterval(-30 * 86_400), limit: 1).first {
+            let phrase = (due.help.help ?? .other).thanksPhrase
+            add(
+                PlanItem(
+                    key: "thank:\(due.help.id)",
+                    kind: .thank,
+                    text: "Thank \(due.contact.name) for \(phrase)",
+                    link: links.contact(due.contact.id),
+                    starter:
+                        "Hi \(due.contact.name.split(separator: " ").first ?? ""), thank you again for \(phrase) — it made a difference. How are things with you?"
+                )
+            )
+        }
+
         // Events in the week ahead that the member is going to.
         let upcoming = try await events.events(matching: EventQuery(upcomingAfter: moment, mine: member.id, limit: 10))
         for event in upcoming where event.startsAt <= weekAhead {
@@ -171,6 +186,7 @@ public struct PlanService: Sendable {
             )
         }
 
+        var items = WeeklyPlan.varied(candidates, room: WeeklyPlan.maxItems)
         let goal = NetworkingGoal.suggested(for: stage)
         let periodStart: Date = {
             var calendar = Calendar(identifier: .iso8601)

@@ -68,8 +68,21 @@ public struct WeeklyPlan: Sendable {
     public var items: [PlanItem]
     public var goal: GoalProgress
 
-    /// The most items a week's plan holds.
+    /// The most actionable items a week's plan holds (the goal line comes after them).
     public static let maxItems = 7
+
+    /// Up to `room` of `candidates` (given most pressing first): the first of each kind, then
+    /// the rest in order, so a week with many follow-ups still shows someone to thank or meet.
+    /// The items keep the candidates' order.
+    public static func varied(_ candidates: [PlanItem], room: Int) -> [PlanItem] {
+        var chosen = Set<Int>()
+        var kinds = Set<PlanItemKind>()
+        for (index, item) in candidates.enumerated() where chosen.count < room && kinds.insert(item.kind).inserted {
+            chosen.insert(index)
+        }
+        for index in candidates.indices where chosen.count < room { chosen.insert(index) }
+        return candidates.indices.filter(chosen.contains).map { candidates[$0] }
+    }
 
     /// Something to do: the goal line alone is not a reason to write.
     public var isActionable: Bool { items.contains { $0.kind != .goal } }

@@ -9,6 +9,8 @@ public protocol PageLinks: Sendable {
     /// The member's home page (their week) and the keep-in-touch board.
     var home: String { get }
     var keepInTouch: String { get }
+    /// Where a member answers connection requests.
+    var connectionRequests: String { get }
     /// The one-click unsubscribe page for a signed token.
     func unsubscribe(_ token: String) -> String
 }

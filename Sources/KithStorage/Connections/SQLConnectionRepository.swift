@@ -4,9 +4,12 @@ import SQLKit
 
 public struct SQLConnectionRepository: ConnectionRepository {
     private let store: any Store
+    /// For the links in notification emails.
+    private let publicURL: String
 
-    public init(store: any Store) {
+    public init(store: any Store, publicURL: String = "") {
         self.store = store
+        self.publicURL = publicURL
     }
 
     static let requestColumns = "r.id, r.from_id, r.to_id, r.note, r.status, r.created_at, r.expires_at, r.responded_at"
@@ -16,50 +19,68 @@ public struct SQLConnectionRepository: ConnectionRepository {
         [a.description, b.description].sorted().joined(separator: "|")
     }
 
-    public func request(_ request: ConnectionRequest, initialStrength: UInt8, now: Date) async throws -> RequestOutcome {
+    public func request(
+        _ request: ConnectionRequest,
+        initialStrength: UInt8,
+        now: Date,
+        notices: @escaping @Sendable (RequestOutcome) -> Notice?
+    ) async throws -> RequestOutcome {
         let dialect = store.dialect
+        let publicURL = publicURL
         return try await store.write { db in
-            try await Self.serialiseGraphWrites(db, dialect)
-            let pair = Self.pairKey(request.from, request.to)
+            let outcome = try await Self.request(request, initialStrength: initialStrength, now: now, dialect: dialect, in: db)
+            if let notice = notices(outcome) { try await SQLReminderRepository.notify(notice, at: now, publicURL: publicURL, in: db) }
+            return outcome
+        }
+    }
+
+    private static func request(
+        _ request: ConnectionRequest,
+        initialStrength: UInt8,
+        now: Date,
+        dialect: StoreDialect,
+        in db: any SQLDatabase
+    ) async throws -> RequestOutcome {
+        try await Self.serialiseGraphWrites(db, dialect)
+        let pair = Self.pairKey(request.from, request.to)
+        try await db.raw(
+            """
+            UPDATE connection_requests SET status = 'expired'
+            WHERE pair_key = \(bind: pair) AND status IN \(Self.openStatuses) AND expires_at <= \(bind: Millis.from(now))
+            """
+        ).run()
+        let connected = try await db.raw(
+            "SELECT 1 AS x FROM connections WHERE member_id = \(bind: request.from.description) AND other_id = \(bind: request.to.description)"
+        ).first()
+        if connected != nil { return .alreadyConnected }
+        if let open = try await db.raw(
+            "SELECT \(unsafeRaw: Self.requestColumns) FROM connection_requests r WHERE r.pair_key = \(bind: pair) AND r.status IN \(Self.openStatuses)"
+        ).first()?.connectionRequest() {
+            if open.from == request.from { return .alreadyPending }
+            // They asked first: asking back is the clearest possible "yes".
             try await db.raw(
                 """
-                UPDATE connection_requests SET status = 'expired'
-                WHERE pair_key = \(bind: pair) AND status IN \(Self.openStatuses) AND expires_at <= \(bind: Millis.from(now))
+                UPDATE connection_requests SET status = 'accepted', responded_at = \(bind: Millis.from(now))
+                WHERE id = \(bind: open.id.description)
                 """
             ).run()
-            let connected = try await db.raw(
-                "SELECT 1 AS x FROM connections WHERE member_id = \(bind: request.from.description) AND other_id = \(bind: request.to.description)"
-            ).first()
-            if connected != nil { return .alreadyConnected }
-            if let open = try await db.raw(
-                "SELECT \(unsafeRaw: Self.requestColumns) FROM connection_requests r WHERE r.pair_key = \(bind: pair) AND r.status IN \(Self.openStatuses)"
-            ).first()?.connectionRequest() {
-                if open.from == request.from { return .alreadyPending }
-                // They asked first: asking back is the clearest possible "yes".
-                try await db.raw(
-                    """
-                    UPDATE connection_requests SET status = 'accepted', responded_at = \(bind: Millis.from(now))
-                    WHERE id = \(bind: open.id.description)
-                    """
-                ).run()
-                try await Self.connect(open.from, open.to, strength: initialStrength, now: now, in: db)
-                var accepted = open
-                accepted.status = .accepted
-                accepted.respondedAt = now
-                return .acceptedTheirs(accepted)
-            }
-            let inserted = try await db.raw(
-                """
-                INSERT INTO connection_requests (id, from_id, to_id, pair_key, note, status, created_at, expires_at)
-                VALUES (\(bind: request.id.description), \(bind: request.from.description), \(bind: request.to.description),
-                    \(bind: pair), \(bind: request.note), 'pending', \(bind: Millis.from(request.createdAt)),
-                    \(bind: Millis.from(request.expiresAt)))
-                ON CONFLICT DO NOTHING
-                RETURNING id
-                """
-            ).first()
-            return inserted == nil ? .alreadyPending : .created(request)
+            try await Self.connect(open.from, open.to, strength: initialStrength, now: now, in: db)
+            var accepted = open
+            accepted.status = .accepted
+            accepted.respondedAt = now
+            return .acceptedTheirs(accepted)
         }
+        let inserted = try await db.raw(
+            """
+            INSERT INTO connection_requests (id, from_id, to_id, pair_key, note, status, created_at, expires_at)
+            VALUES (\(bind: request.id.description), \(bind: request.from.description), \(bind: request.to.description),
+                \(bind: pair), \(bind: request.note), 'pending', \(bind: Millis.from(request.createdAt)),
+                \(bind: Millis.from(request.expiresAt)))
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """
+        ).first()
+        return inserted == nil ? .alreadyPending : .created(request)
     }
 
     public func respond(
@@ -67,11 +88,13 @@ public struct SQLConnectionRepository: ConnectionRepository {
         by recipient: Member.ID,
         accept: Bool,
         initialStrength: UInt8,
-        now: Date
+        now: Date,
+        accepted: @escaping @Sendable (ConnectionRequest) -> Notice
     )
         async throws -> ConnectionRequest?
     {
         let dialect = store.dialect
+        let publicURL = publicURL
         return try await store.write { db in
             if accept { try await Self.serialiseGraphWrites(db, dialect) }
             guard
@@ -85,21 +108,32 @@ public struct SQLConnectionRepository: ConnectionRepository {
                     """
                 ).first()?.connectionRequest()
             else { return nil }
-            if accept { try await Self.connect(answered.from, answered.to, strength: initialStrength, now: now, in: db) }
+            if accept {
+                try await Self.connect(answered.from, answered.to, strength: initialStrength, now: now, in: db)
+                try await SQLReminderRepository.notify(accepted(answered), at: now, publicURL: publicURL, in: db)
+            }
             return answered
         }
     }
 
     public func withdraw(_ id: ConnectionRequest.ID, by sender: Member.ID, now: Date) async throws -> Bool {
         try await store.write { db in
-            try await db.raw(
-                """
-                UPDATE connection_requests SET status = 'withdrawn', responded_at = \(bind: Millis.from(now))
-                WHERE id = \(bind: id.description) AND from_id = \(bind: sender.description)
-                  AND status IN \(Self.openStatuses) AND expires_at > \(bind: Millis.from(now))
-                RETURNING id
-                """
-            ).first() != nil
+            let withdrawn =
+                try await db.raw(
+                    """
+                    UPDATE connection_requests SET status = 'withdrawn', responded_at = \(bind: Millis.from(now))
+                    WHERE id = \(bind: id.description) AND from_id = \(bind: sender.description)
+                      AND status IN \(Self.openStatuses) AND expires_at > \(bind: Millis.from(now))
+                    RETURNING id
+                    """
+                ).first() != nil
+            if withdrawn {
+                // The recipient need not be asked any more: the notice and its email go if unread / unsent.
+                let key = "connection_request:\(id)"
+                try await db.raw("DELETE FROM notifications WHERE key = \(bind: key) AND read_at IS NULL").run()
+                try await db.raw("DELETE FROM mail_outbox WHERE key = \(bind: key) AND sent_at IS NULL").run()
+            }
+            return withdrawn
         }
     }
 

@@ -290,6 +290,23 @@ public struct SQLContactRepository: ContactRepository {
         }
     }
 
+    public func unthankedHelp(of owner: Member.ID, since: Date, limit: Int) async throws -> [Interaction] {
+        try await store.read { db in
+            try await db.raw(
+                """
+                SELECT i.id, i.owner_id, i.contact_id, i.kind, i.help, i.occurred_at, i.note, i.created_at FROM interactions i
+                WHERE i.owner_id = \(bind: owner.description) AND i.kind = 'help_received'
+                    AND i.occurred_at >= \(bind: Millis.from(since))
+                    AND NOT EXISTS (
+                        SELECT 1 FROM interactions later
+                        WHERE later.owner_id = i.owner_id AND later.contact_id = i.contact_id
+                            AND later.kind <> 'help_received' AND later.occurred_at > i.occurred_at)
+                ORDER BY i.occurred_at DESC, i.id LIMIT \(bind: limit)
+                """
+            ).all().map { try $0.interaction() }
+        }
+    }
+
     public func ledger(of owner: Member.ID) async throws -> [LedgerCount] {
         try await store.read { db in
             try await db.raw(

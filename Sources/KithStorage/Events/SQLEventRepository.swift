@@ -195,18 +195,8 @@ public struct SQLEventRepository: EventRepository {
         guard !promoted.isEmpty else { return }
         let notice = makeNotice()
         for member in promoted {
-            try await SQLReminderRepository.notify(
-                member,
-                kind: .event,
-                key: notice.key,
-                title: notice.title,
-                body: notice.body,
-                link: notice.link,
-                email: true,
-                at: at,
-                publicURL: publicURL,
-                in: db
-            )
+            let addressed = Notice(member: member, kind: .event, key: notice.key, title: notice.title, body: notice.body, link: notice.link)
+            try await SQLReminderRepository.notify(addressed, at: at, publicURL: publicURL, in: db)
         }
     }
 

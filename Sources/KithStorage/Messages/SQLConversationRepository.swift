@@ -32,7 +32,7 @@ public struct SQLConversationRepository: ConversationRepository {
         participants: [Participant],
         first: ChatMessage,
         startedAsRequest: Bool,
-        notices: [MessageNotice]
+        notices: [Notice]
     ) async throws -> Conversation.ID {
         let directKey: String? =
             conversation.kind == .direct && participants.count == 2
@@ -70,7 +70,7 @@ public struct SQLConversationRepository: ConversationRepository {
             }
             try await Self.insert(first, in: db)
             for notice in notices {
-                try await Self.notify(notice, at: conversation.createdAt, publicURL: publicURL, in: db)
+                try await SQLReminderRepository.notify(notice, at: conversation.createdAt, publicURL: publicURL, in: db)
             }
             return conversation.id
         }
@@ -82,7 +82,7 @@ public struct SQLConversationRepository: ConversationRepository {
         by author: Member.ID,
         in conversation: Conversation.ID,
         at: Date,
-        notices: @escaping @Sendable ([Participant]) -> [MessageNotice]
+        notices: @escaping @Sendable ([Participant]) -> [Notice]
     ) async throws -> ChatMessage? {
         let publicURL = publicURL
         return try await store.write { db in
@@ -119,7 +119,7 @@ public struct SQLConversationRepository: ConversationRepository {
             ).run()
             let participants = try await Self.participants(of: conversation, in: db)
             for notice in notices(participants) {
-                try await Self.notify(notice, at: at, publicURL: publicURL, in: db)
+                try await SQLReminderRepository.notify(notice, at: at, publicURL: publicURL, in: db)
             }
             return message
         }
@@ -342,23 +342,6 @@ public struct SQLConversationRepository: ConversationRepository {
                 joinedAt: try row.date("joined_at")
             )
         }
-    }
-
-    static func notify(_ notice: MessageNotice, at: Date, publicURL: String, in db: any SQLDatabase) async throws {
-        try await SQLReminderRepository.notify(
-            notice.member,
-            kind: .message,
-            key: notice.key,
-            title: notice.title,
-            body: notice.body,
-            link: notice.link,
-            // Emailed at once only for members who chose that for messages; the weekly email
-            // lists the others (the words are never in either).
-            email: true,
-            at: at,
-            publicURL: publicURL,
-            in: db
-        )
     }
 }
 

@@ -241,6 +241,23 @@ public struct SQLReminderRepository: ReminderRepository, NotificationRepository,
         _ = try await deliver(notification, mail: mail, in: db)
     }
 
+    /// Records a domain service's notice (and its email, if the member wants this kind at once)
+    /// inside the caller's transaction.
+    static func notify(_ notice: Notice, at: Date, publicURL: String, in db: any SQLDatabase) async throws {
+        try await notify(
+            notice.member,
+            kind: notice.kind,
+            key: notice.key,
+            title: notice.title,
+            body: notice.body,
+            link: notice.link,
+            email: true,
+            at: at,
+            publicURL: publicURL,
+            in: db
+        )
+    }
+
     public func notifications(
         of member: Member.ID,
         kinds: [NotificationKind],

@@ -65,9 +65,12 @@ public final class PostgresStore: Store {
     static let statementTimeout = "5s"
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let watch = StoreWatch.shared.begin("PostgreSQL read")
+        defer { StoreWatch.shared.end(watch) }
         do {
             return try await client.withConnection { connection in
-                try await body(connection.sql(queryLogLevel: nil, logger: self.logger))
+                StoreWatch.shared.move(watch, to: .running)
+                return try await body(connection.sql(queryLogLevel: nil, logger: self.logger))
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
             throw WorkTooLong()
@@ -84,11 +87,15 @@ public final class PostgresStore: Store {
     }
 
     private func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        let watch = StoreWatch.shared.begin("PostgreSQL write")
+        defer { StoreWatch.shared.end(watch) }
+        return try await client.withConnection { connection in
+            StoreWatch.shared.move(watch, to: .running)
             let db = connection.sql(queryLogLevel: nil, logger: self.logger)
             try await db.raw("BEGIN").run()
             do {
                 let value = try await body(db)
+                StoreWatch.shared.move(watch, to: .committing)
                 try await db.raw("COMMIT").run()
                 return value
             } catch {

@@ -9,5 +9,6 @@ public struct RouteLinks: PageLinks {
     public func member(_ handle: Handle) -> String { ProfileRoutes.Pages.show.path(handle) }
     public var home: String { ProfileRoutes.Pages.home.path }
     public var keepInTouch: String { ContactRoutes.Pages.keepInTouch.path }
+    public var connectionRequests: String { NetworkRoutes.Pages.network.path }
     public func unsubscribe(_ token: String) -> String { NotificationRoutes.Pages.unsubscribe.path(token) }
 }
