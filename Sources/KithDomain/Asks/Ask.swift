@@ -229,4 +229,10 @@ public struct AskNote: Sendable, Equatable {
     public var author: Member.ID
     public var text: String
     public var at: Date
+
+    public init(author: Member.ID, text: String, at: Date) {
+        self.author = author
+        self.text = text
+        self.at = at
+    }
 }

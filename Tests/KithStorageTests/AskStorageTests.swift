@@ -1,0 +1,158 @@
+import Foundation
+import KithDomain
+import KithStorage
+import KithTestSupport
+import KithWeb
+import SQLKit
+import Testing
+
+/// The ask store's contract, on SQLite and PostgreSQL: caps checked in the creating transaction,
+/// transitions saved whole with their notices, the route revealed step by step, asks needing
+/// attention found.
+@Suite struct AskStorageTests {
+    static func introduction(_ asker: Member, via: Member, to target: Member, at moment: Date) -> Ask {
+        Ask(
+            id: .make(at: moment),
+            kind: .introduction,
+            asker: asker.id,
+            route: [via.id, target.id],
+            purpose: "advice",
+            blurb: "Dana is moving into data engineering.",
+            request: "Twenty minutes about your team?",
+            at: moment
+        )
+    }
+
+    static func notice(_ member: Member, _ key: String) -> Notice {
+        Notice(member: member.id, kind: .introduction, key: key, title: "An introduction", body: "", link: "/")
+    }
+
+    /// Dana asks Camille to introduce her to Paloma: the three, their services and the ask store.
+    static func withThree(
+        _ body: @escaping @Sendable (any Store, Services, Member, Member, Member, SQLAskRepository) async throws -> Void
+    ) async throws {
+        try await withMigratedStore { store async throws in
+            let services = testServices(store)
+            let dana = try await services.register("dana").member
+            let camille = try await services.register("camille").member
+            let paloma = try await services.register("paloma").member
+            try await body(store, services, dana, camille, paloma, SQLAskRepository(store: store))
+        }
+    }
+
+    @Test func asksRoundTripAndTransitionsSaveWithTheirNotices() async throws {
+        try await Self.withThree { store, services, dana, camille, paloma, asks in
+            let start = t0
+            let ask = Self.introduction(dana, via: camille, to: paloma, at: start)
+            try await asks.create(ask, admit: { _ in }, notice: Self.notice(camille, "introduction:\(ask.id):0"))
+            #expect(try await asks.ask(ask.id) == ask)
+
+            // The target has not been reached: it is not among their asks.
+            #expect(try await asks.asks(of: paloma.id, kind: .introduction, role: .addressee, limit: 10).isEmpty)
+            #expect(try await asks.asks(of: camille.id, kind: .introduction, role: .addressee, limit: 10).map(\.id) == [ask.id])
+            #expect(try await asks.asks(of: dana.id, kind: .introduction, role: .asker, limit: 10).map(\.id) == [ask.id])
+
+            let later = start.addingTimeInterval(3_600)
+            let forwarded = try await asks.update(ask.id, at: later) { ask in
+                try ask.forward(by: camille.id, note: "Dana is great.", at: later)
+                return [Self.notice(paloma, "introduction:\(ask.id):1")]
+            }
+            #expect(forwarded?.holder == paloma.id)
+            let stored = try #require(try await asks.ask(ask.id))
+            #expect(stored == forwarded)
+            #expect(stored.notes.map(\.text) == ["Dana is great."])
+            #expect(try await asks.asks(of: paloma.id, kind: .introduction, role: .addressee, limit: 10).map(\.id) == [ask.id])
+            let notified = try await store.read { db in
+                try await db.raw("SELECT member_id FROM notifications WHERE kind = 'introduction' ORDER BY created_at").all()
+                    .map { try $0.decode(column: "member_id", as: String.self) }
+            }
+            #expect(notified == [camille.id.description, paloma.id.description])
+
+            // A transition the rules refuse saves nothing, notices included.
+            await #expect(throws: DomainError.self) {
+                _ = try await asks.update(ask.id, at: later) { ask in
+                    try ask.accept(by: camille.id, at: later)
+                    return [Self.notice(dana, "introduction:\(ask.id):accepted")]
+                }
+            }
+            #expect(try await asks.ask(ask.id) == stored)
+            #expect(try await services.notifications.notifications(of: dana).isEmpty)
+            #expect(try await asks.update(Ask.ID.make(at: later), at: later) { _ in [] } == nil)
+        }
+    }
+
+    @Test func theCapIsCheckedAgainstTheLoadReadWithTheInsert() async throws {
+        try await withMigratedStore { store async throws in
+            let services = testServices(store)
+            let dana = try await services.register("dana").member
+            let camille = try await services.register("camille").member
+            var targets: [Member] = []
+            for index in 0..<7 { targets.append(try await services.register("target-\(index)").member) }
+            let asks = SQLAskRepository(store: store)
+            let caps = AskCaps.standard(for: .introduction)
+            // Seven asks at once: exactly the cap's five get in.
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for (index, target) in targets.enumerated() {
+                    group.addTask {
+                        let moment = t0.addingTimeInterval(Double(index))
+                        let ask = Self.introduction(dana, via: camille, to: target, at: moment)
+                        do {
+                            try await asks.create(
+                                ask,
+                                admit: { load in try caps.check(load, kind: .introduction, route: [("via", camille.id)], at: moment) },
+                                notice: nil
+                            )
+                            return true
+                        } catch {
+                            return false
+                        }
+                    }
+                }
+                var all: [Bool] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            #expect(outcomes.filter { $0 }.count == caps.openPerAsker)
+            let open = try await asks.asks(of: dana.id, kind: .introduction, role: .asker, limit: 20)
+            #expect(open.count == caps.openPerAsker)
+
+            // The connector's own limit: reached by five asks in thirty days, a sixth from anyone is refused.
+            try await asks.setAvailability(AskAvailability(monthlyLimit: 5), of: camille.id, kind: .introduction)
+            #expect(try await asks.availability(of: camille.id, kind: .introduction) == AskAvailability(monthlyLimit: 5))
+            let other = try await services.register("other").member
+            let refused = Self.introduction(other, via: camille, to: targets[6], at: t0.addingTimeInterval(60))
+            await #expect(throws: DomainError.self) {
+                try await asks.create(
+                    refused,
+                    admit: { load in try caps.check(load, kind: .introduction, route: [("via", camille.id)], at: t0.addingTimeInterval(60))
+                    },
+                    notice: nil
+                )
+            }
+            #expect(try await asks.ask(refused.id) == nil)
+        }
+    }
+
+    @Test func lapsedStepsAndDueNudgesNeedAttention() async throws {
+        try await Self.withThree { store, services, dana, camille, paloma, asks in
+            let ask = Self.introduction(dana, via: camille, to: paloma, at: t0)
+            try await asks.create(ask, admit: { _ in }, notice: nil)
+            #expect(try await asks.needingAttention(at: t0.addingTimeInterval(3 * 86_400), limit: 10).isEmpty)
+            let dayFour = t0.addingTimeInterval(4 * 86_400)
+            #expect(try await asks.needingAttention(at: dayFour, limit: 10).map(\.id) == [ask.id])
+            _ = try await asks.update(ask.id, at: dayFour) { ask in
+                ask.nudgedAt = dayFour
+                return []
+            }
+            #expect(try await asks.needingAttention(at: dayFour.addingTimeInterval(86_400), limit: 10).isEmpty)
+            let lapsed = t0.addingTimeInterval(7 * 86_400)
+            #expect(try await asks.needingAttention(at: lapsed, limit: 10).map(\.id) == [ask.id])
+            let expired = try await asks.update(ask.id, at: lapsed) { ask in
+                _ = ask.expire(at: lapsed)
+                return []
+            }
+            #expect(expired?.status(seenBy: dana.id) == .closed)
+            #expect(try await asks.needingAttention(at: lapsed, limit: 10).isEmpty)
+        }
+    }
+}
