@@ -278,7 +278,7 @@ public enum DemoSeeding {
         let now = Date()
         try await seeder.insertRequests(
             askers.map { index in
-                ConnectionRequest(
+                let request = ConnectionRequest(
                     id: .make(at: now),
                     from: everyone[index].member.id,
                     to: everyone[0].member.id,
@@ -287,7 +287,9 @@ public enum DemoSeeding {
                     createdAt: now.addingTimeInterval(-Double(index) * 3_600),
                     expiresAt: now.addingTimeInterval(30 * 86_400)
                 )
-            }
+                return (request, ConnectionNotices.requested(request, from: everyone[index].member, links: RouteLinks()))
+            },
+            publicURL: publicURL
         )
         say("Demo: \(ties.count) connections between members.")
         let known = ties.filter { $0.a == 0 }.map { everyone[$0.b] } + ties.filter { $0.b == 0 }.map { everyone[$0.a] }

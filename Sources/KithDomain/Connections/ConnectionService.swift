@@ -225,8 +225,8 @@ public struct ConnectionService: Sendable {
 
 /// What the two sides of a connection request are told: the recipient that someone asked, the
 /// sender that they said yes. Nobody is ever told of an ignored or expired request.
-enum ConnectionNotices {
-    static func requested(_ request: ConnectionRequest, from sender: Member, links: any PageLinks) -> Notice {
+public enum ConnectionNotices {
+    public static func requested(_ request: ConnectionRequest, from sender: Member, links: any PageLinks) -> Notice {
         Notice(
             member: request.to,
             kind: .connectionRequest,
@@ -239,7 +239,7 @@ enum ConnectionNotices {
         )
     }
 
-    static func accepted(_ request: ConnectionRequest, by recipient: Member, links: any PageLinks) -> Notice {
+    public static func accepted(_ request: ConnectionRequest, by recipient: Member, links: any PageLinks) -> Notice {
         Notice(
             member: request.from,
             kind: .connectionRequest,

@@ -127,10 +127,12 @@ extension SQLSeeder {
         }
     }
 
-    /// Inserts open connection requests as they are (demo inboxes).
-    public func insertRequests(_ requests: [ConnectionRequest]) async throws {
+    /// Inserts open connection requests as they are (demo inboxes), with their recipients'
+    /// notifications.
+    public func insertRequests(_ requests: [(request: ConnectionRequest, notice: Notice)], publicURL: String) async throws {
         try await store.write { db in
-            for request in requests {
+            for (request, notice) in requests {
+                try await SQLReminderRepository.notify(notice, at: request.createdAt, publicURL: publicURL, in: db)
                 try await db.raw(
                     """
                     INSERT INTO connection_requests (id, from_id, to_id, pair_key, note, status, created_at, expires_at)
