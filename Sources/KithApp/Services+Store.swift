@@ -170,6 +170,15 @@ extension Services {
             messages: messages,
             notifications: notifications,
             plans: plans,
+            introductions: IntroductionService(
+                asks: SQLAskRepository(store: store, publicURL: publicURL),
+                members: members,
+                blocks: blockRepository,
+                graph: graph,
+                messages: messages,
+                links: RouteLinks(),
+                now: now
+            ),
             storeHealth: storeHealth
         )
     }

@@ -120,6 +120,38 @@ public struct MessageService: Sendable {
         return try await summary(id, for: sender)
     }
 
+    /// Opens the conversation an accepted introduction leads to: the connector writes first (the
+    /// blurb and the ask), and everyone is in it at once — an introduction is shared context.
+    public func openIntroduction(by connector: Member, with others: [Member], body: String) async throws -> Conversation.ID {
+        let moment = now()
+        let conversation = Conversation(
+            id: .make(at: moment),
+            kind: .introduction,
+            startedBy: connector.id,
+            createdAt: moment,
+            lastMessageAt: moment,
+            lastSequence: 1
+        )
+        let participants =
+            [Participant(conversationID: conversation.id, member: connector.id, state: .active, readSequence: 1, joinedAt: moment)]
+            + others.map { Participant(conversationID: conversation.id, member: $0.id, state: .active, readSequence: 0, joinedAt: moment) }
+        let first = ChatMessage(
+            id: .make(at: moment),
+            conversationID: conversation.id,
+            author: connector.id,
+            sequence: 1,
+            body: try Self.cleanBody(body),
+            sentAt: moment
+        )
+        return try await conversations.start(
+            conversation,
+            participants: participants,
+            first: first,
+            startedAsRequest: false,
+            notices: participants.dropFirst().map { notice(for: $0, from: connector, in: conversation.id) }
+        )
+    }
+
     /// Adds a message to a conversation the member is in. Replying to a request accepts it.
     public func send(_ rawBody: String, to rawID: String, by author: Member) async throws -> MessageView {
         let id = try await participating(rawID, author).conversation.id

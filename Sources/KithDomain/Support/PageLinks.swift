@@ -11,6 +11,8 @@ public protocol PageLinks: Sendable {
     var keepInTouch: String { get }
     /// Where a member answers connection requests.
     var connectionRequests: String { get }
+    /// One introduction, as its asker, connector or target sees it.
+    func introduction(_ id: Ask.ID) -> String
     /// The one-click unsubscribe page for a signed token.
     func unsubscribe(_ token: String) -> String
 }

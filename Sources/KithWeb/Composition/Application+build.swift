@@ -86,6 +86,7 @@ public struct Services: Sendable {
     public let messages: MessageService
     public let notifications: NotificationService
     public let plans: PlanService
+    public let introductions: IntroductionService
     /// The store's health for `/metrics` (SQLite's write-ahead log and checkpoints).
     public let storeHealth: @Sendable () -> [HealthReading]
 
@@ -109,6 +110,7 @@ public struct Services: Sendable {
         messages: MessageService,
         notifications: NotificationService,
         plans: PlanService,
+        introductions: IntroductionService,
         storeHealth: @escaping @Sendable () -> [HealthReading]
     ) {
         self.accounts = accounts
@@ -129,6 +131,7 @@ public struct Services: Sendable {
         self.messages = messages
         self.notifications = notifications
         self.plans = plans
+        self.introductions = introductions
         self.storeHealth = storeHealth
     }
 }
