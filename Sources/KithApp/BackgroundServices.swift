@@ -54,11 +54,22 @@ struct BackgroundJobs: Service {
         let connections = services.connections
         let reminders = services.reminders
         let plans = services.plans
+        let introductions = services.introductions
         let logger = logger
         return [
             RecurringJob(name: "expire-connection-requests", interval: 300) {
                 let expired = try await connections.expireRequests()
                 if expired > 0 { logger.info("expired connection requests", metadata: ["count": .stringConvertible(expired)]) }
+            },
+            RecurringJob(name: "introductions", interval: 300) {
+                // Lapsed steps close ("not this time" to the asker); holders due a reminder get one.
+                let (expired, nudged) = try await introductions.attend()
+                if expired + nudged > 0 {
+                    logger.info(
+                        "introductions attended",
+                        metadata: ["expired": .stringConvertible(expired), "nudged": .stringConvertible(nudged)]
+                    )
+                }
             },
             RecurringJob(name: "reminders", interval: 60) {
                 let recorded = try await reminders.generate()

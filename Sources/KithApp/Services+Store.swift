@@ -176,6 +176,8 @@ extension Services {
                 blocks: blockRepository,
                 graph: graph,
                 messages: messages,
+                contacts: contacts,
+                connections: connectionRepository,
                 links: RouteLinks(),
                 now: now
             ),

@@ -41,7 +41,8 @@ import Testing
         let later = start.addingTimeInterval(86_400)
         try ask.forward(by: connector, note: "Dana is great.", at: later)
         #expect(ask.holder == target)
-        #expect(ask.status(seenBy: asker) == .forwarded)
+        // The asker is not told how far it went (a later pass would say who passed).
+        #expect(ask.status(seenBy: asker) == .requested)
         #expect(ask.status(seenBy: connector) == .forwarded)
         #expect(ask.status(seenBy: target) == .waitingForYou)
         #expect(ask.notes.map(\.text) == ["Dana is great."])

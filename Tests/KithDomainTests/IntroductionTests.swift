@@ -69,14 +69,14 @@ import Testing
             let asked = try await Self.ask(cast)
             let id = asked.ask.id.description
             #expect(asked.status == .requested)
-            #expect(try await introductions.list(role: .addressee, of: cast.camille).map(\.status) == [.waitingForYou])
-            #expect(try await introductions.list(role: .addressee, of: cast.paloma).isEmpty)
+            #expect(try await introductions.list(role: .connector, of: cast.camille).map(\.status) == [.waitingForYou])
+            #expect(try await introductions.list(role: .target, of: cast.paloma).isEmpty)
             await #expect(throws: DomainError.notFound("introduction")) { _ = try await introductions.accept(id, by: cast.paloma) }
             await #expect(throws: DomainError.notFound("introduction")) { _ = try await introductions.pass(id, by: cast.eve) }
 
             let forwarded = try await introductions.forward(id, note: "Dana is great — worth your time.", by: cast.camille)
             #expect(forwarded.status == .forwarded)
-            let seen = try #require(try await introductions.list(role: .addressee, of: cast.paloma).first)
+            let seen = try #require(try await introductions.list(role: .target, of: cast.paloma).first)
             #expect(seen.status == .waitingForYou)
             #expect(seen.ask.notes.map(\.text) == ["Dana is great — worth your time."])
 

@@ -39,6 +39,7 @@ import Testing
         var event = ""
         var conversation = ""
         var notification = ""
+        var introduction = ""
         /// A resource of its own for each route that uses one up (accepting, ignoring, withdrawing,
         /// deleting), so the API route and the page route each find theirs.
         var byRoute: [String: String] = [:]
@@ -46,7 +47,7 @@ import Testing
         var checkInCode = ""
         var secrets: [String] = [
             "Zanzibar Quillfeather", "pineapple-ledger-7731", "marmalade-call-4410", "orchid-reminder-9152",
-            "only-me-bio-6620", "conversation-secret-5508", "reply-secret-3307",
+            "only-me-bio-6620", "conversation-secret-5508", "reply-secret-3307", "intro-blurb-8841",
         ]
     }
 
@@ -115,7 +116,7 @@ import Testing
     static func plant(_ client: Client) async throws -> Fixture {
         var fixture = Fixture()
         var tokens: [String: String] = [:]
-        for handle in ["ada", "bob", "carol", "dave", "erin", "frank", "gina", "hank", "ivan", "olga", "mona"] {
+        for handle in ["ada", "bob", "carol", "dave", "erin", "frank", "gina", "hank", "ivan", "olga", "mona", "kate"] {
             tokens[handle] = try await client.register(handle)
         }
         let ada = tokens["ada"]
@@ -185,6 +186,22 @@ import Testing
             token: tokens["erin"],
             json: #"{"body":"reply-secret-3307"}"#
         )
+        // Ada asks Erin to introduce her to Kate (whom Erin knows): only the three may reach it,
+        // Kate only once it is forwarded, and its blurb is private to them.
+        let kate = try await client.send(.post, "/api/v1/connections/requests", token: tokens["erin"], json: #"{"to":"kate"}"#).json
+        _ = try await client.send(.post, "/api/v1/connections/requests/\(kate["id"] as? String ?? "")/accept", token: tokens["kate"])
+        func introduce() async throws -> String {
+            try await client.send(
+                .post,
+                "/api/v1/introductions",
+                token: ada,
+                json: #"{"target":"kate","via":"erin","purpose":"advice","blurb":"intro-blurb-8841","ask":"A short call?"}"#
+            ).json["id"] as? String ?? ""
+        }
+        fixture.introduction = try await introduce()
+        for route in ["POST /api/v1/introductions/:id/withdraw", "POST /introductions/:id/withdraw"] {
+            fixture.byRoute[route] = try await introduce()
+        }
         // Erin's reply told Ada: a notification of hers.
         let notifications = try await client.send(.get, "/api/v1/notifications", token: ada).json["items"] as? [[String: Any]] ?? []
         fixture.notification = notifications.first?["id"] as? String ?? ""
@@ -203,7 +220,7 @@ import Testing
         for (name, value) in [
             ("contact", fixture.contact + fixture.pageContact), ("follow-up", fixture.followUp), ("event", fixture.event),
             ("calendar", fixture.calendarToken), ("code", fixture.checkInCode), ("conversation", fixture.conversation),
-            ("notification", fixture.notification),
+            ("notification", fixture.notification), ("introduction", fixture.introduction),
         ] + fixture.byRoute.map { ($0.key, $0.value) } {
             #expect(!value.isEmpty, "fixture \(name) was not planted")
         }
@@ -221,6 +238,7 @@ import Testing
         case _ where path.contains("/follow-ups/:id"): id = fixture.followUp
         case _ where path.contains("/conversations/:id") || path.contains("/messages/:id"): id = fixture.conversation
         case _ where path.contains("/notifications/:id"): id = fixture.notification
+        case _ where path.contains("/introductions/:id"): id = fixture.introduction
         default: id = fixture.event
         }
         path = path.replacingOccurrences(of: ":id", with: id)

@@ -36,7 +36,11 @@ import Testing
                 for reader in ["ada", "bob"] {
                     let session = try await client.signIn(reader)
                     for page in pages {
-                        let id = page.contains("/contacts/") ? ids.contact : page.contains("/messages/") ? ids.conversation : ids.event
+                        let id =
+                            page.contains("/contacts/")
+                            ? ids.contact
+                            : page.contains("/messages/")
+                                ? ids.conversation : page.contains("/introductions/") ? ids.introduction : ids.event
                         let path = page.replacingOccurrences(of: ":id", with: id)
                             .replacingOccurrences(of: ":handle", with: "ada")
                         // Markup in the query string and in a planted CSRF cookie too.
@@ -65,6 +69,12 @@ import Testing
                 let thread = try await client.send(.get, "/messages/\(ids.conversation)", cookies: ["kith_session": session]).text
                 #expect(thread.contains("<strong>&lt;script&gt;alert("), "the message's bold markup")
                 #expect(thread.contains("<li>"), "the message's list")
+                // The introduction's blurb, ask and note reached its target's page, as text.
+                let bobSession = try await client.signIn("bob")
+                let introduction = try await client.send(.get, "/introductions/\(ids.introduction)", cookies: ["kith_session": bobSession])
+                    .text
+                #expect(introduction.contains("<strong>&lt;script&gt;alert("), "the blurb's bold markup")
+                #expect(introduction.components(separatedBy: "&lt;img src=x onerror=alert(1)&gt;").count >= 3, "the ask and the note")
                 #expect(!thread.contains("javascript:alert(1)\""), "a javascript: address became a link")
                 // The URL fields arrived too, escaped inside their attributes.
                 #expect(event.contains(#"href="https://meet.example/room?x=1&amp;y=%22%3E%3Cb%3E""#), "the event's online link")
@@ -82,8 +92,9 @@ import Testing
         #expect(!Self.attributeProblems(#"<a href="x" onclick="alert(1)">"#).isEmpty)
     }
 
-    /// Ada writes the payload everywhere she can; Bob sends her a note; both go to her event.
-    static func plant(_ client: Client) async throws -> (contact: String, event: String, conversation: String) {
+    /// Ada writes the payload everywhere she can; Bob sends her a note; both go to her event; Ada
+    /// asks Cyd to introduce her to Bob, and Cyd forwards it with a note.
+    static func plant(_ client: Client) async throws -> (contact: String, event: String, conversation: String, introduction: String) {
         let ada = try await client.register("ada")
         let bob = try await client.register("bob")
         let text = try jsonString(payload)
@@ -154,7 +165,25 @@ import Testing
         #expect(conversation.status == 201, "\(conversation.text)")
         let conversationID = conversation.json["id"] as? String ?? ""
         _ = try await client.send(.post, "/api/v1/conversations/\(conversationID)/messages", token: ada, json: #"{"body":\#(formatted)}"#)
-        return (contactID, eventID, conversationID)
+        let cyd = try await client.register("cyd")
+        try await ConnectionsAPITests.connect(client, from: "ada", ada, to: "cyd", cyd)
+        try await ConnectionsAPITests.connect(client, from: "cyd", cyd, to: "bob", bob)
+        let introduction = try await client.send(
+            .post,
+            "/api/v1/introductions",
+            token: ada,
+            json: #"{"target":"bob","via":"cyd","purpose":"advice","blurb":\#(formatted),"ask":\#(text)}"#
+        )
+        #expect(introduction.status == 201, "\(introduction.text)")
+        let introductionID = introduction.json["id"] as? String ?? ""
+        let forwarded = try await client.send(
+            .post,
+            "/api/v1/introductions/\(introductionID)/forward",
+            token: cyd,
+            json: #"{"note":\#(text)}"#
+        )
+        #expect(forwarded.status == 200, "\(forwarded.text)")
+        return (contactID, eventID, conversationID, introductionID)
     }
 
     /// The payload as a query-string value (percent-encoded, as a browser sends it).

@@ -64,6 +64,10 @@ public struct Ask: Sendable, Equatable, Identifiable {
     /// Who holds the ask now; nil once it is accepted or closed.
     public var holder: Member.ID? { stage == .waiting ? route[step] : nil }
 
+    /// The latest an open ask can be answered, as the asker is told: fixed when it is made (the
+    /// step deadlines move as it is forwarded, which would tell the asker how far it went).
+    public var answerBy: Date { createdAt.addingTimeInterval(kind.timing.stepLifetime * Double(route.count)) }
+
     /// Whether the ask is still in someone's hands (it counts against caps).
     public var isOpen: Bool { stage == .waiting }
 
@@ -72,7 +76,9 @@ public struct Ask: Sendable, Equatable, Identifiable {
     public func status(seenBy viewer: Member.ID) -> AskStatus? {
         if viewer == asker {
             switch stage {
-            case .waiting: return step == 0 ? .requested : .forwarded
+            // Not "forwarded": a later "not this time" would then tell the asker that it was
+            // not the first on the route who passed.
+            case .waiting: return .requested
             case .accepted: return .accepted
             // Whoever passed, or if nobody answered: the same words.
             case .passed, .expired: return .closed
@@ -204,7 +210,7 @@ public enum AskStage: String, Sendable, Codable, CaseIterable {
 public enum AskStatus: String, Sendable, Codable, CaseIterable {
     /// With the first member of the route.
     case requested
-    /// Sent on: with someone further along (to the asker and to those who sent it on).
+    /// Sent on: with someone further along (to those who sent it on; the asker reads `requested`).
     case forwarded
     /// Waiting for the viewer's answer.
     case waitingForYou = "waiting_for_you"

@@ -5,6 +5,12 @@ public enum IntroductionPurpose: String, Sendable, Codable, CaseIterable {
     case advice, referral, hiring, mentorship, collaboration, other
 }
 
+/// Which of a member's introductions to list: those they asked for, those they are asked to
+/// make, and those made to them (only once forwarded).
+public enum IntroductionRole: String, Sendable, Codable, CaseIterable {
+    case asker, connector, target
+}
+
 /// An introduction as one viewer may see it.
 public struct IntroductionView: Sendable {
     public var ask: Ask
@@ -12,6 +18,34 @@ public struct IntroductionView: Sendable {
     public var asker: Member
     public var connector: Member
     public var target: Member
+
+    /// The conversation of three an accepted introduction opened (it carries the introduction's id).
+    public var conversation: Conversation.ID? { ask.stage == .accepted ? Conversation.ID(ask.id.rawValue) : nil }
+
+    /// When the viewer's part lapses: for whoever holds it, their step's deadline; for the asker,
+    /// the latest it can be answered (never how far it has gone); nil once it is closed.
+    public func answerBy(for viewer: Member.ID) -> Date? {
+        guard ask.isOpen else { return nil }
+        return viewer == ask.asker ? ask.answerBy : ask.deadline
+    }
+
+    /// The notes the viewer may read: those written before the ask reached them (a connector's
+    /// note is for the target), never to the asker — "forwarded with a note" would say how far it went.
+    public func notes(for viewer: Member.ID) -> [AskNote] {
+        guard viewer != ask.asker || ask.stage == .accepted else { return [] }
+        return ask.notes
+    }
+}
+
+/// What the connector sees, privately, beside an introduction they are asked to make: how they
+/// know each side — the graph's tie strength and, from their own relationship manager, the
+/// give-and-take ("you have helped Dana twice; Dana has helped you once"). Never shown to anyone else.
+public struct BrokerContext: Sendable, Equatable {
+    public var askerTie: UInt8?
+    public var targetTie: UInt8?
+    /// Nil when the connector keeps no contact for that person.
+    public var askerLedger: LedgerEntry?
+    public var targetLedger: LedgerEntry?
 }
 
 /// Double opt-in introductions on the ask mechanism: the asker picks a connector who knows both,
@@ -19,11 +53,18 @@ public struct IntroductionView: Sendable {
 /// until it is forwarded — accepts or passes; on acceptance a conversation of three opens with the
 /// blurb. Whoever passes, and if nobody answers in time, the asker reads "not this time".
 public struct IntroductionService: Sendable {
+    /// The forwardable part, the specific ask, and a note on the way (characters).
+    public static let blurbLimit = 600
+    public static let askLimit = 200
+    public static let noteLimit = 600
+
     private let asks: any AskRepository
     private let members: any MemberRepository
     private let blocks: any BlockRepository
     private let graph: NetworkGraph
     private let messages: MessageService
+    private let contacts: ContactService
+    private let connections: any ConnectionRepository
     private let links: any PageLinks
     private let caps: AskCaps
     private let now: @Sendable () -> Date
@@ -34,6 +75,8 @@ public struct IntroductionService: Sendable {
         blocks: any BlockRepository,
         graph: NetworkGraph,
         messages: MessageService,
+        contacts: ContactService,
+        connections: any ConnectionRepository,
         links: any PageLinks,
         caps: AskCaps = .standard(for: .introduction),
         now: @escaping @Sendable () -> Date
@@ -43,6 +86,8 @@ public struct IntroductionService: Sendable {
         self.blocks = blocks
         self.graph = graph
         self.messages = messages
+        self.contacts = contacts
+        self.connections = connections
         self.links = links
         self.caps = caps
         self.now = now
@@ -67,8 +112,8 @@ public struct IntroductionService: Sendable {
             }
             return value
         }
-        let blurb = check.capture { try Text.clean(rawBlurb ?? "", field: "blurb", max: 600, min: 1, multiline: true) }
-        let request = check.capture { try Text.clean(rawAsk ?? "", field: "ask", max: 200, min: 1, multiline: true) }
+        let blurb = check.capture { try Text.clean(rawBlurb ?? "", field: "blurb", max: Self.blurbLimit, min: 1, multiline: true) }
+        let request = check.capture { try Text.clean(rawAsk ?? "", field: "ask", max: Self.askLimit, min: 1, multiline: true) }
         if rawTarget?.isEmpty ?? true { check.fail("target", "must name a member") }
         if rawVia?.isEmpty ?? true { check.fail("via", "must name a member you are connected with") }
         try check.throwIfFailed()
@@ -116,8 +161,8 @@ public struct IntroductionService: Sendable {
 
     /// The connector sends it on to the target, who sees it for the first time.
     public func forward(_ rawID: String, note rawNote: String?, by connector: Member) async throws -> IntroductionView {
-        let note = try Text.clean(rawNote ?? "", field: "note", max: 600, multiline: true)
         let current = try await visible(rawID, to: connector)
+        let note = try Text.clean(rawNote ?? "", field: "note", max: Self.noteLimit, multiline: true)
         let target = current.target
         let availability = try await asks.availability(of: target.id, kind: .introduction)
         if let until = availability.pausedUntil, until > now() {
@@ -171,6 +216,7 @@ public struct IntroductionService: Sendable {
             }
         }
         let conversation = try await messages.openIntroduction(
+            Conversation.ID(current.ask.id.rawValue),
             by: current.connector,
             with: [current.asker, target],
             body:
@@ -189,26 +235,159 @@ public struct IntroductionService: Sendable {
         }
     }
 
-    /// The asker says what came of it.
-    public func record(_ rawOutcome: String?, on rawID: String, by asker: Member) async throws -> IntroductionView {
+    /// The asker says what came of it. Time together ("met", "helped", "hired") is logged in each
+    /// party's own relationship manager where they keep a contact for the other — a meeting for
+    /// the asker and the target, help received from the connector for the asker, an introduction
+    /// made for the connector — strengthens the ties the introduction used, and reminds the asker
+    /// to thank the connector.
+    public func record(
+        _ rawOutcome: String?,
+        note rawNote: String? = nil,
+        on rawID: String,
+        by asker: Member
+    ) async throws
+        -> IntroductionView
+    {
+        let current = try await visible(rawID, to: asker)
         guard let outcome = rawOutcome.flatMap(AskOutcome.init(rawValue:)) else {
             throw DomainError.invalid(
                 field: "outcome",
                 reason: "must be one of: \(AskOutcome.allCases.map(\.rawValue).joined(separator: ", "))"
             )
         }
-        let current = try await visible(rawID, to: asker)
-        return try await change(current, for: asker, at: now()) { ask in
+        let note = try Text.clean(rawNote ?? "", field: "note", max: Self.noteLimit, multiline: true)
+        let moment = now()
+        let links = links
+        let connector = current.connector
+        let recorded = try await change(current, for: asker, at: moment) { ask in
             try ask.record(outcome, by: asker.id)
-            return []
+            guard outcome.metUp else { return [] }
+            return [
+                Notice(
+                    member: asker.id,
+                    kind: .introduction,
+                    key: "introduction:\(ask.id):thank",
+                    title: "Thank \(connector.name) for the introduction",
+                    body: "A short note about how it went means a lot to the person who made it.",
+                    link: links.member(connector.handle)
+                )
+            ]
         }
+        guard outcome.metUp else { return recorded }
+        let (target, purpose) = (current.target, current.ask.purpose)
+        let said = note.isEmpty ? "" : " — \(note)"
+        _ = try await contacts.logSeen(.meeting, with: target.id, note: "Met through \(connector.name)'s introduction\(said)", owner: asker)
+        _ = try await contacts.logSeen(
+            .helpReceived,
+            help: .intro,
+            with: connector.id,
+            note: "Introduced you to \(target.name) (\(purpose))",
+            owner: asker
+        )
+        _ = try await contacts.logSeen(.meeting, with: asker.id, note: "Met through \(connector.name)'s introduction", owner: target)
+        _ = try await contacts.logSeen(
+            .introMade,
+            help: .intro,
+            with: asker.id,
+            note: "Introduced them to \(target.name) (\(purpose))",
+            owner: connector
+        )
+        // The ties the introduction used are shared evidence among the three: each grows.
+        for (a, b) in [(asker.id, connector.id), (connector.id, target.id), (asker.id, target.id)] {
+            _ = try await connections.strengthen(a, b, by: Self.introducedStrength, now: moment)
+        }
+        try await graph.catchUp()
+        return recorded
     }
 
-    /// The member's introductions in one role, as they may see them.
-    public func list(role: AskRole, of member: Member, limit: Int = 50) async throws -> [IntroductionView] {
+    /// How much an introduction that led somewhere adds to each tie it used (new ties start at 30).
+    static let introducedStrength: UInt8 = 10
+
+    /// The connector asks the asker for more before deciding: a message in their conversation
+    /// (they are connected, so it is never a message request). The ask stays with the connector.
+    public func askForMore(_ rawID: String, question rawQuestion: String?, by connector: Member) async throws -> Conversation.ID {
+        let current = try await visible(rawID, to: connector)
+        guard current.ask.holder == connector.id, current.ask.step == 0 else {
+            throw DomainError.conflict(
+                field: nil,
+                message: "Only the person asked to make the introduction can ask for more, while it is with them."
+            )
+        }
+        let question = try Text.clean(rawQuestion ?? "", field: "question", max: 2_000, min: 1, multiline: true)
+        let summary = try await messages.start(
+            to: [current.asker.handle.rawValue],
+            body: "About your introduction to \(current.target.name): \(question)",
+            by: connector
+        )
+        return summary.conversation.id
+    }
+
+    /// What the connector sees, privately, beside an introduction they are asked to make.
+    public func brokerContext(_ view: IntroductionView, for connector: Member) async throws -> BrokerContext? {
+        guard view.connector.id == connector.id else { return nil }
+        return BrokerContext(
+            askerTie: try await graph.tieStrength(connector.id, view.asker.id),
+            targetTie: try await graph.tieStrength(connector.id, view.target.id),
+            askerLedger: try await contacts.ledger(with: view.asker.id, owner: connector),
+            targetLedger: try await contacts.ledger(with: view.target.id, owner: connector)
+        )
+    }
+
+    /// One introduction as `member` may see it.
+    public func introduction(_ rawID: String, for member: Member) async throws -> IntroductionView {
+        try await visible(rawID, to: member)
+    }
+
+    /// What the member set for introductions reaching them.
+    public func availability(of member: Member) async throws -> AskAvailability {
+        try await asks.availability(of: member.id, kind: .introduction)
+    }
+
+    /// At most `monthlyLimit` a month (1–100, or none), and none until `pausedUntil` (a date, or none).
+    public func setAvailability(
+        monthlyLimit rawLimit: String?,
+        pausedUntil rawUntil: String?,
+        for member: Member
+    ) async throws
+        -> AskAvailability
+    {
+        var check = Validation()
+        var limit: Int?
+        if let raw = rawLimit?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+            if let value = Int(raw), (1...100).contains(value) {
+                limit = value
+            } else {
+                check.fail("monthly_limit", "must be a whole number from 1 to 100, or empty for no limit")
+            }
+        }
+        var until: Date?
+        if let raw = rawUntil?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+            if let parsed = check.capture({ try Moment.parse(raw, field: "paused_until") }) ?? nil {
+                if parsed > now().addingTimeInterval(366 * 86_400) {
+                    check.fail("paused_until", "must be within a year")
+                } else {
+                    until = parsed
+                }
+            }
+        }
+        try check.throwIfFailed()
+        let availability = AskAvailability(monthlyLimit: limit, pausedUntil: until.flatMap { $0 > now() ? $0 : nil })
+        try await asks.setAvailability(availability, of: member.id, kind: .introduction)
+        return availability
+    }
+
+    /// The member's introductions in one role, as they may see them, most recent first.
+    public func list(role: IntroductionRole, of member: Member, limit: Int = 50) async throws -> [IntroductionView] {
         var views: [IntroductionView] = []
-        for ask in try await asks.asks(of: member.id, kind: .introduction, role: role, limit: limit) {
+        let stored = try await asks.asks(of: member.id, kind: .introduction, role: role == .asker ? .asker : .addressee, limit: limit * 2)
+        for ask in stored {
+            switch role {
+            case .asker: break
+            case .connector: guard ask.route.first == member.id else { continue }
+            case .target: guard ask.route.last == member.id else { continue }
+            }
             if let view = try await view(ask, for: member) { views.append(view) }
+            if views.count == limit { break }
         }
         return views
     }

@@ -198,6 +198,39 @@ public struct ContactService: Sendable {
         return (interaction, try await storeDue(updated, owner: owner))
     }
 
+    /// Logs what Kith saw happen with a member (an introduction that led to a meeting) on the
+    /// owner's own contact for them — only where the owner keeps one: nothing is added to a
+    /// relationship manager its owner did not start. Returns whether it was logged.
+    public func logSeen(
+        _ kind: InteractionKind,
+        help: HelpKind? = nil,
+        with member: Member.ID,
+        note: String,
+        owner: Member
+    ) async throws -> Bool {
+        guard let contact = try await contacts.contact(linkedTo: member, owner: owner.id) else { return false }
+        let moment = now()
+        let interaction = Interaction(
+            id: .make(at: moment),
+            ownerID: owner.id,
+            contactID: contact.id,
+            kind: kind,
+            help: kind.ledgerSide == nil ? nil : (help ?? (kind == .introMade ? .intro : .other)),
+            occurredAt: moment,
+            note: note,
+            createdAt: moment
+        )
+        guard let updated = try await contacts.log(interaction) else { return false }
+        _ = try await storeDue(updated, owner: owner)
+        return true
+    }
+
+    /// The owner's private give-and-take with one member: nil when they keep no contact for them.
+    public func ledger(with member: Member.ID, owner: Member) async throws -> LedgerEntry? {
+        guard let contact = try await contacts.contact(linkedTo: member, owner: owner.id) else { return nil }
+        return Reciprocity.entry(for: contact.id, in: try await contacts.ledger(of: owner.id))
+    }
+
     /// "Done" from the keep-in-touch page: a message logged now.
     public func markInTouch(_ rawID: String, owner: Member) async throws -> ContactView {
         try await log(InteractionInput(kind: InteractionKind.message.rawValue), contact: rawID, owner: owner).1

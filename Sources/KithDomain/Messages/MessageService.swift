@@ -122,10 +122,16 @@ public struct MessageService: Sendable {
 
     /// Opens the conversation an accepted introduction leads to: the connector writes first (the
     /// blurb and the ask), and everyone is in it at once — an introduction is shared context.
-    public func openIntroduction(by connector: Member, with others: [Member], body: String) async throws -> Conversation.ID {
+    /// `id` is the introduction's own, so the introduction always leads to its conversation.
+    public func openIntroduction(
+        _ id: Conversation.ID,
+        by connector: Member,
+        with others: [Member],
+        body: String
+    ) async throws -> Conversation.ID {
         let moment = now()
         let conversation = Conversation(
-            id: .make(at: moment),
+            id: id,
             kind: .introduction,
             startedBy: connector.id,
             createdAt: moment,

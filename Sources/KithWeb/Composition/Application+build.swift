@@ -192,6 +192,7 @@ public func buildRouter(
     MessagesAPIController(services: services).addRoutes(to: api)
     NotificationsAPIController(services: services).addRoutes(to: api)
     PlanAPIController(services: services).addRoutes(to: api)
+    IntroductionsAPIController(services: services).addRoutes(to: api)
 
     AccountPagesController(accounts: services.accounts, twoFactor: services.twoFactor, publicURL: configuration.publicURL)
         .addRoutes(to: pages)
@@ -211,5 +212,6 @@ public func buildRouter(
     MessagePagesController(services: services).addRoutes(to: pages)
     NotificationPagesController(services: services).addRoutes(to: pages)
     PlanPagesController(services: services).addRoutes(to: pages)
+    IntroductionPagesController(services: services).addRoutes(to: pages)
     return router
 }

@@ -10,7 +10,6 @@ public struct RouteLinks: PageLinks {
     public var home: String { ProfileRoutes.Pages.home.path }
     public var keepInTouch: String { ContactRoutes.Pages.keepInTouch.path }
     public var connectionRequests: String { NetworkRoutes.Pages.network.path }
-    // WIP: the introductions page comes with its routes.
-    public func introduction(_ id: Ask.ID) -> String { "/introductions/\(id)" }
+    public func introduction(_ id: Ask.ID) -> String { IntroductionRoutes.Pages.show.path(id) }
     public func unsubscribe(_ token: String) -> String { NotificationRoutes.Pages.unsubscribe.path(token) }
 }

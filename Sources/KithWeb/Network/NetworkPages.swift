@@ -182,6 +182,23 @@ enum ConnectForm {
 
 /// "How you're connected" on a profile.
 enum RelationshipSection {
+    /// The first step along a warm path: through the one in between when the path is
+    /// viewer → connector → target; further away, an introduction to the next person on it.
+    static func introductionLink(_ path: [Member]) -> Node<HTML.BodyContext> {
+        guard path.count >= 3 else { return .empty }
+        let (connector, next) = (path[1], path[2])
+        return .group(
+            .text(" · "),
+            .a(
+                .href(IntroductionRoutes.Pages.new.path + "?target=\(next.handle)&via=\(connector.handle)"),
+                .text(
+                    path.count == 3
+                        ? "Ask \(connector.name) for an introduction" : "Ask \(connector.name) to introduce you to \(next.name) first"
+                )
+            )
+        )
+    }
+
     static func node(
         _ relationship: Relationship,
         chrome: PageChrome,
@@ -230,16 +247,7 @@ enum RelationshipSection {
                         .forEach(relationship.paths) { path in
                             .li(
                                 .text(path.map(\.name).joined(separator: " → ")),
-                                .if(
-                                    path.count > 2,
-                                    .group(
-                                        .text(" · "),
-                                        .a(
-                                            .href(ProfileRoutes.Pages.show.path(path[1].handle)),
-                                            .text("Ask \(path[1].name) for an introduction")
-                                        )
-                                    )
-                                )
+                                Self.introductionLink(path)
                             )
                         }
                     ),
