@@ -241,6 +241,154 @@ public enum DemoSeeding {
         return count
     }
 
+    /// Introductions around the demo member in every state, written through the domain services
+    /// with clocks set back: one of theirs waiting, one forwarded, one introduced (with its
+    /// conversation of three, its outcome still to say), one that did not go ahead; one they are
+    /// asked to make; and one a connection forwarded to them.
+    public static func seedIntroductions(
+        _ store: any Store,
+        demo: Member,
+        everyone: [DemoMember],
+        ties: [DemoNetwork.Tie],
+        publicURL: String
+    ) async throws -> Int {
+        let now = Date()
+        // Each with its clock set back, and its own graph loaded (asks check who knows whom).
+        func at(hoursAgo: Double) async throws -> Services {
+            let services = Services(
+                store: store,
+                hasher: BcryptPasswordHasher(cost: 4),
+                publicURL: publicURL,
+                now: { now.addingTimeInterval(-hoursAgo * 3_600) }
+            )
+            try await services.graph.rebuild()
+            return services
+        }
+        var neighbours: [Int: Set<Int>] = [:]
+        for tie in ties {
+            neighbours[tie.a, default: []].insert(tie.b)
+            neighbours[tie.b, default: []].insert(tie.a)
+        }
+        let mine = neighbours[0] ?? []
+        // People the demo member could be introduced to, each through a different connection.
+        var paths: [(connector: Member, target: Member)] = []
+        var used: Set<Int> = [0]
+        for connector in mine.sorted() where paths.count < 4 {
+            guard let target = (neighbours[connector] ?? []).sorted().first(where: { !mine.contains($0) && !used.contains($0) }) else {
+                continue
+            }
+            used.formUnion([connector, target])
+            paths.append((everyone[connector].member, everyone[target].member))
+        }
+        guard paths.count == 4 else { return 0 }
+        func first(_ member: Member) -> String { String(member.name.split(separator: " ").first ?? "") }
+        var count = 0
+        func ask(
+            _ path: (connector: Member, target: Member),
+            _ purpose: IntroductionPurpose,
+            hoursAgo: Double,
+            blurb: String,
+            ask: String
+        )
+            async throws -> String
+        {
+            count += 1
+            return try await at(hoursAgo: hoursAgo).introductions.request(
+                target: path.target.handle.rawValue,
+                via: path.connector.handle.rawValue,
+                purpose: purpose.rawValue,
+                blurb: blurb,
+                ask: ask,
+                by: demo
+            ).ask.id.description
+        }
+        let who = "\(demo.name) leads analytics at a community health charity and is moving into data engineering."
+        // Waiting with the connection.
+        _ = try await ask(
+            paths[0],
+            .advice,
+            hoursAgo: 20,
+            blurb: who,
+            ask: "Twenty minutes on how \(first(paths[0].target))'s team moved to a data platform?"
+        )
+        // Forwarded: with the target now (the demo member still reads "waiting").
+        let forwarded = try await ask(
+            paths[1],
+            .mentorship,
+            hoursAgo: 50,
+            blurb: who,
+            ask: "Would you mentor me for a few months through the switch?"
+        )
+        _ = try await at(hoursAgo: 40).introductions.forward(
+            forwarded,
+            note: "\(first(demo)) is one of the most generous people I know — worth your time.",
+            by: paths[1].connector
+        )
+        // Introduced: the conversation of three is open.
+        let introduced = try await ask(
+            paths[2],
+            .referral,
+            hoursAgo: 120,
+            blurb: who,
+            ask: "Could we talk about the data engineer opening on your team?"
+        )
+        _ = try await at(hoursAgo: 110).introductions.forward(introduced, note: "You two should talk.", by: paths[2].connector)
+        let (_, conversation) = try await at(hoursAgo: 100).introductions.accept(introduced, by: paths[2].target)
+        _ = try await at(hoursAgo: 99).messages.send(
+            "Lovely to meet you, \(first(demo)) — does Thursday afternoon work for a call?",
+            to: conversation.description,
+            by: paths[2].target
+        )
+        // Not this time.
+        let passed = try await ask(
+            paths[3],
+            .collaboration,
+            hoursAgo: 200,
+            blurb: who,
+            ask: "Would you be open to a joint workshop on open data?"
+        )
+        _ = try await at(hoursAgo: 190).introductions.pass(passed, by: paths[3].connector)
+
+        // Asked of the demo member: two connections who do not know each other.
+        let connections = mine.sorted()
+        outer: for a in connections where !used.contains(a) {
+            for b in connections where b > a && !used.contains(b) && !(neighbours[a] ?? []).contains(b) {
+                _ = try await at(hoursAgo: 8).introductions.request(
+                    target: everyone[b].member.handle.rawValue,
+                    via: demo.handle.rawValue,
+                    purpose: IntroductionPurpose.advice.rawValue,
+                    blurb: "\(everyone[a].member.name) is preparing to lead a team for the first time.",
+                    ask: "Could \(first(everyone[b].member)) share how they approached their first management role?",
+                    by: everyone[a].member
+                )
+                used.formUnion([a, b])
+                count += 1
+                break outer
+            }
+        }
+        // Made to the demo member: someone a connection knows, forwarded by that connection.
+        outer: for connector in connections where !used.contains(connector) {
+            for asker in (neighbours[connector] ?? []).sorted() where asker != 0 && !mine.contains(asker) && !used.contains(asker) {
+                let id = try await at(hoursAgo: 30).introductions.request(
+                    target: demo.handle.rawValue,
+                    via: everyone[connector].member.handle.rawValue,
+                    purpose: IntroductionPurpose.advice.rawValue,
+                    blurb: "\(everyone[asker].member.name) is finishing a data science degree and admires your work on open data.",
+                    ask: "Fifteen minutes of advice on a first data role?",
+                    by: everyone[asker].member
+                ).ask.id.description
+                _ = try await at(hoursAgo: 6).introductions.forward(
+                    id,
+                    note: "A thoughtful graduate — I said I would ask you.",
+                    by: everyone[connector].member
+                )
+                count += 1
+                break outer
+            }
+        }
+        return count
+    }
+
     public static func seedIfEmpty(_ store: any Store, members count: Int, publicURL: String) async throws {
         let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 10), publicURL: publicURL)
         guard try await services.accounts.memberCount() == 0 else {
@@ -305,6 +453,16 @@ public enum DemoSeeding {
             publicURL: publicURL
         )
         say("Demo: \(conversations) conversations for the demo member (unread replies, a group, a message request).")
+        let introductions = try await seedIntroductions(
+            store,
+            demo: everyone[0].member,
+            everyone: everyone,
+            ties: ties,
+            publicURL: publicURL
+        )
+        say(
+            "Demo: \(introductions) introductions around the demo member (waiting, forwarded, introduced, not this time, to make, to them)."
+        )
         _ = try await services.plans.setSlot(weekday: 4, time: "08:30", timeZone: "Europe/London", minutes: 30, of: everyone[0].member)
         say("Demo: the demo member's weekly networking slot is Thursdays at 08:30 (Europe/London).")
         say(

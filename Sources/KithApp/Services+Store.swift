@@ -137,6 +137,17 @@ extension Services {
             links: RouteLinks(),
             now: now
         )
+        let introductions = IntroductionService(
+            asks: SQLAskRepository(store: store, publicURL: publicURL),
+            members: members,
+            blocks: blockRepository,
+            graph: graph,
+            messages: messages,
+            contacts: contacts,
+            connections: connectionRepository,
+            links: RouteLinks(),
+            now: now
+        )
         let plans = PlanService(
             plans: SQLPlanRepository(store: store),
             members: members,
@@ -144,6 +155,7 @@ extension Services {
             profiles: profileRepository,
             contacts: contacts,
             messages: messages,
+            introductions: introductions,
             suggestions: suggestions,
             events: eventRepository,
             notifications: reminderRepository,
@@ -170,17 +182,7 @@ extension Services {
             messages: messages,
             notifications: notifications,
             plans: plans,
-            introductions: IntroductionService(
-                asks: SQLAskRepository(store: store, publicURL: publicURL),
-                members: members,
-                blocks: blockRepository,
-                graph: graph,
-                messages: messages,
-                contacts: contacts,
-                connections: connectionRepository,
-                links: RouteLinks(),
-                now: now
-            ),
+            introductions: introductions,
             storeHealth: storeHealth
         )
     }

@@ -64,6 +64,12 @@ import Testing
             #expect(try await client.send(.post, "/api/v1/introductions/\(id)/accept", token: cast.cyd).status == 404)
             let toMake = Self.items(try await client.send(.get, "/api/v1/introductions?role=connector", token: cast.bob))
             #expect(toMake.map { $0["status"] as? String } == ["waiting_for_you"])
+            // It is the first thing in Bob's weekly plan, and counted on his home page.
+            let plan = try await client.send(.get, "/api/v1/me/weekly-plan", token: cast.bob).json["items"] as? [[String: Any]] ?? []
+            #expect(plan.first?["kind"] as? String == "ask", "\(plan)")
+            #expect((plan.first?["text"] as? String ?? "").contains("Ada asks you for an introduction to Cyd Charisse"))
+            let home = try await client.send(.get, "/", cookies: ["kith_session": try await client.signIn("bob")]).text
+            #expect(home.contains("introduction waiting for your answer"))
 
             // Bob's page shows him, privately, how he knows each side.
             let bobSession = try await client.signIn("bob")
@@ -100,6 +106,9 @@ import Testing
                 #expect((Self.items(thread).first?["body"] as? String ?? "").contains("Ada runs data at a small charity"))
             }
             #expect(try await client.send(.get, "/api/v1/conversations/\(conversation)", token: cast.eve).status == 404)
+            // Introduced, Ada and Cyd share context: a direct message is not a message request.
+            let direct = try await MessagesTests.start(client, cast.ada, to: ["cyd"], "Thank you for saying yes!")
+            #expect(direct.json["state"] as? String == "active", "\(direct.text)")
 
             // Only the asker records the outcome, once.
             #expect(

@@ -392,6 +392,13 @@ public struct IntroductionService: Sendable {
         return views
     }
 
+    /// Introductions waiting for the member's answer (to make, or made to them), oldest deadline first.
+    public func waiting(for member: Member) async throws -> [IntroductionView] {
+        let toMake = try await list(role: .connector, of: member)
+        let toMe = try await list(role: .target, of: member)
+        return (toMake + toMe).filter { $0.status == .waitingForYou }.sorted { $0.ask.deadline < $1.ask.deadline }
+    }
+
     /// Expires lapsed steps (the asker reads "not this time") and nudges holders due a reminder.
     /// Run by the leased job runner.
     public func attend() async throws -> (expired: Int, nudged: Int) {

@@ -13,6 +13,7 @@ public struct PlanService: Sendable {
     private let profiles: any ProfileRepository
     private let contacts: ContactService
     private let messages: MessageService
+    private let introductions: IntroductionService
     private let suggestions: SuggestionService
     private let events: any EventRepository
     private let notifications: any NotificationRepository
@@ -27,6 +28,7 @@ public struct PlanService: Sendable {
         profiles: any ProfileRepository,
         contacts: ContactService,
         messages: MessageService,
+        introductions: IntroductionService,
         suggestions: SuggestionService,
         events: any EventRepository,
         notifications: any NotificationRepository,
@@ -40,6 +42,7 @@ public struct PlanService: Sendable {
         self.profiles = profiles
         self.contacts = contacts
         self.messages = messages
+        self.introductions = introductions
         self.suggestions = suggestions
         self.events = events
         self.notifications = notifications
@@ -78,6 +81,20 @@ public struct PlanService: Sendable {
             if open(item.key), !candidates.contains(where: { $0.key == item.key }) { candidates.append(item) }
         }
 
+        // Waiting for the member: introductions to answer (they lapse), message requests, then replies.
+        for view in try await introductions.waiting(for: member).prefix(2) {
+            let toMake = view.connector.id == member.id
+            add(
+                PlanItem(
+                    key: "ask:\(view.ask.id):\(view.ask.step)",
+                    kind: .ask,
+                    text: toMake
+                        ? "\(view.asker.name) asks you for an introduction to \(view.target.name): forward, ask for more or pass"
+                        : "\(view.connector.name) would like to introduce you to \(view.asker.name): accept or pass",
+                    link: links.introduction(view.ask.id)
+                )
+            )
+        }
         // Waiting for the member: message requests, then replies.
         let requests = try await messages.conversations(box: "requests", of: member, after: nil, limit: "20").items
         if let first = requests.first {

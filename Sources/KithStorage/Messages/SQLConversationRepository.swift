@@ -346,7 +346,7 @@ public struct SQLConversationRepository: ConversationRepository {
 }
 
 /// Whether two members share a connection or an event (as organiser, or going, considering or
-/// waitlisted) — later also a group, a mentorship or an introduction.
+/// waitlisted), or an accepted introduction — later also a group or a mentorship.
 public struct SQLSharedContext: SharedContext {
     private let store: any Store
 
@@ -365,14 +365,26 @@ public struct SQLSharedContext: SharedContext {
                     """
                 ).first() != nil
             if connected { return true }
+            let sharedEvent =
+                try await db.raw(
+                    """
+                    SELECT 1 AS found FROM events e
+                    WHERE (e.organizer_id = \(bind: x) OR EXISTS (SELECT 1 FROM rsvps r WHERE r.event_id = e.id AND r.member_id = \(bind: x)
+                            AND r.status IN ('going', 'maybe', 'waitlisted')))
+                      AND (e.organizer_id = \(bind: y) OR EXISTS (SELECT 1 FROM rsvps r WHERE r.event_id = e.id AND r.member_id = \(bind: y)
+                            AND r.status IN ('going', 'maybe', 'waitlisted')))
+                      AND e.cancelled_at IS NULL
+                    LIMIT 1
+                    """
+                ).first() != nil
+            if sharedEvent { return true }
+            // An accepted introduction (or, later, another accepted ask) that both were part of.
             return try await db.raw(
                 """
-                SELECT 1 AS found FROM events e
-                WHERE (e.organizer_id = \(bind: x) OR EXISTS (SELECT 1 FROM rsvps r WHERE r.event_id = e.id AND r.member_id = \(bind: x)
-                        AND r.status IN ('going', 'maybe', 'waitlisted')))
-                  AND (e.organizer_id = \(bind: y) OR EXISTS (SELECT 1 FROM rsvps r WHERE r.event_id = e.id AND r.member_id = \(bind: y)
-                        AND r.status IN ('going', 'maybe', 'waitlisted')))
-                  AND e.cancelled_at IS NULL
+                SELECT 1 AS found FROM asks a
+                WHERE a.stage = 'accepted'
+                  AND a.id IN (SELECT ask_id FROM ask_route WHERE member_id = \(bind: x) UNION SELECT id FROM asks WHERE asker_id = \(bind: x))
+                  AND (a.asker_id = \(bind: y) OR EXISTS (SELECT 1 FROM ask_route r WHERE r.ask_id = a.id AND r.member_id = \(bind: y)))
                 LIMIT 1
                 """
             ).first() != nil

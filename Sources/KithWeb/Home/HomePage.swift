@@ -101,6 +101,10 @@ struct HomePage {
                 week.connectionRequests, "connection request\(week.connectionRequests == 1 ? "" : "s")",
                 NetworkRoutes.Pages.network.path + "#incoming"
             ),
+            (
+                week.introductionsWaiting, "introduction\(week.introductionsWaiting == 1 ? "" : "s") waiting for your answer",
+                week.introductionsPath
+            ),
             (week.peopleDue, "\(week.peopleDue == 1 ? "person" : "people") due a catch-up", ContactRoutes.Pages.keepInTouch.path),
             (
                 week.unreadNotifications, "unread notification\(week.unreadNotifications == 1 ? "" : "s")",

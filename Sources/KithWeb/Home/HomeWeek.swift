@@ -8,6 +8,9 @@ struct HomeWeek: Sendable {
     var messageRequests: Int
     var unreadConversations: Int
     var connectionRequests: Int
+    var introductionsWaiting: Int
+    /// Where they are: the introductions to make, or — when all are made to the member — those.
+    var introductionsPath: String
     var peopleDue: Int
     var unreadNotifications: Int
     var events: [EventView]
@@ -18,6 +21,7 @@ struct HomeWeek: Sendable {
         async let requests = services.messages.conversations(box: "requests", of: member, after: nil, limit: "100")
         async let inbox = services.messages.conversations(box: "inbox", of: member, after: nil, limit: "100")
         async let connectionRequests = services.connections.requests(box: "incoming", of: member, after: nil, limit: "100")
+        async let introductions = services.introductions.waiting(for: member)
         async let board = services.contacts.keepInTouch(owner: member, dormantLimit: 0)
         async let notifications = services.notifications.unreadCount(of: member)
         async let events = services.events.list(
@@ -36,6 +40,9 @@ struct HomeWeek: Sendable {
             messageRequests: try await requests.items.count,
             unreadConversations: try await inbox.items.filter { $0.unreadCount > 0 }.count,
             connectionRequests: try await connectionRequests.items.count,
+            introductionsWaiting: try await introductions.count,
+            introductionsPath: IntroductionRoutes.Pages.list.path
+                + (try await introductions.allSatisfy { $0.connector.id != member.id } ? "?role=target" : "?role=connector"),
             peopleDue: dueBoard.due.count + dueBoard.overdue.count,
             unreadNotifications: try await notifications,
             events: try await events.items,
