@@ -83,6 +83,7 @@ extension Services {
             credentials: credentials,
             contacts: contactRepository,
             conversations: SQLConversationRepository(store: store, publicURL: publicURL),
+            asks: SQLAskRepository(store: store, publicURL: publicURL),
             now: now
         )
         let contacts = ContactService(

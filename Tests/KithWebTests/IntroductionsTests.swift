@@ -271,6 +271,13 @@ import Testing
                 }
                 #expect(notices.count == 3)
                 #expect(Set(notices.map { "\($0["title"] ?? "")|\($0["body"] ?? "")" }).count == 1)
+                // The exports say the same: the asker's three read "closed"; the target's holds only
+                // the one forwarded to her; Eve's holds none.
+                let exports = testServices(store).exports
+                let adas = try await exports.export(handle: "ada").asks
+                #expect(adas.count == 3 && adas.allSatisfy { $0.status == "closed" && $0.notes.isEmpty && $0.role == "asker" })
+                #expect(try await exports.export(handle: "cyd").asks.map(\.id) == [byTarget])
+                #expect(try await exports.export(handle: "eve").asks.isEmpty)
             }
         }
     }

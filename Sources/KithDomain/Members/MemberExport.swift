@@ -82,6 +82,25 @@ public struct MemberExport: Sendable, Encodable {
     /// what was said until then). Conversations the member is not in never appear.
     public var conversations: [ConversationData]
 
+    /// Introductions (and later other asks) the member made or that reached them, as they may
+    /// see them: the asker's own read "closed" whoever passed; one not yet forwarded to them never appears.
+    public var asks: [AskData]
+
+    public struct AskData: Sendable, Encodable {
+        public var id: String
+        public var kind: String
+        public var role: String
+        public var status: String
+        public var purpose: String
+        public var asker: String?
+        public var route: [String]
+        public var blurb: String
+        public var ask: String
+        public var notes: [String]
+        public var createdAt: Date
+        public var outcome: String?
+    }
+
     public struct ConversationData: Sendable, Encodable {
         public var id: String
         public var kind: String
@@ -106,6 +125,7 @@ public struct ExportService: Sendable {
     private let credentials: any CredentialRepository
     private let contacts: any ContactRepository
     private let conversations: any ConversationRepository
+    private let asks: any AskRepository
     private let now: @Sendable () -> Date
 
     public init(
@@ -115,8 +135,10 @@ public struct ExportService: Sendable {
         credentials: any CredentialRepository,
         contacts: any ContactRepository,
         conversations: any ConversationRepository,
+        asks: any AskRepository,
         now: @escaping @Sendable () -> Date
     ) {
+        self.asks = asks
         self.contacts = contacts
         self.conversations = conversations
         self.members = members
@@ -204,6 +226,39 @@ public struct ExportService: Sendable {
         return result
     }
 
+    private func askData(of member: Member) async throws -> [MemberExport.AskData] {
+        var result: [MemberExport.AskData] = []
+        for kind in AskKind.allCases {
+            for role in AskRole.allCases {
+                for ask in try await asks.asks(of: member.id, kind: kind, role: role, limit: 10_000) {
+                    guard let status = ask.status(seenBy: member.id) else { continue }
+                    var handles: [Member.ID: String] = [:]
+                    for id in [ask.asker] + ask.route { handles[id] = try await members.member(id: id)?.handle.rawValue }
+                    let isAsker = member.id == ask.asker
+                    result.append(
+                        .init(
+                            id: ask.id.description,
+                            kind: kind.rawValue,
+                            role: isAsker
+                                ? "asker"
+                                : kind != .introduction ? "addressee" : ask.route.first == member.id ? "connector" : "target",
+                            status: status.rawValue,
+                            purpose: ask.purpose,
+                            asker: handles[ask.asker],
+                            route: ask.route.compactMap { handles[$0] },
+                            blurb: ask.blurb,
+                            ask: ask.request,
+                            notes: isAsker && ask.stage != .accepted ? [] : ask.notes.map(\.text),
+                            createdAt: ask.createdAt,
+                            outcome: isAsker ? ask.outcome?.rawValue : nil
+                        )
+                    )
+                }
+            }
+        }
+        return result
+    }
+
     public func export(_ member: Member) async throws -> MemberExport {
         let profile = try await profiles.profile(of: member.id) ?? Profile(memberID: member.id, updatedAt: member.createdAt)
         let affiliations = try await profiles.affiliations(of: member.id)
@@ -247,7 +302,8 @@ public struct ExportService: Sendable {
             blockedHandles: try await blocks.blocked(by: member.id).map(\.handle.rawValue),
             apiTokens: try await credentials.tokens(of: member.id),
             contacts: try await contactData(of: member),
-            conversations: try await conversationData(of: member)
+            conversations: try await conversationData(of: member),
+            asks: try await askData(of: member)
         )
     }
 }
