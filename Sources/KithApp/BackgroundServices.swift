@@ -55,6 +55,7 @@ struct BackgroundJobs: Service {
         let reminders = services.reminders
         let plans = services.plans
         let introductions = services.introductions
+        let asks = services.asks
         let logger = logger
         return [
             RecurringJob(name: "expire-connection-requests", interval: 300) {
@@ -70,6 +71,11 @@ struct BackgroundJobs: Service {
                         metadata: ["expired": .stringConvertible(expired), "nudged": .stringConvertible(nudged)]
                     )
                 }
+            },
+            RecurringJob(name: "help-asks", interval: 300) {
+                // Asks open for two weeks close; the asker is told.
+                let closed = try await asks.attend()
+                if closed > 0 { logger.info("help asks closed", metadata: ["count": .stringConvertible(closed)]) }
             },
             RecurringJob(name: "reminders", interval: 60) {
                 let recorded = try await reminders.generate()

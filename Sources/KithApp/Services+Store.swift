@@ -149,6 +149,19 @@ extension Services {
             links: RouteLinks(),
             now: now
         )
+        let asks = HelpAskService(
+            asks: SQLAskRepository(store: store, publicURL: publicURL),
+            members: members,
+            profiles: profileRepository,
+            directory: SQLMemberDirectory(store: store),
+            blocks: blockRepository,
+            graph: graph,
+            messages: messages,
+            contacts: contacts,
+            connections: connectionRepository,
+            links: RouteLinks(),
+            now: now
+        )
         let plans = PlanService(
             plans: SQLPlanRepository(store: store),
             members: members,
@@ -157,6 +170,7 @@ extension Services {
             contacts: contacts,
             messages: messages,
             introductions: introductions,
+            asks: asks,
             suggestions: suggestions,
             events: eventRepository,
             notifications: reminderRepository,
@@ -184,6 +198,7 @@ extension Services {
             notifications: notifications,
             plans: plans,
             introductions: introductions,
+            asks: asks,
             storeHealth: storeHealth
         )
     }

@@ -44,7 +44,7 @@ import Testing
         try await Self.withThree { store, services, dana, camille, paloma, asks in
             let start = t0
             let ask = Self.introduction(dana, via: camille, to: paloma, at: start)
-            try await asks.create(ask, admit: { _ in }, notice: Self.notice(camille, "introduction:\(ask.id):0"))
+            try await asks.create(ask, admit: { _ in }, notices: [Self.notice(camille, "introduction:\(ask.id):0")])
             #expect(try await asks.ask(ask.id) == ask)
 
             // The target has not been reached: it is not among their asks.
@@ -91,7 +91,7 @@ import Testing
                 try await asks.create(
                     ask,
                     admit: { load in try caps.check(load, kind: .introduction, route: [("via", via.id)], at: moment) },
-                    notice: nil
+                    notices: []
                 )
                 return .success(())
             } catch is WorkTooLong {
@@ -155,7 +155,7 @@ import Testing
     @Test func lapsedStepsAndDueNudgesNeedAttention() async throws {
         try await Self.withThree { store, services, dana, camille, paloma, asks in
             let ask = Self.introduction(dana, via: camille, to: paloma, at: t0)
-            try await asks.create(ask, admit: { _ in }, notice: nil)
+            try await asks.create(ask, admit: { _ in }, notices: [])
             #expect(try await asks.needingAttention(at: t0.addingTimeInterval(3 * 86_400), limit: 10).isEmpty)
             let dayFour = t0.addingTimeInterval(4 * 86_400)
             #expect(try await asks.needingAttention(at: dayFour, limit: 10).map(\.id) == [ask.id])

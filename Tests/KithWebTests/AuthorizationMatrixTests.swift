@@ -26,6 +26,7 @@ import Testing
     static let last: [String] = [
         "POST /contacts/:id/merge", "POST /api/v1/contacts/:id/merge", "DELETE /api/v1/contacts/:id", "POST /contacts/:id/delete",
         "POST /api/v1/events/:id/cancel", "POST /events/:id/cancel", "POST /api/v1/me/calendar", "POST /events/calendar",
+        "POST /api/v1/asks/:id/resolve", "POST /asks/:id/resolve", "POST /api/v1/asks/:id/withdraw", "POST /asks/:id/withdraw",
         "POST /api/v1/members/:handle/block", "POST /in/:handle/block",
         "DELETE /api/v1/auth/token", "POST /signout",
     ]
@@ -40,6 +41,8 @@ import Testing
         var conversation = ""
         var notification = ""
         var introduction = ""
+        var ask = ""
+        var offer = ""
         /// A resource of its own for each route that uses one up (accepting, ignoring, withdrawing,
         /// deleting), so the API route and the page route each find theirs.
         var byRoute: [String: String] = [:]
@@ -47,7 +50,7 @@ import Testing
         var checkInCode = ""
         var secrets: [String] = [
             "Zanzibar Quillfeather", "pineapple-ledger-7731", "marmalade-call-4410", "orchid-reminder-9152",
-            "only-me-bio-6620", "conversation-secret-5508", "reply-secret-3307", "intro-blurb-8841",
+            "only-me-bio-6620", "conversation-secret-5508", "reply-secret-3307", "intro-blurb-8841", "ask-secret-7719",
         ]
     }
 
@@ -202,6 +205,17 @@ import Testing
         for route in ["POST /api/v1/introductions/:id/withdraw", "POST /introductions/:id/withdraw"] {
             fixture.byRoute[route] = try await introduce()
         }
+        // Ada asks her connections for help (it reaches Erin, who offers): only the two reach it.
+        fixture.ask =
+            try await client.send(
+                .post,
+                "/api/v1/asks",
+                token: ada,
+                json: #"{"kind":"advice","title":"A first data role","body":"ask-secret-7719","audience":"connections"}"#
+            ).json["id"] as? String ?? ""
+        fixture.offer =
+            (try await client.send(.post, "/api/v1/asks/\(fixture.ask)/offers", token: tokens["erin"], json: #"{"note":"Happy to help"}"#)
+            .json["offers"] as? [[String: Any]])?.first?["id"] as? String ?? ""
         // Erin's reply told Ada: a notification of hers.
         let notifications = try await client.send(.get, "/api/v1/notifications", token: ada).json["items"] as? [[String: Any]] ?? []
         fixture.notification = notifications.first?["id"] as? String ?? ""
@@ -220,7 +234,8 @@ import Testing
         for (name, value) in [
             ("contact", fixture.contact + fixture.pageContact), ("follow-up", fixture.followUp), ("event", fixture.event),
             ("calendar", fixture.calendarToken), ("code", fixture.checkInCode), ("conversation", fixture.conversation),
-            ("notification", fixture.notification), ("introduction", fixture.introduction),
+            ("notification", fixture.notification), ("introduction", fixture.introduction), ("ask", fixture.ask),
+            ("offer", fixture.offer),
         ] + fixture.byRoute.map { ($0.key, $0.value) } {
             #expect(!value.isEmpty, "fixture \(name) was not planted")
         }
@@ -239,12 +254,14 @@ import Testing
         case _ where path.contains("/conversations/:id") || path.contains("/messages/:id"): id = fixture.conversation
         case _ where path.contains("/notifications/:id"): id = fixture.notification
         case _ where path.contains("/introductions/:id"): id = fixture.introduction
+        case _ where path.contains("/asks/:id"): id = fixture.ask
         default: id = fixture.event
         }
         path = path.replacingOccurrences(of: ":id", with: id)
         let handle = path.contains("/connections/:handle") ? "erin" : "ada"
         path = path.replacingOccurrences(of: ":handle", with: handle)
         path = path.replacingOccurrences(of: ":tag", with: "close")
+        path = path.replacingOccurrences(of: ":offer", with: fixture.offer)
         path = path.replacingOccurrences(of: ":file", with: "\(fixture.calendarToken).ics")
         return path
     }

@@ -69,6 +69,10 @@ import Testing
                 let thread = try await client.send(.get, "/messages/\(ids.conversation)", cookies: ["kith_session": session]).text
                 #expect(thread.contains("<strong>&lt;script&gt;alert("), "the message's bold markup")
                 #expect(thread.contains("<li>"), "the message's list")
+                // The help ask's title, body, skills and the offer's note reached the asker's page, as text.
+                let askPage = try await client.send(.get, "/asks/\(ids.ask)", cookies: ["kith_session": session]).text
+                #expect(askPage.contains("<strong>&lt;script&gt;alert("), "the ask's bold markup")
+                #expect(askPage.contains("&lt;img src=x onerror=alert(1)&gt;"), "the offer's note")
                 // The introduction's blurb, ask and note reached its target's page, as text.
                 let bobSession = try await client.signIn("bob")
                 let introduction = try await client.send(.get, "/introductions/\(ids.introduction)", cookies: ["kith_session": bobSession])
@@ -94,7 +98,11 @@ import Testing
 
     /// Ada writes the payload everywhere she can; Bob sends her a note; both go to her event; Ada
     /// asks Cyd to introduce her to Bob, and Cyd forwards it with a note.
-    static func plant(_ client: Client) async throws -> (contact: String, event: String, conversation: String, introduction: String) {
+    static func plant(
+        _ client: Client
+    ) async throws -> (
+        contact: String, event: String, conversation: String, introduction: String, ask: String
+    ) {
         let ada = try await client.register("ada")
         let bob = try await client.register("bob")
         let text = try jsonString(payload)
@@ -183,7 +191,19 @@ import Testing
             json: #"{"note":\#(text)}"#
         )
         #expect(forwarded.status == 200, "\(forwarded.text)")
-        return (contactID, eventID, conversationID, introductionID)
+        // A help ask to Ada's connections (it reaches Cyd), and Cyd's offer, all carrying the payload.
+        let ask = try await client.send(
+            .post,
+            "/api/v1/asks",
+            token: ada,
+            json:
+                #"{"kind":"advice","title":\#(short),"body":\#(formatted),"audience":"connections","skills":[\#(short)],"organization":\#(short)}"#
+        )
+        #expect(ask.status == 201, "\(ask.text)")
+        let askID = ask.json["id"] as? String ?? ""
+        let offer = try await client.send(.post, "/api/v1/asks/\(askID)/offers", token: cyd, json: #"{"note":\#(text)}"#)
+        #expect(offer.status == 201, "\(offer.text)")
+        return (contactID, eventID, conversationID, introductionID, askID)
     }
 
     /// The payload as a query-string value (percent-encoded, as a browser sends it).

@@ -34,6 +34,15 @@ public struct Ask: Sendable, Equatable, Identifiable {
     public var nudgedAt: Date?
     public var closedAt: Date?
     public var outcome: AskOutcome?
+    /// What a help ask is about and whom it is for (empty for asks along a route).
+    public var topic: AskTopic
+    /// Those reached at once who said "not for me" (a help ask): they no longer see it, and the
+    /// asker is never told.
+    public var declined: Set<Member.ID>
+    /// Those the asker thanked as having helped when resolving it (a help ask).
+    public var helpers: [Member.ID]
+    /// Why each member asked at once was chosen, in words they see (a help ask).
+    public var reasons: [Member.ID: String]
 
     public init(
         id: ID,
@@ -59,10 +68,16 @@ public struct Ask: Sendable, Equatable, Identifiable {
         self.stepStartedAt = moment
         self.deadline = moment.addingTimeInterval(kind.timing.stepLifetime)
         self.outcome = nil
+        self.topic = AskTopic()
+        self.declined = []
+        self.helpers = []
+        self.reasons = [:]
+        // Asked of several at once: every one of them is reached now.
+        if kind.delivery == .atOnce { self.step = max(0, route.count - 1) }
     }
 
-    /// Who holds the ask now; nil once it is accepted or closed.
-    public var holder: Member.ID? { stage == .waiting ? route[step] : nil }
+    /// Who holds the ask now; nil once it is accepted or closed, and for an ask made of several at once.
+    public var holder: Member.ID? { stage == .waiting && kind.delivery == .inTurn ? route[step] : nil }
 
     /// The latest an open ask can be answered, as the asker is told: fixed when it is made (the
     /// step deadlines move as it is forwarded, which would tell the asker how far it went).
@@ -86,6 +101,10 @@ public struct Ask: Sendable, Equatable, Identifiable {
             }
         }
         guard let position = route.firstIndex(of: viewer), position <= step else { return nil }
+        if kind.delivery == .atOnce {
+            guard !declined.contains(viewer) else { return nil }
+            return stage == .waiting ? .waitingForYou : stage == .accepted ? .accepted : .closed
+        }
         switch stage {
         case .waiting: return position == step ? .waitingForYou : .forwarded
         case .accepted: return .accepted
@@ -152,6 +171,25 @@ public struct Ask: Sendable, Equatable, Identifiable {
         self.outcome = outcome
     }
 
+    /// One of those asked at once says "not for me": it leaves their list; nobody is told.
+    public mutating func decline(by member: Member.ID) throws(DomainError) {
+        guard kind.delivery == .atOnce, status(seenBy: member) != nil else { throw .notFound(kind.noun) }
+        guard member != asker else { throw .conflict(field: nil, message: "This is your own ask: withdraw it instead.") }
+        guard isOpen else { throw .conflict(field: nil, message: "This ask is no longer open.") }
+        declined.insert(member)
+    }
+
+    /// The asker closes an ask made of several at once, naming who helped (none: it did not work out).
+    public mutating func resolve(by member: Member.ID, helpers: [Member.ID], at moment: Date) throws(DomainError) {
+        guard member == asker else { throw .notFound(kind.noun) }
+        guard kind.delivery == .atOnce else { throw .conflict(field: nil, message: "This ask is answered along its route.") }
+        guard isOpen else { throw .conflict(field: nil, message: "This ask is no longer open.") }
+        self.helpers = helpers
+        outcome = helpers.isEmpty ? .noFit : .helped
+        stage = .accepted
+        closedAt = moment
+    }
+
     private func requireHolder(_ member: Member.ID) throws(DomainError) {
         // Anyone who does not hold it now learns nothing about it from trying.
         guard holder == member else {
@@ -167,18 +205,24 @@ public struct Ask: Sendable, Equatable, Identifiable {
     }
 }
 
-/// Which capability an ask belongs to; each sets its timing, caps and words.
+/// Which capability an ask belongs to; each sets its timing, caps, delivery and words.
 public enum AskKind: String, Sendable, Codable, CaseIterable {
     case introduction
     case referral
     case mentorship
+    /// A help ask: routed to a few members most able to help, all at once.
+    case help
 
     public var timing: AskTiming {
         switch self {
         case .introduction, .referral: AskTiming(stepLifetime: 7 * 86_400, nudgeAfter: 4 * 86_400)
         case .mentorship: AskTiming(stepLifetime: 5 * 86_400, nudgeAfter: 3 * 86_400)
+        // Open two weeks; no reminder (those asked owe nothing).
+        case .help: AskTiming(stepLifetime: 14 * 86_400, nudgeAfter: 14 * 86_400)
         }
     }
+
+    public var delivery: AskDelivery { self == .help ? .atOnce : .inTurn }
 
     /// What "not found" names.
     public var noun: String {
@@ -186,8 +230,37 @@ public enum AskKind: String, Sendable, Codable, CaseIterable {
         case .introduction: "introduction"
         case .referral: "referral request"
         case .mentorship: "mentorship request"
+        case .help: "ask"
         }
     }
+}
+
+/// How an ask reaches its addressees: one after another along its route (each may pass it on),
+/// or all at once (any may offer; the asker resolves it).
+public enum AskDelivery: Sendable, Equatable {
+    case inTurn
+    case atOnce
+}
+
+/// What a help ask is about and whom it is for.
+public struct AskTopic: Sendable, Equatable {
+    public var audience: AskAudience?
+    public var skills: [String]
+    public var organization: String
+
+    public init(audience: AskAudience? = nil, skills: [String] = [], organization: String = "") {
+        self.audience = audience
+        self.skills = skills
+        self.organization = organization
+    }
+}
+
+/// Whom a help ask may be routed to.
+public enum AskAudience: String, Sendable, Codable, CaseIterable {
+    case connections
+    case secondDegree = "second_degree"
+    case community
+    case group
 }
 
 public struct AskTiming: Sendable, Equatable {

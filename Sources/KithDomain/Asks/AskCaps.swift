@@ -20,6 +20,9 @@ public struct AskCaps: Sendable, Equatable {
         case .introduction: AskCaps(openPerAsker: 5, waitingPerAddressee: 10)
         case .referral: AskCaps(openPerAsker: 3, waitingPerAddressee: 10)
         case .mentorship: AskCaps(openPerAsker: 3, waitingPerAddressee: 5)
+        // For help asks the second number is each member's weekly "asked of me" budget, applied
+        // by routing (someone at it is not chosen), never refused to the asker.
+        case .help: AskCaps(openPerAsker: 3, waitingPerAddressee: 3)
         }
     }
 }

@@ -147,14 +147,16 @@ public struct IntroductionService: Sendable {
         try await asks.create(
             ask,
             admit: { load in try caps.check(load, kind: .introduction, route: [("via", connector.id)], at: moment) },
-            notice: Notice(
-                member: connector.id,
-                kind: .introduction,
-                key: "introduction:\(ask.id):0",
-                title: "\(asker.name) asks you for an introduction to \(target.name)",
-                body: "Forward it with a note, ask for more, or pass — \(asker.name) will only ever read “not this time”.",
-                link: links.introduction(ask.id)
-            )
+            notices: [
+                Notice(
+                    member: connector.id,
+                    kind: .introduction,
+                    key: "introduction:\(ask.id):0",
+                    title: "\(asker.name) asks you for an introduction to \(target.name)",
+                    body: "Forward it with a note, ask for more, or pass — \(asker.name) will only ever read “not this time”.",
+                    link: links.introduction(ask.id)
+                )
+            ]
         )
         return IntroductionView(ask: ask, status: .requested, asker: asker, connector: connector, target: target)
     }

@@ -158,6 +158,44 @@ public struct MessageService: Sendable {
         )
     }
 
+    /// Writes between two members who agreed to talk (an accepted offer of help): in their direct
+    /// conversation if they have one, else in a new one both are already in — never a message request.
+    public func openBetween(_ sender: Member, and other: Member, body: String) async throws -> Conversation.ID {
+        let moment = now()
+        let text = try Self.cleanBody(body)
+        if let existing = try await conversations.directConversation(between: sender.id, and: other.id) {
+            _ = try await post(text, in: existing, by: sender, at: moment)
+            return existing
+        }
+        let conversation = Conversation(
+            id: .make(at: moment),
+            kind: .direct,
+            startedBy: sender.id,
+            createdAt: moment,
+            lastMessageAt: moment,
+            lastSequence: 1
+        )
+        let participants = [
+            Participant(conversationID: conversation.id, member: sender.id, state: .active, readSequence: 1, joinedAt: moment),
+            Participant(conversationID: conversation.id, member: other.id, state: .active, readSequence: 0, joinedAt: moment),
+        ]
+        let first = ChatMessage(
+            id: .make(at: moment),
+            conversationID: conversation.id,
+            author: sender.id,
+            sequence: 1,
+            body: text,
+            sentAt: moment
+        )
+        return try await conversations.start(
+            conversation,
+            participants: participants,
+            first: first,
+            startedAsRequest: false,
+            notices: [notice(for: participants[1], from: sender, in: conversation.id)]
+        )
+    }
+
     /// Adds a message to a conversation the member is in. Replying to a request accepts it.
     public func send(_ rawBody: String, to rawID: String, by author: Member) async throws -> MessageView {
         let id = try await participating(rawID, author).conversation.id

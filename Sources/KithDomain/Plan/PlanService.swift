@@ -14,6 +14,7 @@ public struct PlanService: Sendable {
     private let contacts: ContactService
     private let messages: MessageService
     private let introductions: IntroductionService
+    private let asks: HelpAskService
     private let suggestions: SuggestionService
     private let events: any EventRepository
     private let notifications: any NotificationRepository
@@ -29,6 +30,7 @@ public struct PlanService: Sendable {
         contacts: ContactService,
         messages: MessageService,
         introductions: IntroductionService,
+        asks: HelpAskService,
         suggestions: SuggestionService,
         events: any EventRepository,
         notifications: any NotificationRepository,
@@ -43,6 +45,7 @@ public struct PlanService: Sendable {
         self.contacts = contacts
         self.messages = messages
         self.introductions = introductions
+        self.asks = asks
         self.suggestions = suggestions
         self.events = events
         self.notifications = notifications
@@ -81,7 +84,18 @@ public struct PlanService: Sendable {
             if open(item.key), !candidates.contains(where: { $0.key == item.key }) { candidates.append(item) }
         }
 
-        // Waiting for the member: introductions to answer (they lapse), message requests, then replies.
+        // Waiting for the member: someone asked for help they may give, introductions to answer
+        // (they lapse), message requests, then replies.
+        if let ask = try await asks.forMe(member, limit: 10).first(where: { $0.offers.isEmpty }) {
+            add(
+                PlanItem(
+                    key: "ask:\(ask.ask.id)",
+                    kind: .ask,
+                    text: "\(ask.asker.name) asks for \(ask.kind.phrase): \(ask.ask.request)",
+                    link: links.ask(ask.ask.id)
+                )
+            )
+        }
         for view in try await introductions.waiting(for: member).prefix(2) {
             let toMake = view.connector.id == member.id
             add(

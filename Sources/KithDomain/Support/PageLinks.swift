@@ -13,6 +13,8 @@ public protocol PageLinks: Sendable {
     var connectionRequests: String { get }
     /// One introduction, as its asker, connector or target sees it.
     func introduction(_ id: Ask.ID) -> String
+    /// One help ask, as its asker or a member it reached sees it.
+    func ask(_ id: Ask.ID) -> String
     /// The one-click unsubscribe page for a signed token.
     func unsubscribe(_ token: String) -> String
 }

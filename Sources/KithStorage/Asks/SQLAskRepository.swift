@@ -15,9 +15,10 @@ public struct SQLAskRepository: AskRepository {
     }
 
     static let columns =
-        "id, kind, asker_id, step, stage, purpose, blurb, request, created_at, step_started_at, deadline, nudged_at, closed_at, outcome"
+        "id, kind, asker_id, step, stage, purpose, blurb, request, created_at, step_started_at, deadline, nudged_at, closed_at, outcome, "
+        + "audience, skills, organization"
 
-    public func create(_ ask: Ask, admit: @escaping @Sendable (AskLoad) throws -> Void, notice: Notice?) async throws {
+    public func create(_ ask: Ask, admit: @escaping @Sendable (AskLoad) throws -> Void, notices: [Notice]) async throws {
         let dialect = store.dialect
         let publicURL = publicURL
         try await store.write { db in
@@ -32,19 +33,21 @@ public struct SQLAskRepository: AskRepository {
                     \(bind: ask.id.description), \(bind: ask.kind.rawValue), \(bind: ask.asker.description), \(bind: Int64(ask.step)),
                     \(bind: ask.stage.rawValue), \(bind: ask.purpose), \(bind: ask.blurb), \(bind: ask.request),
                     \(bind: Millis.from(ask.createdAt)), \(bind: Millis.from(ask.stepStartedAt)), \(bind: Millis.from(ask.deadline)),
-                    \(bind: ask.nudgedAt.map(Millis.from)), \(bind: ask.closedAt.map(Millis.from)), \(bind: ask.outcome?.rawValue))
+                    \(bind: ask.nudgedAt.map(Millis.from)), \(bind: ask.closedAt.map(Millis.from)), \(bind: ask.outcome?.rawValue),
+                    \(bind: ask.topic.audience?.rawValue), \(bind: ask.topic.skills.joined(separator: "\n")), \(bind: ask.topic.organization))
                 """
             ).run()
             for (position, member) in ask.route.enumerated() {
                 let reached: Int64? = position <= ask.step ? Millis.from(ask.stepStartedAt) : nil
                 try await db.raw(
                     """
-                    INSERT INTO ask_route (ask_id, position, member_id, reached_at)
-                    VALUES (\(bind: ask.id.description), \(bind: Int64(position)), \(bind: member.description), \(bind: reached))
+                    INSERT INTO ask_route (ask_id, position, member_id, reached_at, reason)
+                    VALUES (\(bind: ask.id.description), \(bind: Int64(position)), \(bind: member.description), \(bind: reached),
+                        \(bind: ask.reasons[member] ?? ""))
                     """
                 ).run()
             }
-            if let notice { try await SQLReminderRepository.notify(notice, at: ask.createdAt, publicURL: publicURL, in: db) }
+            for notice in notices { try await SQLReminderRepository.notify(notice, at: ask.createdAt, publicURL: publicURL, in: db) }
         }
     }
 
@@ -106,10 +109,22 @@ public struct SQLAskRepository: AskRepository {
         guard !rows.isEmpty else { return [] }
         let ids = try rows.map { try $0.string("id") }
         var routes: [String: [Member.ID]] = [:]
+        var reasons: [String: [Member.ID: String]] = [:]
+        var declined: [String: Set<Member.ID>] = [:]
         for row in try await db.raw(
-            "SELECT ask_id, member_id FROM ask_route WHERE ask_id IN (\(binds: ids)) ORDER BY ask_id, position"
+            "SELECT ask_id, member_id, reason, passed_at FROM ask_route WHERE ask_id IN (\(binds: ids)) ORDER BY ask_id, position"
         ).all() {
-            routes[try row.string("ask_id"), default: []].append(Member.ID(try row.uuid("member_id")))
+            let (askID, member) = (try row.string("ask_id"), Member.ID(try row.uuid("member_id")))
+            routes[askID, default: []].append(member)
+            let reason = try row.string("reason")
+            if !reason.isEmpty { reasons[askID, default: [:]][member] = reason }
+            if try row.optionalInt64("passed_at") != nil { declined[askID, default: []].insert(member) }
+        }
+        var helpers: [String: [Member.ID]] = [:]
+        for row in try await db.raw(
+            "SELECT ask_id, member_id FROM ask_helpers WHERE ask_id IN (\(binds: ids)) ORDER BY ask_id, member_id"
+        ).all() {
+            helpers[try row.string("ask_id"), default: []].append(Member.ID(try row.uuid("member_id")))
         }
         var notes: [String: [AskNote]] = [:]
         for row in try await db.raw(
@@ -142,6 +157,14 @@ public struct SQLAskRepository: AskRepository {
             ask.nudgedAt = try row.optionalInt64("nudged_at").map(Millis.date)
             ask.closedAt = try row.optionalInt64("closed_at").map(Millis.date)
             ask.outcome = try row.optionalString("outcome").flatMap(AskOutcome.init(rawValue:))
+            ask.topic = AskTopic(
+                audience: try row.optionalString("audience").flatMap(AskAudience.init(rawValue:)),
+                skills: try row.string("skills").split(separator: "\n").map(String.init),
+                organization: try row.string("organization")
+            )
+            ask.reasons = reasons[id] ?? [:]
+            ask.declined = declined[id] ?? []
+            ask.helpers = helpers[id] ?? []
             return ask
         }
     }
@@ -180,6 +203,19 @@ public struct SQLAskRepository: AskRepository {
                     """
                 ).run()
             }
+            for member in after.declined.subtracting(before.declined) {
+                try await db.raw(
+                    """
+                    UPDATE ask_route SET passed_at = \(bind: Millis.from(at))
+                    WHERE ask_id = \(bind: id.description) AND member_id = \(bind: member.description)
+                    """
+                ).run()
+            }
+            for member in after.helpers where !before.helpers.contains(member) {
+                try await db.raw(
+                    "INSERT INTO ask_helpers (ask_id, member_id) VALUES (\(bind: id.description), \(bind: member.description))"
+                ).run()
+            }
             for notice in notices { try await SQLReminderRepository.notify(notice, at: at, publicURL: publicURL, in: db) }
             return after
         }
@@ -203,7 +239,8 @@ public struct SQLAskRepository: AskRepository {
                     """
                     SELECT \(unsafeRaw: Self.columns) FROM asks
                     WHERE kind = \(bind: kind.rawValue) AND id IN (
-                        SELECT ask_id FROM ask_route WHERE member_id = \(bind: member.description) AND reached_at IS NOT NULL)
+                        SELECT ask_id FROM ask_route WHERE member_id = \(bind: member.description) AND reached_at IS NOT NULL
+                          AND passed_at IS NULL)
                     ORDER BY created_at DESC, id DESC LIMIT \(literal: limit)
                     """
                 ).all()
@@ -263,5 +300,103 @@ public struct SQLAskRepository: AskRepository {
             ).all()
             return try await Self.assemble(rows, in: db)
         }
+    }
+
+    public func reachedCounts(of members: [Member.ID], kind: AskKind, since: Date) async throws -> [Member.ID: Int] {
+        guard !members.isEmpty else { return [:] }
+        return try await store.read { db in
+            var counts: [Member.ID: Int] = [:]
+            for row in try await db.raw(
+                """
+                SELECT r.member_id, COUNT(*) AS n FROM ask_route r JOIN asks a ON a.id = r.ask_id
+                WHERE r.member_id IN (\(binds: members.map(\.description))) AND a.kind = \(bind: kind.rawValue)
+                  AND r.reached_at >= \(bind: Millis.from(since))
+                GROUP BY r.member_id
+                """
+            ).all() {
+                counts[Member.ID(try row.uuid("member_id"))] = Int(try row.int64("n"))
+            }
+            return counts
+        }
+    }
+
+    public func paused(_ members: [Member.ID], kind: AskKind, at: Date) async throws -> Set<Member.ID> {
+        guard !members.isEmpty else { return [] }
+        return try await store.read { db in
+            Set(
+                try await db.raw(
+                    """
+                    SELECT member_id FROM ask_availability
+                    WHERE member_id IN (\(binds: members.map(\.description))) AND kind = \(bind: kind.rawValue)
+                      AND paused_until > \(bind: Millis.from(at))
+                    """
+                ).all().map { Member.ID(try $0.uuid("member_id")) }
+            )
+        }
+    }
+
+    public func offer(_ offer: AskOffer, notice: Notice) async throws {
+        let publicURL = publicURL
+        try await store.write { db in
+            let existing = try await db.raw(
+                """
+                SELECT 1 AS found FROM ask_offers
+                WHERE ask_id = \(bind: offer.ask.description) AND helper_id = \(bind: offer.helper.description)
+                """
+            ).first()
+            guard existing == nil else { throw DomainError.conflict(field: nil, message: "You have already offered to help with this.") }
+            try await db.raw(
+                """
+                INSERT INTO ask_offers (id, ask_id, helper_id, note, created_at, accepted_at)
+                VALUES (\(bind: offer.id.description), \(bind: offer.ask.description), \(bind: offer.helper.description),
+                    \(bind: offer.note), \(bind: Millis.from(offer.createdAt)), NULL)
+                """
+            ).run()
+            try await SQLReminderRepository.notify(notice, at: offer.createdAt, publicURL: publicURL, in: db)
+        }
+    }
+
+    static let offerColumns = "id, ask_id, helper_id, note, created_at, accepted_at"
+
+    public func offers(on ask: Ask.ID) async throws -> [AskOffer] {
+        try await store.read { db in
+            try await db.raw(
+                "SELECT \(unsafeRaw: Self.offerColumns) FROM ask_offers WHERE ask_id = \(bind: ask.description) ORDER BY created_at, id"
+            ).all().map { try $0.askOffer() }
+        }
+    }
+
+    public func acceptOffer(_ id: AskOffer.ID, on ask: Ask.ID, at: Date) async throws -> AskOffer? {
+        try await store.write { db in
+            try await db.raw(
+                """
+                UPDATE ask_offers SET accepted_at = COALESCE(accepted_at, \(bind: Millis.from(at)))
+                WHERE id = \(bind: id.description) AND ask_id = \(bind: ask.description)
+                RETURNING \(unsafeRaw: Self.offerColumns)
+                """
+            ).first()?.askOffer()
+        }
+    }
+
+    public func helpedCount(of member: Member.ID) async throws -> Int {
+        try await store.read { db in
+            Int(
+                try await db.raw("SELECT COUNT(*) AS n FROM ask_helpers WHERE member_id = \(bind: member.description)").first()?
+                    .int64("n") ?? 0
+            )
+        }
+    }
+}
+
+extension SQLRow {
+    fileprivate func askOffer() throws -> AskOffer {
+        AskOffer(
+            id: AskOffer.ID(try uuid("id")),
+            ask: Ask.ID(try uuid("ask_id")),
+            helper: Member.ID(try uuid("helper_id")),
+            note: try string("note"),
+            createdAt: try date("created_at"),
+            acceptedAt: try optionalInt64("accepted_at").map(Millis.date)
+        )
     }
 }

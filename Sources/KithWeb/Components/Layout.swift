@@ -56,6 +56,7 @@ enum Layout {
                         .a(.href(ProfileRoutes.Pages.home.path), .text("Home")),
                         .a(.href(ProfileRoutes.Pages.search.path), .text("Directory")),
                         .a(.href(NetworkRoutes.Pages.network.path), .text("Network")),
+                        .a(.href(AskRoutes.Pages.list.path), .text("Asks")),
                         .a(.href(IntroductionRoutes.Pages.list.path), .text("Introductions")),
                         .a(
                             .href(MessageRoutes.Pages.inbox.path),

@@ -87,6 +87,7 @@ public struct Services: Sendable {
     public let notifications: NotificationService
     public let plans: PlanService
     public let introductions: IntroductionService
+    public let asks: HelpAskService
     /// The store's health for `/metrics` (SQLite's write-ahead log and checkpoints).
     public let storeHealth: @Sendable () -> [HealthReading]
 
@@ -111,6 +112,7 @@ public struct Services: Sendable {
         notifications: NotificationService,
         plans: PlanService,
         introductions: IntroductionService,
+        asks: HelpAskService,
         storeHealth: @escaping @Sendable () -> [HealthReading]
     ) {
         self.accounts = accounts
@@ -132,6 +134,7 @@ public struct Services: Sendable {
         self.notifications = notifications
         self.plans = plans
         self.introductions = introductions
+        self.asks = asks
         self.storeHealth = storeHealth
     }
 }
@@ -193,6 +196,7 @@ public func buildRouter(
     NotificationsAPIController(services: services).addRoutes(to: api)
     PlanAPIController(services: services).addRoutes(to: api)
     IntroductionsAPIController(services: services).addRoutes(to: api)
+    AsksAPIController(services: services).addRoutes(to: api)
 
     AccountPagesController(accounts: services.accounts, twoFactor: services.twoFactor, publicURL: configuration.publicURL)
         .addRoutes(to: pages)
@@ -213,5 +217,6 @@ public func buildRouter(
     NotificationPagesController(services: services).addRoutes(to: pages)
     PlanPagesController(services: services).addRoutes(to: pages)
     IntroductionPagesController(services: services).addRoutes(to: pages)
+    AskPagesController(services: services).addRoutes(to: pages)
     return router
 }

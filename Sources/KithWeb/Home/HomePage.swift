@@ -101,6 +101,7 @@ struct HomePage {
                 week.connectionRequests, "connection request\(week.connectionRequests == 1 ? "" : "s")",
                 NetworkRoutes.Pages.network.path + "#incoming"
             ),
+            (week.asksForMe, "ask\(week.asksForMe == 1 ? "" : "s") for help you could answer", AskRoutes.Pages.list.path),
             (
                 week.introductionsWaiting, "introduction\(week.introductionsWaiting == 1 ? "" : "s") waiting for your answer",
                 week.introductionsPath

@@ -9,6 +9,7 @@ struct HomeWeek: Sendable {
     var unreadConversations: Int
     var connectionRequests: Int
     var introductionsWaiting: Int
+    var asksForMe: Int
     /// Where they are: the introductions to make, or — when all are made to the member — those.
     var introductionsPath: String
     var peopleDue: Int
@@ -22,6 +23,7 @@ struct HomeWeek: Sendable {
         async let inbox = services.messages.conversations(box: "inbox", of: member, after: nil, limit: "100")
         async let connectionRequests = services.connections.requests(box: "incoming", of: member, after: nil, limit: "100")
         async let introductions = services.introductions.waiting(for: member)
+        async let asks = services.asks.forMe(member)
         async let board = services.contacts.keepInTouch(owner: member, dormantLimit: 0)
         async let notifications = services.notifications.unreadCount(of: member)
         async let events = services.events.list(
@@ -41,6 +43,7 @@ struct HomeWeek: Sendable {
             unreadConversations: try await inbox.items.filter { $0.unreadCount > 0 }.count,
             connectionRequests: try await connectionRequests.items.count,
             introductionsWaiting: try await introductions.count,
+            asksForMe: try await asks.filter { $0.offers.isEmpty }.count,
             introductionsPath: IntroductionRoutes.Pages.list.path
                 + (try await introductions.allSatisfy { $0.connector.id != member.id } ? "?role=target" : "?role=connector"),
             peopleDue: dueBoard.due.count + dueBoard.overdue.count,

@@ -154,8 +154,10 @@ struct IntroductionPagesController {
 
     @Sendable func question(_ request: Request, context: AppRequestContext) async throws -> Response {
         let rawID = id(context)
-        let asked = ConversationBox()
-        return try await act(request, context: context, then: { _ in await asked.path() }) { member, data in
+        let asked = OpenedConversation()
+        return try await act(request, context: context, then: { _ in await asked.path(or: IntroductionRoutes.Pages.list.path) }) {
+            member,
+            data in
             await asked.set(try await services.introductions.askForMore(rawID, question: data["question"], by: member))
         }
     }
@@ -167,8 +169,10 @@ struct IntroductionPagesController {
 
     @Sendable func accept(_ request: Request, context: AppRequestContext) async throws -> Response {
         let rawID = id(context)
-        let opened = ConversationBox()
-        return try await act(request, context: context, then: { _ in await opened.path() }) { member, _ in
+        let opened = OpenedConversation()
+        return try await act(request, context: context, then: { _ in await opened.path(or: IntroductionRoutes.Pages.list.path) }) {
+            member,
+            _ in
             await opened.set(try await services.introductions.accept(rawID, by: member).1)
         }
     }
@@ -209,11 +213,4 @@ struct IntroductionPagesController {
         case .forbidden(let why), .unauthorized(let why): (FieldErrors(errors: [FieldError(field: "", message: why)]), .forbidden)
         }
     }
-}
-
-/// Where an action's conversation ended up, for the redirect after it.
-private actor ConversationBox {
-    private var id: Conversation.ID?
-    func set(_ id: Conversation.ID) { self.id = id }
-    func path() -> String { id.map { MessageRoutes.Pages.show.path($0) } ?? IntroductionRoutes.Pages.list.path }
 }

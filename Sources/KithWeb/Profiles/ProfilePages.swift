@@ -8,6 +8,8 @@ struct ProfilePage {
     var relationship: Relationship? = nil
     /// The viewer's own relationship-manager context for this member and the path intermediaries.
     var personal: [Member.ID: PersonalContext] = [:]
+    /// Members this member was thanked for helping (public).
+    var helped = 0
 
     func document() -> HTML {
         let isOwner = profile.relation == .owner
@@ -27,7 +29,8 @@ struct ProfilePage {
                             .class("meta"),
                             .unwrap(profile.careerStage) { .span(.class("badge"), .text($0.label)) },
                             .if(!profile.industry.isEmpty, .span(.text(profile.industry))),
-                            .unwrap(profile.location.flatMap { $0.isEmpty ? nil : $0 }) { .span(.class("location"), .text($0)) }
+                            .unwrap(profile.location.flatMap { $0.isEmpty ? nil : $0 }) { .span(.class("location"), .text($0)) },
+                            .if(helped > 0, .span(.class("helped"), .text("Helped \(helped) member\(helped == 1 ? "" : "s")")))
                         ),
                         .if(
                             !profile.openTo.isEmpty,

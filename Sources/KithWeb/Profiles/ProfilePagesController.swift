@@ -48,8 +48,11 @@ struct ProfilePagesController {
             let people = [relationship.member.id] + relationship.paths.compactMap { $0.count > 2 ? $0[1].id : nil }
             personal = try await contacts.personalContext(for: people, owner: member)
         }
+        let subject = view.relation == .owner ? member.id : relationship?.member.id
+        var helped = 0
+        if let subject { helped = try await services.asks.helpedCount(of: subject) }
         return HTMLResponse(
-            ProfilePage(chrome: context.chrome(), profile: view, relationship: relationship, personal: personal).document()
+            ProfilePage(chrome: context.chrome(), profile: view, relationship: relationship, personal: personal, helped: helped).document()
         )
     }
 
