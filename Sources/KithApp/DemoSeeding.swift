@@ -389,6 +389,74 @@ public enum DemoSeeding {
         return count
     }
 
+    /// Help asks around the demo member: one of theirs with two offers (one accepted), and asks
+    /// from connections that reached them, so "Asks" has something on both sides on first run.
+    public static func seedHelpAsks(_ store: any Store, demo: Member, known: [DemoMember], publicURL: String) async throws -> Int {
+        let now = Date()
+        func at(hoursAgo: Double) async throws -> Services {
+            let services = Services(
+                store: store,
+                hasher: BcryptPasswordHasher(cost: 4),
+                publicURL: publicURL,
+                now: { now.addingTimeInterval(-hoursAgo * 3_600) }
+            )
+            try await services.graph.rebuild()
+            return services
+        }
+        var count = 0
+        let mine = try await at(hoursAgo: 30).asks.create(
+            kind: HelpAskKind.feedback.rawValue,
+            title: "Feedback on my data engineering portfolio",
+            body:
+                "I have put three projects online (a pipeline, a warehouse model, a dashboard). Which one would you lead with, and what is missing?",
+            audience: AskAudience.connections.rawValue,
+            skills: ["SQL", "Python"],
+            organization: nil,
+            by: demo
+        )
+        count += 1
+        let helpers = known.map(\.member).filter { mine.ask.route.contains($0.id) }
+        if helpers.count >= 2 {
+            _ = try await at(hoursAgo: 20).asks.offer(
+                mine.ask.id.description,
+                note: "Lead with the pipeline — it shows the most judgement. Happy to go through it on a call.",
+                by: helpers[0]
+            )
+            _ = try await at(hoursAgo: 6).asks.offer(
+                mine.ask.id.description,
+                note: "I review portfolios for our hiring panel; send me the links and I will write notes.",
+                by: helpers[1]
+            )
+            let offers = try await at(hoursAgo: 5).asks.ask(mine.ask.id.description, for: demo).offers
+            if let first = offers.first {
+                _ = try await at(hoursAgo: 5).asks.acceptOffer(first.offer.id.description, on: mine.ask.id.description, by: demo)
+            }
+        }
+        // Asks from connections that reached the demo member.
+        let questions = [
+            ("How did you prepare for your first management role?", HelpAskKind.advice),
+            ("Does anyone know a good contact at a health-data start-up?", HelpAskKind.jobLead),
+        ]
+        var asked = 0
+        for person in known.map(\.member) where asked < questions.count {
+            let (title, kind) = questions[asked]
+            guard
+                let view = try? await at(hoursAgo: Double(10 + asked)).asks.create(
+                    kind: kind.rawValue,
+                    title: title,
+                    body: "Any pointers welcome — I would be glad of twenty minutes or a link to something you found useful.",
+                    audience: AskAudience.connections.rawValue,
+                    skills: [],
+                    organization: nil,
+                    by: person
+                ), view.ask.route.contains(demo.id)
+            else { continue }
+            asked += 1
+            count += 1
+        }
+        return count
+    }
+
     public static func seedIfEmpty(_ store: any Store, members count: Int, publicURL: String) async throws {
         let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 10), publicURL: publicURL)
         guard try await services.accounts.memberCount() == 0 else {
@@ -463,6 +531,8 @@ public enum DemoSeeding {
         say(
             "Demo: \(introductions) introductions around the demo member (waiting, forwarded, introduced, not this time, to make, to them)."
         )
+        let helpAsks = try await seedHelpAsks(store, demo: everyone[0].member, known: known, publicURL: publicURL)
+        say("Demo: \(helpAsks) help asks (the demo member's, with offers; and asks that reached them).")
         _ = try await services.plans.setSlot(weekday: 4, time: "08:30", timeZone: "Europe/London", minutes: 30, of: everyone[0].member)
         say("Demo: the demo member's weekly networking slot is Thursdays at 08:30 (Europe/London).")
         say(
