@@ -389,8 +389,9 @@ public enum DemoSeeding {
         return count
     }
 
-    /// Help asks around the demo member: one of theirs with two offers (one accepted), and asks
-    /// from connections that reached them, so "Asks" has something on both sides on first run.
+    /// Help asks around the demo member: one of theirs with two offers (one accepted), asks from
+    /// connections that reached them, and a connection in transition whose circle they are in, so
+    /// "Asks" and "Counting on you" have something on first run.
     public static func seedHelpAsks(_ store: any Store, demo: Member, known: [DemoMember], publicURL: String) async throws -> Int {
         let now = Date()
         func at(hoursAgo: Double) async throws -> Services {
@@ -431,6 +432,16 @@ public enum DemoSeeding {
             if let first = offers.first {
                 _ = try await at(hoursAgo: 5).asks.acceptOffer(first.offer.id.description, on: mine.ask.id.description, by: demo)
             }
+        }
+        // A connection in transition counts on the demo member (their circle of one).
+        if let friend = known.last?.member {
+            _ = try await at(hoursAgo: 48).looking.set(
+                active: true,
+                roles: ["Product manager", "Product analyst"],
+                locations: ["London", "remote"],
+                circle: [demo.handle.rawValue],
+                by: friend
+            )
         }
         // Asks from connections that reached the demo member.
         let questions = [

@@ -84,6 +84,7 @@ extension Services {
             contacts: contactRepository,
             conversations: SQLConversationRepository(store: store, publicURL: publicURL),
             asks: SQLAskRepository(store: store, publicURL: publicURL),
+            looking: SQLLookingRepository(store: store, publicURL: publicURL),
             now: now
         )
         let contacts = ContactService(
@@ -162,6 +163,14 @@ extension Services {
             links: RouteLinks(),
             now: now
         )
+        let looking = LookingService(
+            looking: SQLLookingRepository(store: store, publicURL: publicURL),
+            members: members,
+            blocks: blockRepository,
+            graph: graph,
+            links: RouteLinks(),
+            now: now
+        )
         let plans = PlanService(
             plans: SQLPlanRepository(store: store),
             members: members,
@@ -171,6 +180,7 @@ extension Services {
             messages: messages,
             introductions: introductions,
             asks: asks,
+            looking: looking,
             suggestions: suggestions,
             events: eventRepository,
             notifications: reminderRepository,
@@ -199,6 +209,7 @@ extension Services {
             plans: plans,
             introductions: introductions,
             asks: asks,
+            looking: looking,
             storeHealth: storeHealth
         )
     }

@@ -12,7 +12,7 @@ struct KithBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "KithBench",
         abstract: "Kith benchmarks. Build in release mode: swift run -c release KithBench …",
-        subcommands: [GraphBench.self, DirectoryBench.self, RecallBench.self, ContactsBench.self, PlanBench.self]
+        subcommands: [GraphBench.self, DirectoryBench.self, RecallBench.self, ContactsBench.self, PlanBench.self, AsksBench.self]
     )
 }
 

@@ -45,7 +45,8 @@ import Testing
             // Back to version 15: what 16 and the later migrations added goes.
             try await store.write { db in
                 for statement in [
-                    "DROP TABLE ask_helpers", "DROP TABLE ask_offers", "DROP TABLE ask_notes", "DROP TABLE ask_route",
+                    "DROP TABLE looking_circle", "DROP TABLE looking_signals", "DROP TABLE ask_helpers", "DROP TABLE ask_offers",
+                    "DROP TABLE ask_notes", "DROP TABLE ask_route",
                     "DROP TABLE ask_availability", "DROP TABLE asks",
                     "DROP TABLE pending_registrations", "DROP TABLE messages", "DROP TABLE conversation_participants",
                     "DROP TABLE conversations", "DROP TABLE notification_settings", "DROP TABLE unsubscribe_uses",

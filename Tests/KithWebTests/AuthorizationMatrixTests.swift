@@ -50,7 +50,7 @@ import Testing
         var checkInCode = ""
         var secrets: [String] = [
             "Zanzibar Quillfeather", "pineapple-ledger-7731", "marmalade-call-4410", "orchid-reminder-9152",
-            "only-me-bio-6620", "conversation-secret-5508", "reply-secret-3307", "intro-blurb-8841", "ask-secret-7719",
+            "only-me-bio-6620", "conversation-secret-5508", "reply-secret-3307", "intro-blurb-8841", "ask-secret-7719", "looking-role-4471",
         ]
     }
 
@@ -216,6 +216,14 @@ import Testing
         fixture.offer =
             (try await client.send(.post, "/api/v1/asks/\(fixture.ask)/offers", token: tokens["erin"], json: #"{"note":"Happy to help"}"#)
             .json["offers"] as? [[String: Any]])?.first?["id"] as? String ?? ""
+        // Ada is looking for work; only Erin, her circle, may know.
+        let looking = try await client.send(
+            .put,
+            "/api/v1/me/looking",
+            token: ada,
+            json: #"{"active":true,"roles":["looking-role-4471"],"locations":["Lisbon"],"circle":["erin"]}"#
+        )
+        #expect(looking.status == 200, "\(looking.text)")
         // Erin's reply told Ada: a notification of hers.
         let notifications = try await client.send(.get, "/api/v1/notifications", token: ada).json["items"] as? [[String: Any]] ?? []
         fixture.notification = notifications.first?["id"] as? String ?? ""

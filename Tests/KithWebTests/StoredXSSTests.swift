@@ -69,6 +69,8 @@ import Testing
                 let thread = try await client.send(.get, "/messages/\(ids.conversation)", cookies: ["kith_session": session]).text
                 #expect(thread.contains("<strong>&lt;script&gt;alert("), "the message's bold markup")
                 #expect(thread.contains("<li>"), "the message's list")
+                let lookingPage = try await client.send(.get, "/me/looking", cookies: ["kith_session": session]).text
+                #expect(lookingPage.contains("&lt;script&gt;alert("), "the looking signal's roles")
                 // The help ask's title, body, skills and the offer's note reached the asker's page, as text.
                 let askPage = try await client.send(.get, "/asks/\(ids.ask)", cookies: ["kith_session": session]).text
                 #expect(askPage.contains("<strong>&lt;script&gt;alert("), "the ask's bold markup")
@@ -203,6 +205,14 @@ import Testing
         let askID = ask.json["id"] as? String ?? ""
         let offer = try await client.send(.post, "/api/v1/asks/\(askID)/offers", token: cyd, json: #"{"note":\#(text)}"#)
         #expect(offer.status == 201, "\(offer.text)")
+        // Ada is looking for work, in words that carry the payload (her own page and home show them).
+        let looking = try await client.send(
+            .put,
+            "/api/v1/me/looking",
+            token: ada,
+            json: #"{"active":true,"roles":[\#(short)],"locations":[\#(short)],"circle":["cyd"]}"#
+        )
+        #expect(looking.status == 200, "\(looking.text)")
         return (contactID, eventID, conversationID, introductionID, askID)
     }
 

@@ -62,6 +62,8 @@ public struct HelpAskService: Sendable {
     public static let bodyLimit = 2_000
     public static let noteLimit = 600
     public static let skillsLimit = 5
+    /// Members read per skill or organisation when routing (the network adds its own).
+    static let poolPerLookup = 150
     /// Asks one member may be routed in seven days.
     public static let weeklyBudget = AskCaps.standard(for: .help).waitingPerAddressee
 
@@ -215,11 +217,11 @@ public struct HelpAskService: Sendable {
         var pool: [Member.ID: Member] = [:]
         var visibleProfiles: [Member.ID: Profile] = [:]
         for (_, member) in try await graph.members(at: Array(firstDegree) + secondDegree) { pool[member.id] = member }
-        // The directory matches facets only on sections the community may see.
-        var searches: [DirectoryQuery] = skills.map { DirectoryQuery(skill: $0, limit: 100) }
-        if !organization.isEmpty { searches.append(DirectoryQuery(organization: organization, limit: 100)) }
-        for query in searches {
-            for entry in try await directory.search(query, viewer: asker.id) {
+        // Members showing the community a skill or the organisation, straight from their indexes.
+        var lookups: [(skill: String?, organization: String?)] = skills.map { ($0, nil) }
+        if !organization.isEmpty { lookups.append((nil, organization)) }
+        for lookup in lookups {
+            for entry in try await directory.showing(skill: lookup.skill, organization: lookup.organization, limit: Self.poolPerLookup) {
                 pool[entry.member.id] = entry.member
                 visibleProfiles[entry.member.id] = entry.profile
             }

@@ -75,6 +75,10 @@ public struct DirectoryEntry: Sendable, Equatable {
 /// text, so a search can never reveal what a profile hides.
 public protocol MemberDirectory: Sendable {
     func search(_ query: DirectoryQuery, viewer: Member.ID) async throws -> [DirectoryEntry]
+    /// Up to `limit` members who show the community `skill`, or an affiliation with
+    /// `organization`, read straight from their index in no particular order: the pool a help ask
+    /// is routed among (the caller filters blocks and ranks).
+    func showing(skill: String?, organization: String?, limit: Int) async throws -> [DirectoryEntry]
 }
 
 /// One line in the directory, filtered for the viewer.

@@ -85,6 +85,16 @@ public struct MemberExport: Sendable, Encodable {
     /// Introductions (and later other asks) the member made or that reached them, as they may
     /// see them: the asker's own read "closed" whoever passed; one not yet forwarded to them never appears.
     public var asks: [AskData]
+    /// The member's own looking-for-work signal and its circle (handles), if they ever set one.
+    public var looking: LookingData?
+
+    public struct LookingData: Sendable, Encodable {
+        public var active: Bool
+        public var roles: [String]
+        public var locations: [String]
+        public var circle: [String]
+        public var updatedAt: Date
+    }
 
     public struct AskData: Sendable, Encodable {
         public var id: String
@@ -126,6 +136,7 @@ public struct ExportService: Sendable {
     private let contacts: any ContactRepository
     private let conversations: any ConversationRepository
     private let asks: any AskRepository
+    private let looking: any LookingRepository
     private let now: @Sendable () -> Date
 
     public init(
@@ -136,9 +147,11 @@ public struct ExportService: Sendable {
         contacts: any ContactRepository,
         conversations: any ConversationRepository,
         asks: any AskRepository,
+        looking: any LookingRepository,
         now: @escaping @Sendable () -> Date
     ) {
         self.asks = asks
+        self.looking = looking
         self.contacts = contacts
         self.conversations = conversations
         self.members = members
@@ -259,6 +272,13 @@ public struct ExportService: Sendable {
         return result
     }
 
+    private func lookingData(of member: Member) async throws -> MemberExport.LookingData? {
+        guard let signal = try await looking.signal(of: member.id) else { return nil }
+        var circle: [String] = []
+        for id in signal.circle { if let person = try await members.member(id: id) { circle.append(person.handle.rawValue) } }
+        return .init(active: signal.active, roles: signal.roles, locations: signal.locations, circle: circle, updatedAt: signal.updatedAt)
+    }
+
     public func export(_ member: Member) async throws -> MemberExport {
         let profile = try await profiles.profile(of: member.id) ?? Profile(memberID: member.id, updatedAt: member.createdAt)
         let affiliations = try await profiles.affiliations(of: member.id)
@@ -303,7 +323,8 @@ public struct ExportService: Sendable {
             apiTokens: try await credentials.tokens(of: member.id),
             contacts: try await contactData(of: member),
             conversations: try await conversationData(of: member),
-            asks: try await askData(of: member)
+            asks: try await askData(of: member),
+            looking: try await lookingData(of: member)
         )
     }
 }

@@ -15,6 +15,7 @@ public struct PlanService: Sendable {
     private let messages: MessageService
     private let introductions: IntroductionService
     private let asks: HelpAskService
+    private let looking: LookingService
     private let suggestions: SuggestionService
     private let events: any EventRepository
     private let notifications: any NotificationRepository
@@ -31,6 +32,7 @@ public struct PlanService: Sendable {
         messages: MessageService,
         introductions: IntroductionService,
         asks: HelpAskService,
+        looking: LookingService,
         suggestions: SuggestionService,
         events: any EventRepository,
         notifications: any NotificationRepository,
@@ -46,6 +48,7 @@ public struct PlanService: Sendable {
         self.messages = messages
         self.introductions = introductions
         self.asks = asks
+        self.looking = looking
         self.suggestions = suggestions
         self.events = events
         self.notifications = notifications
@@ -84,6 +87,27 @@ public struct PlanService: Sendable {
             if open(item.key), !candidates.contains(where: { $0.key == item.key }) { candidates.append(item) }
         }
 
+        // Someone in transition counts on the member (their circle); the member's own transition.
+        if let supported = try await looking.supporting(member).first {
+            add(
+                PlanItem(
+                    key: "circle:\(supported.member.id):\(Int64(supported.signal.updatedAt.timeIntervalSince1970))",
+                    kind: .ask,
+                    text: "\(supported.member.name) counts on you: \(LookingService.summary(supported.signal)) A lead or an introduction?",
+                    link: links.member(supported.member.handle)
+                )
+            )
+        }
+        if try await looking.own(member).signal.active {
+            add(
+                PlanItem(
+                    key: "transition:\(Int64(slot.weekStart(of: moment).timeIntervalSince1970))",
+                    kind: .goal,
+                    text: "Transition week: ask for a job lead or an introduction, and tell your circle what you learned",
+                    link: links.askForHelp
+                )
+            )
+        }
         // Waiting for the member: someone asked for help they may give, introductions to answer
         // (they lapse), message requests, then replies.
         if let ask = try await asks.forMe(member, limit: 10).first(where: { $0.offers.isEmpty }) {

@@ -15,6 +15,8 @@ public protocol PageLinks: Sendable {
     func introduction(_ id: Ask.ID) -> String
     /// One help ask, as its asker or a member it reached sees it.
     func ask(_ id: Ask.ID) -> String
+    /// The form for asking the community for help.
+    var askForHelp: String { get }
     /// The one-click unsubscribe page for a signed token.
     func unsubscribe(_ token: String) -> String
 }

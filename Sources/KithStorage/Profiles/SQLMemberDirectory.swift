@@ -99,6 +99,30 @@ public struct SQLMemberDirectory: MemberDirectory {
         }
     }
 
+    public func showing(skill: String?, organization: String?, limit: Int) async throws -> [DirectoryEntry] {
+        let select: SQLQueryString = "SELECT \(unsafeRaw: Columns.member), m.name_key, \(unsafeRaw: Columns.profile)"
+        if let skill {
+            return try await entries(
+                select
+                    + """
+                     FROM member_skills s JOIN members m ON m.id = s.member_id JOIN profiles p ON p.member_id = m.id
+                    WHERE s.skill_key = \(bind: Text.key(skill)) AND p.vis_skills = 'community' LIMIT \(literal: limit)
+                    """,
+                searching: false
+            )
+        }
+        guard let organization else { return [] }
+        return try await entries(
+            select
+                + """
+                 FROM affiliations a JOIN members m ON m.id = a.member_id JOIN profiles p ON p.member_id = m.id
+                WHERE a.organization_key = \(bind: Text.key(organization)) AND p.vis_affiliations = 'community'
+                LIMIT \(literal: limit)
+                """,
+            searching: false
+        )
+    }
+
     private func entries(_ sql: SQLQueryString, searching: Bool, ranked: Bool = false) async throws -> [DirectoryEntry] {
         try await store.read { db in
             try await db.raw(sql).all().map { row in

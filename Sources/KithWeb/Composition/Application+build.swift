@@ -88,6 +88,7 @@ public struct Services: Sendable {
     public let plans: PlanService
     public let introductions: IntroductionService
     public let asks: HelpAskService
+    public let looking: LookingService
     /// The store's health for `/metrics` (SQLite's write-ahead log and checkpoints).
     public let storeHealth: @Sendable () -> [HealthReading]
 
@@ -113,6 +114,7 @@ public struct Services: Sendable {
         plans: PlanService,
         introductions: IntroductionService,
         asks: HelpAskService,
+        looking: LookingService,
         storeHealth: @escaping @Sendable () -> [HealthReading]
     ) {
         self.accounts = accounts
@@ -135,6 +137,7 @@ public struct Services: Sendable {
         self.plans = plans
         self.introductions = introductions
         self.asks = asks
+        self.looking = looking
         self.storeHealth = storeHealth
     }
 }
@@ -197,6 +200,7 @@ public func buildRouter(
     PlanAPIController(services: services).addRoutes(to: api)
     IntroductionsAPIController(services: services).addRoutes(to: api)
     AsksAPIController(services: services).addRoutes(to: api)
+    LookingAPIController(services: services).addRoutes(to: api)
 
     AccountPagesController(accounts: services.accounts, twoFactor: services.twoFactor, publicURL: configuration.publicURL)
         .addRoutes(to: pages)
@@ -218,5 +222,6 @@ public func buildRouter(
     PlanPagesController(services: services).addRoutes(to: pages)
     IntroductionPagesController(services: services).addRoutes(to: pages)
     AskPagesController(services: services).addRoutes(to: pages)
+    LookingPagesController(services: services).addRoutes(to: pages)
     return router
 }

@@ -12,5 +12,6 @@ public struct RouteLinks: PageLinks {
     public var connectionRequests: String { NetworkRoutes.Pages.network.path }
     public func introduction(_ id: Ask.ID) -> String { IntroductionRoutes.Pages.show.path(id) }
     public func ask(_ id: Ask.ID) -> String { AskRoutes.Pages.show.path(id) }
+    public var askForHelp: String { AskRoutes.Pages.new.path }
     public func unsubscribe(_ token: String) -> String { NotificationRoutes.Pages.unsubscribe.path(token) }
 }

@@ -22,6 +22,27 @@ struct HomePage {
             ),
             .unwrap(week) { week in
                 .group(
+                    // Transition mode: the member's own signal is on.
+                    .unwrap(week.looking) { signal in
+                        .section(
+                            .class("card notice transition"),
+                            .h2("Transition mode"),
+                            .p(
+                                .text(
+                                    "Your circle of \(signal.circle.count) knows you are looking (\(LookingService.summary(signal))) — nobody else does."
+                                )
+                            ),
+                            .ul(
+                                .li(.a(.href(AskRoutes.Pages.new.path), .text("Ask the community for a job lead or an introduction"))),
+                                .li(.a(.href(ProfileRoutes.Pages.search.path), .text("Find people at the places you want to work"))),
+                                .li(.a(.href(LookingRoutes.Pages.looking.path), .text("Change your circle or what you are looking for")))
+                            )
+                        )
+                    },
+                    .if(
+                        !week.supporting.isEmpty,
+                        .section(.class("card"), .h2("Counting on you"), LookingViews.supportList(week.supporting))
+                    ),
                     .section(
                         .class("card week"),
                         .id("plan"),

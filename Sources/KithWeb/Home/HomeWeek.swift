@@ -10,6 +10,9 @@ struct HomeWeek: Sendable {
     var connectionRequests: Int
     var introductionsWaiting: Int
     var asksForMe: Int
+    /// The member's own signal when it is on (transition mode), and those counting on them.
+    var looking: LookingSignal?
+    var supporting: [SupportedSignal]
     /// Where they are: the introductions to make, or — when all are made to the member — those.
     var introductionsPath: String
     var peopleDue: Int
@@ -24,6 +27,8 @@ struct HomeWeek: Sendable {
         async let connectionRequests = services.connections.requests(box: "incoming", of: member, after: nil, limit: "100")
         async let introductions = services.introductions.waiting(for: member)
         async let asks = services.asks.forMe(member)
+        async let own = services.looking.own(member)
+        async let supporting = services.looking.supporting(member)
         async let board = services.contacts.keepInTouch(owner: member, dormantLimit: 0)
         async let notifications = services.notifications.unreadCount(of: member)
         async let events = services.events.list(
@@ -44,6 +49,8 @@ struct HomeWeek: Sendable {
             connectionRequests: try await connectionRequests.items.count,
             introductionsWaiting: try await introductions.count,
             asksForMe: try await asks.filter { $0.offers.isEmpty }.count,
+            looking: try await own.signal.active ? try await own.signal : nil,
+            supporting: try await supporting,
             introductionsPath: IntroductionRoutes.Pages.list.path
                 + (try await introductions.allSatisfy { $0.connector.id != member.id } ? "?role=target" : "?role=connector"),
             peopleDue: dueBoard.due.count + dueBoard.overdue.count,
