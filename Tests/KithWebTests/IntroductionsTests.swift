@@ -110,6 +110,9 @@ import Testing
             let direct = try await MessagesTests.start(client, cast.ada, to: ["cyd"], "Thank you for saying yes!")
             #expect(direct.json["state"] as? String == "active", "\(direct.text)")
 
+            // The asker's plan asks how it went, until she says.
+            let planBefore = try await client.send(.get, "/api/v1/me/weekly-plan", token: cast.ada).text
+            #expect(planBefore.contains("How did it go with Cyd Charisse?"))
             // Only the asker records the outcome, once.
             #expect(
                 try await client.send(.post, "/api/v1/introductions/\(id)/outcome", token: cast.bob, json: #"{"outcome":"met"}"#).status
@@ -123,6 +126,7 @@ import Testing
             )
             #expect(outcome.status == 200, "\(outcome.text)")
             #expect(outcome.json["outcome"] as? String == "met")
+            #expect(!(try await client.send(.get, "/api/v1/me/weekly-plan", token: cast.ada).text.contains("How did it go")))
             #expect(
                 try await client.send(.post, "/api/v1/introductions/\(id)/outcome", token: cast.ada, json: #"{"outcome":"met"}"#).status
                     == 409

@@ -63,7 +63,7 @@ public struct HelpAskService: Sendable {
     public static let noteLimit = 600
     public static let skillsLimit = 5
     /// Members read per skill or organisation when routing (the network adds its own).
-    static let poolPerLookup = 150
+    static let poolPerLookup = 80
     /// Asks one member may be routed in seven days.
     public static let weeklyBudget = AskCaps.standard(for: .help).waitingPerAddressee
 
@@ -210,7 +210,7 @@ public struct HelpAskService: Sendable {
         if let mine = vertices[asker.id] {
             firstDegree = Set(queries.graph.neighbors(of: mine))
             if audience != .connections {
-                secondDegree = queries.secondDegreeCandidates(of: mine).sorted { $0.mutualCount > $1.mutualCount }.prefix(300).map(\.vertex)
+                secondDegree = queries.secondDegreeCandidates(of: mine).sorted { $0.mutualCount > $1.mutualCount }.prefix(100).map(\.vertex)
             }
         }
         let secondSet = Set(secondDegree)

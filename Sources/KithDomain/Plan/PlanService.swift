@@ -108,6 +108,20 @@ public struct PlanService: Sendable {
                 )
             )
         }
+        // An introduction that happened, whose outcome the asker has not said (it feeds their
+        // relationship manager and a thank-you to the connector).
+        if let done = try await introductions.list(role: .asker, of: member, limit: 20).first(where: {
+            $0.ask.stage == .accepted && $0.ask.outcome == nil
+        }) {
+            add(
+                PlanItem(
+                    key: "outcome:\(done.ask.id)",
+                    kind: .followUp,
+                    text: "How did it go with \(done.target.name)? Say what came of \(done.connector.name)'s introduction",
+                    link: links.introduction(done.ask.id)
+                )
+            )
+        }
         // Waiting for the member: someone asked for help they may give, introductions to answer
         // (they lapse), message requests, then replies.
         if let ask = try await asks.forMe(member, limit: 10).first(where: { $0.offers.isEmpty }) {
