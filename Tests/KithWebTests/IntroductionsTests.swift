@@ -106,6 +106,19 @@ import Testing
                 #expect((Self.items(thread).first?["body"] as? String ?? "").contains("Ada runs data at a small charity"))
             }
             #expect(try await client.send(.get, "/api/v1/conversations/\(conversation)", token: cast.eve).status == 404)
+            // Bob steps out; Ada and Cyd carry on without him.
+            #expect(try await client.send(.post, "/api/v1/conversations/\(conversation)/leave", token: cast.bob).status == 204)
+            let after = try await client.send(
+                .post,
+                "/api/v1/conversations/\(conversation)/messages",
+                token: cast.ada,
+                json: #"{"body":"Hi Cyd!"}"#
+            )
+            #expect(after.status == 201)
+            #expect(
+                try await client.send(.post, "/api/v1/conversations/\(conversation)/messages", token: cast.bob, json: #"{"body":"x"}"#)
+                    .status == 409
+            )
             // Introduced, Ada and Cyd share context: a direct message is not a message request.
             let direct = try await MessagesTests.start(client, cast.ada, to: ["cyd"], "Thank you for saying yes!")
             #expect(direct.json["state"] as? String == "active", "\(direct.text)")

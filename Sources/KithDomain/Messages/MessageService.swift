@@ -312,8 +312,10 @@ public struct MessageService: Sendable {
     /// Leaves a group conversation: nothing new arrives, nothing can be written.
     public func leave(_ rawID: String, by member: Member) async throws {
         let (conversation, _) = try await participating(rawID, member)
-        guard conversation.kind == .group else {
-            throw DomainError.conflict(field: "conversation", message: "Only a group conversation can be left.")
+        // A group, or an introduction's conversation of three (the connector steps out once the
+        // two have met).
+        guard conversation.kind == .group || conversation.kind == .introduction else {
+            throw DomainError.conflict(field: "conversation", message: "Only a group conversation or an introduction can be left.")
         }
         _ = try await conversations.setState(.left, of: member.id, in: conversation.id)
     }

@@ -142,8 +142,12 @@ struct ConversationPage {
                     .button(.type(.submit), .class("primary"), .text("Send"))
                 ),
             .if(
-                summary.conversation.kind == .group && !summary.hasLeft,
-                Controls.postButton(MessageRoutes.Pages.leave.path(id), label: "Leave this conversation", csrf: chrome.csrfToken)
+                (summary.conversation.kind == .group || summary.conversation.kind == .introduction) && !summary.hasLeft,
+                Controls.postButton(
+                    MessageRoutes.Pages.leave.path(id),
+                    label: summary.conversation.kind == .introduction ? "Step out (leave the two to talk)" : "Leave this conversation",
+                    csrf: chrome.csrfToken
+                )
             )
         )
     }

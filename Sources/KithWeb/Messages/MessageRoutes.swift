@@ -77,7 +77,7 @@ enum MessageRoutes {
             .post,
             "/api/v1/conversations/:id/leave",
             .owner,
-            "Leave a group conversation",
+            "Leave a group conversation, or step out of an introduction's conversation of three",
             operation: APIOperation("leaveConversation", .empty("Left"), errors: [404, 409])
         )
 
@@ -95,7 +95,12 @@ enum MessageRoutes {
         static let send = Endpoint<OneParameter<Conversation.ID>>(.post, "/messages/:id", .owner, "Write in a conversation")
         static let accept = Endpoint<OneParameter<Conversation.ID>>(.post, "/messages/:id/accept", .owner, "Accept a message request")
         static let ignore = Endpoint<OneParameter<Conversation.ID>>(.post, "/messages/:id/ignore", .owner, "Ignore a message request")
-        static let leave = Endpoint<OneParameter<Conversation.ID>>(.post, "/messages/:id/leave", .owner, "Leave a group conversation")
+        static let leave = Endpoint<OneParameter<Conversation.ID>>(
+            .post,
+            "/messages/:id/leave",
+            .owner,
+            "Leave a group conversation or step out of an introduction"
+        )
         static let live = Endpoint<OneParameter<Conversation.ID>>(
             .get,
             "/messages/:id/live",
