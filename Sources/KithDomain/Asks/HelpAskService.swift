@@ -117,19 +117,9 @@ public struct HelpAskService: Sendable {
         by asker: Member
     ) async throws -> HelpAskView {
         var check = Validation()
-        let kind = check.capture { () throws(DomainError) -> HelpAskKind in
-            guard let value = rawKind.flatMap(HelpAskKind.init(rawValue:)) else {
-                throw .invalid(field: "kind", reason: "must be one of: \(HelpAskKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return value
-        }
+        let kind = check.capture { try Choice.parse(rawKind, field: "kind", as: HelpAskKind.self) }
         let audience = check.capture { () throws(DomainError) -> AskAudience in
-            guard let value = rawAudience.flatMap(AskAudience.init(rawValue:)) else {
-                throw .invalid(
-                    field: "audience",
-                    reason: "must be one of: \(AskAudience.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
+            let value = try Choice.parse(rawAudience, field: "audience", as: AskAudience.self)
             if value == .group { throw .invalid(field: "group", reason: "groups are not available yet: choose another audience") }
             return value
         }

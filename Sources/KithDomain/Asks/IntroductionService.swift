@@ -103,15 +103,7 @@ public struct IntroductionService: Sendable {
         by asker: Member
     ) async throws -> IntroductionView {
         var check = Validation()
-        let purpose = check.capture { () throws(DomainError) -> IntroductionPurpose in
-            guard let value = rawPurpose.flatMap(IntroductionPurpose.init(rawValue:)) else {
-                throw .invalid(
-                    field: "purpose",
-                    reason: "must be one of: \(IntroductionPurpose.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
-            return value
-        }
+        let purpose = check.capture { try Choice.parse(rawPurpose, field: "purpose", as: IntroductionPurpose.self) }
         let blurb = check.capture { try Text.clean(rawBlurb ?? "", field: "blurb", max: Self.blurbLimit, min: 1, multiline: true) }
         let request = check.capture { try Text.clean(rawAsk ?? "", field: "ask", max: Self.askLimit, min: 1, multiline: true) }
         if rawTarget?.isEmpty ?? true { check.fail("target", "must name a member") }
@@ -251,12 +243,7 @@ public struct IntroductionService: Sendable {
         -> IntroductionView
     {
         let current = try await visible(rawID, to: asker)
-        guard let outcome = rawOutcome.flatMap(AskOutcome.init(rawValue:)) else {
-            throw DomainError.invalid(
-                field: "outcome",
-                reason: "must be one of: \(AskOutcome.allCases.map(\.rawValue).joined(separator: ", "))"
-            )
-        }
+        let outcome = try Choice.parse(rawOutcome, field: "outcome", as: AskOutcome.self)
         let note = try Text.clean(rawNote ?? "", field: "note", max: Self.noteLimit, multiline: true)
         let moment = now()
         let links = links

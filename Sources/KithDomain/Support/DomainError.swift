@@ -70,3 +70,19 @@ public struct Validation: Sendable {
         if !errors.isEmpty { throw DomainError.invalid(errors) }
     }
 }
+
+/// One of an enumeration's raw values, or an error naming the field and every allowed value.
+public enum Choice {
+    public static func parse<E: CaseIterable & RawRepresentable>(
+        _ raw: String?,
+        field: String,
+        as: E.Type = E.self
+    )
+        throws(DomainError) -> E where E.RawValue == String
+    {
+        guard let value = raw.flatMap(E.init(rawValue:)) else {
+            throw .invalid(field: field, reason: "must be one of: \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+}
