@@ -210,6 +210,15 @@ extension Services {
             introductions: introductions,
             asks: asks,
             looking: looking,
+            appPasswords: AppPasswordService(passwords: SQLAppPasswordRepository(store: store), now: now),
+            addressBook: AddressBook(contacts: contacts, cards: SQLAddressBookRepository(store: store), now: now),
+            calendar: PersonalCalendar(
+                events: events,
+                plans: plans,
+                contacts: contacts,
+                sync: SQLCalendarSyncRepository(store: store),
+                now: now
+            ),
             storeHealth: storeHealth
         )
     }

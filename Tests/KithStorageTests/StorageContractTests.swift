@@ -45,6 +45,11 @@ import Testing
             // Back to version 15: what 16 and the later migrations added goes.
             try await store.write { db in
                 for statement in [
+                    "DROP TABLE calendar_sync_states", "DROP TABLE card_tombstones", "DROP TABLE address_books",
+                    "DROP INDEX contacts_card_revision_idx", "DROP INDEX contacts_card_uid_idx", "DROP INDEX contacts_card_name_idx",
+                    "ALTER TABLE contacts DROP COLUMN card_source", "ALTER TABLE contacts DROP COLUMN card_uid",
+                    "ALTER TABLE contacts DROP COLUMN card_name", "ALTER TABLE contacts DROP COLUMN card_revision",
+                    "DROP TABLE app_passwords",
                     "DROP TABLE looking_circle", "DROP TABLE looking_signals", "DROP TABLE ask_helpers", "DROP TABLE ask_offers",
                     "DROP TABLE ask_notes", "DROP TABLE ask_route",
                     "DROP TABLE ask_availability", "DROP TABLE asks",

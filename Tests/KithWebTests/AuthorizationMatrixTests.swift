@@ -59,6 +59,8 @@ import Testing
         let token: String?
         let session: String?
         let csrf: String?
+        /// HTTP Basic with one of the caller's app passwords: the DAV routes' credential.
+        var dav: String? = nil
     }
 
     @Test func everyRouteAnswersEachCallerAsItsPolicySays() async throws {
@@ -91,8 +93,17 @@ import Testing
                             "/api/v1/auth/token",
                             json: #"{"email":"\#(handle)@example.org","password":"password-\#(handle)"}"#
                         ).json["token"] as? String
+                    let password =
+                        try await client.send(.post, "/api/v1/me/app-passwords", token: token, json: #"{"label":"matrix"}"#)
+                        .json["password"] as? String ?? ""
                     callers.append(
-                        Caller(name: handle, token: token, session: session, csrf: try await client.csrf(session: session))
+                        Caller(
+                            name: handle,
+                            token: token,
+                            session: session,
+                            csrf: try await client.csrf(session: session),
+                            dav: "Basic " + Data("\(handle):\(password)".utf8).base64EncodedString()
+                        )
                     )
                 }
                 let ordered = routes.filter { !Self.last.contains($0) } + Self.last.filter { routes.contains($0) }
@@ -237,6 +248,14 @@ import Testing
             let listed = try await client.send(.get, "/api/v1/me/sessions", token: ada).json["items"] as? [[String: Any]] ?? []
             fixture.byRoute[route] = listed.first { $0["name"] as? String == label }?["id"] as? String ?? ""
         }
+        for route in ["DELETE /api/v1/me/app-passwords/:id", "POST /me/app-passwords/:id/revoke"] {
+            fixture.byRoute[route] =
+                try await client.send(.post, "/api/v1/me/app-passwords", token: ada, json: #"{"label":"revocable"}"#).json["id"]
+                as? String ?? ""
+        }
+        fixture.byRoute["DELETE /dav/addressbooks/:handle/contacts/:card"] =
+            try await client.send(.post, "/api/v1/contacts", token: ada, json: #"{"name":"Deleted over CardDAV"}"#).json["id"]
+            as? String ?? ""
         let link = try await client.send(.post, "/api/v1/me/calendar", token: ada).json["url"] as? String ?? ""
         fixture.calendarToken = String(link.split(separator: "/").last ?? "").replacingOccurrences(of: ".ics", with: "")
         for (name, value) in [
@@ -271,6 +290,8 @@ import Testing
         path = path.replacingOccurrences(of: ":tag", with: "close")
         path = path.replacingOccurrences(of: ":offer", with: fixture.offer)
         path = path.replacingOccurrences(of: ":file", with: "\(fixture.calendarToken).ics")
+        path = path.replacingOccurrences(of: ":card", with: (fixture.byRoute[route] ?? fixture.contact) + ".vcf")
+        path = path.replacingOccurrences(of: ":item", with: "weekly-plan.ics")
         return path
     }
 
@@ -280,9 +301,12 @@ import Testing
         let method = HTTPRequest.Method(rawValue: String(parts[0]))!
         let path = address(route, fixture: fixture)
         let isAPI = path.hasPrefix("/api/")
+        let isDAV = Self.isDAV(path)
         let writes = method != .get
         let reply: Client.Reply
-        if isAPI {
+        if isDAV {
+            reply = try await client.send(method, path, headers: caller.dav.map { [.authorization: $0] } ?? [:])
+        } else if isAPI {
             reply = try await client.send(method, path, token: caller.token, json: writes ? "{}" : nil)
         } else {
             var cookies: [String: String] = [:]
@@ -309,7 +333,7 @@ import Testing
         try await checkAsAnAttackerWould(route, as: caller, fixture: fixture, client: client, expectNoLeak: expectNoLeak)
 
         let refusedAnonymously: Bool = {
-            if isAPI { return reply.status == 401 }
+            if isAPI || isDAV { return reply.status == 401 }
             let location = reply.headers[.location] ?? ""
             return ((reply.status == 302 || reply.status == 303) && location.hasPrefix("/signin")) || reply.status == 401
                 || (writes && reply.status == 403)
@@ -331,9 +355,15 @@ import Testing
             #expect([403, 404].contains(reply.status), "\(label): someone else's private resource")
         case (.admin, _):
             #expect([403, 404].contains(reply.status), "\(label): admins only")
+        case (.refused, "ada"):
+            #expect(reply.status == 403, "\(label): the owner is told it is read-only")
+        case (.refused, _):
+            #expect([403, 404].contains(reply.status), "\(label): someone else's read-only resource")
         }
         return reply.text
     }
+
+    static func isDAV(_ path: String) -> Bool { path.hasPrefix("/dav") || path.hasPrefix("/.well-known/") }
 
     /// Headers every answer must have: not cached (but the public assets), redirects only to this
     /// site's own paths, cookies never readable by script nor sent cross-site.
@@ -362,6 +392,7 @@ import Testing
         let method = HTTPRequest.Method(rawValue: String(parts[0]))!
         let path = address(route, fixture: fixture)
         let isAPI = path.hasPrefix("/api/")
+        let isDAV = Self.isDAV(path)
         let writes = method != .get
         let access = policy[route] ?? .member
         var cookies: [String: String] = [:]
@@ -371,10 +402,11 @@ import Testing
         let doubled = try await client.send(
             method,
             "/" + path,
-            token: caller.token,
+            token: isDAV ? nil : caller.token,
             cookies: cookies,
             json: isAPI && writes ? "{}" : nil,
-            form: !isAPI && writes ? [("_csrf", caller.csrf ?? "")] : nil
+            form: !isAPI && !isDAV && writes ? [("_csrf", caller.csrf ?? "")] : nil,
+            headers: isDAV ? caller.dav.map { [.authorization: $0] } ?? [:] : [:]
         )
         let doubledLabel = "\(route) as \(caller.name) spelled //… → \(doubled.status)"
         if writes {
@@ -387,7 +419,18 @@ import Testing
         // 2. The other credential type: treated as no credential at all.
         guard caller.name != "anonymous", access != .everyone, access != .secretAddress else { return }
         let crossed: Client.Reply
-        if isAPI {
+        if isDAV {
+            // Neither the session cookie nor a bearer token (nor the account password) opens DAV.
+            crossed = try await client.send(method, path, token: caller.token, cookies: cookies)
+            #expect(crossed.status == 401, "\(route) as \(caller.name) with a bearer token and cookie on DAV → \(crossed.status)")
+            let password = try await client.send(
+                method,
+                path,
+                headers: [.authorization: "Basic " + Data("\(caller.name):password-\(caller.name)".utf8).base64EncodedString()]
+            )
+            #expect(password.status == 401, "\(route) as \(caller.name) with the account password on DAV → \(password.status)")
+            expectNoLeak(password, "\(route) as \(caller.name) with the account password", false)
+        } else if isAPI {
             crossed = try await client.send(method, path, cookies: cookies, json: writes ? "{}" : nil)
             #expect(crossed.status == 401, "\(route) as \(caller.name) with the session cookie on the API → \(crossed.status)")
         } else {
@@ -399,7 +442,7 @@ import Testing
         expectNoLeak(crossed, "\(route) as \(caller.name) with the other credential", false)
 
         // 3. A page form without its CSRF token, or with another one, does nothing.
-        guard !isAPI, writes else { return }
+        guard !isAPI, !isDAV, writes else { return }
         for (name, form) in [("no", [(String, String)]()), ("a wrong", [("_csrf", "forged-\(caller.csrf ?? "")")])] {
             let forged = try await client.send(method, path, cookies: cookies, form: form)
             #expect(forged.status == 403, "\(route) as \(caller.name) with \(name) CSRF token → \(forged.status)")

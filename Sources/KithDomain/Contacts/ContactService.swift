@@ -333,7 +333,7 @@ public struct ContactService: Sendable {
         return list.map { ContactView(contact: $0, state: rules.state(of: $0, tagCadences: cadences, now: moment), memberHandle: nil) }
     }
 
-    private func storeDue(_ contact: Contact, owner: Member) async throws -> ContactView {
+    func storeDue(_ contact: Contact, owner: Member) async throws -> ContactView {
         let view = try await self.view(contact, owner: owner, cadences: tagCadenceMap(owner))
         try await contacts.store(nextDue: view.state.nextDueAt, of: contact.id, owner: owner.id)
         return view

@@ -307,24 +307,33 @@ public enum VCard {
     public static func write(_ contacts: [Contact], version: Version = .v4) -> String {
         var output = ""
         for contact in contacts {
-            var lines = ["BEGIN:VCARD", "VERSION:\(version.rawValue)", "FN:" + escape(contact.name)]
-            let words = contact.name.split(separator: " ").map(String.init)
-            let family = words.count > 1 ? words.last ?? "" : ""
-            let given = words.count > 1 ? words.dropLast().joined(separator: " ") : contact.name
-            lines.append("N:\(escape(family));\(escape(given));;;")
-            for email in contact.emails { lines.append(version == .v3 ? "EMAIL;TYPE=INTERNET:" + escape(email) : "EMAIL:" + escape(email)) }
-            for phone in contact.phones {
-                lines.append(version == .v3 ? "TEL;TYPE=VOICE:" + escape(phone) : "TEL;VALUE=text:" + escape(phone))
-            }
-            if !contact.organization.isEmpty { lines.append("ORG:" + escape(contact.organization)) }
-            if !contact.title.isEmpty { lines.append("TITLE:" + escape(contact.title)) }
-            if !contact.tags.isEmpty { lines.append("CATEGORIES:" + contact.tags.map(escape).joined(separator: ",")) }
-            if !contact.notes.isEmpty { lines.append("NOTE:" + escape(contact.notes)) }
-            if !contact.howWeMet.isEmpty { lines.append("X-KITH-HOW-WE-MET:" + escape(contact.howWeMet)) }
-            lines.append("UID:urn:uuid:\(contact.id)")
-            lines.append("END:VCARD")
+            let lines =
+                ["BEGIN:VCARD", "VERSION:\(version.rawValue)"] + properties(of: contact, version: version).map(\.line)
+                + ["UID:urn:uuid:\(contact.id)", "END:VCARD"]
             output += lines.map(fold).joined()
         }
         return output
+    }
+
+    /// The properties Kith keeps for a contact, unfolded, each with the property name it writes
+    /// (a CardDAV card replaces only those whose value changed, and keeps every other line).
+    static func properties(of contact: Contact, version: Version) -> [(name: String, line: String)] {
+        var lines: [(name: String, line: String)] = [("FN", "FN:" + escape(contact.name))]
+        let words = contact.name.split(separator: " ").map(String.init)
+        let family = words.count > 1 ? words.last ?? "" : ""
+        let given = words.count > 1 ? words.dropLast().joined(separator: " ") : contact.name
+        lines.append(("N", "N:\(escape(family));\(escape(given));;;"))
+        for email in contact.emails {
+            lines.append(("EMAIL", version == .v3 ? "EMAIL;TYPE=INTERNET:" + escape(email) : "EMAIL:" + escape(email)))
+        }
+        for phone in contact.phones {
+            lines.append(("TEL", version == .v3 ? "TEL;TYPE=VOICE:" + escape(phone) : "TEL;VALUE=text:" + escape(phone)))
+        }
+        if !contact.organization.isEmpty { lines.append(("ORG", "ORG:" + escape(contact.organization))) }
+        if !contact.title.isEmpty { lines.append(("TITLE", "TITLE:" + escape(contact.title))) }
+        if !contact.tags.isEmpty { lines.append(("CATEGORIES", "CATEGORIES:" + contact.tags.map(escape).joined(separator: ","))) }
+        if !contact.notes.isEmpty { lines.append(("NOTE", "NOTE:" + escape(contact.notes))) }
+        if !contact.howWeMet.isEmpty { lines.append(("X-KITH-HOW-WE-MET", "X-KITH-HOW-WE-MET:" + escape(contact.howWeMet))) }
+        return lines
     }
 }

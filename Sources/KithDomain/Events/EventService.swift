@@ -314,15 +314,27 @@ public struct EventService: Sendable {
         else {
             throw DomainError.notFound("calendar")
         }
+        let listed = try await calendarEvents(of: memberID)
+        var entries: [RecurringCalendarEntry] = []
+        if let member = try await members.member(id: memberID) { entries = try await recurring(member) }
+        return ICalendar.calendar(listed, recurring: entries, publicURL: publicURL, links: links, name: "Kith events")
+    }
+
+    /// The events of a member's own calendar: those they organise, and those they are going to,
+    /// considering or waitlisted for (cancelled ones too, so calendars show them cancelled).
+    public func calendarEvents(of memberID: Member.ID) async throws -> [Event] {
         let mine = try await events.events(matching: EventQuery(mine: memberID, includeCancelled: true, limit: 500))
         var listed: [Event] = []
         for event in mine {
             let status = try await events.rsvp(of: memberID, to: event.id)?.status
             if event.organizerID == memberID || status == .going || status == .maybe || status == .waitlisted { listed.append(event) }
         }
-        var entries: [RecurringCalendarEntry] = []
-        if let member = try await members.member(id: memberID) { entries = try await recurring(member) }
-        return ICalendar.calendar(listed, recurring: entries, publicURL: publicURL, links: links, name: "Kith events")
+        return listed
+    }
+
+    /// One event as a calendar file of its own (a CalDAV resource).
+    public func calendarFile(_ event: Event, publicURL: String) -> String {
+        ICalendar.calendar([event], publicURL: publicURL, links: links, name: nil, method: false)
     }
 
     // MARK: Helpers

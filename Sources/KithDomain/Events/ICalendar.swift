@@ -7,9 +7,12 @@ public enum ICalendar {
         recurring: [RecurringCalendarEntry] = [],
         publicURL: String,
         links: any PageLinks,
-        name: String?
+        name: String?,
+        method: Bool = true
     ) -> String {
-        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kith//Events//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+        // A CalDAV resource carries no METHOD (RFC 4791 §4.1); a feed or a download does.
+        var lines =
+            ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kith//Events//EN", "CALSCALE:GREGORIAN"] + (method ? ["METHOD:PUBLISH"] : [])
         if let name { lines.append("X-WR-CALNAME:" + ContentLines.escape(name)) }
         for event in events {
             lines += [

@@ -41,7 +41,7 @@ public struct SQLContactRepository: ContactRepository {
             .map(Text.key).joined(separator: " \n ")
     }
 
-    private static func writeTags(_ contacts: [Contact], in db: any SQLDatabase, replacing: Bool) async throws {
+    static func writeTags(_ contacts: [Contact], in db: any SQLDatabase, replacing: Bool) async throws {
         if replacing {
             for part in SQLSeeder.chunks(contacts.map(\.id.description), size: 500) {
                 try await db.raw("DELETE FROM contact_tags WHERE contact_id IN (\(binds: part))").run()
@@ -63,7 +63,7 @@ public struct SQLContactRepository: ContactRepository {
 
     /// Two requests linking the same member at once: the domain's check passes for both, the
     /// unique index stops the second, and its caller hears a conflict rather than a server error.
-    private static func refusingDoubleLinks<T>(_ work: () async throws -> T) async throws -> T {
+    static func refusingDoubleLinks<T>(_ work: () async throws -> T) async throws -> T {
         do {
             return try await work()
         } catch
@@ -83,31 +83,45 @@ public struct SQLContactRepository: ContactRepository {
 
     private func updateRow(_ contact: Contact) async throws -> Bool {
         try await store.write { db in
-            let done =
-                try await db.raw(
-                    """
-                    UPDATE contacts SET member_id = \(bind: contact.memberID?.description), name = \(bind: contact.name),
-                        name_key = \(bind: Text.key(contact.name)), emails = \(bind: Lists.join(contact.emails)),
-                        phones = \(bind: Lists.join(contact.phones)), organization = \(bind: contact.organization),
-                        title = \(bind: contact.title), how_we_met = \(bind: contact.howWeMet), tags = \(bind: Lists.join(contact.tags)),
-                        search_text = \(bind: Self.searchText(contact)), notes = \(bind: contact.notes),
-                        cadence_days = \(bind: contact.cadenceDays.map(Int64.init)),
-                        snoozed_until = \(bind: contact.snoozedUntil.map(Millis.from)),
-                        next_due_at = \(bind: contact.nextDueAt.map(Millis.from)), updated_at = \(bind: Millis.from(contact.updatedAt))
-                    WHERE id = \(bind: contact.id.description) AND owner_id = \(bind: contact.ownerID.description)
-                    RETURNING id
-                    """
-                ).first() != nil
-            if done { try await Self.writeTags([contact], in: db, replacing: true) }
+            let done = try await Self.updateFields(of: contact, in: db)
+            if done { try await AddressBookRevision.stamp([contact.id.description], owner: contact.ownerID.description, in: db) }
             return done
         }
     }
 
+    /// Rewrites the fields of the owner's contact a person can edit, and its tags.
+    static func updateFields(of contact: Contact, in db: any SQLDatabase) async throws -> Bool {
+        let done =
+            try await db.raw(
+                """
+                UPDATE contacts SET member_id = \(bind: contact.memberID?.description), name = \(bind: contact.name),
+                    name_key = \(bind: Text.key(contact.name)), emails = \(bind: Lists.join(contact.emails)),
+                    phones = \(bind: Lists.join(contact.phones)), organization = \(bind: contact.organization),
+                    title = \(bind: contact.title), how_we_met = \(bind: contact.howWeMet), tags = \(bind: Lists.join(contact.tags)),
+                    search_text = \(bind: Self.searchText(contact)), notes = \(bind: contact.notes),
+                    cadence_days = \(bind: contact.cadenceDays.map(Int64.init)),
+                    snoozed_until = \(bind: contact.snoozedUntil.map(Millis.from)),
+                    next_due_at = \(bind: contact.nextDueAt.map(Millis.from)), updated_at = \(bind: Millis.from(contact.updatedAt))
+                WHERE id = \(bind: contact.id.description) AND owner_id = \(bind: contact.ownerID.description)
+                RETURNING id
+                """
+            ).first() != nil
+        if done { try await Self.writeTags([contact], in: db, replacing: true) }
+        return done
+    }
+
     public func delete(_ id: Contact.ID, owner: Member.ID) async throws -> Bool {
         try await store.write { db in
-            try await db.raw(
-                "DELETE FROM contacts WHERE id = \(bind: id.description) AND owner_id = \(bind: owner.description) RETURNING id"
-            ).first() != nil
+            guard
+                let row = try await db.raw(
+                    """
+                    DELETE FROM contacts WHERE id = \(bind: id.description) AND owner_id = \(bind: owner.description)
+                    RETURNING id, card_name
+                    """
+                ).first()
+            else { return false }
+            try await AddressBookRevision.tombstone([try AddressBookRevision.name(of: row)], owner: owner.description, in: db)
+            return true
         }
     }
 
@@ -180,6 +194,9 @@ public struct SQLContactRepository: ContactRepository {
                 ).run()
             }
             try await Self.writeTags(merged, in: db, replacing: true)
+            for (owner, changed) in Dictionary(grouping: created + merged, by: \.ownerID) {
+                try await AddressBookRevision.stamp(changed.map(\.id.description), owner: owner.description, in: db)
+            }
         }
     }
 
@@ -196,10 +213,11 @@ public struct SQLContactRepository: ContactRepository {
                 ).run()
             }
             guard
-                try await db.raw(
-                    "DELETE FROM contacts WHERE id = \(bind: source.description) AND owner_id = \(bind: owner) RETURNING id"
-                ).first() != nil
+                let deleted = try await db.raw(
+                    "DELETE FROM contacts WHERE id = \(bind: source.description) AND owner_id = \(bind: owner) RETURNING id, card_name"
+                ).first()
             else { return nil }
+            try await AddressBookRevision.tombstone([try AddressBookRevision.name(of: deleted)], owner: owner, in: db)
             guard
                 let row = try await db.raw(
                     """
@@ -217,6 +235,7 @@ public struct SQLContactRepository: ContactRepository {
                 ).first()
             else { return nil }
             try await Self.writeTags([target], in: db, replacing: true)
+            try await AddressBookRevision.stamp([targetID], owner: owner, in: db)
             return try row.contact()
         }
     }

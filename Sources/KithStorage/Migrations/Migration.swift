@@ -21,7 +21,7 @@ public enum Migrator {
         .v005IndexNamePrefixes, .v006SearchFacets, .v007CreateRelationshipManager, .v008CreateEvents, .v009DropWaitlistCounter,
         .v010CreateAttemptCounters, .v011CalendarFeedDigests, .v012InstanceMarks,
         .v013CredentialUse, .v014PasswordResets, .v015TwoFactor, .v016PendingRegistrations,
-        .v017Conversations, .v018NotificationKinds, .v019WeeklyPlan, .v020Asks, .v021HelpAsks, .v022LookingSignals,
+        .v017Conversations, .v018NotificationKinds, .v019WeeklyPlan, .v020Asks, .v021HelpAsks, .v022LookingSignals, .v023DAV,
     ]
 
     /// The newest schema version this build knows.

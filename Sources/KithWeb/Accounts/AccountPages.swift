@@ -248,6 +248,14 @@ struct SecurityPage {
             twoFactorSection,
             .section(
                 .class("card"),
+                .h2("Contacts and calendar apps"),
+                .p(
+                    .text("Your Kith contacts in your phone's address book, your events and follow-ups in its calendar: "),
+                    .a(.href(DAVRoutes.Pages.list.path), .text("make an app password"))
+                )
+            ),
+            .section(
+                .class("card"),
                 .h2("Where you're signed in"),
                 .ul(
                     .class("sessions"),

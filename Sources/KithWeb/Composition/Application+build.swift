@@ -89,6 +89,9 @@ public struct Services: Sendable {
     public let introductions: IntroductionService
     public let asks: HelpAskService
     public let looking: LookingService
+    public let appPasswords: AppPasswordService
+    public let addressBook: AddressBook
+    public let calendar: PersonalCalendar
     /// The store's health for `/metrics` (SQLite's write-ahead log and checkpoints).
     public let storeHealth: @Sendable () -> [HealthReading]
 
@@ -115,6 +118,9 @@ public struct Services: Sendable {
         introductions: IntroductionService,
         asks: HelpAskService,
         looking: LookingService,
+        appPasswords: AppPasswordService,
+        addressBook: AddressBook,
+        calendar: PersonalCalendar,
         storeHealth: @escaping @Sendable () -> [HealthReading]
     ) {
         self.accounts = accounts
@@ -138,6 +144,9 @@ public struct Services: Sendable {
         self.introductions = introductions
         self.asks = asks
         self.looking = looking
+        self.appPasswords = appPasswords
+        self.addressBook = addressBook
+        self.calendar = calendar
         self.storeHealth = storeHealth
     }
 }
@@ -190,6 +199,12 @@ public func buildRouter(
             )
         )
 
+    // CardDAV and CalDAV: HTTP Basic with an app password only.
+    let dav = router.group()
+        .add(middleware: DAVFailures())
+        .add(middleware: DAVAuthentication(appPasswords: services.appPasswords))
+    DAVController(services: services, publicURL: configuration.publicURL).addRoutes(dav: dav, open: open)
+
     AccountAPIController(accounts: services.accounts, profiles: services.profiles, twoFactor: services.twoFactor).addRoutes(to: api)
     MembersAPIController(profiles: services.profiles, directory: services.directory, blocks: services.blocks).addRoutes(to: api)
     ConnectionsAPIController(services: services).addRoutes(to: api)
@@ -201,6 +216,7 @@ public func buildRouter(
     IntroductionsAPIController(services: services).addRoutes(to: api)
     AsksAPIController(services: services).addRoutes(to: api)
     LookingAPIController(services: services).addRoutes(to: api)
+    AppPasswordsAPIController(services: services, publicURL: configuration.publicURL).addRoutes(to: api)
 
     AccountPagesController(accounts: services.accounts, twoFactor: services.twoFactor, publicURL: configuration.publicURL)
         .addRoutes(to: pages)
@@ -223,5 +239,6 @@ public func buildRouter(
     IntroductionPagesController(services: services).addRoutes(to: pages)
     AskPagesController(services: services).addRoutes(to: pages)
     LookingPagesController(services: services).addRoutes(to: pages)
+    AppPasswordPagesController(services: services, publicURL: configuration.publicURL).addRoutes(to: pages)
     return router
 }

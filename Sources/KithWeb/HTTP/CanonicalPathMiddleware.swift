@@ -26,7 +26,10 @@ struct CanonicalPathMiddleware: RouterMiddleware {
     /// The canonical spelling of `path`, or nil when `path` already is canonical.
     static func canonical(_ path: String) -> String? {
         if path == "/" { return nil }
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        var segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        // DAV names its collections with a trailing slash (RFC 4918 §5.2): allowed there only.
+        let davCollection = path.hasPrefix("/dav/") && path.hasSuffix("/")
+        if davCollection { segments = segments.dropLast() }
         let clean = path.hasPrefix("/") && !segments.contains { $0.isEmpty || $0 == "." || $0 == ".." || $0 == "%2e" || $0 == "%2E" }
         if clean { return nil }
         var kept: [Substring] = []
@@ -37,6 +40,6 @@ struct CanonicalPathMiddleware: RouterMiddleware {
             default: kept.append(segment)
             }
         }
-        return "/" + kept.joined(separator: "/")
+        return "/" + kept.joined(separator: "/") + (davCollection ? "/" : "")
     }
 }

@@ -34,6 +34,7 @@ enum RouteCatalog {
     static let all: [AnyEndpoint] =
         OpenRoutes.all + AccountRoutes.all + ProfileRoutes.all + NetworkRoutes.all + ContactRoutes.all + EventRoutes.all
         + MessageRoutes.all + NotificationRoutes.all + PlanRoutes.all + IntroductionRoutes.all + AskRoutes.all + LookingRoutes.all
+        + DAVRoutes.all
 
     static let byKey: [String: AnyEndpoint] = Dictionary(all.map { ($0.key, $0) }) { first, _ in first }
 }

@@ -23,6 +23,9 @@ enum Access: String, Sendable, CaseIterable {
     case attendee
     /// Admins only.
     case admin
+    /// A write to something read-only (the CalDAV calendar): its owner is told why (403),
+    /// everyone else gets no further than for any of the owner's resources.
+    case refused
 }
 
 /// A value that can stand in a path segment: typed, so a link to an event cannot be given a
