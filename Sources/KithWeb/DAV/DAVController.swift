@@ -249,7 +249,12 @@ struct DAVController {
                 precondition: QName(DAVNamespace.cardDAV, "supported-address-data")
             )
         }
-        let body = try await Self.body(request, limit: CardDocument.byteLimit + 1)
+        let body: Data
+        do {
+            body = try await Self.body(request, limit: CardDocument.byteLimit)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw CardProblem.tooLarge
+        }
         let outcome = try await services.addressBook.put(
             body,
             name: name,
