@@ -71,6 +71,8 @@ import Testing
                 #expect(thread.contains("<li>"), "the message's list")
                 let lookingPage = try await client.send(.get, "/me/looking", cookies: ["kith_session": session]).text
                 #expect(lookingPage.contains("&lt;script&gt;alert("), "the looking signal's roles")
+                let appPasswords = try await client.send(.get, "/me/app-passwords", cookies: ["kith_session": session]).text
+                #expect(appPasswords.contains("&lt;script&gt;alert("), "the app password's label")
                 // The help ask's title, body, skills and the offer's note reached the asker's page, as text.
                 let askPage = try await client.send(.get, "/asks/\(ids.ask)", cookies: ["kith_session": session]).text
                 #expect(askPage.contains("<strong>&lt;script&gt;alert("), "the ask's bold markup")
@@ -213,6 +215,9 @@ import Testing
             json: #"{"active":true,"roles":[\#(short)],"locations":[\#(short)],"circle":["cyd"]}"#
         )
         #expect(looking.status == 200, "\(looking.text)")
+        // An app password labelled with the payload (the label is shown on her app-passwords page).
+        let appPassword = try await client.send(.post, "/api/v1/me/app-passwords", token: ada, json: #"{"label":\#(short)}"#)
+        #expect(appPassword.status == 201, "\(appPassword.text)")
         return (contactID, eventID, conversationID, introductionID, askID)
     }
 

@@ -12,6 +12,8 @@ public struct CalendarItem: Sendable, Equatable {
     public var start: Date
     /// When it ends; nil when it repeats without end.
     public var end: Date?
+    /// Whether it makes the member busy (a free-busy query): an event not cancelled.
+    public var busy = false
 
     /// A strong ETag from the bytes themselves.
     public var etag: String { "\"" + SHA256Digest.hex(of: body).prefix(20) + "\"" }
@@ -69,7 +71,8 @@ public struct PersonalCalendar: Sendable {
                     component: .event,
                     body: events.calendarFile(event, publicURL: publicURL),
                     start: event.startsAt,
-                    end: event.endsAt
+                    end: event.endsAt,
+                    busy: event.cancelledAt == nil
                 )
             )
         }
@@ -111,6 +114,20 @@ public struct PersonalCalendar: Sendable {
             )
         }
         return items
+    }
+
+    /// A free-busy answer (RFC 4791 §7.10) for [start, end): the member's busy periods, without
+    /// saying what they are.
+    public static func freeBusy(_ items: [CalendarItem], start: Date, end: Date, now: Date) -> String {
+        let periods = items.filter { $0.busy && $0.overlaps(start: start, end: end) }.sorted { $0.start < $1.start }.map {
+            "FREEBUSY:" + ICalendar.utc(max($0.start, start)) + "/" + ICalendar.utc(min($0.end ?? end, end))
+        }
+        let lines =
+            [
+                "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kith//Free-busy//EN", "BEGIN:VFREEBUSY", "DTSTAMP:" + ICalendar.utc(now),
+                "DTSTART:" + ICalendar.utc(start), "DTEND:" + ICalendar.utc(end),
+            ] + periods + ["END:VFREEBUSY", "END:VCALENDAR"]
+        return lines.map(ContentLines.fold).joined()
     }
 
     /// The sync token for the calendar as it is now (its snapshot kept for later syncs).

@@ -19,6 +19,7 @@ struct DAVController {
     func addRoutes(dav: RouterGroup<AppRequestContext>, open: RouterGroup<AppRequestContext>) {
         for endpoint in [
             DAVRoutes.Discovery.cardDAV, DAVRoutes.Discovery.cardDAVFind, DAVRoutes.Discovery.calDAV, DAVRoutes.Discovery.calDAVFind,
+            DAVRoutes.Discovery.root,
         ] {
             open.on(endpoint) { _, _ in Response(status: .movedPermanently, headers: [.location: DAVPaths.root]) }
         }
@@ -319,6 +320,16 @@ struct DAVController {
         case QName(DAVNamespace.calDAV, "calendar-query"):
             let filter = try CalendarFilter(report.child(DAVNamespace.calDAV, "filter"))
             return DAVWriter.multistatus(responses(items.filter(filter.matches)))
+        case QName(DAVNamespace.calDAV, "free-busy-query"):
+            guard let range = report.child(DAVNamespace.calDAV, "time-range"), let rawStart = range.attributes["start"],
+                let rawEnd = range.attributes["end"]
+            else { throw DAVError(.badRequest, "A free-busy-query needs a time-range with a start and an end.") }
+            let (start, end) = (try CalendarFilter.date(rawStart), try CalendarFilter.date(rawEnd))
+            guard end > start else { throw DAVError(.badRequest, "A time range must end after it starts.") }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/calendar; charset=utf-8"
+            let body = PersonalCalendar.freeBusy(items, start: start, end: end, now: Date())
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
         case QName(DAVNamespace.dav, "sync-collection"):
             let raw = report.child(DAVNamespace.dav, "sync-token")?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             let token = try await services.calendar.token(for: items, of: member)

@@ -149,9 +149,10 @@ enum DAVProperty {
             case supportedComponents: return "<cal:comp name=\"VEVENT\"/><cal:comp name=\"VTODO\"/>"
             case supportedCalendarData: return "<cal:calendar-data content-type=\"text/calendar\" version=\"2.0\"/>"
             case calendarColor: return "#2F6B4FFF"
-            case supportedReports: return reports(["calendar-multiget", "calendar-query"], namespace: "cal")
+            case supportedReports: return reports(["calendar-multiget", "calendar-query", "free-busy-query"], namespace: "cal")
             case privileges:
-                return "<d:privilege><d:read/></d:privilege><d:privilege><d:read-current-user-privilege-set/></d:privilege>"
+                return "<d:privilege><d:read/></d:privilege><d:privilege><cal:read-free-busy/></d:privilege>"
+                    + "<d:privilege><d:read-current-user-privilege-set/></d:privilege>"
             default: return nil
             }
         case .card(let record, let text):

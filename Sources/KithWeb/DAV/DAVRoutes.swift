@@ -30,7 +30,10 @@ enum DAVRoutes {
             "CalDAV discovery by PROPFIND: to /dav/"
         )
 
-        static let all: [AnyEndpoint] = [cardDAV.erased, cardDAVFind.erased, calDAV.erased, calDAVFind.erased]
+        /// A client given only the server's address asks its root.
+        static let root = Endpoint<NoParameters>(.propfind, "/", .everyone, "DAV clients given only the server address: to /dav/")
+
+        static let all: [AnyEndpoint] = [cardDAV.erased, cardDAVFind.erased, calDAV.erased, calDAVFind.erased, root.erased]
     }
 
     static let root = Endpoint<NoParameters>(.propfind, "/dav", .caller, "The DAV root: names the caller's principal")
