@@ -546,6 +546,10 @@ public enum DemoSeeding {
         say("Demo: \(helpAsks) help asks (the demo member's, with offers; and asks that reached them).")
         _ = try await services.plans.setSlot(weekday: 4, time: "08:30", timeZone: "Europe/London", minutes: 30, of: everyone[0].member)
         say("Demo: the demo member's weekly networking slot is Thursdays at 08:30 (Europe/London).")
+        _ = try await services.appPasswords.adopt(DemoCommunity.demoAppPassword, label: "Demo phone", for: everyone[0].member)
+        say(
+            "Demo: contacts and calendar apps (CardDAV, CalDAV): server \(publicURL), user \(everyone[0].member.handle), app password \(DemoCommunity.demoAppPassword)."
+        )
         say(
             "Demo: \(count) members seeded in \(String(format: "%.1f", progress.seconds)) s. Sign in as \(DemoCommunity.demoEmail) with password \(DemoCommunity.demoPassword)"
         )

@@ -85,6 +85,7 @@ extension Services {
             conversations: SQLConversationRepository(store: store, publicURL: publicURL),
             asks: SQLAskRepository(store: store, publicURL: publicURL),
             looking: SQLLookingRepository(store: store, publicURL: publicURL),
+            appPasswords: SQLAppPasswordRepository(store: store),
             now: now
         )
         let contacts = ContactService(

@@ -14,6 +14,8 @@ public struct DemoMember: Sendable {
 public struct DemoCommunity: Sendable {
     public static let demoEmail = "demo@kith.example"
     public static let demoPassword = "kith-demo-2026"
+    /// The demo member's app password for contacts and calendar apps (as published as the above).
+    public static let demoAppPassword = "kith-demo-dav-2026-phone"
     public static let demoHandle = "demo"
     public static let school = "Northfield University"
 

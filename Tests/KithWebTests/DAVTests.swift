@@ -411,17 +411,23 @@ import Testing
             #expect(!before.text.contains("555 0100") && !before.text.contains("carol.example"), "contact details are for connections")
             let token = Self.syncToken(in: try await Self.syncCollection(client, ada, token: "").text)
 
-            // Once connected, the details show, and the card's ETag and the sync say it changed.
+            // Once connected, the details show, and the card's ETag and the sync say it changed
+            // (the connection alone moved them).
             try await ConnectionsAPITests.connect(client, from: "ada", ada.token, to: "carol", carol)
-            _ = try await client.send(.patch, "/api/v1/me/profile", token: carol, json: #"{"headline":"Rocket scientist, NASA"}"#)
             let after = try await client.send(.get, "/dav/addressbooks/ada/contacts/\(id).vcf", headers: ada.basic)
             #expect(after.text.contains("kith.TEL:+1 555 0100") && after.text.contains("kith.URL:https://carol.example"))
             #expect(after.headers[.eTag] != before.headers[.eTag])
-            #expect(try await Self.syncCollection(client, ada, token: token).text.contains("\(id).vcf"))
+            let connected = try await Self.syncCollection(client, ada, token: token)
+            #expect(connected.text.contains("\(id).vcf"))
+            // A profile edit moves it again.
+            _ = try await client.send(.patch, "/api/v1/me/profile", token: carol, json: #"{"headline":"Rocket scientist, NASA"}"#)
+            #expect(try await Self.syncCollection(client, ada, token: Self.syncToken(in: connected.text)).text.contains("\(id).vcf"))
+            let edited = try await client.send(.get, "/dav/addressbooks/ada/contacts/\(id).vcf", headers: ada.basic)
+            #expect(edited.text.contains("kith.TITLE:Rocket scientist\\, NASA"))
 
             // The phone sends the card back as it got it: the profile's lines are not stored as
             // Ada's own notes about Carol.
-            let echoed = try await Self.put(client, ada, "\(id).vcf", after.text, headers: [.ifMatch: after.headers[.eTag] ?? ""])
+            let echoed = try await Self.put(client, ada, "\(id).vcf", edited.text, headers: [.ifMatch: edited.headers[.eTag] ?? ""])
             #expect(echoed.status == 204)
             let contact = try await client.send(.get, "/api/v1/contacts/\(id)", token: ada.token).json["contact"] as? [String: Any] ?? [:]
             #expect(contact["phones"] as? [String] == [] && contact["title"] as? String == "")

@@ -61,6 +61,22 @@ public struct AppPasswordService: Sendable {
         return (password, secret)
     }
 
+    /// Stores a password chosen elsewhere — the demo community's published one — so that a
+    /// phone can be pointed at the demo without making one first. At least 16 characters.
+    public func adopt(_ password: String, label: String, for member: Member) async throws -> AppPassword {
+        guard password.filter({ $0.isLetter || $0.isNumber }).count >= 16 else {
+            throw DomainError.invalid(field: "password", reason: "must have at least 16 letters and digits")
+        }
+        let made = AppPassword(
+            id: .make(at: now()),
+            memberID: member.id,
+            label: try Text.clean(label, field: "label", max: 60, min: 1),
+            createdAt: now()
+        )
+        try await passwords.insert(made, digest: Self.digest(password))
+        return made
+    }
+
     public func list(of member: Member) async throws -> [AppPassword] {
         try await passwords.appPasswords(of: member.id)
     }

@@ -87,6 +87,14 @@ public struct MemberExport: Sendable, Encodable {
     public var asks: [AskData]
     /// The member's own looking-for-work signal and its circle (handles), if they ever set one.
     public var looking: LookingData?
+    /// App passwords for contacts and calendar apps: labels and uses, never the passwords.
+    public var appPasswords: [AppPasswordData] = []
+
+    public struct AppPasswordData: Sendable, Encodable {
+        public var label: String
+        public var createdAt: Date
+        public var lastUsedAt: Date?
+    }
 
     public struct LookingData: Sendable, Encodable {
         public var active: Bool
@@ -137,6 +145,7 @@ public struct ExportService: Sendable {
     private let conversations: any ConversationRepository
     private let asks: any AskRepository
     private let looking: any LookingRepository
+    private let appPasswords: (any AppPasswordRepository)?
     private let now: @Sendable () -> Date
 
     public init(
@@ -148,8 +157,10 @@ public struct ExportService: Sendable {
         conversations: any ConversationRepository,
         asks: any AskRepository,
         looking: any LookingRepository,
+        appPasswords: (any AppPasswordRepository)? = nil,
         now: @escaping @Sendable () -> Date
     ) {
+        self.appPasswords = appPasswords
         self.asks = asks
         self.looking = looking
         self.contacts = contacts
@@ -324,7 +335,10 @@ public struct ExportService: Sendable {
             contacts: try await contactData(of: member),
             conversations: try await conversationData(of: member),
             asks: try await askData(of: member),
-            looking: try await lookingData(of: member)
+            looking: try await lookingData(of: member),
+            appPasswords: try await appPasswords?.appPasswords(of: member.id).map {
+                .init(label: $0.label, createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt)
+            } ?? []
         )
     }
 }

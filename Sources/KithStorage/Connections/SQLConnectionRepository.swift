@@ -292,6 +292,7 @@ public struct SQLConnectionRepository: ConnectionRepository {
             VALUES ('connect', \(bind: aSeq), \(bind: bSeq), \(bind: Int64(strength)), \(bind: Millis.from(now)))
             """
         ).run()
+        try await AddressBookRevision.relationChanged(a.description, b.description, in: db)
     }
 
     public func strengthen(_ a: Member.ID, _ b: Member.ID, by amount: UInt8, now: Date) async throws -> Bool {
@@ -335,6 +336,7 @@ public struct SQLConnectionRepository: ConnectionRepository {
             VALUES ('disconnect', \(bind: try row.int64("member_seq")), \(bind: try row.int64("other_seq")), 0, \(bind: Millis.from(now)))
             """
         ).run()
+        try await AddressBookRevision.relationChanged(a.description, b.description, in: db)
         return true
     }
 }

@@ -31,6 +31,17 @@ enum AddressBookRevision {
         }
     }
 
+    /// Two members connected or disconnected: what each one's card of the other may show (their
+    /// connections-only sections) changed, so those cards take a new number.
+    static func relationChanged(_ a: String, _ b: String, in db: any SQLDatabase) async throws {
+        for (owner, member) in [(a, b), (b, a)] {
+            let ids = try await db.raw(
+                "SELECT id FROM contacts WHERE owner_id = \(bind: owner) AND member_id = \(bind: member)"
+            ).all().map { try $0.string("id") }
+            try await stamp(ids, owner: owner, in: db)
+        }
+    }
+
     /// Records that the cards at these names are gone.
     static func tombstone(_ names: [String], owner: String, in db: any SQLDatabase) async throws {
         guard !names.isEmpty else { return }
