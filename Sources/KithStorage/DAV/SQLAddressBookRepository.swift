@@ -52,15 +52,15 @@ public struct SQLAddressBookRepository: AddressBookRepository {
         }
         let found: [StoredCard] = try await store.read { db in
             var cards: [StoredCard] = []
-            for part in SQLSeeder.chunks(names, size: 400) {
-                let partIDs = ids.filter { id in part.contains { $0.lowercased() == id + ".vcf" } }
-                let byID: SQLQueryString = partIDs.isEmpty ? "" : " OR (c.card_name IS NULL AND c.id IN (\(binds: partIDs)))"
+            // Two indexed reads per chunk (by card name; by id for contacts made in Kith), not one
+            // OR that would scan the owner's whole book.
+            func read(_ condition: SQLQueryString) async throws {
                 let rows = try await db.raw(
                     """
                     SELECT \(unsafeRaw: Self.recordColumns), c.card_source,
                         \(unsafeRaw: Self.contactColumns)
                     FROM \(unsafeRaw: Self.join)
-                    WHERE c.owner_id = \(bind: owner.description) AND (c.card_name IN (\(binds: part))\(byID))
+                    WHERE c.owner_id = \(bind: owner.description) AND \(condition)
                     """
                 ).all()
                 for row in rows {
@@ -68,6 +68,12 @@ public struct SQLAddressBookRepository: AddressBookRepository {
                         StoredCard(record: try row.cardRecord(), contact: try row.contact(), source: try row.optionalString("card_source"))
                     )
                 }
+            }
+            for part in SQLSeeder.chunks(names, size: 400) {
+                try await read("c.card_name IN (\(binds: part))")
+            }
+            for part in SQLSeeder.chunks(ids, size: 400) {
+                try await read("c.card_name IS NULL AND c.id IN (\(binds: part))")
             }
             return cards
         }
