@@ -20,10 +20,12 @@ struct PlanBench: AsyncParsableCommand {
     @Option(help: "PostgreSQL URL; without it a fresh SQLite file is used.") var databaseURL: String?
     @Option(help: "Plans per measurement.") var plans = 500
     @Flag(help: "Print JSON lines.") var json = false
+    @Flag(inversion: .prefixedNo, help: "Time the weekly email run over every member too.") var weeklyRun = true
+    @Flag(help: "Log each SQLite statement's text and time (never its values) to standard error.") var logSQL = false
 
     func run() async throws {
         var logger = Logger(label: "kith.bench")
-        logger.logLevel = .error
+        logger.logLevel = logSQL ? .trace : .error
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kith-plan-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         var schema: String?
@@ -78,6 +80,7 @@ struct PlanBench: AsyncParsableCommand {
         anyPlan.extra = ["members": String(members), "backend": "\"\(store.dialect.rawValue)\""]
         print(anyPlan.line(json: json))
 
+        guard weeklyRun else { return }
         clock.now = WeeklySlot.suggested(for: nil).weekStart(of: Date()).addingTimeInterval(7 * 86_400 - 60)
         var run = Measurement(name: "weekly email run")
         var queued = 0

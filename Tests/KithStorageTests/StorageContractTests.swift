@@ -46,7 +46,8 @@ import Testing
             try await store.write { db in
                 for statement in [
                     "DROP TABLE calendar_sync_states", "DROP TABLE card_tombstones", "DROP TABLE address_books",
-                    "DROP INDEX contacts_card_revision_idx", "DROP INDEX contacts_card_uid_idx", "DROP INDEX contacts_card_name_idx",
+                    "DROP INDEX affiliations_peers_recent_idx", "DROP INDEX contacts_card_revision_idx", "DROP INDEX contacts_card_uid_idx",
+                    "DROP INDEX contacts_card_name_idx",
                     "ALTER TABLE contacts DROP COLUMN card_source", "ALTER TABLE contacts DROP COLUMN card_uid",
                     "ALTER TABLE contacts DROP COLUMN card_name", "ALTER TABLE contacts DROP COLUMN card_revision",
                     "DROP TABLE app_passwords",

@@ -76,35 +76,50 @@ public struct SQLProfileRepository: ProfileRepository {
 
     public func affiliationPeers(of member: Member.ID, limit: Int) async throws -> [(member: Member, shared: Affiliation)] {
         try await store.read { db in
-            try await db.raw(
-                """
-                SELECT \(unsafeRaw: Columns.member), peer.id AS affiliation_id, peer.kind, peer.organization, peer.title,
-                    peer.cohort, peer.start_year, peer.end_year, peer.created_at AS affiliation_created_at
-                FROM affiliations mine
-                JOIN affiliations peer ON peer.organization_key = mine.organization_key
-                    AND peer.cohort_key = mine.cohort_key AND peer.member_id <> mine.member_id
-                JOIN profiles p ON p.member_id = peer.member_id AND p.vis_affiliations = 'community'
-                JOIN members m ON m.id = peer.member_id
-                WHERE mine.member_id = \(bind: member.description)
-                ORDER BY CASE WHEN mine.cohort_key <> '' THEN 0 ELSE 1 END, peer.created_at DESC, m.id
-                LIMIT \(literal: limit)
-                """
-            ).all().map { row in
-                // Column names are aliased: members and affiliations both have id and created_at.
-                let member = try row.member()
-                let affiliation = Affiliation(
-                    id: Affiliation.ID(try row.uuid("affiliation_id")),
-                    memberID: member.id,
-                    kind: AffiliationKind(rawValue: try row.string("kind")) ?? .school,
-                    organization: try row.string("organization"),
-                    title: try row.string("title"),
-                    cohort: try row.string("cohort"),
-                    startYear: try row.optionalInt64("start_year").map(Int.init),
-                    endYear: try row.optionalInt64("end_year").map(Int.init),
-                    createdAt: try row.date("affiliation_created_at")
-                )
-                return (member, affiliation)
+            // One read per affiliation of the member, each taking its newest `limit` peers from the
+            // front of `affiliations_peers_recent_idx` (a large school or employer is not sorted
+            // whole); then cohort peers first, newest first, as one list.
+            let mine = try await db.raw(
+                "SELECT DISTINCT organization_key, cohort_key FROM affiliations WHERE member_id = \(bind: member.description)"
+            ).all().map { (try $0.string("organization_key"), try $0.string("cohort_key")) }
+            var found: [(member: Member, shared: Affiliation, cohort: Bool)] = []
+            for (organization, cohort) in mine {
+                let rows = try await db.raw(
+                    """
+                    SELECT \(unsafeRaw: Columns.member), peer.id AS affiliation_id, peer.kind, peer.organization, peer.title,
+                        peer.cohort, peer.start_year, peer.end_year, peer.created_at AS affiliation_created_at
+                    FROM affiliations peer
+                    JOIN profiles p ON p.member_id = peer.member_id AND p.vis_affiliations = 'community'
+                    JOIN members m ON m.id = peer.member_id
+                    WHERE peer.organization_key = \(bind: organization) AND peer.cohort_key = \(bind: cohort)
+                        AND peer.member_id <> \(bind: member.description)
+                    ORDER BY peer.created_at DESC, peer.member_id DESC
+                    LIMIT \(literal: limit)
+                    """
+                ).all()
+                for row in rows {
+                    // Column names are aliased: members and affiliations both have id and created_at.
+                    let peer = try row.member()
+                    let affiliation = Affiliation(
+                        id: Affiliation.ID(try row.uuid("affiliation_id")),
+                        memberID: peer.id,
+                        kind: AffiliationKind(rawValue: try row.string("kind")) ?? .school,
+                        organization: try row.string("organization"),
+                        title: try row.string("title"),
+                        cohort: try row.string("cohort"),
+                        startYear: try row.optionalInt64("start_year").map(Int.init),
+                        endYear: try row.optionalInt64("end_year").map(Int.init),
+                        createdAt: try row.date("affiliation_created_at")
+                    )
+                    found.append((peer, affiliation, !cohort.isEmpty))
+                }
             }
+            found.sort {
+                if $0.cohort != $1.cohort { return $0.cohort }
+                if $0.shared.createdAt != $1.shared.createdAt { return $0.shared.createdAt > $1.shared.createdAt }
+                return $0.member.id.description > $1.member.id.description
+            }
+            return found.prefix(limit).map { ($0.member, $0.shared) }
         }
     }
 
