@@ -24,6 +24,22 @@ public enum ContactFileFormat: String, Sendable, CaseIterable {
 
 /// What an import did: new contacts, contacts that gained details, records that added nothing,
 /// and the lines that could not be read.
+extension ContactInput {
+    /// A record read from a file (or a CardDAV card), as the fields a contact would take.
+    init(_ record: ImportedContact) {
+        self.init(
+            name: record.name,
+            emails: record.emails,
+            phones: record.phones,
+            organization: record.organization,
+            title: record.title,
+            howWeMet: record.howWeMet,
+            tags: record.tags,
+            notes: record.notes
+        )
+    }
+}
+
 public struct ImportReport: Sendable, Equatable, Codable {
     public var created: Int = 0
     public var merged: Int = 0
@@ -88,16 +104,7 @@ extension ContactService {
         let total = parsed.contacts.count
         for (done, record) in parsed.contacts.enumerated() {
             if done % 500 == 0 { progress?(done, total) }
-            let input = ContactInput(
-                name: record.name,
-                emails: record.emails,
-                phones: record.phones,
-                organization: record.organization,
-                title: record.title,
-                howWeMet: record.howWeMet,
-                tags: record.tags,
-                notes: record.notes
-            )
+            let input = ContactInput(record)
             // A value that breaks a rule costs the contact only that value, reported by line; the
             // contact itself is lost only when it has no usable name.
             let (checked, dropped) = Self.keepingWhatIsValid(input)

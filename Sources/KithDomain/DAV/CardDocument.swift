@@ -108,16 +108,7 @@ public struct CardDocument: Sendable, Equatable {
     /// email that is not an address) stay only in the card's own lines.
     public func contactInput() throws(CardProblem) -> ContactInput {
         guard let record = VCard.parse(Data(text.utf8)).contacts.first else { throw .invalid("has no usable name") }
-        let input = ContactInput(
-            name: record.name,
-            emails: record.emails,
-            phones: record.phones,
-            organization: record.organization,
-            title: record.title,
-            howWeMet: record.howWeMet,
-            tags: record.tags,
-            notes: record.notes
-        )
+        let input = ContactInput(record)
         guard let fields = ContactService.keepingWhatIsValid(input).0 else { throw .invalid("has an FN that is not a usable name") }
         var kept = input
         kept.name = fields.name

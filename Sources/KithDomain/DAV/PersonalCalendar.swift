@@ -86,12 +86,13 @@ public struct PersonalCalendar: Sendable {
                 end: nil
             )
         )
-        let names = Dictionary(
-            try await contacts.contactsRepository.allContacts(of: member.id).map { ($0.id, $0.name) },
-            uniquingKeysWith: { first, _ in first }
-        )
+        var names: [Contact.ID: String] = [:]
         for followUp in try await contacts.openFollowUps(owner: member) {
-            let who = names[followUp.contactID].map { " with \($0)" } ?? ""
+            // Only the contacts follow-ups name are read (a book may hold 50,000).
+            if names[followUp.contactID] == nil {
+                names[followUp.contactID] = try await contacts.contactsRepository.contact(followUp.contactID, owner: member.id)?.name ?? ""
+            }
+            let who = names[followUp.contactID].flatMap { $0.isEmpty ? nil : " with \($0)" } ?? ""
             let lines = [
                 "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kith//Follow-ups//EN", "CALSCALE:GREGORIAN",
                 "BEGIN:VTODO",

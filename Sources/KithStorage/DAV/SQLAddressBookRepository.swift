@@ -127,6 +127,15 @@ public struct SQLAddressBookRepository: AddressBookRepository {
     }
 
     public func save(_ contact: Contact, name: String, uid: String, source: String, creating: Bool) async throws {
+        do {
+            try await write(contact, name: name, uid: uid, source: source, creating: creating)
+        } catch  where UniqueViolation.matches(error, index: "contacts_card_name_idx", columns: "contacts.owner_id, contacts.card_name") {
+            // Two requests created a card at one name at once: the second hears a conflict.
+            throw DomainError.conflict(field: nil, message: "Another request wrote a card at this address just now; read it and try again.")
+        }
+    }
+
+    private func write(_ contact: Contact, name: String, uid: String, source: String, creating: Bool) async throws {
         let owner = contact.ownerID.description
         try await SQLContactRepository.refusingDoubleLinks {
             try await store.write { db in
