@@ -27,24 +27,40 @@ public enum TestBackend {
 /// - with `KITH_TEST_POSTGRES_URL`: a new PostgreSQL schema, dropped after, so tests stay
 ///   isolated while Swift Testing runs them in parallel.
 public func withMigratedStore<T: Sendable>(_ body: (any Store) async throws -> T) async throws -> T {
-    guard let url = TestBackend.postgresURL else {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kith-test-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        return try await StoreConfiguration.dataDirectory(directory.path).withStore(logger: testLogger) { store in
+    try await withMigratedDatabase { configuration in
+        try await configuration.withStore(logger: testLogger) { store in
             try await Migrator.migrate(store)
             return try await body(store)
         }
+    }
+}
+
+/// Two stores on one fresh, migrated database — two instances of Kith sharing it, each with its
+/// own connections and caches (on SQLite, two stores on the same file in this process).
+public func withTwoInstances<T: Sendable>(_ body: (any Store, any Store) async throws -> T) async throws -> T {
+    try await withMigratedDatabase { configuration in
+        try await configuration.withStore(logger: testLogger) { first in
+            try await Migrator.migrate(first)
+            return try await configuration.withStore(logger: testLogger) { second in
+                try await body(first, second)
+            }
+        }
+    }
+}
+
+/// A fresh private database (SQLite file or PostgreSQL schema), removed after `body`.
+private func withMigratedDatabase<T: Sendable>(_ body: (StoreConfiguration) async throws -> T) async throws -> T {
+    guard let url = TestBackend.postgresURL else {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kith-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return try await body(StoreConfiguration.dataDirectory(directory.path))
     }
     precondition(url.contains("127.0.0.1") || url.contains("localhost"), "Tests only run against a local PostgreSQL.")
     let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     try await PostgresAdmin.run("CREATE SCHEMA \(schema)", url: url)
     let result: Result<T, any Error>
     do {
-        let value = try await StoreConfiguration.postgres(url: url, schema: schema).withStore(logger: testLogger) { store in
-            try await Migrator.migrate(store)
-            return try await body(store)
-        }
-        result = .success(value)
+        result = .success(try await body(StoreConfiguration.postgres(url: url, schema: schema)))
     } catch {
         result = .failure(error)
     }

@@ -45,7 +45,8 @@ import Testing
             // Back to version 15: what 16 and the later migrations added goes.
             try await store.write { db in
                 for statement in [
-                    "DROP TABLE calendar_sync_states", "DROP TABLE card_tombstones", "DROP TABLE address_books",
+                    "DROP TABLE member_changes", "DROP TABLE calendar_sync_states", "DROP TABLE card_tombstones",
+                    "DROP TABLE address_books",
                     "DROP INDEX affiliations_peers_recent_idx", "DROP INDEX contacts_card_revision_idx", "DROP INDEX contacts_card_uid_idx",
                     "DROP INDEX contacts_card_name_idx",
                     "ALTER TABLE contacts DROP COLUMN card_source", "ALTER TABLE contacts DROP COLUMN card_uid",

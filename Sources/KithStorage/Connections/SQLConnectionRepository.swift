@@ -396,17 +396,26 @@ public struct SQLGraphFeed: GraphFeed {
         return result
     }
 
+    /// Through the member cache (`MemberCards`): which member is at a vertex never changes; the
+    /// members themselves are read by id.
     public func members(at vertices: [Int32]) async throws -> [Int32: Member] {
         guard !vertices.isEmpty else { return [:] }
-        var result: [Int32: Member] = [:]
-        for chunk in stride(from: 0, to: vertices.count, by: 500).map({ Array(vertices[$0..<min(vertices.count, $0 + 500)]) }) {
-            let found = try await store.read { db in
-                try await db.raw(
-                    "SELECT m.seq, \(unsafeRaw: Columns.member) FROM members m WHERE m.seq IN (\(binds: chunk.map { Int64($0) }))"
-                ).all().map { (Int32(try $0.int64("seq")), try $0.member()) }
+        let cards = store.memberCards
+        let ids = try await cards.ids(at: vertices) { missing in
+            var found: [Int32: Member.ID] = [:]
+            for chunk in stride(from: 0, to: missing.count, by: 500).map({ Array(missing[$0..<min(missing.count, $0 + 500)]) }) {
+                let rows = try await store.read { db in
+                    try await db.raw("SELECT seq, id FROM members WHERE seq IN (\(binds: chunk.map { Int64($0) }))").all().map {
+                        (Int32(try $0.int64("seq")), Member.ID(try $0.uuid("id")))
+                    }
+                }
+                for (vertex, id) in rows { found[vertex] = id }
             }
-            for (vertex, member) in found { result[vertex] = member }
+            return found
         }
-        return result
+        let members = try await cards.members(Array(ids.values), store: store) { missing in
+            try await SQLMemberRepository(store: store).loadMembers(missing)
+        }
+        return ids.compactMapValues { members[$0] }
     }
 }

@@ -86,6 +86,19 @@ public struct SQLMemberRepository: MemberRepository {
         }
     }
 
+    /// Members by id, read from the database (the member cache's loader).
+    func loadMembers(_ ids: [Member.ID]) async throws -> [Member.ID: Member] {
+        var found: [Member.ID: Member] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
+            let rows = try await store.read { db in
+                try await db.raw("SELECT \(unsafeRaw: Columns.member) FROM members m WHERE m.id IN (\(binds: chunk.map(\.description)))")
+                    .all().map { try $0.member() }
+            }
+            for member in rows { found[member.id] = member }
+        }
+        return found
+    }
+
     public func member(handle: Handle) async throws -> Member? {
         try await store.read { db in
             try await db.raw("SELECT \(unsafeRaw: Columns.member) FROM members m WHERE m.handle = \(bind: handle.rawValue)")
@@ -111,10 +124,14 @@ public struct SQLMemberRepository: MemberRepository {
     }
 
     public func setRole(_ role: Role, of member: Member.ID) async throws -> Bool {
-        try await store.write { db in
-            try await db.raw(
-                "UPDATE members SET role = \(bind: role.rawValue) WHERE id = \(bind: member.description) RETURNING id"
-            ).first() != nil
+        let dialect = store.dialect
+        return try await store.write { db in
+            let changed =
+                try await db.raw(
+                    "UPDATE members SET role = \(bind: role.rawValue) WHERE id = \(bind: member.description) RETURNING id"
+                ).first() != nil
+            if changed { try await MemberChanges.record(member, in: db, dialect: dialect) }
+            return changed
         }
     }
 

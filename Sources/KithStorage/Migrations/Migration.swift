@@ -22,7 +22,7 @@ public enum Migrator {
         .v010CreateAttemptCounters, .v011CalendarFeedDigests, .v012InstanceMarks,
         .v013CredentialUse, .v014PasswordResets, .v015TwoFactor, .v016PendingRegistrations,
         .v017Conversations, .v018NotificationKinds, .v019WeeklyPlan, .v020Asks, .v021HelpAsks, .v022LookingSignals, .v023DAV,
-        .v024RecentAffiliationPeers,
+        .v024RecentAffiliationPeers, .v025MemberChanges,
     ]
 
     /// The newest schema version this build knows.

@@ -10,10 +10,7 @@ public struct SQLProfileRepository: ProfileRepository {
     }
 
     public func profile(of member: Member.ID) async throws -> Profile? {
-        try await store.read { db in
-            try await db.raw("SELECT \(unsafeRaw: Columns.profile) FROM profiles p WHERE p.member_id = \(bind: member.description)")
-                .first()?.profile()
-        }
+        try await profiles(of: [member])[member]
     }
 
     public func save(_ profile: Profile, name: String) async throws {
@@ -27,22 +24,29 @@ public struct SQLProfileRepository: ProfileRepository {
             ).run()
             try await ProfileWriter.upsert(profile, in: db)
             try await index.reindex(profile.memberID, in: db)
+            try await MemberChanges.record(profile.memberID, in: db, dialect: store.dialect)
         }
     }
 
     public func affiliations(of member: Member.ID) async throws -> [Affiliation] {
-        try await store.read { db in
-            try await db.raw(
-                """
-                SELECT \(unsafeRaw: Columns.affiliation) FROM affiliations a
-                WHERE a.member_id = \(bind: member.description)
-                ORDER BY COALESCE(a.end_year, 9999) DESC, COALESCE(a.start_year, 0) DESC, a.created_at DESC
-                """
-            ).all().map { try $0.affiliation() }
-        }
+        try await affiliations(of: [member])[member] ?? []
     }
 
+    /// Through the member cache (`MemberCards`); a member without affiliations is kept as [].
     public func affiliations(of members: [Member.ID]) async throws -> [Member.ID: [Affiliation]] {
+        try await store.memberCards.read(
+            Array(Set(members)),
+            store: store,
+            table: \.affiliations,
+            stored: { $0 },
+            absent: [],
+            present: { $0.isEmpty ? nil : $0 },
+            weight: MemberCards.weight,
+            load: loadAffiliations
+        )
+    }
+
+    private func loadAffiliations(of members: [Member.ID]) async throws -> [Member.ID: [Affiliation]] {
         var result: [Member.ID: [Affiliation]] = [:]
         for start in stride(from: 0, to: members.count, by: 500) {
             let chunk = members[start..<min(members.count, start + 500)]
@@ -60,7 +64,21 @@ public struct SQLProfileRepository: ProfileRepository {
         return result
     }
 
+    /// Through the member cache (`MemberCards`); that a member has no profile is kept too.
     public func profiles(of members: [Member.ID]) async throws -> [Member.ID: Profile] {
+        try await store.memberCards.read(
+            Array(Set(members)),
+            store: store,
+            table: \.profiles,
+            stored: { Optional($0) },
+            absent: .some(nil),
+            present: { $0 },
+            weight: MemberCards.weight,
+            load: loadProfiles
+        )
+    }
+
+    private func loadProfiles(of members: [Member.ID]) async throws -> [Member.ID: Profile] {
         guard !members.isEmpty else { return [:] }
         var result: [Member.ID: Profile] = [:]
         for start in stride(from: 0, to: members.count, by: 500) {
@@ -147,6 +165,7 @@ public struct SQLProfileRepository: ProfileRepository {
                 """
             ).run()
             try await index.reindex(affiliation.memberID, in: db)
+            try await MemberChanges.record(affiliation.memberID, in: db, dialect: store.dialect)
             return true
         }
     }
@@ -162,6 +181,7 @@ public struct SQLProfileRepository: ProfileRepository {
             ).first()
             guard deleted != nil else { return false }
             try await index.reindex(member, in: db)
+            try await MemberChanges.record(member, in: db, dialect: store.dialect)
             return true
         }
     }

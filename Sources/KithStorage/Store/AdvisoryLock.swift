@@ -9,6 +9,8 @@ enum AdvisoryLock: Int32 {
     case migrations = 7_361_001
     /// Graph writes: change-feed sequence numbers commit in order, so a tailing instance never skips one.
     case graphWrites = 7_361_002
+    /// Member changes (`MemberChanges`): the same, for the feed member caches read.
+    case memberChanges = 7_361_003
 
     /// Takes the lock until the surrounding transaction ends.
     func hold(in db: any SQLDatabase) async throws {

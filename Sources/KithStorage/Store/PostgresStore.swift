@@ -10,6 +10,7 @@ public import SQLKit
 /// database: PostgreSQL is the system of record.
 public final class PostgresStore: Store {
     public let dialect = StoreDialect.postgres
+    public let memberCards = MemberCards()
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger

@@ -13,6 +13,7 @@ import SQLiteNIO
 /// commit survive power loss.
 public final class SQLiteStore: Store {
     public let dialect = StoreDialect.sqlite
+    public let memberCards = MemberCards()
     public let path: String
     private let writer: SQLiteConnectionThread
     private let readers: [SQLiteConnectionThread]

@@ -20,6 +20,8 @@ public protocol Store: Sendable {
     func close() async
     /// What an operator should see about the store's health (`/metrics`).
     func diagnostics() -> StoreDiagnostics
+    /// This instance's cache of member rows, shared by every repository on this store.
+    var memberCards: MemberCards { get }
 }
 
 /// The store's health as `/metrics` shows it: SQLite's write-ahead log and its checkpoints.

@@ -1,0 +1,289 @@
+import Foundation
+import KithDomain
+import SQLKit
+import Synchronization
+
+/// This instance's memory of the member rows that every list of people reads again and again —
+/// members, their graph vertex (`members.seq`), their profiles (with each section's visibility) and
+/// their affiliations — so that suggestions, routing, the weekly plan and lists read a few hundred
+/// of them from memory instead of three `IN (…)` queries.
+///
+/// **Never stale after a change is committed.** Every write that changes what is kept here (a
+/// profile or name saved, an affiliation added or removed, a role changed) appends the member's id
+/// to `member_changes` in the same transaction (`MemberChanges.record`). Every read through the
+/// cache first reads that feed past the last change it applied (one indexed range read that
+/// returns nothing when nothing changed) and forgets the members named there, so a read that
+/// starts after another instance's commit never gets the old row — the visibility rules hold
+/// exactly as without the cache. What a read loads from the database is remembered only if no
+/// change was applied while it ran (`Ticket`), so a row read just before a change commits cannot
+/// outlive it.
+///
+/// Bounded: past about `capacityBytes` of kept values, about half of each kind is dropped (they
+/// are read again when next needed). Vertices are never invalidated: a member's `seq` never changes.
+public final class MemberCards: Sendable {
+    /// What the kept values may weigh by default, roughly (strings' bytes plus a fixed overhead per value).
+    public static let defaultCapacity = 48 << 20
+    /// More unapplied changes than this at once and the cache starts again empty.
+    static let catchUpLimit = 500
+    /// A cache that has not read the feed for this long starts again empty (changes older than
+    /// `MemberChanges.retention` are pruned, and it may have missed them).
+    static let idleLimit: TimeInterval = 30 * 60
+
+    struct State {
+        /// The last change applied; nil until the feed's head has been read once.
+        var applied: Int64?
+        var lastSync = Date.distantPast
+        /// Moves whenever anything is forgotten; a load remembers its rows only if it has not moved.
+        var generation: UInt64 = 0
+        var members: [Member.ID: Member] = [:]
+        var vertices: [Member.ID: Int32] = [:]
+        var idsAtVertex: [Int32: Member.ID] = [:]
+        /// nil: the member has no profile (also worth remembering: a list asks again).
+        var profiles: [Member.ID: Profile?] = [:]
+        var affiliations: [Member.ID: [Affiliation]] = [:]
+        var bytes = 0
+        var hits = 0
+        var misses = 0
+
+        mutating func forget(_ id: Member.ID) {
+            members[id] = nil
+            profiles[id] = nil
+            affiliations[id] = nil
+        }
+
+        mutating func forgetEverything() {
+            members = [:]
+            vertices = [:]
+            idsAtVertex = [:]
+            profiles = [:]
+            affiliations = [:]
+            bytes = 0
+        }
+
+        /// Drops about half of everything kept when over `capacity`.
+        mutating func trim(to capacity: Int) {
+            guard bytes > capacity else { return }
+            func halve<K, V>(_ table: inout [K: V]) {
+                var keep = true
+                table = table.filter { _ in
+                    keep.toggle()
+                    return keep
+                }
+            }
+            halve(&members)
+            halve(&profiles)
+            halve(&affiliations)
+            if vertices.count > 200_000 {
+                vertices = [:]
+                idsAtVertex = [:]
+            }
+            // Re-weighed only roughly: halving keeps the bound without walking every value.
+            bytes /= 2
+            if bytes > capacity { forgetEverything() }
+            generation &+= 1
+        }
+    }
+
+    /// Proof that no change was applied between the catch-up and a load.
+    struct Ticket {
+        let generation: UInt64
+    }
+
+    private let state = Mutex(State())
+    private let capacity: Int
+
+    /// Real time, never a test's clock: the feed's pruning uses it too.
+    private func now() -> Date { Date() }
+
+    public init(capacityBytes: Int = MemberCards.defaultCapacity) {
+        capacity = capacityBytes
+    }
+
+    /// What the kept values weigh now, roughly.
+    var weight: Int { state.withLock { $0.bytes } }
+
+    /// How often reads found what they needed here (for `/metrics` and the benchmarks).
+    public var counts: (hits: Int, misses: Int, members: Int, profiles: Int) {
+        state.withLock { ($0.hits, $0.misses, $0.members.count, $0.profiles.count) }
+    }
+
+    /// Applies every change committed since the last catch-up: the members named are forgotten.
+    func catchUp(_ store: any Store) async throws -> Ticket {
+        let (applied, idle) = state.withLock { ($0.applied, now().timeIntervalSince($0.lastSync) > Self.idleLimit) }
+        guard let applied, !idle else {
+            let head = try await store.read { db in
+                try await db.raw("SELECT COALESCE(MAX(seq), 0) AS head FROM member_changes").first()?.int64("head") ?? 0
+            }
+            return state.withLock { state in
+                state.forgetEverything()
+                state.generation &+= 1
+                state.applied = head
+                state.lastSync = now()
+                return Ticket(generation: state.generation)
+            }
+        }
+        let changes = try await store.read { db in
+            try await db.raw(
+                """
+                SELECT seq, member_id FROM member_changes WHERE seq > \(bind: applied)
+                ORDER BY seq LIMIT \(literal: Self.catchUpLimit + 1)
+                """
+            ).all().map { (try $0.int64("seq"), try $0.optionalUUID("member_id").map { Member.ID($0) }) }
+        }
+        return state.withLock { state in
+            state.lastSync = now()
+            let fresh = changes.filter { $0.0 > (state.applied ?? 0) }
+            if let last = fresh.last?.0 {
+                if changes.count > Self.catchUpLimit || fresh.contains(where: { $0.1 == nil }) {
+                    state.forgetEverything()
+                } else {
+                    for (_, id) in fresh { if let id { state.forget(id) } }
+                }
+                state.applied = last
+                state.generation &+= 1
+            }
+            return Ticket(generation: state.generation)
+        }
+    }
+
+    /// Values for `keys` kept in `table`, and the keys to load.
+    private func lookup<Key: Hashable & Sendable, Value: Sendable>(
+        _ keys: [Key],
+        in table: KeyPath<State, [Key: Value]>
+    ) -> (found: [Key: Value], missing: [Key]) {
+        state.withLock { state in
+            var found: [Key: Value] = [:]
+            var missing: [Key] = []
+            for key in keys {
+                if let value = state[keyPath: table][key] { found[key] = value } else { missing.append(key) }
+            }
+            state.hits += found.count
+            state.misses += missing.count
+            return (found, missing)
+        }
+    }
+
+    /// The values for `keys`: from memory where kept, the rest through `load` (then kept, unless a
+    /// change was applied meanwhile). `absent` is what to keep for a key `load` did not return
+    /// (nil: keep nothing, ask the database again next time).
+    func read<Key: Hashable & Sendable, Value: Sendable, Stored: Sendable>(
+        _ keys: [Key],
+        store: any Store,
+        table: WritableKeyPath<State, [Key: Stored]>,
+        stored: (Value) -> Stored,
+        absent: Stored?,
+        present: (Stored) -> Value?,
+        weight: (Stored) -> Int,
+        load: ([Key]) async throws -> [Key: Value]
+    ) async throws -> [Key: Value] {
+        guard !keys.isEmpty else { return [:] }
+        let ticket = try await catchUp(store)
+        let (kept, missing) = lookup(keys, in: table)
+        var result: [Key: Value] = [:]
+        for (key, value) in kept { if let value = present(value) { result[key] = value } }
+        guard !missing.isEmpty else { return result }
+        let loaded = try await load(missing)
+        for (key, value) in loaded { result[key] = value }
+        state.withLock { state in
+            guard state.generation == ticket.generation else { return }
+            for key in missing {
+                guard let value = loaded[key].map(stored) ?? absent else { continue }
+                state[keyPath: table][key] = value
+                state.bytes += weight(value)
+            }
+            state.trim(to: capacity)
+        }
+        return result
+    }
+
+    /// Members' graph vertices: a member's `seq` never changes, so no catch-up is needed.
+    func vertices(
+        of ids: [Member.ID],
+        load: ([Member.ID]) async throws -> [Member.ID: Int32]
+    ) async throws -> [Member.ID: Int32] {
+        let (kept, missing) = lookup(ids, in: \.vertices)
+        guard !missing.isEmpty else { return kept }
+        let loaded = try await load(missing)
+        remember(loaded.map { ($0.key, $0.value) })
+        return kept.merging(loaded) { first, _ in first }
+    }
+
+    /// The members at graph vertices (the inverse of `vertices(of:)`).
+    func ids(
+        at vertices: [Int32],
+        load: ([Int32]) async throws -> [Int32: Member.ID]
+    ) async throws -> [Int32: Member.ID] {
+        let (kept, missing) = lookup(vertices, in: \.idsAtVertex)
+        guard !missing.isEmpty else { return kept }
+        let loaded = try await load(missing)
+        remember(loaded.map { ($0.value, $0.key) })
+        return kept.merging(loaded) { first, _ in first }
+    }
+
+    private func remember(_ pairs: [(Member.ID, Int32)]) {
+        state.withLock { state in
+            for (id, vertex) in pairs {
+                state.vertices[id] = vertex
+                state.idsAtVertex[vertex] = id
+            }
+            state.bytes += pairs.count * 48
+            state.trim(to: capacity)
+        }
+    }
+
+    /// Members by id (names and roles change: through the feed).
+    func members(
+        _ ids: [Member.ID],
+        store: any Store,
+        load: ([Member.ID]) async throws -> [Member.ID: Member]
+    ) async throws -> [Member.ID: Member] {
+        try await read(
+            Array(Set(ids)),
+            store: store,
+            table: \.members,
+            stored: { $0 },
+            absent: nil,
+            present: { $0 },
+            weight: MemberCards.weight,
+            load: load
+        )
+    }
+}
+
+/// Rough sizes of kept values, for the cache's bound.
+extension MemberCards {
+    static func weight(_ member: Member) -> Int {
+        160 + member.name.utf8.count + member.handle.rawValue.utf8.count + member.email.rawValue.utf8.count
+    }
+
+    static func weight(_ profile: Profile?) -> Int {
+        guard let profile else { return 48 }
+        let text = [profile.headline, profile.bio, profile.location, profile.industry, profile.website, profile.phone]
+        return 400 + text.reduce(0) { $0 + $1.utf8.count } + (profile.skills + profile.interests).reduce(0) { $0 + 16 + $1.utf8.count }
+    }
+
+    static func weight(_ affiliations: [Affiliation]) -> Int {
+        48 + affiliations.reduce(0) { $0 + 160 + $1.organization.utf8.count + $1.title.utf8.count + $1.cohort.utf8.count }
+    }
+}
+
+/// The feed `MemberCards` reads: one row per committed change to what it keeps.
+enum MemberChanges {
+    /// How long a change stays in the feed (an instance idle for longer starts its cache again).
+    static let retention: TimeInterval = 60 * 60
+
+    /// Records, inside the writing transaction, that `member`'s kept rows changed (nil: everyone's).
+    /// On PostgreSQL the writes take one advisory lock so sequence numbers commit in order and no
+    /// reader skips one (SQLite has one writer). Changes older than `retention` are pruned here.
+    static func record(_ member: Member.ID?, in db: any SQLDatabase, dialect: StoreDialect) async throws {
+        // Real time, never a caller's clock: a test clock far ahead must not prune what a cache needs.
+        let date = Date()
+        if dialect == .postgres { try await AdvisoryLock.memberChanges.hold(in: db) }
+        try await db.raw(
+            "INSERT INTO member_changes (member_id, changed_at) VALUES (\(bind: member?.description), \(bind: Millis.from(date)))"
+        ).run()
+        try await db.raw(
+            "DELETE FROM member_changes WHERE changed_at < \(bind: Millis.from(date.addingTimeInterval(-retention)))"
+        ).run()
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import KithDomain
+import KithTestSupport
+import KithWeb
+import SQLKit
+import Testing
+
+@testable import KithStorage
+
+/// The member cache (`MemberCards`): every committed change shows at the next read on every
+/// instance — the visibility rules hold exactly as if nothing were cached — and reads that find
+/// what they need make no query for it.
+@Suite struct MemberCardsTests {
+    /// Profiles read through `cards` the way `SQLProfileRepository` reads them, with `load` for what is missing.
+    private func profiles(
+        _ ids: [Member.ID],
+        through cards: MemberCards,
+        store: any Store,
+        load: ([Member.ID]) async throws -> [Member.ID: Profile]
+    ) async throws -> [Member.ID: Profile] {
+        try await cards.read(
+            ids,
+            store: store,
+            table: \.profiles,
+            stored: { Optional($0) },
+            absent: .some(nil),
+            present: { $0 },
+            weight: MemberCards.weight,
+            load: load
+        )
+    }
+
+    @Test func aChangeCommittedOnOneInstanceShowsAtOnceOnTheOther() async throws {
+        try await withTwoInstances { first, second in
+            let here = testServices(first)
+            let there = testServices(second)
+            let owner = try await here.register("ada")
+            let viewer = try await here.register("grace")
+            _ = try await here.profiles.update(
+                ProfileChanges(headline: "Engineer", skills: ["Swift", "Rust"], visibility: ["skills": "community"]),
+                of: owner.member
+            )
+            _ = try await here.profiles.addAffiliation(
+                AffiliationInput(kind: "school", organization: "Lyon Tech", cohort: "Class of 2015"),
+                to: owner.member
+            )
+            // The other instance reads (and so keeps) the profile, the affiliations and the member.
+            let before = try await there.profiles.view(handle: "ada", by: viewer.member)
+            #expect(before.skills == ["Swift", "Rust"])
+            #expect(before.affiliations?.map(\.organization) == ["Lyon Tech"])
+            #expect(before.headline == "Engineer")
+            let kept = second.memberCards.counts
+            _ = try await there.profiles.view(handle: "ada", by: viewer.member)
+            #expect(second.memberCards.counts.misses == kept.misses, "a second read finds everything kept")
+
+            // Hidden on the first instance: the second never shows it again, not even once.
+            _ = try await here.profiles.update(
+                ProfileChanges(name: "Ada L.", visibility: ["skills": "only_me", "affiliations": "only_me"]),
+                of: owner.member
+            )
+            let after = try await there.profiles.view(handle: "ada", by: viewer.member)
+            #expect(after.skills == nil)
+            #expect(after.affiliations == nil)
+            #expect(after.name == "Ada L.")
+            let repository = SQLProfileRepository(store: second)
+            #expect(try await repository.profile(of: owner.member.id)?.visibility(of: .skills) == .onlyMe)
+
+            // Affiliations added and removed elsewhere, and a role changed, show at once too.
+            let added = try await here.profiles.addAffiliation(AffiliationInput(kind: "employer", organization: "Acme"), to: owner.member)
+            #expect(try await repository.affiliations(of: owner.member.id).map(\.organization).sorted() == ["Acme", "Lyon Tech"])
+            try await here.profiles.removeAffiliation(id: added.id.description, of: owner.member)
+            #expect(try await repository.affiliations(of: owner.member.id).map(\.organization) == ["Lyon Tech"])
+            let vertex = try #require(try await NetworkGraph(feed: SQLGraphFeed(store: second)).vertex(of: owner.member.id))
+            #expect(try await SQLGraphFeed(store: second).members(at: [vertex])[vertex]?.role == .member)
+            #expect(try await SQLMemberRepository(store: first).setRole(.moderator, of: owner.member.id))
+            #expect(try await SQLGraphFeed(store: second).members(at: [vertex])[vertex]?.role == .moderator)
+        }
+    }
+
+    /// A row read just before a change commits (elsewhere) must not be kept past that change.
+    @Test func aReadThatRacedAChangeIsNotKept() async throws {
+        try await withTwoInstances { first, second in
+            let here = testServices(first)
+            let owner = try await here.register("ada")
+            _ = try await here.profiles.update(ProfileChanges(headline: "Before"), of: owner.member)
+            let stale = try #require(try await SQLProfileRepository(store: first).profile(of: owner.member.id))
+            let cards = second.memberCards
+            // The load returns the old row, and the change commits while it runs.
+            let raced = try await profiles([owner.member.id], through: cards, store: second) { _ in
+                _ = try await here.profiles.update(ProfileChanges(headline: "After"), of: owner.member)
+                return [owner.member.id: stale]
+            }
+            #expect(raced[owner.member.id]?.headline == "Before")
+            #expect(try await SQLProfileRepository(store: second).profile(of: owner.member.id)?.headline == "After")
+        }
+    }
+
+    @Test func theCacheStaysWithinItsBoundAndStillAnswersRight() async throws {
+        try await withMigratedStore { store in
+            let services = testServices(store)
+            var ids: [Member.ID] = []
+            for index in 0..<12 {
+                let member = try await services.register("member\(index)")
+                _ = try await services.profiles.update(ProfileChanges(headline: "Headline \(index)"), of: member.member)
+                ids.append(member.member.id)
+            }
+            let cards = MemberCards(capacityBytes: 4_000)
+            let repository = SQLProfileRepository(store: store)
+            for _ in 0..<3 {
+                let found = try await profiles(ids, through: cards, store: store) { missing in
+                    try await repository.profiles(of: missing)
+                }
+                #expect(found.count == 12)
+                #expect(found[ids[7]]?.headline == "Headline 7")
+                #expect(cards.weight <= 4_000)
+            }
+        }
+    }
+
+    @Test func theFeedKeepsOnlyRecentChanges() async throws {
+        try await withMigratedStore { store in
+            let old = Millis.from(Date().addingTimeInterval(-2 * MemberChanges.retention))
+            try await store.write { db in
+                try await db.raw("INSERT INTO member_changes (member_id, changed_at) VALUES (NULL, \(bind: old))").run()
+                try await MemberChanges.record(Member.ID.make(at: Date()), in: db, dialect: store.dialect)
+            }
+            let left = try await store.read { db in
+                try await db.raw("SELECT changed_at FROM member_changes").all().map { try $0.int64("changed_at") }
+            }
+            #expect(left.count == 1)
+            #expect(left.allSatisfy { $0 > old })
+        }
+    }
+}
