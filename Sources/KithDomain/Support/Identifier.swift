@@ -10,7 +10,7 @@ public struct Identifier<Owner>: Hashable, Sendable, Codable, CustomStringConver
     }
 
     public init?(_ string: String) {
-        guard let uuid = UUID(uuidString: string) else { return nil }
+        guard let uuid = UUID(hexString: string) else { return nil }
         self.rawValue = uuid
     }
 
@@ -19,7 +19,7 @@ public struct Identifier<Owner>: Hashable, Sendable, Codable, CustomStringConver
         Identifier(UUID.version7(at: date))
     }
 
-    public var description: String { rawValue.uuidString.lowercased() }
+    public var description: String { rawValue.lowercasedString }
 
     public init(from decoder: any Decoder) throws {
         self.rawValue = try decoder.singleValueContainer().decode(UUID.self)
@@ -32,6 +32,64 @@ public struct Identifier<Owner>: Hashable, Sendable, Codable, CustomStringConver
 }
 
 extension UUID {
+    /// Parses the 36-character form (8-4-4-4-12 hex digits, either case) without `sscanf`, which
+    /// `UUID(uuidString:)` uses on Linux and which showed in profiles of every list read (rows
+    /// carry ids as text).
+    public init?(hexString text: String) {
+        var text = text
+        let parsed: uuid_t? = text.withUTF8 { bytes -> uuid_t? in
+            guard bytes.count == 36 else { return nil }
+            var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var index = 0
+            var produced = 0
+            func nibble(_ byte: UInt8) -> UInt8? {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): byte &- UInt8(ascii: "a") &+ 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): byte &- UInt8(ascii: "A") &+ 10
+                default: nil
+                }
+            }
+            let ok = withUnsafeMutableBytes(of: &value) { out -> Bool in
+                while index < 36 {
+                    if index == 8 || index == 13 || index == 18 || index == 23 {
+                        guard bytes[index] == UInt8(ascii: "-") else { return false }
+                        index += 1
+                        continue
+                    }
+                    guard let high = nibble(bytes[index]), let low = nibble(bytes[index + 1]) else { return false }
+                    out[produced] = high << 4 | low
+                    produced += 1
+                    index += 2
+                }
+                return produced == 16
+            }
+            return ok ? value : nil
+        }
+        guard let parsed else { return nil }
+        self.init(uuid: parsed)
+    }
+
+    /// The 36-character lower-case form, written directly (no upper-case string then a copy).
+    public var lowercasedString: String {
+        let digits: StaticString = "0123456789abcdef"
+        return withUnsafeBytes(of: uuid) { raw in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var position = 0
+                for (index, byte) in raw.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        out[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    out[position] = digits.utf8Start[Int(byte >> 4)]
+                    out[position + 1] = digits.utf8Start[Int(byte & 0x0f)]
+                    position += 2
+                }
+                return position
+            }
+        }
+    }
+
     /// RFC 9562 version 7: 48 bits of Unix milliseconds, then random bits.
     public static func version7(at date: Date) -> UUID {
         let millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))

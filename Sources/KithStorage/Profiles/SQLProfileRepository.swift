@@ -93,52 +93,39 @@ public struct SQLProfileRepository: ProfileRepository {
     }
 
     public func affiliationPeers(of member: Member.ID, limit: Int) async throws -> [(member: Member, shared: Affiliation)] {
-        try await store.read { db in
+        let found = try await store.read { db in
             // One read per affiliation of the member, each taking its newest `limit` peers from the
             // front of `affiliations_peers_recent_idx` (a large school or employer is not sorted
             // whole); then cohort peers first, newest first, as one list.
             let mine = try await db.raw(
                 "SELECT DISTINCT organization_key, cohort_key FROM affiliations WHERE member_id = \(bind: member.description)"
             ).all().map { (try $0.string("organization_key"), try $0.string("cohort_key")) }
-            var found: [(member: Member, shared: Affiliation, cohort: Bool)] = []
+            var found: [(shared: Affiliation, cohort: Bool)] = []
             for (organization, cohort) in mine {
                 let rows = try await db.raw(
                     """
-                    SELECT \(unsafeRaw: Columns.member), peer.id AS affiliation_id, peer.kind, peer.organization, peer.title,
-                        peer.cohort, peer.start_year, peer.end_year, peer.created_at AS affiliation_created_at
-                    FROM affiliations peer
-                    JOIN profiles p ON p.member_id = peer.member_id AND p.vis_affiliations = 'community'
-                    JOIN members m ON m.id = peer.member_id
-                    WHERE peer.organization_key = \(bind: organization) AND peer.cohort_key = \(bind: cohort)
-                        AND peer.member_id <> \(bind: member.description)
-                    ORDER BY peer.created_at DESC, peer.member_id DESC
+                    SELECT \(unsafeRaw: Columns.affiliation) FROM affiliations a
+                    JOIN profiles p ON p.member_id = a.member_id AND p.vis_affiliations = 'community'
+                    WHERE a.organization_key = \(bind: organization) AND a.cohort_key = \(bind: cohort)
+                        AND a.member_id <> \(bind: member.description)
+                    ORDER BY a.created_at DESC, a.member_id DESC
                     LIMIT \(literal: limit)
                     """
                 ).all()
-                for row in rows {
-                    // Column names are aliased: members and affiliations both have id and created_at.
-                    let peer = try row.member()
-                    let affiliation = Affiliation(
-                        id: Affiliation.ID(try row.uuid("affiliation_id")),
-                        memberID: peer.id,
-                        kind: AffiliationKind(rawValue: try row.string("kind")) ?? .school,
-                        organization: try row.string("organization"),
-                        title: try row.string("title"),
-                        cohort: try row.string("cohort"),
-                        startYear: try row.optionalInt64("start_year").map(Int.init),
-                        endYear: try row.optionalInt64("end_year").map(Int.init),
-                        createdAt: try row.date("affiliation_created_at")
-                    )
-                    found.append((peer, affiliation, !cohort.isEmpty))
-                }
+                for row in rows { found.append((try row.affiliation(), !cohort.isEmpty)) }
             }
             found.sort {
                 if $0.cohort != $1.cohort { return $0.cohort }
                 if $0.shared.createdAt != $1.shared.createdAt { return $0.shared.createdAt > $1.shared.createdAt }
-                return $0.member.id.description > $1.member.id.description
+                return $0.shared.memberID.description > $1.shared.memberID.description
             }
-            return found.prefix(limit).map { ($0.member, $0.shared) }
+            return found.prefix(limit).map(\.shared)
         }
+        // The peers themselves from the member cache.
+        let members = try await store.memberCards.members(found.map(\.memberID), store: store) { missing in
+            try await SQLMemberRepository(store: store).loadMembers(missing)
+        }
+        return found.compactMap { shared in members[shared.memberID].map { ($0, shared) } }
     }
 
     public func insertAffiliation(_ affiliation: Affiliation, limit: Int) async throws -> Bool {

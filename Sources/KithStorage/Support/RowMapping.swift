@@ -29,14 +29,14 @@ extension SQLRow {
 
     func optionalUUID(_ column: String) throws -> UUID? {
         try optionalString(column).map { text in
-            guard let uuid = UUID(uuidString: text) else { throw CorruptRow(description: "\(column) is not a UUID") }
+            guard let uuid = UUID(hexString: text) else { throw CorruptRow(description: "\(column) is not a UUID") }
             return uuid
         }
     }
 
     func uuid(_ column: String) throws -> UUID {
         let text = try string(column)
-        guard let uuid = UUID(uuidString: text) else { throw CorruptRow(description: "\(column) is not a UUID") }
+        guard let uuid = UUID(hexString: text) else { throw CorruptRow(description: "\(column) is not a UUID") }
         return uuid
     }
 
