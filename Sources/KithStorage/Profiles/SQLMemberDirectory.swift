@@ -99,28 +99,36 @@ public struct SQLMemberDirectory: MemberDirectory {
         }
     }
 
+    /// Only ids are read from the index here (with the visibility condition); the members and
+    /// their profiles come from the member cache (`MemberCards`). The entries are no page of a
+    /// list, so their cursors are empty.
     public func showing(skill: String?, organization: String?, limit: Int) async throws -> [DirectoryEntry] {
-        let select: SQLQueryString = "SELECT \(unsafeRaw: Columns.member), m.name_key, \(unsafeRaw: Columns.profile)"
+        let sql: SQLQueryString
         if let skill {
-            return try await entries(
-                select
-                    + """
-                     FROM member_skills s JOIN members m ON m.id = s.member_id JOIN profiles p ON p.member_id = m.id
-                    WHERE s.skill_key = \(bind: Text.key(skill)) AND p.vis_skills = 'community' LIMIT \(literal: limit)
-                    """,
-                searching: false
-            )
-        }
-        guard let organization else { return [] }
-        return try await entries(
-            select
-                + """
-                 FROM affiliations a JOIN members m ON m.id = a.member_id JOIN profiles p ON p.member_id = m.id
+            sql = """
+                SELECT s.member_id FROM member_skills s JOIN profiles p ON p.member_id = s.member_id
+                WHERE s.skill_key = \(bind: Text.key(skill)) AND p.vis_skills = 'community' LIMIT \(literal: limit)
+                """
+        } else if let organization {
+            sql = """
+                SELECT DISTINCT a.member_id FROM affiliations a JOIN profiles p ON p.member_id = a.member_id
                 WHERE a.organization_key = \(bind: Text.key(organization)) AND p.vis_affiliations = 'community'
                 LIMIT \(literal: limit)
-                """,
-            searching: false
-        )
+                """
+        } else {
+            return []
+        }
+        let ids = try await store.read { db in
+            try await db.raw(sql).all().map { Member.ID(try $0.uuid("member_id")) }
+        }
+        let members = try await store.memberCards.members(ids, store: store) { missing in
+            try await SQLMemberRepository(store: store).loadMembers(missing)
+        }
+        let profiles = try await SQLProfileRepository(store: store).profiles(of: ids)
+        return ids.compactMap { id in
+            guard let member = members[id], let profile = profiles[id] else { return nil }
+            return DirectoryEntry(member: member, profile: profile, cursor: "")
+        }
     }
 
     private func entries(_ sql: SQLQueryString, searching: Bool, ranked: Bool = false) async throws -> [DirectoryEntry] {
