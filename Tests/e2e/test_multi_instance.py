@@ -90,6 +90,35 @@ def test_writes_through_one_instance_are_seen_by_the_other(two_servers):
     assert relationship["paths"] == [[f"ada-{suffix}", f"bob-{suffix}"]]
 
 
+
+def test_a_section_hidden_through_one_instance_is_hidden_at_once_on_the_other(two_servers):
+    """Each instance keeps members' profiles in memory (the member cache): a change committed through
+    one must show on the other at its very next read, not a moment later."""
+    one, two = two_servers
+    suffix = str(int(time.time() * 1000))[-7:]
+    tokens = {}
+    for name in ("cy", "di"):
+        status, body = call(one, "POST", "/api/v1/auth/register",
+                            body={"email": f"{name}{suffix}@example.org", "password": f"password-{name}", "name": name.title(),
+                                  "handle": f"{name}-{suffix}"})
+        assert status == 201
+        tokens[name] = body["token"]
+    status, _ = call(one, "PATCH", "/api/v1/me/profile", token=tokens["cy"],
+                     body={"headline": "Engineer", "skills": ["Swift", "Rust"], "visibility": {"skills": "community"}})
+    assert status == 200
+    for round_ in range(5):
+        # The other instance reads (and keeps) the profile, then the section is hidden through the first.
+        status, before = call(two, "GET", f"/api/v1/members/cy-{suffix}", token=tokens["di"])
+        assert status == 200 and before["skills"] == ["Swift", "Rust"]
+        assert call(one, "PATCH", "/api/v1/me/profile", token=tokens["cy"], body={"visibility": {"skills": "only_me"}})[0] == 200
+        status, after = call(two, "GET", f"/api/v1/members/cy-{suffix}", token=tokens["di"])
+        assert status == 200
+        assert after.get("skills") is None, f"round {round_}: the other instance still showed the hidden skills"
+        headline = f"Engineer {round_}"
+        assert call(one, "PATCH", "/api/v1/me/profile", token=tokens["cy"],
+                    body={"headline": headline, "visibility": {"skills": "community"}})[0] == 200
+        assert call(two, "GET", f"/api/v1/members/cy-{suffix}", token=tokens["di"])[1]["headline"] == headline
+
 def test_a_message_written_through_one_instance_streams_from_the_other(two_servers):
     """An open conversation page on one instance gets a message written through the other within
     a second (Server-Sent Events, fed by that instance's catch-up on the shared database)."""
