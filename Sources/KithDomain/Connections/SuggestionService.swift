@@ -92,7 +92,9 @@ public struct SuggestionService: Sendable {
         // Never suggest yourself, your connections, people you have an open request with, or anyone blocked.
         let excluded = Set(try await blocks.blockedEither(of: viewer.id))
             .union(try await requests.openRequestCounterparts(of: viewer.id, now: now()))
-        let vertices = try await graph.vertices(of: Array(byID.keys))
+        // Graph candidates came with their vertex; only classmates and colleagues need theirs.
+        var vertices = try await graph.vertices(of: byID.compactMap { $0.value.vertex == nil ? $0.key : nil })
+        for (id, candidate) in byID { if let vertex = candidate.vertex { vertices[id] = vertex } }
         byID = byID.filter { id, _ in
             guard id != viewer.id, !excluded.contains(id) else { return false }
             if let viewerVertex, let vertex = vertices[id], queries.graph.areConnected(viewerVertex, vertex) { return false }

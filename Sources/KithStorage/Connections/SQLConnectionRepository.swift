@@ -382,18 +382,21 @@ public struct SQLGraphFeed: GraphFeed {
         }
     }
 
+    /// Through the member cache, which also learns vertices whenever it reads members.
     public func vertices(of members: [Member.ID]) async throws -> [Member.ID: Int32] {
         guard !members.isEmpty else { return [:] }
-        var result: [Member.ID: Int32] = [:]
-        for chunk in stride(from: 0, to: members.count, by: 500).map({ Array(members[$0..<min(members.count, $0 + 500)]) }) {
-            let found = try await store.read { db in
-                try await db.raw("SELECT id, seq FROM members WHERE id IN (\(binds: chunk.map(\.description)))").all().map {
-                    (Member.ID(try $0.uuid("id")), Int32(try $0.int64("seq")))
+        return try await store.memberCards.vertices(of: members) { missing in
+            var result: [Member.ID: Int32] = [:]
+            for chunk in stride(from: 0, to: missing.count, by: 500).map({ Array(missing[$0..<min(missing.count, $0 + 500)]) }) {
+                let found = try await store.read { db in
+                    try await db.raw("SELECT id, seq FROM members WHERE id IN (\(binds: chunk.map(\.description)))").all().map {
+                        (Member.ID(try $0.uuid("id")), Int32(try $0.int64("seq")))
+                    }
                 }
+                for (id, seq) in found { result[id] = seq }
             }
-            for (id, seq) in found { result[id] = seq }
+            return result
         }
-        return result
     }
 
     /// Through the member cache (`MemberCards`): which member is at a vertex never changes; the

@@ -220,7 +220,8 @@ public final class MemberCards: Sendable {
         return kept.merging(loaded) { first, _ in first }
     }
 
-    private func remember(_ pairs: [(Member.ID, Int32)]) {
+    /// Keeps which member is at which vertex (it never changes).
+    func remember(_ pairs: [(Member.ID, Int32)]) {
         state.withLock { state in
             for (id, vertex) in pairs {
                 state.vertices[id] = vertex

@@ -86,16 +86,23 @@ public struct SQLMemberRepository: MemberRepository {
         }
     }
 
-    /// Members by id, read from the database (the member cache's loader).
+    /// Members by id, read from the database (the member cache's loader); their graph vertices
+    /// come with them and are kept too.
     func loadMembers(_ ids: [Member.ID]) async throws -> [Member.ID: Member] {
         var found: [Member.ID: Member] = [:]
+        var vertices: [(Member.ID, Int32)] = []
         for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
             let rows = try await store.read { db in
-                try await db.raw("SELECT \(unsafeRaw: Columns.member) FROM members m WHERE m.id IN (\(binds: chunk.map(\.description)))")
-                    .all().map { try $0.member() }
+                try await db.raw(
+                    "SELECT \(unsafeRaw: Columns.member), m.seq FROM members m WHERE m.id IN (\(binds: chunk.map(\.description)))"
+                ).all().map { (try $0.member(), Int32(try $0.int64("seq"))) }
             }
-            for member in rows { found[member.id] = member }
+            for (member, vertex) in rows {
+                found[member.id] = member
+                vertices.append((member.id, vertex))
+            }
         }
+        store.memberCards.remember(vertices)
         return found
     }
 
