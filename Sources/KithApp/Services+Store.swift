@@ -16,7 +16,7 @@ extension Services {
         publicURL: String = "http://127.0.0.1:8080",
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
-        let storeHealth: @Sendable () -> [HealthReading] = { store.diagnostics().readings }
+        let storeHealth: @Sendable () -> [HealthReading] = { store.diagnostics().readings + store.memberCards.readings }
         let members = SQLMemberRepository(store: store)
         let profileRepository = SQLProfileRepository(store: store)
         let blockRepository = SQLBlockRepository(store: store)
@@ -243,6 +243,30 @@ extension StoreDiagnostics {
                 name: "kith_store_checkpoints_behind",
                 help: "SQLite checkpoints in a row that could not copy the whole log (a minute of them is logged).",
                 value: Double(checkpointsBehind)
+            ),
+        ]
+    }
+}
+
+extension MemberCards {
+    /// The member cache on `/metrics`: how often lists found members and profiles in memory.
+    var readings: [HealthReading] {
+        let counts = self.counts
+        return [
+            HealthReading(
+                name: "kith_member_cache_hits",
+                help: "Members, profiles and affiliations read from this instance's member cache since it started.",
+                value: Double(counts.hits)
+            ),
+            HealthReading(
+                name: "kith_member_cache_misses",
+                help: "Members, profiles and affiliations the member cache had to read from the database since it started.",
+                value: Double(counts.misses)
+            ),
+            HealthReading(
+                name: "kith_member_cache_profiles",
+                help: "Profiles kept in the member cache now.",
+                value: Double(counts.profiles)
             ),
         ]
     }

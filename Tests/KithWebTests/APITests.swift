@@ -162,6 +162,19 @@ import Testing
             #expect(health.headers[.init("X-Request-Id")!]?.isEmpty == false)
             let metrics = try await client.send(.get, "/metrics")
             #expect(metrics.text.contains("kith_http_requests_total"))
+            // The member cache's counts: a profile read twice is found in memory the second time.
+            func cacheHits() async throws -> Double {
+                let text = try await client.send(.get, "/metrics").text
+                let line = text.split(separator: "\n").first { $0.hasPrefix("kith_member_cache_hits ") }
+                return Double(line?.split(separator: " ").last ?? "") ?? -1
+            }
+            let token = try await client.register("ada")
+            _ = try await client.register("bea")
+            #expect(try await client.send(.get, "/api/v1/members/bea", token: token).status == 200)
+            let before = try await cacheHits()
+            #expect(before >= 0)
+            #expect(try await client.send(.get, "/api/v1/members/bea", token: token).status == 200)
+            #expect(try await cacheHits() > before)
         }
     }
 }
