@@ -338,6 +338,10 @@ public struct PlanService: Sendable {
         return mail
     }
 
+    /// Members whose weekly email is built at once in a run: the plans' reads spread over the
+    /// store's readers, and their records share group commits instead of one commit each.
+    static let weeklyRunConcurrency = 8
+
     /// One pass of the weekly email job: every member whose slot has come this week and whose
     /// week's email is not recorded gets it (when something is actionable), exactly once — the
     /// record and the queued email commit together. Returns how many were queued.
@@ -349,12 +353,25 @@ public struct PlanService: Sendable {
         var queued = 0
         while true {
             let candidates = try await plans.membersAwaitingWeeklyEmail(weekOf: weekOf, after: after, limit: batch)
-            for candidate in candidates {
-                let slot = candidate.slot ?? WeeklySlot.suggested(for: candidate.stage)
-                guard moment >= slot.start(inWeekOf: moment) else { continue }
-                if let (mail, keys) = try await weeklyEmail(for: candidate.member, email: candidate.email) {
-                    if try await plans.recordWeeklyEmail(for: candidate.member.id, weekOf: weekOf, keys: keys, mail: mail) { queued += 1 }
+            let due = candidates.filter { candidate in
+                moment >= (candidate.slot ?? WeeklySlot.suggested(for: candidate.stage)).start(inWeekOf: moment)
+            }
+            queued += try await withThrowingTaskGroup(of: Bool.self) { group in
+                var sent = 0
+                var running = 0
+                for candidate in due {
+                    if running == Self.weeklyRunConcurrency {
+                        if try await group.next() == true { sent += 1 }
+                        running -= 1
+                    }
+                    group.addTask {
+                        guard let (mail, keys) = try await weeklyEmail(for: candidate.member, email: candidate.email) else { return false }
+                        return try await plans.recordWeeklyEmail(for: candidate.member.id, weekOf: weekOf, keys: keys, mail: mail)
+                    }
+                    running += 1
                 }
+                for try await recorded in group where recorded { sent += 1 }
+                return sent
             }
             guard candidates.count == batch, let last = candidates.last else { return queued }
             after = last.member.id

@@ -282,14 +282,10 @@ public struct SQLConversationRepository: ConversationRepository {
         }
     }
 
+    /// Through the member cache (`MemberCards`).
     public func members(_ ids: [Member.ID]) async throws -> [Member.ID: Member] {
-        let unique = Array(Set(ids))
-        guard !unique.isEmpty else { return [:] }
-        return try await store.read { db in
-            let members = try await db.raw(
-                "SELECT \(unsafeRaw: Columns.member) FROM members m WHERE m.id IN (\(binds: unique.map(\.description)))"
-            ).all().map { try $0.member() }
-            return Dictionary(uniqueKeysWithValues: members.map { ($0.id, $0) })
+        try await store.memberCards.members(ids, store: store) { missing in
+            try await SQLMemberRepository(store: store).loadMembers(missing)
         }
     }
 
