@@ -22,6 +22,7 @@ struct PlanBench: AsyncParsableCommand {
     @Flag(help: "Print JSON lines.") var json = false
     @Flag(inversion: .prefixedNo, help: "Time the weekly email run over every member too.") var weeklyRun = true
     @Flag(help: "Log each SQLite statement's text and time (never its values) to standard error.") var logSQL = false
+    @Option(help: "Members' weekly emails built at once in the weekly run (the server's job uses 1).") var weeklyConcurrency = 8
 
     func run() async throws {
         var logger = Logger(label: "kith.bench")
@@ -84,7 +85,7 @@ struct PlanBench: AsyncParsableCommand {
         clock.now = WeeklySlot.suggested(for: nil).weekStart(of: Date()).addingTimeInterval(7 * 86_400 - 60)
         var run = Measurement(name: "weekly email run")
         var queued = 0
-        try await run.time { queued = try await services.plans.sendWeeklyEmails() }
+        try await run.time { queued = try await services.plans.sendWeeklyEmails(concurrency: weeklyConcurrency) }
         run.extra = [
             "members": String(members), "queued": String(queued), "seconds": String(format: "%.1f", run.samples[0] / 1000),
             "backend": "\"\(store.dialect.rawValue)\"",

@@ -338,15 +338,17 @@ public struct PlanService: Sendable {
         return mail
     }
 
-    /// Members whose weekly email is built at once in a run: the plans' reads spread over the
-    /// store's readers, and their records share group commits instead of one commit each.
-    static let weeklyRunConcurrency = 8
-
     /// One pass of the weekly email job: every member whose slot has come this week and whose
     /// week's email is not recorded gets it (when something is actionable), exactly once — the
     /// record and the queued email commit together. Returns how many were queued.
+    ///
+    /// `concurrency` members' emails are built at once: more spreads the plans' reads over the
+    /// store's readers and lets records share group commits (20,000 members: 139 s one at a time,
+    /// 53 s eight at a time), but the server's own job runs one at a time — eight at once took
+    /// both cores from interactive requests during a 100,000-member run (the soak's single-member
+    /// routes lost half their throughput).
     @discardableResult
-    public func sendWeeklyEmails(batch: Int = 500) async throws -> Int {
+    public func sendWeeklyEmails(batch: Int = 500, concurrency: Int = 1) async throws -> Int {
         let moment = now()
         let weekOf = WeeklySlot.suggested(for: nil).weekStart(of: moment)
         var after: Member.ID?
@@ -360,7 +362,7 @@ public struct PlanService: Sendable {
                 var sent = 0
                 var running = 0
                 for candidate in due {
-                    if running == Self.weeklyRunConcurrency {
+                    if running >= max(1, concurrency) {
                         if try await group.next() == true { sent += 1 }
                         running -= 1
                     }
