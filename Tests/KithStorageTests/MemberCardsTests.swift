@@ -11,25 +11,6 @@ import Testing
 /// instance — the visibility rules hold exactly as if nothing were cached — and reads that find
 /// what they need make no query for it.
 @Suite struct MemberCardsTests {
-    /// Profiles read through `cards` the way `SQLProfileRepository` reads them, with `load` for what is missing.
-    private func profiles(
-        _ ids: [Member.ID],
-        through cards: MemberCards,
-        store: any Store,
-        load: ([Member.ID]) async throws -> [Member.ID: Profile]
-    ) async throws -> [Member.ID: Profile] {
-        try await cards.read(
-            ids,
-            store: store,
-            table: \.profiles,
-            stored: { Optional($0) },
-            absent: .some(nil),
-            present: { $0 },
-            weight: MemberCards.weight,
-            load: load
-        )
-    }
-
     @Test func aChangeCommittedOnOneInstanceShowsAtOnceOnTheOther() async throws {
         try await withTwoInstances { first, second in
             let here = testServices(first)
@@ -86,7 +67,7 @@ import Testing
             let stale = try #require(try await SQLProfileRepository(store: first).profile(of: owner.member.id))
             let cards = second.memberCards
             // The load returns the old row, and the change commits while it runs.
-            let raced = try await profiles([owner.member.id], through: cards, store: second) { _ in
+            let raced = try await cards.profiles([owner.member.id], store: second) { _ in
                 _ = try await here.profiles.update(ProfileChanges(headline: "After"), of: owner.member)
                 return [owner.member.id: stale]
             }
@@ -107,7 +88,7 @@ import Testing
             let cards = MemberCards(capacityBytes: 4_000)
             let repository = SQLProfileRepository(store: store)
             for _ in 0..<3 {
-                let found = try await profiles(ids, through: cards, store: store) { missing in
+                let found = try await cards.profiles(ids, store: store) { missing in
                     try await repository.profiles(of: missing)
                 }
                 #expect(found.count == 12)

@@ -232,6 +232,24 @@ public final class MemberCards: Sendable {
         }
     }
 
+    /// Profiles by member (a member without one is kept as such: lists ask again).
+    func profiles(
+        _ ids: [Member.ID],
+        store: any Store,
+        load: ([Member.ID]) async throws -> [Member.ID: Profile]
+    ) async throws -> [Member.ID: Profile] {
+        try await read(
+            Array(Set(ids)),
+            store: store,
+            table: \.profiles,
+            stored: { Optional($0) },
+            absent: .some(nil),
+            present: { $0 },
+            weight: MemberCards.weight,
+            load: load
+        )
+    }
+
     /// Members by id (names and roles change: through the feed).
     func members(
         _ ids: [Member.ID],

@@ -66,16 +66,7 @@ public struct SQLProfileRepository: ProfileRepository {
 
     /// Through the member cache (`MemberCards`); that a member has no profile is kept too.
     public func profiles(of members: [Member.ID]) async throws -> [Member.ID: Profile] {
-        try await store.memberCards.read(
-            Array(Set(members)),
-            store: store,
-            table: \.profiles,
-            stored: { Optional($0) },
-            absent: .some(nil),
-            present: { $0 },
-            weight: MemberCards.weight,
-            load: loadProfiles
-        )
+        try await store.memberCards.profiles(members, store: store, load: loadProfiles)
     }
 
     private func loadProfiles(of members: [Member.ID]) async throws -> [Member.ID: Profile] {
