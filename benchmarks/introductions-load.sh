@@ -85,5 +85,7 @@ response = function(status, headers, body)
   end
 end
 LUA
+source benchmarks/wait-quiet.sh
+wait_quiet "$SERVER"
 echo "== POST /api/v1/introductions then .../withdraw ($MEMBERS members, $CONNECTIONS connections, ${SECONDS_}s)"
 wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_}s" --latency -s "$DATA/introduce.lua" "$BASE"

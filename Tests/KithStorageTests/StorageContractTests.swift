@@ -126,6 +126,32 @@ import Testing
         }
     }
 
+    @Test func severalMembersAndTheBlocksAmongThemComeInOneReadEach() async throws {
+        try await withMigratedStore { store async throws in
+            let repository = SQLMemberRepository(store: store)
+            let cast = ["ada", "bob", "cyd", "eve"].map { Self.member($0, email: "\($0)@x.org") }
+            for member in cast { _ = try await repository.insert(member, passwordHash: "h", consuming: nil, now: t0) }
+            let (ada, bob, cyd, eve) = (cast[0], cast[1], cast[2], cast[3])
+            let byHandle = try await repository.members(handles: [ada.handle, cyd.handle, try Handle("nobody"), ada.handle])
+            #expect(Set(byHandle.keys) == [ada.handle, cyd.handle])
+            #expect(byHandle[cyd.handle]?.id == cyd.id)
+            let byID = try await repository.members(ids: [bob.id, eve.id, Member.ID.make(at: t0)])
+            #expect(Set(byID.keys) == [bob.id, eve.id] && byID[eve.id]?.handle == eve.handle)
+            #expect(try await repository.members(handles: []).isEmpty)
+            #expect(try await repository.members(ids: []).isEmpty)
+
+            let blocks = SQLBlockRepository(store: store)
+            try await blocks.block(cyd.id, by: ada.id, at: t0)
+            try await blocks.block(bob.id, by: eve.id, at: t0)
+            let among = try await blocks.blocks(among: [ada.id, bob.id, cyd.id])
+            #expect(among.between(ada.id, cyd.id) && among.between(cyd.id, ada.id), "either way")
+            #expect(!among.between(ada.id, bob.id) && !among.between(bob.id, cyd.id))
+            #expect(!among.between(eve.id, bob.id), "a block outside the group is not read")
+            #expect(try await blocks.blocks(among: [eve.id, bob.id]).between(bob.id, eve.id))
+            #expect(try await blocks.blocks(among: [ada.id]).pairs.isEmpty)
+        }
+    }
+
     @Test func aFailedRegistrationDoesNotUseUpTheInvitation() async throws {
         try await withMigratedStore { store async throws in
             let repository = SQLMemberRepository(store: store)

@@ -189,6 +189,20 @@ import Testing
             #expect(Self.items(try await client.send(.get, "/api/v1/introductions?role=connector", token: cast.bob)).isEmpty)
             let role = try await client.send(.get, "/api/v1/introductions?role=boss", token: cast.ada)
             #expect(role.status == 422 && role.text.contains("role"))
+            // The connector and the asker, either way: as unknown as a blocked target.
+            #expect(try await client.send(.delete, "/api/v1/members/ada/block", token: cast.cyd).status < 300)
+            // The connector and the target: the connector is no longer a way through.
+            _ = try await client.send(.post, "/api/v1/members/bob/block", token: cast.cyd)
+            let apart = try await Self.ask(client, cast.ada)
+            #expect(apart.status == 422 && apart.text.contains("via"), "\(apart.text)")
+            _ = try await client.send(.delete, "/api/v1/members/bob/block", token: cast.cyd)
+            _ = try await client.send(.post, "/api/v1/members/ada/block", token: cast.bob)
+            let viaBlocked = try await Self.ask(client, cast.ada)
+            #expect(viaBlocked.status == 404 && !viaBlocked.text.contains("bob"), "\(viaBlocked.text)")
+            _ = try await client.send(.delete, "/api/v1/members/ada/block", token: cast.bob)
+            _ = try await client.send(.post, "/api/v1/members/bob/block", token: cast.ada)
+            #expect(try await Self.ask(client, cast.ada).status == 404)
+            #expect(Self.items(try await client.send(.get, "/api/v1/introductions", token: cast.ada)).isEmpty, "nothing stored")
         }
     }
 

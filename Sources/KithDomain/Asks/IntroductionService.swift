@@ -109,8 +109,17 @@ public struct IntroductionService: Sendable {
         if rawTarget?.isEmpty ?? true { check.fail("target", "must name a member") }
         if rawVia?.isEmpty ?? true { check.fail("via", "must name a member you are connected with") }
         try check.throwIfFailed()
-        let target = try await reachable(rawTarget ?? "", from: asker)
-        let connector = try await reachable(rawVia ?? "", from: asker)
+        // Both members in one read and every block among the three in another: this is the
+        // request members make most often under load (docs/BENCHMARKS.md, Asks).
+        let handles = [rawTarget ?? "", rawVia ?? ""].map { try? Handle($0) }
+        let found = try await members.members(handles: handles.compactMap { $0 })
+        guard let target = handles[0].flatMap({ found[$0] }), let connector = handles[1].flatMap({ found[$0] }) else {
+            throw DomainError.notFound("member")
+        }
+        let blocked = try await blocks.blocks(among: [asker.id, target.id, connector.id])
+        guard !blocked.between(target.id, asker.id), !blocked.between(connector.id, asker.id) else {
+            throw DomainError.notFound("member")
+        }
         guard target.id != asker.id else { throw DomainError.invalid(field: "target", reason: "cannot be yourself") }
         guard connector.id != asker.id, connector.id != target.id else {
             throw DomainError.invalid(field: "via", reason: "must be someone other than you and the person you want to meet")
@@ -121,7 +130,7 @@ public struct IntroductionService: Sendable {
         guard try await graph.tieStrength(asker.id, connector.id) != nil, try await graph.tieStrength(connector.id, target.id) != nil else {
             throw DomainError.invalid(field: "via", reason: "must be connected with both you and \(target.name)")
         }
-        if try await blocks.isBlocked(between: connector.id, and: target.id) {
+        if blocked.between(connector.id, target.id) {
             throw DomainError.invalid(field: "via", reason: "must be connected with both you and \(target.name)")
         }
         let moment = now()
@@ -182,12 +191,11 @@ public struct IntroductionService: Sendable {
 
     /// The holder declines, quietly.
     public func pass(_ rawID: String, by member: Member) async throws -> IntroductionView {
-        let current = try await visible(rawID, to: member)
         let moment = now()
-        let notice = Self.closedNotice(current.ask.id, to: current.asker.id, links: links)
-        return try await change(current, for: member, at: moment) { ask in
+        let links = links
+        return try await change(rawID, by: member, at: moment) { ask in
             try ask.pass(by: member.id, at: moment)
-            return [notice]
+            return [Self.closedNotice(ask.id, to: ask.asker, links: links)]
         }
     }
 
@@ -221,9 +229,8 @@ public struct IntroductionService: Sendable {
 
     /// The asker takes it back while it is open.
     public func withdraw(_ rawID: String, by asker: Member) async throws -> IntroductionView {
-        let current = try await visible(rawID, to: asker)
         let moment = now()
-        return try await change(current, for: asker, at: moment) { ask in
+        return try await change(rawID, by: asker, at: moment) { ask in
             try ask.withdraw(by: asker.id, at: moment)
             return []
         }
@@ -422,13 +429,6 @@ public struct IntroductionService: Sendable {
 
     // MARK: - Helpers
 
-    private func reachable(_ raw: String, from viewer: Member) async throws -> Member {
-        guard let handle = try? Handle(raw), let member = try await members.member(handle: handle),
-            !(try await blocks.isBlocked(between: member.id, and: viewer.id))
-        else { throw DomainError.notFound("member") }
-        return member
-    }
-
     /// The introduction if `member` may see it, else "not found".
     private func visible(_ rawID: String, to member: Member) async throws -> IntroductionView {
         guard let id = Ask.ID(rawID), let ask = try await asks.ask(id), ask.kind == .introduction,
@@ -438,12 +438,38 @@ public struct IntroductionService: Sendable {
     }
 
     private func view(_ ask: Ask, for member: Member) async throws -> IntroductionView? {
-        guard let status = ask.status(seenBy: member.id), ask.route.count == 2,
-            let asker = try await members.member(id: ask.asker),
-            let connector = try await members.member(id: ask.route[0]),
-            let target = try await members.member(id: ask.route[1])
-        else { return nil }
+        guard let status = ask.status(seenBy: member.id), ask.route.count == 2 else { return nil }
+        let people = try await members.members(ids: [ask.asker] + ask.route)
+        guard let asker = people[ask.asker], let connector = people[ask.route[0]], let target = people[ask.route[1]] else {
+            return nil
+        }
         return IntroductionView(ask: ask, status: status, asker: asker, connector: connector, target: target)
+    }
+
+    /// A change that needs nothing read before it: whether `member` may see the introduction is
+    /// checked inside the write, on the row it locks (one write and one read of the three members).
+    private func change(
+        _ rawID: String,
+        by member: Member,
+        at moment: Date,
+        _ transition: @escaping @Sendable (inout Ask) throws -> [Notice]
+    ) async throws -> IntroductionView {
+        let viewer = member.id
+        guard let id = Ask.ID(rawID),
+            let changed = try await asks.update(
+                id,
+                at: moment,
+                { ask in
+                    guard ask.kind == .introduction, ask.route.count == 2, ask.status(seenBy: viewer) != nil else {
+                        throw DomainError.notFound("introduction")
+                    }
+                    return try transition(&ask)
+                }
+            )
+        else { throw DomainError.notFound("introduction") }
+        // Whoever could see it before the change still sees it after (as closed, at least).
+        guard let view = try await view(changed, for: member) else { throw DomainError.notFound("introduction") }
+        return view
     }
 
     private func change(

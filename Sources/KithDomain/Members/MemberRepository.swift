@@ -31,6 +31,10 @@ public protocol MemberRepository: Sendable {
     ) async throws -> RegistrationOutcome
     func member(id: Member.ID) async throws -> Member?
     func member(handle: Handle) async throws -> Member?
+    /// Several members by handle in one read (handles not found are left out).
+    func members(handles: [Handle]) async throws -> [Handle: Member]
+    /// Several members by id in one read (ids not found are left out).
+    func members(ids: [Member.ID]) async throws -> [Member.ID: Member]
     /// The member and their password hash, for signing in.
     func credentials(email: EmailAddress) async throws -> (member: Member, passwordHash: String)?
     func count() async throws -> Int

@@ -319,6 +319,18 @@ public struct SQLBlockRepository: BlockRepository {
         }
     }
 
+    public func blocks(among members: [Member.ID]) async throws -> BlocksAmong {
+        let ids = Array(Set(members)).map(\.description)
+        guard ids.count > 1 else { return BlocksAmong([]) }
+        return try await store.read { db in
+            BlocksAmong(
+                try await db.raw(
+                    "SELECT blocker_id, blocked_id FROM blocks WHERE blocker_id IN (\(binds: ids)) AND blocked_id IN (\(binds: ids))"
+                ).all().map { (Member.ID(try $0.uuid("blocker_id")), Member.ID(try $0.uuid("blocked_id"))) }
+            )
+        }
+    }
+
     public func blockedEither(of member: Member.ID) async throws -> [Member.ID] {
         try await store.read { db in
             try await db.raw(

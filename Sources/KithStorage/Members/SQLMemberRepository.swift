@@ -113,6 +113,24 @@ public struct SQLMemberRepository: MemberRepository {
         }
     }
 
+    public func members(handles: [Handle]) async throws -> [Handle: Member] {
+        let distinct = Array(Set(handles.map(\.rawValue)))
+        guard !distinct.isEmpty else { return [:] }
+        var found: [Handle: Member] = [:]
+        for chunk in stride(from: 0, to: distinct.count, by: 500).map({ Array(distinct[$0..<min(distinct.count, $0 + 500)]) }) {
+            let rows = try await store.read { db in
+                try await db.raw("SELECT \(unsafeRaw: Columns.member) FROM members m WHERE m.handle IN (\(binds: chunk))")
+                    .all().map { try $0.member() }
+            }
+            for member in rows { found[member.handle] = member }
+        }
+        return found
+    }
+
+    public func members(ids: [Member.ID]) async throws -> [Member.ID: Member] {
+        try await loadMembers(Array(Set(ids)))
+    }
+
     public func credentials(email: EmailAddress) async throws -> (member: Member, passwordHash: String)? {
         try await store.read { db in
             guard
