@@ -72,9 +72,26 @@ public struct PlanService: Sendable {
     /// This week's plan: at most seven actionable items, varied, none done or put off; then the goal.
     public func plan(for member: Member) async throws -> WeeklyPlan {
         let moment = now()
-        let stage = try await profiles.profile(of: member.id)?.careerStage
-        let slot = try await plans.slot(of: member.id) ?? WeeklySlot.suggested(for: stage)
-        let states = try await plans.states(of: member.id)
+        let weekAhead = moment.addingTimeInterval(7 * 86_400)
+        // Every source is read at once (they are independent; a plan read them one after another,
+        // ~30 reads in a row), then items are added in the order of importance below.
+        async let profile = profiles.profile(of: member.id)
+        async let storedSlot = plans.slot(of: member.id)
+        async let storedStates = plans.states(of: member.id)
+        async let supporting = looking.supporting(member)
+        async let own = looking.own(member)
+        async let asked = introductions.list(role: .asker, of: member, limit: 20)
+        async let asksForMe = asks.forMe(member, limit: 10)
+        async let introductionsWaiting = introductions.waiting(for: member)
+        async let requestBox = messages.conversations(box: "requests", of: member, after: nil, limit: "20")
+        async let inboxBox = messages.conversations(box: "inbox", of: member, after: nil, limit: "20")
+        async let keepInTouch = contacts.keepInTouch(owner: member, dormantLimit: 3)
+        async let thanks = contacts.thanksDue(owner: member, since: moment.addingTimeInterval(-30 * 86_400), limit: 1)
+        async let eventsAhead = events.events(matching: EventQuery(upcomingAfter: moment, mine: member.id, limit: 10))
+        async let someoneNew = suggestions.suggestions(for: member, limit: "3")
+        let stage = try await profile?.careerStage
+        let slot = try await storedSlot ?? WeeklySlot.suggested(for: stage)
+        let states = try await storedStates
         func open(_ key: String) -> Bool {
             switch states[key] {
             case .done?: false
@@ -88,7 +105,7 @@ public struct PlanService: Sendable {
         }
 
         // Someone in transition counts on the member (their circle); the member's own transition.
-        if let supported = try await looking.supporting(member).first {
+        if let supported = try await supporting.first {
             add(
                 PlanItem(
                     key: "circle:\(supported.member.id):\(Int64(supported.signal.updatedAt.timeIntervalSince1970))",
@@ -98,7 +115,7 @@ public struct PlanService: Sendable {
                 )
             )
         }
-        if try await looking.own(member).signal.active {
+        if try await own.signal.active {
             add(
                 PlanItem(
                     key: "transition:\(Int64(slot.weekStart(of: moment).timeIntervalSince1970))",
@@ -110,7 +127,7 @@ public struct PlanService: Sendable {
         }
         // An introduction that happened, whose outcome the asker has not said (it feeds their
         // relationship manager and a thank-you to the connector).
-        if let done = try await introductions.list(role: .asker, of: member, limit: 20).first(where: {
+        if let done = try await asked.first(where: {
             $0.ask.stage == .accepted && $0.ask.outcome == nil
         }) {
             add(
@@ -124,7 +141,7 @@ public struct PlanService: Sendable {
         }
         // Waiting for the member: someone asked for help they may give, introductions to answer
         // (they lapse), message requests, then replies.
-        if let ask = try await asks.forMe(member, limit: 10).first(where: { $0.offers.isEmpty }) {
+        if let ask = try await asksForMe.first(where: { $0.offers.isEmpty }) {
             add(
                 PlanItem(
                     key: "ask:\(ask.ask.id)",
@@ -134,7 +151,7 @@ public struct PlanService: Sendable {
                 )
             )
         }
-        for view in try await introductions.waiting(for: member).prefix(2) {
+        for view in try await introductionsWaiting.prefix(2) {
             let toMake = view.connector.id == member.id
             add(
                 PlanItem(
@@ -148,7 +165,7 @@ public struct PlanService: Sendable {
             )
         }
         // Waiting for the member: message requests, then replies.
-        let requests = try await messages.conversations(box: "requests", of: member, after: nil, limit: "20").items
+        let requests = try await requestBox.items
         if let first = requests.first {
             add(
                 PlanItem(
@@ -161,7 +178,7 @@ public struct PlanService: Sendable {
                 )
             )
         }
-        let inbox = try await messages.conversations(box: "inbox", of: member, after: nil, limit: "20").items
+        let inbox = try await inboxBox.items
         for summary in inbox.filter({ $0.unreadCount > 0 }).prefix(1) {
             add(
                 PlanItem(
@@ -174,8 +191,7 @@ public struct PlanService: Sendable {
         }
 
         // The relationship manager (the member's own, private).
-        let board = try await contacts.keepInTouch(owner: member, dormantLimit: 3)
-        let weekAhead = moment.addingTimeInterval(7 * 86_400)
+        let board = try await keepInTouch
         for followUp in board.followUps.filter({ $0.dueAt <= weekAhead }).prefix(2) {
             let name = board.followUpContacts[followUp.contactID] ?? "a contact"
             add(
@@ -210,7 +226,7 @@ public struct PlanService: Sendable {
         }
 
         // Someone who helped recently and has not heard from the member since.
-        if let due = try await contacts.thanksDue(owner: member, since: moment.addingTimeInterval(-30 * 86_400), limit: 1).first {
+        if let due = try await thanks.first {
             let phrase = (due.help.help ?? .other).thanksPhrase
             add(
                 PlanItem(
@@ -225,7 +241,7 @@ public struct PlanService: Sendable {
         }
 
         // Events in the week ahead that the member is going to.
-        let upcoming = try await events.events(matching: EventQuery(upcomingAfter: moment, mine: member.id, limit: 10))
+        let upcoming = try await eventsAhead
         for event in upcoming where event.startsAt <= weekAhead {
             let status = try await events.rsvp(of: member.id, to: event.id)?.status
             guard status == .going || event.organizerID == member.id else { continue }
@@ -241,7 +257,7 @@ public struct PlanService: Sendable {
         }
 
         // Someone new, with something to say (the introversion barrier).
-        if let suggestion = try await suggestions.suggestions(for: member, limit: "3").first {
+        if let suggestion = try await someoneNew.first {
             let reason = suggestion.reasons.first.map { $0.prefix(1).lowercased() + $0.dropFirst() } ?? "you may have things in common"
             add(
                 PlanItem(
