@@ -28,6 +28,8 @@ request = function()
   return wrk.format("GET", "/api/v1/members/" .. handles[math.random(#handles)] .. "/relationship")
 end
 LUA
+source benchmarks/wait-quiet.sh
+wait_quiet "$SERVER"
 echo "== GET /api/v1/members/{handle}/relationship ($MEMBERS members, $CONNECTIONS connections, ${SECONDS_}s)"
 wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_}s" --latency -s "$DATA/relationship.lua" "$BASE"
 echo "== GET /api/v1/suggestions"

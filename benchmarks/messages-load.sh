@@ -62,6 +62,8 @@ request = function()
   return wrk.format("POST", "/api/v1/conversations/" .. ids[math.random(#ids)] .. "/messages", nil, '{"body":"Thanks, let us talk on Thursday."}')
 end
 LUA
+source benchmarks/wait-quiet.sh
+wait_quiet "$SERVER"
 echo "== GET /api/v1/conversations?limit=20 (inbox of 500; $MEMBERS members, $CONNECTIONS connections, ${SECONDS_}s)"
 wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_}s" --latency -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/conversations?limit=20"
 echo "== POST /api/v1/conversations/{id}/messages"

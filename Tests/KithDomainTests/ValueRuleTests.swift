@@ -1,3 +1,4 @@
+import Foundation
 import KithDomain
 import Testing
 
@@ -51,6 +52,23 @@ import Testing
         let cursor = Cursor.encode(["ada lovelace", "0193"])
         #expect(try Cursor.decode(cursor, parts: 2) == ["ada lovelace", "0193"])
         #expect(throws: DomainError.self) { try Cursor.decode("!!!", parts: 2) }
+        #expect(throws: DomainError.self) { try Cursor.decode(String(repeating: "A", count: 513), parts: 2) }
+        // The byte-by-byte URL-safe alphabet agrees with Foundation's base64 and its replacements,
+        // and every cursor reads back, whatever its text.
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let parts = (0..<Int.random(in: 1...3, using: &rng)).map { _ in
+                String(
+                    (0..<Int.random(in: 1...40, using: &rng)).map { _ in Character(UnicodeScalar(UInt8.random(in: 32...126, using: &rng))) }
+                )
+                    + (Bool.random(using: &rng) ? "é→\u{1F600}" : "")
+            }
+            let cursor = Cursor.encode(parts)
+            let reference = Data(parts.joined(separator: "\u{1F}").utf8).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(cursor == reference)
+            #expect(try Cursor.decode(cursor, parts: parts.count) == parts)
+        }
         #expect(throws: DomainError.self) { try Cursor.decode(cursor, parts: 3) }
         #expect(throws: DomainError.self) { try Cursor.decode(cursor, parts: 2, numericFirst: true) }
         #expect(try Cursor.decode(Cursor.encode(["1700", "x"]), parts: 2, numericFirst: true) == ["1700", "x"])

@@ -313,3 +313,48 @@ private struct SchemaSample: Decodable, FieldRules {
 
     static let rules: [String: FieldRule] = ["title": .maxLength(40), "level": .range(1...5)]
 }
+
+/// The API's JSON keys are converted once per process (`SnakeCaseKeys`), and must read exactly as
+/// Foundation's `.convertToSnakeCase` writes them.
+@Suite struct SnakeCaseKeysTests {
+    // Keys as odd as a type may have them, on purpose.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    struct Inner: Encodable {
+        let profileURL: String
+        let iCalFeed: Int
+        let _leading: Bool
+        let trailing_: Bool
+        let already_snake: String
+        let HTTPStatusCode: Int
+    }
+
+    struct Outer: Encodable {
+        let memberHandle: String
+        let lastMessageAt: Date
+        let items: [Inner]
+        let byTag: [String: Int]
+        let nothingHere: String?
+        let unreadCount: Int
+    }
+
+    @Test func theSameBytesAsFoundationsConversion() throws {
+        let inner = Inner(profileURL: "u", iCalFeed: 1, _leading: true, trailing_: false, already_snake: "s", HTTPStatusCode: 200)
+        let value = Outer(
+            memberHandle: "ada",
+            lastMessageAt: Date(timeIntervalSince1970: 1_800_000_000),
+            items: [inner, inner],
+            byTag: ["mentorTeam": 1, "a": 2],
+            nothingHere: nil,
+            unreadCount: 3
+        )
+        let reference = JSONEncoder()
+        reference.keyEncodingStrategy = .convertToSnakeCase
+        reference.dateEncodingStrategy = .iso8601
+        reference.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for _ in 0..<2 {  // the second time from the cache
+            let ours = String(decoding: try JSONCoding.encoder.encode(value), as: UTF8.self)
+            #expect(ours == String(decoding: try reference.encode(value), as: UTF8.self))
+            #expect(ours.contains("\"profile_url\"") && ours.contains("\"unread_count\":3"), "\(ours)")
+        }
+    }
+}
