@@ -2,7 +2,6 @@ public import Foundation
 public import Hummingbird
 import KithDomain
 import NIOCore
-import Synchronization
 
 /// Everything a handler knows about the request besides the request itself: who is calling
 /// (resolved once by `AuthenticationMiddleware`) and where from.
@@ -62,55 +61,9 @@ public struct AppRequestContext: RequestContext {
 enum JSONCoding {
     static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .custom(SnakeCaseKeys.key)
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
-    }
-}
-
-/// Foundation's `.convertToSnakeCase`, but each key converted once per process: Foundation converts
-/// every key of every value of every response again (~6% of an inbox request's CPU). The
-/// conversion itself is Foundation's (asked once per key), so the JSON is byte for byte the same.
-enum SnakeCaseKeys {
-    private static let known = Mutex<[String: String]>([:])
-
-    struct Key: CodingKey {
-        let stringValue: String
-        var intValue: Int? { nil }
-        init(_ name: String) { stringValue = name }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    @Sendable static func key(_ path: [any CodingKey]) -> any CodingKey {
-        guard let last = path.last else { return Key("") }
-        if last.intValue != nil { return last }
-        let name = last.stringValue
-        if let converted = known.withLock({ $0[name] }) { return Key(converted) }
-        let converted = convert(name)
-        known.withLock { known in
-            // Keys come from the code's types (and a few dictionaries): bounded, but never unbounded.
-            if known.count > 10_000 { known = [:] }
-            known[name] = converted
-        }
-        return Key(converted)
-    }
-
-    /// What `.convertToSnakeCase` makes of `name`.
-    static func convert(_ name: String) -> String {
-        struct Probe: Encodable {
-            let name: String
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: Key.self)
-                try container.encode(0, forKey: Key(name))
-            }
-        }
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        guard let data = try? encoder.encode(Probe(name: name)),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Int], let key = object.keys.first
-        else { return name }
-        return key
     }
 }
