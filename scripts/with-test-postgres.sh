@@ -26,8 +26,10 @@ trap stop EXIT
 runuser -u postgres -- "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 FAST="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 [ "${KITH_PG_DURABLE:-0}" = "1" ] && FAST=""
+# max_connections: every test opens a store with a pool of up to 10 connections, and the tests run in
+# parallel; a weekly plan reads its sources at once (several connections of its pool), so 300 ran out.
 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -t 60 \
-    -o "-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c log_lock_waits=on $FAST" start >/dev/null
+    -o "-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c max_connections=1000 -c log_lock_waits=on $FAST" start >/dev/null
 psql -q -h 127.0.0.1 -p "$PORT" -U postgres -c "CREATE ROLE kith LOGIN PASSWORD 'kith'" -c "CREATE DATABASE kith OWNER kith"
 export KITH_TEST_POSTGRES_URL="postgres://kith:kith@127.0.0.1:$PORT/kith?sslmode=disable"
 # The server log, for scripts/test-watchdog.sh to show when a run stalls.
