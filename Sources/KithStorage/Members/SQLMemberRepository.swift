@@ -91,7 +91,7 @@ public struct SQLMemberRepository: MemberRepository {
     func loadMembers(_ ids: [Member.ID]) async throws -> [Member.ID: Member] {
         var found: [Member.ID: Member] = [:]
         var vertices: [(Member.ID, Int32)] = []
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
+        for chunk in SQLSeeder.chunks(ids, size: 500) {
             let rows = try await store.read { db in
                 try await db.raw(
                     "SELECT \(unsafeRaw: Columns.member), m.seq FROM members m WHERE m.id IN (\(binds: chunk.map(\.description)))"
@@ -117,7 +117,7 @@ public struct SQLMemberRepository: MemberRepository {
         let distinct = Array(Set(handles.map(\.rawValue)))
         guard !distinct.isEmpty else { return [:] }
         var found: [Handle: Member] = [:]
-        for chunk in stride(from: 0, to: distinct.count, by: 500).map({ Array(distinct[$0..<min(distinct.count, $0 + 500)]) }) {
+        for chunk in SQLSeeder.chunks(distinct, size: 500) {
             let rows = try await store.read { db in
                 try await db.raw("SELECT \(unsafeRaw: Columns.member) FROM members m WHERE m.handle IN (\(binds: chunk))")
                     .all().map { try $0.member() }
