@@ -37,6 +37,9 @@ let package = Package(
         // The social graph engine: pure Swift, no dependencies.
         .target(name: "KithGraph", swiftSettings: strict),
 
+        // The word index of the directory search: pure Swift, no dependencies.
+        .target(name: "KithSearch", swiftSettings: strict),
+
         // Entities, value objects, use-case services, repository protocols, policies. No server, no SQL.
         .target(
             name: "KithDomain",
@@ -49,6 +52,7 @@ let package = Package(
             name: "KithStorage",
             dependencies: [
                 "KithDomain",
+                "KithSearch",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
@@ -125,6 +129,7 @@ let package = Package(
             name: "KithBench",
             dependencies: [
                 "KithGraph",
+                "KithSearch",
                 "KithDomain",
                 "KithStorage",
                 "KithWeb",
@@ -151,6 +156,7 @@ let package = Package(
         ),
 
         .testTarget(name: "KithGraphTests", dependencies: ["KithGraph"], swiftSettings: strict),
+        .testTarget(name: "KithSearchTests", dependencies: ["KithSearch"], swiftSettings: strict),
         .testTarget(
             name: "KithDomainTests",
             dependencies: ["KithGraph", "KithDomain", "KithStorage", "KithWeb", "KithApp", "KithTestSupport", "KithDemo"],

@@ -13,6 +13,7 @@ check() {
         fail=1
     fi
 }
+check "${IMPORT}(?!(Foundation|Synchronization)\$)" Sources/KithSearch "KithSearch depends on no package (only Foundation and Synchronization from the toolchain)"
 check "${IMPORT}(Hummingbird|SQLKit|SQLiteKit|PostgresKit|PostgresNIO|SQLiteNIO|NIO|VaporCSQLite)" Sources/KithDomain "KithDomain imports no server or database package"
 check "${IMPORT}(?!(Foundation|Synchronization)\$)" Sources/KithGraph "KithGraph depends on no package (only Foundation and Synchronization from the toolchain)"
 check "${IMPORT}(SQLKit|SQLiteKit|PostgresKit|PostgresNIO|SQLiteNIO|VaporCSQLite)" "Sources/KithWeb Sources/KithCLI Sources/KithApp" "only KithStorage talks SQL"

@@ -72,6 +72,7 @@ public struct SQLMemberRepository: MemberRepository {
                 let profile = Profile(memberID: member.id, updatedAt: member.createdAt)
                 try await ProfileWriter.upsert(profile, in: db)
                 try await SearchIndexWriter(dialect: dialect).reindex(member.id, in: db)
+                try await MemberChanges.record(member.id, in: db, dialect: dialect)
                 return .registered
             }
         } catch let rollback as Rollback {

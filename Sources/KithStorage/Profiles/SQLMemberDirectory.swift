@@ -1,5 +1,6 @@
 import Foundation
 public import KithDomain
+import KithSearch
 import SQLKit
 
 /// Directory search on both backends. Facets on optional sections only match members who show
@@ -23,12 +24,62 @@ public struct SQLMemberDirectory: MemberDirectory {
             if prefixed.count > query.limit { return prefixed }
         }
         if !query.namesOnly && !query.terms.isEmpty {
-            return try await entries(try Self.rankedSQL(query, viewer: viewer, dialect: dialect), searching: true, ranked: true)
+            return try await ranked(query, viewer: viewer)
         }
         return try await entries(Self.sql(query, viewer: viewer, dialect: dialect), searching: !query.terms.isEmpty)
     }
 
-    /// Ranked full-text search. The index matches the words and the facet tokens; the block
+    /// Ranked word search on this instance's word index (`MemberWordSearch`): the index holds
+    /// only community-visible text and facets, the viewer's blocks are left out by member seq, and
+    /// only the page's members are read (from the member cache).
+    func ranked(_ query: DirectoryQuery, viewer: Member.ID) async throws -> [DirectoryEntry] {
+        var after: WordHit.Position?
+        if let cursor = query.after, let score = Int64(cursor[0]) {
+            guard let seq = Int64(cursor[1]) else {
+                throw DomainError.invalid(field: "after", reason: "is not a cursor returned by this list")
+            }
+            after = WordHit.Position(score: score, key: seq)
+        }
+        let snapshot = try await store.wordSearch.current(store)
+        let blocked = try await blockedSeqs(of: viewer)
+        let hits = snapshot.search(
+            WordQuery(
+                words: query.terms,
+                facets: Self.indexedFacetTokens(query),
+                location: query.location.map(Text.key),
+                excluding: blocked,
+                after: after,
+                limit: query.limit + 1
+            )
+        )
+        let ids = hits.map { Member.ID($0.id) }
+        let members = try await store.memberCards.members(ids, store: store) { missing in
+            try await SQLMemberRepository(store: store).loadMembers(missing)
+        }
+        let profiles = try await SQLProfileRepository(store: store).profiles(of: ids)
+        return hits.compactMap { hit in
+            let id = Member.ID(hit.id)
+            guard let member = members[id], let profile = profiles[id] else { return nil }
+            let cursor = Cursor.encode([String(hit.score), String(hit.key), id.description])
+            return DirectoryEntry(member: member, profile: profile, cursor: cursor)
+        }
+    }
+
+    /// The seqs of the members `viewer` blocked or was blocked by.
+    private func blockedSeqs(of viewer: Member.ID) async throws -> Set<Int64> {
+        try await store.read { db in
+            let rows = try await db.raw(
+                """
+                SELECT m.seq FROM blocks b JOIN members m ON m.id = b.blocked_id WHERE b.blocker_id = \(bind: viewer.description)
+                UNION SELECT m.seq FROM blocks b JOIN members m ON m.id = b.blocker_id WHERE b.blocked_id = \(bind: viewer.description)
+                """
+            ).all()
+            return Set(try rows.map { try $0.int64("seq") })
+        }
+    }
+
+    /// Ranked full-text search in SQL (FTS5 bm25, PostgreSQL ts_rank): what the word index
+    /// replaced, kept as the peer `KithBench directory` measures it against. The index matches the words and the facet tokens; the block
     /// filter is one small set, so ranking, ordering and the page limit all happen on the index's
     /// rows before any member row is read. Order: score, then a unique tiebreak (the member's
     /// seq: the index rowid on SQLite, a column of the index table on PostgreSQL).

@@ -1,5 +1,6 @@
 import Foundation
 import KithDomain
+import KithSearch
 import SQLKit
 
 /// What the full-text index holds for one member: the name (weighted highest), the text the whole
@@ -36,15 +37,64 @@ struct SearchDocument: Sendable {
 
     /// The searchable text: always-public fields, plus each section only if the whole community sees it.
     static func publicText(profile: Profile, affiliations: [Affiliation]) -> String {
-        var parts = [profile.headline, profile.industry] + profile.interests
-        let community = { (section: ProfileSection) in ProfilePolicy.canSee(section, of: profile, as: .member) }
-        if community(.bio) { parts.append(profile.bio) }
-        if community(.skills) { parts += profile.skills }
-        if community(.location) { parts.append(profile.location) }
-        if community(.affiliations) {
-            for affiliation in affiliations { parts += [affiliation.organization, affiliation.title, affiliation.cohort] }
-        }
+        let fields = publicFields(profile: profile, affiliations: affiliations)
+        let parts =
+            [fields.headline, fields.industry] + fields.interests + fields.bio + fields.skills + fields.location
+            + fields.organizations
         return parts.filter { !$0.isEmpty }.joined(separator: " \n ")
+    }
+
+    /// The community-visible text by field, under one rule for both indexes (the SQL full-text
+    /// index and the in-memory word index): always-public fields, plus each section only if the
+    /// whole community sees it.
+    struct PublicFields {
+        var headline: String
+        var industry: String
+        var interests: [String]
+        var bio: [String] = []
+        var skills: [String] = []
+        var location: [String] = []
+        var organizations: [String] = []
+    }
+
+    static func publicFields(profile: Profile, affiliations: [Affiliation]) -> PublicFields {
+        var fields = PublicFields(headline: profile.headline, industry: profile.industry, interests: profile.interests)
+        let community = { (section: ProfileSection) in ProfilePolicy.canSee(section, of: profile, as: .member) }
+        if community(.bio) { fields.bio = [profile.bio] }
+        if community(.skills) { fields.skills = profile.skills }
+        if community(.location) { fields.location = [profile.location] }
+        if community(.affiliations) {
+            fields.organizations = affiliations.flatMap { [$0.organization, $0.title, $0.cohort] }
+        }
+        return fields
+    }
+
+    /// The member as the in-memory word index keeps them (`MemberWordSearch`).
+    static func indexed(
+        id: Member.ID,
+        seq: Int64,
+        name: String,
+        handle: String,
+        profile: Profile,
+        affiliations: [Affiliation]
+    )
+        -> IndexedDocument
+    {
+        let fields = publicFields(profile: profile, affiliations: affiliations)
+        let other = [fields.industry] + fields.interests + fields.bio + fields.location
+        return IndexedDocument(
+            id: id.rawValue,
+            key: seq,
+            texts: [
+                .name: name + " " + handle,
+                .headline: fields.headline,
+                .skills: fields.skills.joined(separator: " \n "),
+                .organizations: fields.organizations.joined(separator: " \n "),
+                .other: other.joined(separator: " \n "),
+            ],
+            facets: facetTokens(profile: profile, affiliations: affiliations),
+            location: fields.location.isEmpty ? nil : Text.key(profile.location)
+        )
     }
 
     /// Facet tokens, under the same visibility rules as the SQL facet conditions: career stage,

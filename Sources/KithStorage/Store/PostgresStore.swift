@@ -11,6 +11,7 @@ public import SQLKit
 public final class PostgresStore: Store {
     public let dialect = StoreDialect.postgres
     public let memberCards = MemberCards()
+    public let wordSearch = MemberWordSearch()
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger

@@ -14,6 +14,7 @@ import SQLiteNIO
 public final class SQLiteStore: Store {
     public let dialect = StoreDialect.sqlite
     public let memberCards = MemberCards()
+    public let wordSearch = MemberWordSearch()
     public let path: String
     private let writer: SQLiteConnectionThread
     private let readers: [SQLiteConnectionThread]

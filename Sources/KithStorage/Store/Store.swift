@@ -22,6 +22,8 @@ public protocol Store: Sendable {
     func diagnostics() -> StoreDiagnostics
     /// This instance's cache of member rows, shared by every repository on this store.
     var memberCards: MemberCards { get }
+    /// This instance's word index of the directory, kept current through the same change feed.
+    var wordSearch: MemberWordSearch { get }
 }
 
 /// The store's health as `/metrics` shows it: SQLite's write-ahead log and its checkpoints.

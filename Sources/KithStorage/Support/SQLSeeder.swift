@@ -74,6 +74,8 @@ public struct SQLSeeder: Sendable {
                 let target = SearchDocument.target(dialect)
                 try await db.raw("INSERT INTO \(target) VALUES \(documents.joined(separator: ", "))").run()
             }
+            // A change for everyone: word indexes and member caches start again.
+            try await MemberChanges.record(nil, in: db, dialect: dialect)
         }
     }
 

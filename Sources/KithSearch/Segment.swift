@@ -1,0 +1,187 @@
+import Foundation
+
+/// An immutable part of the word index (as in Lucene): documents numbered from 0, a sorted term
+/// dictionary, and for each term its postings — documents in increasing order, each with the
+/// term's BM25F weight in that document (saturated, before idf). Facet tokens have their own
+/// postings, without weights. Never changed once built, so any number of searches read it
+/// without a lock; changes go into new segments and merges build new ones.
+final class Segment: Sendable {
+    /// Unique within the index: what the index's locator names a document's segment by.
+    let serial: Int
+    let ids: [UUID]
+    let keys: [Int64]
+    let locations: [String?]
+    /// Sorted; `starts[t]..<starts[t + 1]` are term `t`'s postings.
+    let terms: [String]
+    let starts: [Int32]
+    let documents: [UInt32]
+    let weights: [Float]
+    let facets: [String: [UInt32]]
+    /// Words per field summed over the documents (for the index's averages).
+    let fieldWords: [Double]
+
+    var count: Int { ids.count }
+
+    private init(
+        serial: Int,
+        ids: [UUID],
+        keys: [Int64],
+        locations: [String?],
+        terms: [String],
+        starts: [Int32],
+        documents: [UInt32],
+        weights: [Float],
+        facets: [String: [UInt32]],
+        fieldWords: [Double]
+    ) {
+        self.serial = serial
+        self.ids = ids
+        self.keys = keys
+        self.locations = locations
+        self.terms = terms
+        self.starts = starts
+        self.documents = documents
+        self.weights = weights
+        self.facets = facets
+        self.fieldWords = fieldWords
+    }
+
+    static let k1: Float = 1.2
+    private static let fields = Field.allCases
+    private static let tfBits = 6
+    private static let tfMax = UInt32(1 << tfBits) - 1
+
+    /// Tokenises `source` once: per posting the term frequency of each field (packed 6 bits a
+    /// field), per document each field's length; then the weights, against `lengths` (nil: the
+    /// documents' own averages).
+    convenience init(serial: Int, documents source: [IndexedDocument], lengths: FieldLengths?) {
+        var postings: [String: (docs: [UInt32], packed: [UInt32])] = [:]
+        var facets: [String: [UInt32]] = [:]
+        var docLengths = [UInt16](repeating: 0, count: source.count * Self.fields.count)
+        var fieldWords = [Double](repeating: 0, count: Self.fields.count)
+        var counts: [String: UInt32] = [:]
+        for (number, document) in source.enumerated() {
+            counts.removeAll(keepingCapacity: true)
+            for field in Self.fields {
+                var length = 0
+                let shift = UInt32(field.rawValue * Self.tfBits)
+                Words.forEach(in: document.texts[field.rawValue]) { word in
+                    length += 1
+                    let packed = counts[word, default: 0]
+                    if (packed >> shift) & Self.tfMax < Self.tfMax { counts[word] = packed + (1 << shift) }
+                }
+                docLengths[number * Self.fields.count + field.rawValue] = UInt16(min(length, Int(UInt16.max)))
+                fieldWords[field.rawValue] += Double(length)
+            }
+            for (word, packed) in counts {
+                postings[word, default: ([], [])].docs.append(UInt32(number))
+                postings[word, default: ([], [])].packed.append(packed)
+            }
+            for token in Set(document.facets) { facets[token, default: []].append(UInt32(number)) }
+        }
+        let averages =
+            lengths?.averages
+            ?? fieldWords.map { source.isEmpty ? 1 : Float(max($0 / Double(source.count), 1)) }
+        let terms = postings.keys.sorted()
+        var starts: [Int32] = [0]
+        var documents: [UInt32] = []
+        var weights: [Float] = []
+        starts.reserveCapacity(terms.count + 1)
+        for term in terms {
+            let list = postings[term]!
+            for (doc, packed) in zip(list.docs, list.packed) {
+                var tf: Float = 0
+                for field in Self.fields {
+                    let frequency = Float((packed >> UInt32(field.rawValue * Self.tfBits)) & Self.tfMax)
+                    guard frequency > 0 else { continue }
+                    let length = Float(docLengths[Int(doc) * Self.fields.count + field.rawValue])
+                    let b = field.lengthNormalisation
+                    tf += field.weight * frequency / (1 - b + b * length / averages[field.rawValue])
+                }
+                documents.append(doc)
+                weights.append(tf / (Self.k1 + tf))
+            }
+            starts.append(Int32(documents.count))
+        }
+        self.init(
+            serial: serial,
+            ids: source.map(\.id),
+            keys: source.map(\.key),
+            locations: source.map(\.location),
+            terms: terms,
+            starts: starts,
+            documents: documents,
+            weights: weights,
+            facets: facets,
+            fieldWords: fieldWords
+        )
+    }
+
+    /// The live documents of `parts` (in order) as one segment, reusing their postings' weights:
+    /// no text is tokenised again. Returns the new segment.
+    static func merging(_ parts: [(segment: Segment, dead: Set<UInt32>)], serial: Int) -> Segment {
+        var ids: [UUID] = []
+        var keys: [Int64] = []
+        var locations: [String?] = []
+        var renumbered: [[UInt32]] = []
+        var fieldWords = [Double](repeating: 0, count: fields.count)
+        for (segment, dead) in parts {
+            var map = [UInt32](repeating: .max, count: segment.count)
+            for doc in 0..<segment.count where !dead.contains(UInt32(doc)) {
+                map[doc] = UInt32(ids.count)
+                ids.append(segment.ids[doc])
+                keys.append(segment.keys[doc])
+                locations.append(segment.locations[doc])
+            }
+            renumbered.append(map)
+            let live = Double(segment.count - dead.count) / Double(max(segment.count, 1))
+            for field in fields { fieldWords[field.rawValue] += segment.fieldWords[field.rawValue] * live }
+        }
+        var allTerms = Set<String>()
+        for (segment, _) in parts { allTerms.formUnion(segment.terms) }
+        var terms: [String] = []
+        var starts: [Int32] = [0]
+        var documents: [UInt32] = []
+        var weights: [Float] = []
+        var cursors = [Int](repeating: 0, count: parts.count)
+        for term in allTerms.sorted() {
+            for (part, (segment, _)) in parts.enumerated() {
+                // Each part's terms are sorted too: its cursor only moves forward.
+                var index = cursors[part]
+                while index < segment.terms.count && segment.terms[index] < term { index += 1 }
+                cursors[part] = index
+                guard index < segment.terms.count, segment.terms[index] == term else { continue }
+                let map = renumbered[part]
+                for posting in Int(segment.starts[index])..<Int(segment.starts[index + 1]) {
+                    let doc = map[Int(segment.documents[posting])]
+                    guard doc != .max else { continue }
+                    documents.append(doc)
+                    weights.append(segment.weights[posting])
+                }
+            }
+            // A term whose postings all belonged to removed documents is dropped.
+            guard Int(starts.last!) < documents.count else { continue }
+            terms.append(term)
+            starts.append(Int32(documents.count))
+        }
+        var facets: [String: [UInt32]] = [:]
+        for (part, (segment, _)) in parts.enumerated() {
+            let map = renumbered[part]
+            for (token, docs) in segment.facets {
+                for doc in docs where map[Int(doc)] != .max { facets[token, default: []].append(map[Int(doc)]) }
+            }
+        }
+        return Segment(
+            serial: serial,
+            ids: ids,
+            keys: keys,
+            locations: locations,
+            terms: terms,
+            starts: starts,
+            documents: documents,
+            weights: weights,
+            facets: facets,
+            fieldWords: fieldWords
+        )
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import KithDomain
+public import KithSearch
+import SQLKit
+import Synchronization
+
+/// This instance's word index of the directory (`WordIndex`), kept current through the member
+/// change feed that `MemberCards` reads (`member_changes`): every write that changes what a
+/// search can match — a profile or name saved, an affiliation added or removed, a registration,
+/// a bulk seed (a change for everyone) — records it in the same transaction.
+///
+/// **Never stale after a change is committed.** Each search first reads the feed past the last
+/// change the index applied (one indexed range read that returns nothing when nothing changed),
+/// reads the changed members' documents and applies them, so a search that starts after a commit
+/// on any instance sees it. A change for everyone, more than `catchUpLimit` changes at once, or a
+/// feed not read for `idleLimit` (it is pruned after an hour) rebuild the index from the
+/// database; one rebuild runs at a time and concurrent searches wait for it.
+public final class MemberWordSearch: Sendable {
+    static let catchUpLimit = 2_000
+    static let idleLimit: TimeInterval = 30 * 60
+    /// Members read per statement when rebuilding.
+    static let rebuildChunk = 20_000
+
+    public let index = WordIndex()
+    private let lastSync = Mutex(Date.distantPast)
+    private let rebuilding = Mutex<Task<Void, any Error>?>(nil)
+
+    public init() {}
+
+    /// The index, with every change committed before this call applied.
+    func current(_ store: any Store) async throws -> WordIndex.Snapshot {
+        let applied = index.snapshot.applied
+        let idle = lastSync.withLock { Date().timeIntervalSince($0) > Self.idleLimit }
+        guard let applied, !idle else {
+            try await rebuild(store)
+            return index.snapshot
+        }
+        let changes = try await store.read { db in
+            try await db.raw(
+                """
+                SELECT seq, member_id FROM member_changes WHERE seq > \(bind: applied)
+                ORDER BY seq LIMIT \(literal: Self.catchUpLimit + 1)
+                """
+            ).all().map { (try $0.int64("seq"), try $0.optionalUUID("member_id")) }
+        }
+        lastSync.withLock { $0 = Date() }
+        guard !changes.isEmpty else { return index.snapshot }
+        if changes.count > Self.catchUpLimit || changes.contains(where: { $0.1 == nil }) {
+            try await rebuild(store)
+            return index.snapshot
+        }
+        let members = Array(Set(changes.compactMap(\.1)))
+        var documents: [UUID: IndexedDocument] = [:]
+        for chunk in SQLSeeder.chunks(members, size: 500) {
+            let list = chunk.map { "\(bind: Member.ID($0).description)" as SQLQueryString }.joined(separator: ", ")
+            for document in try await Self.documents(where: "m.id IN (\(list))", store: store) {
+                documents[document.id] = document
+            }
+        }
+        index.apply(changes: changes.compactMap { change in change.1.map { (change.0, $0) } }, documents: documents)
+        return index.snapshot
+    }
+
+    /// Builds the index again from every member, once however many searches ask at the same time.
+    func rebuild(_ store: any Store) async throws {
+        let task = rebuilding.withLock { running in
+            if let running { return running }
+            let task = Task {
+                defer { self.rebuilding.withLock { $0 = nil } }
+                try await self.build(store)
+            }
+            running = task
+            return task
+        }
+        try await task.value
+    }
+
+    private func build(_ store: any Store) async throws {
+        // The feed's head first: changes committed while the members are read are applied again later.
+        let head = try await store.read { db in
+            try await db.raw("SELECT COALESCE(MAX(seq), 0) AS head FROM member_changes").first()?.int64("head") ?? 0
+        }
+        lastSync.withLock { $0 = Date() }
+        var documents: [IndexedDocument] = []
+        var after: Int64 = -1
+        while true {
+            let chunk = try await Self.documents(
+                where: "m.seq > \(bind: after)",
+                limit: Self.rebuildChunk,
+                store: store
+            )
+            documents += chunk
+            guard chunk.count == Self.rebuildChunk, let last = chunk.last?.key else { break }
+            after = last
+        }
+        index.replaceAll(with: documents, applied: head)
+    }
+
+    /// The documents of the members matching `condition` (on `members m`), in `seq` order.
+    static func documents(where condition: SQLQueryString, limit: Int? = nil, store: any Store) async throws -> [IndexedDocument] {
+        try await store.read { db in
+            let limited: SQLQueryString = limit.map { " LIMIT \(literal: $0)" } ?? ""
+            let rows = try await db.raw(
+                """
+                SELECT m.seq, m.handle, m.name, \(unsafeRaw: Columns.profile)
+                FROM members m JOIN profiles p ON p.member_id = m.id
+                WHERE \(condition) ORDER BY m.seq\(limited)
+                """
+            ).all()
+            guard let first = rows.first, let last = rows.last else { return [] }
+            let range = (try first.int64("seq"), try last.int64("seq"))
+            var affiliations: [UUID: [Affiliation]] = [:]
+            for row in try await db.raw(
+                """
+                SELECT \(unsafeRaw: Columns.affiliation) FROM affiliations a JOIN members m ON m.id = a.member_id
+                WHERE \(condition) AND m.seq BETWEEN \(bind: range.0) AND \(bind: range.1)
+                """
+            ).all() {
+                let affiliation = try row.affiliation()
+                affiliations[affiliation.memberID.rawValue, default: []].append(affiliation)
+            }
+            return try rows.map { row in
+                let profile = try row.profile()
+                return SearchDocument.indexed(
+                    id: profile.memberID,
+                    seq: try row.int64("seq"),
+                    name: try row.string("name"),
+                    handle: try row.string("handle"),
+                    profile: profile,
+                    affiliations: affiliations[profile.memberID.rawValue] ?? []
+                )
+            }
+        }
+    }
+}
