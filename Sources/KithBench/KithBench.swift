@@ -58,6 +58,7 @@ struct DirectoryBench: AsyncParsableCommand {
     @Option(help: "Queries per measurement.") var queries = 1_000
     @Flag(help: "Print JSON lines.") var json = false
     @Option(help: "Keep the SQLite database in this directory (reused when it already holds the members).") var dataDir: String?
+    @Option(help: "Write the word-search queries here (JSON lines) for benchmarks/peers/search.py.") var exportQueries: String?
 
     func run() async throws {
         var logger = Logger(label: "kith.bench")
@@ -116,6 +117,9 @@ struct DirectoryBench: AsyncParsableCommand {
         var rng = SplitMix64(seed: 7)
         let words = ["engineer", "python", "finance", "health", "design", "energy", "teacher", "marketing", "renewable", "research"]
         let stages = CareerStage.allCases.map(\.rawValue)
+
+        try await WordSearchBench(store: store, services: services, viewer: viewer, json: json)
+            .run(community: community, members: members, queries: queries, export: exportQueries)
 
         // Warm up caches so the first queries do not measure cold pages.
         for word in words { _ = try await services.directory.search(DirectorySearch(q: word), by: viewer) }

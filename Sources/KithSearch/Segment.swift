@@ -74,8 +74,12 @@ final class Segment: Sendable {
                 fieldWords[field.rawValue] += Double(length)
             }
             for (word, packed) in counts {
-                postings[word, default: ([], [])].docs.append(UInt32(number))
-                postings[word, default: ([], [])].packed.append(packed)
+                if let found = postings.index(forKey: word) {
+                    postings.values[found].docs.append(UInt32(number))
+                    postings.values[found].packed.append(packed)
+                } else {
+                    postings[word] = ([UInt32(number)], [packed])
+                }
             }
             for token in Set(document.facets) { facets[token, default: []].append(UInt32(number)) }
         }

@@ -1,5 +1,5 @@
 import Foundation
-import KithDomain
+@testable import KithDomain
 import Testing
 
 @Suite struct HandleTests {
@@ -175,5 +175,20 @@ import Testing
         let cleaned = try Text.clean("one\rtwo\r\nthree\nfour", field: "notes", max: 100, multiline: true)
         #expect(cleaned == "one\ntwo\nthree\nfour")
         #expect(!cleaned.utf8.contains(13))
+    }
+}
+
+@Suite struct TextKeyTests {
+    /// The ASCII fast path of `Text.key` against Foundation's folding, trimming and splitting.
+    @Test func theAsciiKeyIsFoundationsKey() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("aZ m\t\n\r\u{0B}\u{0C}-_.,Q9 \r\n") + (0x20...0x7E).map { Character(UnicodeScalar(UInt8($0))) }
+        for _ in 0..<2_000 {
+            let text = String((0..<Int.random(in: 0...24, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            #expect(Text.asciiKey(text) == Text.foldedKey(text), "\(text.debugDescription)")
+        }
+        #expect(Text.asciiKey("  Data \t Engineering\n") == "data engineering")
+        #expect(Text.asciiKey("Zoë") == nil)
+        #expect(Text.key("Zoë  Müller ") == "zoe muller")
     }
 }

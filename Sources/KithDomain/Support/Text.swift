@@ -53,9 +53,39 @@ public enum Text {
     }
 
     /// A case- and accent-insensitive key for matching facets ("Data Engineering" = "data engineering").
+    /// ASCII text (most of it) is keyed byte by byte: Foundation's folding, trimming and splitting
+    /// were most of the time a word index rebuild took.
     public static func key(_ value: String) -> String {
+        if let ascii = asciiKey(value) { return ascii }
+        return foldedKey(value)
+    }
+
+    /// `key` by Foundation, for any text.
+    static func foldedKey(_ value: String) -> String {
         value.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
             .trimmingCharacters(in: .whitespacesAndNewlines)
             .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// `key` for ASCII text: lowercased, runs of whitespace as one space, none at either end; nil
+    /// for any other text.
+    static func asciiKey(_ value: String) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(value.utf8.count)
+        var pendingSpace = false
+        for byte in value.utf8 {
+            switch byte {
+            case 0x80...: return nil
+            case 0x09...0x0D, 0x20:
+                pendingSpace = !bytes.isEmpty
+            default:
+                if pendingSpace {
+                    bytes.append(0x20)
+                    pendingSpace = false
+                }
+                bytes.append((0x41...0x5A).contains(byte) ? byte + 32 : byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -27,6 +27,11 @@ public final class MemberWordSearch: Sendable {
 
     public init() {}
 
+    /// Builds the index if it was never built, else applies what changed (start-up, benchmarks).
+    public func warm(_ store: any Store) async throws {
+        _ = try await current(store)
+    }
+
     /// The index, with every change committed before this call applied.
     func current(_ store: any Store) async throws -> WordIndex.Snapshot {
         let applied = index.snapshot.applied

@@ -65,6 +65,16 @@ public struct SQLMemberDirectory: MemberDirectory {
         }
     }
 
+    /// The members the SQL full-text index ranks first for `query` (FTS5 bm25 or PostgreSQL
+    /// ts_rank, with the page's member rows): the peer `KithBench directory` measures the word
+    /// index against.
+    public func rankedInSQL(_ query: DirectoryQuery, viewer: Member.ID) async throws -> [Member.ID] {
+        let sql = try Self.rankedSQL(query, viewer: viewer, dialect: store.dialect)
+        return try await store.read { db in
+            try await db.raw(sql).all().map { Member.ID(try $0.uuid("id")) }
+        }
+    }
+
     /// The seqs of the members `viewer` blocked or was blocked by.
     private func blockedSeqs(of viewer: Member.ID) async throws -> Set<Int64> {
         try await store.read { db in

@@ -122,8 +122,8 @@ struct SearchDocument: Sendable {
 /// One facet value as a single index word both tokenizers keep whole (FTS5 unicode61 and
 /// PostgreSQL's `simple` configuration): a marker, a kind letter and the hex of the value's key.
 /// No typed word can collide with it because text terms are matched only in the text columns.
-enum FacetToken {
-    static func careerStage(_ raw: String) -> String { token("c", raw) }
+public enum FacetToken {
+    public static func careerStage(_ raw: String) -> String { token("c", raw) }
     static func industry(_ value: String) -> String { token("i", Text.key(value)) }
     static func openTo(_ raw: String) -> String { token("o", raw) }
     static func skill(_ value: String) -> String { token("s", Text.key(value)) }
@@ -131,11 +131,12 @@ enum FacetToken {
     static func cohort(_ value: String) -> String { token("h", Text.key(value)) }
 
     private static func token(_ kind: String, _ key: String) -> String {
-        let folded = key.lowercased()
-        return "zq" + kind
-            + folded.utf8.map { byte in
-                let hex = String(byte, radix: 16)
-                return byte < 16 ? "0" + hex : hex
-            }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes = Array("zq\(kind)".utf8)
+        for byte in key.lowercased().utf8 {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
