@@ -29,6 +29,7 @@ public func buildApplication(
         now: now
     )
     try await services.graph.rebuild()
+    try await store.wordSearch.warm(store)
     let csrf = CSRFCookie(secret: try await InstanceMarks(store: store).secret(named: "csrf"))
     let router = buildRouter(services: services, configuration: configuration, registry: registry, csrfCookies: csrf)
     return Application(
@@ -41,6 +42,7 @@ public func buildApplication(
             GraphRefresher(graph: services.graph, interval: configuration.graphRefreshInterval, logger: logger),
             BackgroundJobs(services: services, logger: logger, weeklyPlanEvery: configuration.weeklyPlanEverySeconds),
             LiveMessages(messages: services.messages, interval: .milliseconds(250), logger: logger),
+            WordIndexRefresher(store: store, interval: configuration.graphRefreshInterval, logger: logger),
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger

@@ -1,5 +1,6 @@
 import Foundation
 import KithDomain
+import KithStorage
 import KithWeb
 import Logging
 import ServiceLifecycle
@@ -16,6 +17,26 @@ struct GraphRefresher: Service {
                 try await graph.catchUp()
             } catch {
                 logger.warning("graph catch-up failed", metadata: ["error": .string("\(error)")])
+            }
+            try await Task.sleep(for: interval)
+        }
+    }
+}
+
+/// Applies other instances' member changes to this instance's word index between searches, so
+/// that it never goes a long time without reading the feed (and rebuilding) and the next search
+/// has little to apply. Searches catch up themselves too: this is for speed, not correctness.
+struct WordIndexRefresher: Service {
+    let store: any Store
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        await runUntilShutdown {
+            do {
+                try await store.wordSearch.warm(store)
+            } catch {
+                logger.warning("word index catch-up failed", metadata: ["error": .string("\(error)")])
             }
             try await Task.sleep(for: interval)
         }

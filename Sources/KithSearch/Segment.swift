@@ -47,58 +47,34 @@ final class Segment: Sendable {
     }
 
     static let k1: Float = 1.2
-    private static let fields = Field.allCases
-    private static let tfBits = 6
-    private static let tfMax = UInt32(1 << tfBits) - 1
+    static let fields = Field.allCases
 
-    /// Tokenises `source` once: per posting the term frequency of each field (packed 6 bits a
-    /// field), per document each field's length; then the weights, against `lengths` (nil: the
-    /// documents' own averages).
+    /// A segment of `source`, weighed against `lengths` (nil: the documents' own averages).
     convenience init(serial: Int, documents source: [IndexedDocument], lengths: FieldLengths?) {
-        var postings: [String: (docs: [UInt32], packed: [UInt32])] = [:]
-        var facets: [String: [UInt32]] = [:]
-        var docLengths = [UInt16](repeating: 0, count: source.count * Self.fields.count)
-        var fieldWords = [Double](repeating: 0, count: Self.fields.count)
-        var counts: [String: UInt32] = [:]
-        for (number, document) in source.enumerated() {
-            counts.removeAll(keepingCapacity: true)
-            for field in Self.fields {
-                var length = 0
-                let shift = UInt32(field.rawValue * Self.tfBits)
-                Words.forEach(in: document.texts[field.rawValue]) { word in
-                    length += 1
-                    let packed = counts[word, default: 0]
-                    if (packed >> shift) & Self.tfMax < Self.tfMax { counts[word] = packed + (1 << shift) }
-                }
-                docLengths[number * Self.fields.count + field.rawValue] = UInt16(min(length, Int(UInt16.max)))
-                fieldWords[field.rawValue] += Double(length)
-            }
-            for (word, packed) in counts {
-                if let found = postings.index(forKey: word) {
-                    postings.values[found].docs.append(UInt32(number))
-                    postings.values[found].packed.append(packed)
-                } else {
-                    postings[word] = ([UInt32(number)], [packed])
-                }
-            }
-            for token in Set(document.facets) { facets[token, default: []].append(UInt32(number)) }
-        }
-        let averages =
-            lengths?.averages
-            ?? fieldWords.map { source.isEmpty ? 1 : Float(max($0 / Double(source.count), 1)) }
-        let terms = postings.keys.sorted()
+        var builder = SegmentBuilder()
+        for document in source { builder.add(document) }
+        self.init(serial: serial, builder: builder, lengths: lengths)
+    }
+
+    /// The segment of what `builder` took in: the weights are computed here, once the averages are known.
+    convenience init(serial: Int, builder: SegmentBuilder, lengths: FieldLengths?) {
+        let averages = lengths?.averages ?? builder.averages
+        let terms = builder.postings.keys.sorted()
         var starts: [Int32] = [0]
         var documents: [UInt32] = []
         var weights: [Float] = []
         starts.reserveCapacity(terms.count + 1)
+        documents.reserveCapacity(builder.postingCount)
+        weights.reserveCapacity(builder.postingCount)
+        let fields = Self.fields
         for term in terms {
-            let list = postings[term]!
+            let list = builder.postings[term]!
             for (doc, packed) in zip(list.docs, list.packed) {
                 var tf: Float = 0
-                for field in Self.fields {
-                    let frequency = Float((packed >> UInt32(field.rawValue * Self.tfBits)) & Self.tfMax)
+                for field in fields {
+                    let frequency = Float((packed >> UInt32(field.rawValue * SegmentBuilder.tfBits)) & SegmentBuilder.tfMax)
                     guard frequency > 0 else { continue }
-                    let length = Float(docLengths[Int(doc) * Self.fields.count + field.rawValue])
+                    let length = Float(builder.lengths[Int(doc) * fields.count + field.rawValue])
                     let b = field.lengthNormalisation
                     tf += field.weight * frequency / (1 - b + b * length / averages[field.rawValue])
                 }
@@ -109,15 +85,15 @@ final class Segment: Sendable {
         }
         self.init(
             serial: serial,
-            ids: source.map(\.id),
-            keys: source.map(\.key),
-            locations: source.map(\.location),
+            ids: builder.ids,
+            keys: builder.keys,
+            locations: builder.locations,
             terms: terms,
             starts: starts,
             documents: documents,
             weights: weights,
-            facets: facets,
-            fieldWords: fieldWords
+            facets: builder.facets,
+            fieldWords: builder.fieldWords
         )
     }
 
@@ -187,5 +163,62 @@ final class Segment: Sendable {
             facets: facets,
             fieldWords: fieldWords
         )
+    }
+}
+
+/// Takes in documents one at a time (so a rebuild never holds every member's text at once):
+/// each is tokenised once into, per term, its documents and the term's frequency in each field
+/// (packed 6 bits a field), and each field's length. `Segment(serial:builder:lengths:)` then
+/// computes the weights.
+public struct SegmentBuilder: Sendable {
+    static let tfBits = 6
+    static let tfMax = UInt32(1 << tfBits) - 1
+
+    var ids: [UUID] = []
+    var keys: [Int64] = []
+    var locations: [String?] = []
+    var postings: [String: (docs: [UInt32], packed: [UInt32])] = [:]
+    var postingCount = 0
+    var facets: [String: [UInt32]] = [:]
+    /// Words per field per document, `Field.allCases.count` per document.
+    var lengths: [UInt16] = []
+    var fieldWords = [Double](repeating: 0, count: Field.allCases.count)
+    private var counts: [String: UInt32] = [:]
+
+    public init() {}
+
+    public var count: Int { ids.count }
+
+    var averages: [Float] {
+        fieldWords.map { ids.isEmpty ? 1 : Float(max($0 / Double(ids.count), 1)) }
+    }
+
+    public mutating func add(_ document: IndexedDocument) {
+        let number = UInt32(ids.count)
+        ids.append(document.id)
+        keys.append(document.key)
+        locations.append(document.location)
+        counts.removeAll(keepingCapacity: true)
+        for field in Segment.fields {
+            var length = 0
+            let shift = UInt32(field.rawValue * Self.tfBits)
+            Words.forEach(in: document.texts[field.rawValue]) { word in
+                length += 1
+                let packed = counts[word, default: 0]
+                if (packed >> shift) & Self.tfMax < Self.tfMax { counts[word] = packed + (1 << shift) }
+            }
+            lengths.append(UInt16(min(length, Int(UInt16.max))))
+            fieldWords[field.rawValue] += Double(length)
+        }
+        for (word, packed) in counts {
+            if let found = postings.index(forKey: word) {
+                postings.values[found].docs.append(number)
+                postings.values[found].packed.append(packed)
+            } else {
+                postings[word] = ([number], [packed])
+            }
+        }
+        postingCount += counts.count
+        for token in Set(document.facets) { facets[token, default: []].append(number) }
     }
 }

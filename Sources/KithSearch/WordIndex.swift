@@ -60,8 +60,15 @@ public final class WordIndex: Sendable {
 
     /// Replaces everything with `documents`, as of the caller's change `applied`.
     public func replaceAll(with documents: [IndexedDocument], applied: Int64) {
+        var builder = SegmentBuilder()
+        for document in documents { builder.add(document) }
+        replaceAll(with: builder, applied: applied)
+    }
+
+    /// Replaces everything with what `builder` took in, as of the caller's change `applied`.
+    public func replaceAll(with builder: SegmentBuilder, applied: Int64) {
         writer.withLock { writer in
-            let segment = Segment(serial: writer.nextSerial, documents: documents, lengths: nil)
+            let segment = Segment(serial: writer.nextSerial, builder: builder, lengths: nil)
             writer.nextSerial += 1
             writer.locator = Dictionary(
                 segment.ids.enumerated().map { ($0.element, Address(serial: segment.serial, document: UInt32($0.offset))) },

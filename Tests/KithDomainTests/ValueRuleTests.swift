@@ -1,6 +1,7 @@
 import Foundation
-@testable import KithDomain
 import Testing
+
+@testable import KithDomain
 
 @Suite struct HandleTests {
     @Test(arguments: ["ada", "Ada-Lovelace", "a1-b2", "x9z"])

@@ -116,4 +116,12 @@ public struct GraphConnectionLookup: ConnectionLookup {
         guard let a = vertices[first], let b = vertices[second] else { return false }
         return graph.queries.graph.areConnected(a, b)
     }
+
+    /// One vertex lookup for the whole list (cached vertices; the missing ones in one read).
+    public func connections(of member: Member.ID, among others: [Member.ID]) async throws -> Set<Member.ID> {
+        let vertices = try await graph.vertices(of: [member] + others)
+        guard let a = vertices[member] else { return [] }
+        let snapshot = graph.queries.graph
+        return Set(others.filter { other in vertices[other].map { snapshot.areConnected(a, $0) } ?? false })
+    }
 }

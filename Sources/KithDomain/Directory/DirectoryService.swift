@@ -85,12 +85,12 @@ public struct DirectoryService: Sendable {
         query.limit = size!.value
 
         let entries = try await directory.search(query, viewer: viewer.id)
-        var summaries: [MemberSummary] = []
-        for entry in entries.prefix(query.limit) {
+        let page = entries.prefix(query.limit)
+        let connected = try await connections.connections(of: viewer.id, among: page.map(\.member.id))
+        let summaries = page.map { entry in
             let relation: ViewerRelation =
-                entry.member.id == viewer.id
-                ? .owner : (try await connections.areConnected(viewer.id, entry.member.id) ? .connection : .member)
-            summaries.append(Self.summary(entry, as: relation))
+                entry.member.id == viewer.id ? .owner : (connected.contains(entry.member.id) ? .connection : .member)
+            return Self.summary(entry, as: relation)
         }
         let next = entries.count > query.limit ? entries[query.limit - 1].cursor : nil
         return Page(items: summaries, next: next)

@@ -11,6 +11,16 @@ public enum ViewerRelation: String, Sendable, Codable, CaseIterable {
 /// Answers whether two members are connected (`GraphConnectionLookup` answers from the graph).
 public protocol ConnectionLookup: Sendable {
     func areConnected(_ first: Member.ID, _ second: Member.ID) async throws -> Bool
+    /// Which of `others` are connected to `member` (a list's rows at once).
+    func connections(of member: Member.ID, among others: [Member.ID]) async throws -> Set<Member.ID>
+}
+
+extension ConnectionLookup {
+    public func connections(of member: Member.ID, among others: [Member.ID]) async throws -> Set<Member.ID> {
+        var connected: Set<Member.ID> = []
+        for other in others where try await areConnected(member, other) { connected.insert(other) }
+        return connected
+    }
 }
 
 /// The single rule for who sees which profile section. Every route, page, search result and

@@ -4,6 +4,10 @@ public import KithSearch
 import SQLKit
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// This instance's word index of the directory (`WordIndex`), kept current through the member
 /// change feed that `MemberCards` reads (`member_changes`): every write that changes what a
 /// search can match — a profile or name saved, an affiliation added or removed, a registration,
@@ -86,19 +90,35 @@ public final class MemberWordSearch: Sendable {
             try await db.raw("SELECT COALESCE(MAX(seq), 0) AS head FROM member_changes").first()?.int64("head") ?? 0
         }
         lastSync.withLock { $0 = Date() }
-        var documents: [IndexedDocument] = []
-        var after: Int64 = -1
+        // Members are read a chunk at a time (on a reader connection) while the previous chunk is
+        // tokenised, so a rebuild keeps both cores busy and never holds every member's text at once.
+        var builder = SegmentBuilder()
+        var chunk = try await Self.documents(where: "m.seq > -1", limit: Self.rebuildChunk, store: store)
         while true {
-            let chunk = try await Self.documents(
-                where: "m.seq > \(bind: after)",
-                limit: Self.rebuildChunk,
-                store: store
-            )
-            documents += chunk
-            guard chunk.count == Self.rebuildChunk, let last = chunk.last?.key else { break }
-            after = last
+            let last = chunk.count == Self.rebuildChunk ? chunk.last?.key : nil
+            let next = last.map { after in
+                Task { try await Self.documents(where: "m.seq > \(bind: after)", limit: Self.rebuildChunk, store: store) }
+            }
+            for document in chunk { builder.add(document) }
+            guard let next else { break }
+            chunk = try await next.value
         }
-        index.replaceAll(with: documents, applied: head)
+        index.replaceAll(with: builder, applied: head)
+        Self.returnFreedMemory()
+    }
+
+    #if canImport(Glibc)
+    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim").map {
+        unsafeBitCast($0, to: (@convention(c) (Int) -> Int32).self)
+    }
+    #endif
+
+    /// Gives the memory a rebuild used for a while back to the system (glibc keeps it otherwise).
+    private static func returnFreedMemory() {
+        #if canImport(Glibc)
+        // `malloc_trim` is not in Swift's Glibc module: looked up once by name.
+        if let trim = mallocTrim { _ = trim(0) }
+        #endif
     }
 
     /// The documents of the members matching `condition` (on `members m`), in `seq` order.
