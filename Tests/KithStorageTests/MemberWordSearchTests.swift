@@ -46,6 +46,14 @@ import Testing
             _ = try await here.profiles.update(ProfileChanges(name: "Ada Byron"), of: ada)
             #expect(try await Self.handles(there, viewer, DirectorySearch(q: "lovelace")) == [])
             #expect(try await Self.handles(there, viewer, DirectorySearch(q: "byron")) == ["ada"])
+            // What the rows show comes from the member cache, caught up by the same feed read.
+            let shown = try await there.directory.search(DirectorySearch(q: "pilot"), by: viewer).items
+            #expect(shown.map(\.name) == ["Ada Byron"])
+            #expect(shown.first?.skills == nil)
+            _ = try await here.profiles.update(ProfileChanges(name: "Ada King", visibility: ["skills": "community"]), of: ada)
+            let again = try await there.directory.search(DirectorySearch(q: "pilot"), by: viewer).items
+            #expect(again.map(\.name) == ["Ada King"])
+            #expect(again.first?.skills == ["Quaternions"])
             // A block made on one instance hides the member on the other's next search, both ways.
             try await here.blocks.block(handle: "viewer", by: bob)
             #expect(try await Self.handles(there, viewer, DirectorySearch(q: "engineer")) == [])

@@ -130,20 +130,38 @@ public final class MemberCards: Sendable {
                 """
             ).all().map { (try $0.int64("seq"), try $0.optionalUUID("member_id").map { Member.ID($0) }) }
         }
-        return state.withLock { state in
-            state.lastSync = now()
-            let fresh = changes.filter { $0.0 > (state.applied ?? 0) }
-            if let last = fresh.last?.0 {
-                if changes.count > Self.catchUpLimit || fresh.contains(where: { $0.1 == nil }) {
-                    state.forgetEverything()
-                } else {
-                    for (_, id) in fresh { if let id { state.forget(id) } }
-                }
-                state.applied = last
-                state.generation &+= 1
-            }
-            return Ticket(generation: state.generation)
+        return state.withLock { state in Self.apply(changes, complete: changes.count <= Self.catchUpLimit, to: &state, at: now()) }
+    }
+
+    /// The last change applied (nil: the feed was never read, or not for `idleLimit`).
+    var applied: Int64? {
+        state.withLock { now().timeIntervalSince($0.lastSync) > Self.idleLimit ? nil : $0.applied }
+    }
+
+    /// Applies changes someone else read from the feed: every change after `readAfter`, in order
+    /// (`complete`: all of them, not the first few). Nil when they do not reach back to the last
+    /// change applied here: then the caller reads through `catchUp` as usual.
+    func absorb(_ changes: [(Int64, Member.ID?)], readAfter: Int64, complete: Bool) -> Ticket? {
+        state.withLock { state in
+            guard let applied = state.applied, applied >= readAfter, now().timeIntervalSince(state.lastSync) <= Self.idleLimit
+            else { return nil }
+            return Self.apply(changes, complete: complete && changes.count <= Self.catchUpLimit, to: &state, at: now())
         }
+    }
+
+    private static func apply(_ changes: [(Int64, Member.ID?)], complete: Bool, to state: inout State, at date: Date) -> Ticket {
+        state.lastSync = date
+        let fresh = changes.filter { $0.0 > (state.applied ?? 0) }
+        if let last = fresh.last?.0 {
+            if !complete || fresh.contains(where: { $0.1 == nil }) {
+                state.forgetEverything()
+            } else {
+                for (_, id) in fresh { if let id { state.forget(id) } }
+            }
+            state.applied = last
+            state.generation &+= 1
+        }
+        return Ticket(generation: state.generation)
     }
 
     /// Values for `keys` kept in `table`, and the keys to load.
@@ -174,10 +192,12 @@ public final class MemberCards: Sendable {
         absent: Stored?,
         present: (Stored) -> Value?,
         weight: (Stored) -> Int,
+        caughtUp: Ticket? = nil,
         load: ([Key]) async throws -> [Key: Value]
     ) async throws -> [Key: Value] {
         guard !keys.isEmpty else { return [:] }
-        let ticket = try await catchUp(store)
+        let ticket: Ticket
+        if let caughtUp { ticket = caughtUp } else { ticket = try await catchUp(store) }
         let (kept, missing) = lookup(keys, in: table)
         var result: [Key: Value] = [:]
         for (key, value) in kept { if let value = present(value) { result[key] = value } }
@@ -236,6 +256,7 @@ public final class MemberCards: Sendable {
     func profiles(
         _ ids: [Member.ID],
         store: any Store,
+        caughtUp: Ticket? = nil,
         load: ([Member.ID]) async throws -> [Member.ID: Profile]
     ) async throws -> [Member.ID: Profile] {
         try await read(
@@ -246,6 +267,7 @@ public final class MemberCards: Sendable {
             absent: .some(nil),
             present: { $0 },
             weight: MemberCards.weight,
+            caughtUp: caughtUp,
             load: load
         )
     }
@@ -254,6 +276,7 @@ public final class MemberCards: Sendable {
     func members(
         _ ids: [Member.ID],
         store: any Store,
+        caughtUp: Ticket? = nil,
         load: ([Member.ID]) async throws -> [Member.ID: Member]
     ) async throws -> [Member.ID: Member] {
         try await read(
@@ -264,6 +287,7 @@ public final class MemberCards: Sendable {
             absent: nil,
             present: { $0 },
             weight: MemberCards.weight,
+            caughtUp: caughtUp,
             load: load
         )
     }

@@ -33,32 +33,53 @@ public final class MemberWordSearch: Sendable {
 
     /// Builds the index if it was never built, else applies what changed (start-up, benchmarks).
     public func warm(_ store: any Store) async throws {
-        _ = try await current(store)
+        _ = try await current(store) { _ in () }
     }
 
-    /// The index, with every change committed before this call applied.
-    func current(_ store: any Store) async throws -> WordIndex.Snapshot {
+    /// The index with every change committed before this call applied, what `alongside` read in
+    /// the same visit to the database, and — when the member cache could take the same changes —
+    /// its ticket, so the caller's reads through the cache need no catch-up of their own.
+    struct Current<Extra: Sendable> {
+        let snapshot: WordIndex.Snapshot
+        let cards: MemberCards.Ticket?
+        let extra: Extra
+    }
+
+    func current<Extra: Sendable>(
+        _ store: any Store,
+        alongside: @escaping @Sendable (any SQLDatabase) async throws -> Extra
+    ) async throws -> Current<Extra> {
         let applied = index.snapshot.applied
         let idle = lastSync.withLock { Date().timeIntervalSince($0) > Self.idleLimit }
         guard let applied, !idle else {
             try await rebuild(store)
-            return index.snapshot
+            return Current(snapshot: index.snapshot, cards: nil, extra: try await store.read(alongside))
         }
-        let changes = try await store.read { db in
-            try await db.raw(
+        // The member cache reads the same feed: one read serves both when the cache is not far behind.
+        let cardsApplied = store.memberCards.applied.flatMap { applied - $0 <= Int64(MemberCards.catchUpLimit) ? $0 : nil }
+        let from = min(applied, cardsApplied ?? applied)
+        let (changes, extra) = try await store.read { db in
+            let changes = try await db.raw(
                 """
-                SELECT seq, member_id FROM member_changes WHERE seq > \(bind: applied)
+                SELECT seq, member_id FROM member_changes WHERE seq > \(bind: from)
                 ORDER BY seq LIMIT \(literal: Self.catchUpLimit + 1)
                 """
             ).all().map { (try $0.int64("seq"), try $0.optionalUUID("member_id")) }
+            return (changes, try await alongside(db))
         }
         lastSync.withLock { $0 = Date() }
-        guard !changes.isEmpty else { return index.snapshot }
-        if changes.count > Self.catchUpLimit || changes.contains(where: { $0.1 == nil }) {
+        let complete = changes.count <= Self.catchUpLimit
+        let cards =
+            cardsApplied == nil
+            ? nil
+            : store.memberCards.absorb(changes.map { ($0.0, $0.1.map(Member.ID.init)) }, readAfter: from, complete: complete)
+        let fresh = changes.filter { $0.0 > applied }
+        guard !fresh.isEmpty else { return Current(snapshot: index.snapshot, cards: cards, extra: extra) }
+        if !complete || fresh.contains(where: { $0.1 == nil }) {
             try await rebuild(store)
-            return index.snapshot
+            return Current(snapshot: index.snapshot, cards: cards, extra: extra)
         }
-        let members = Array(Set(changes.compactMap(\.1)))
+        let members = Array(Set(fresh.compactMap(\.1)))
         var documents: [UUID: IndexedDocument] = [:]
         for chunk in SQLSeeder.chunks(members, size: 500) {
             let list = chunk.map { "\(bind: Member.ID($0).description)" as SQLQueryString }.joined(separator: ", ")
@@ -66,8 +87,8 @@ public final class MemberWordSearch: Sendable {
                 documents[document.id] = document
             }
         }
-        index.apply(changes: changes.compactMap { change in change.1.map { (change.0, $0) } }, documents: documents)
-        return index.snapshot
+        index.apply(changes: fresh.compactMap { change in change.1.map { (change.0, $0) } }, documents: documents)
+        return Current(snapshot: index.snapshot, cards: cards, extra: extra)
     }
 
     /// Builds the index again from every member, once however many searches ask at the same time.

@@ -40,23 +40,22 @@ public struct SQLMemberDirectory: MemberDirectory {
             }
             after = WordHit.Position(score: score, key: seq)
         }
-        let snapshot = try await store.wordSearch.current(store)
-        let blocked = try await blockedSeqs(of: viewer)
-        let hits = snapshot.search(
+        let current = try await store.wordSearch.current(store) { db in try await Self.blockedSeqs(of: viewer, in: db) }
+        let hits = current.snapshot.search(
             WordQuery(
                 words: query.terms,
                 facets: Self.indexedFacetTokens(query),
                 location: query.location.map(Text.key),
-                excluding: blocked,
+                excluding: current.extra,
                 after: after,
                 limit: query.limit + 1
             )
         )
         let ids = hits.map { Member.ID($0.id) }
-        let members = try await store.memberCards.members(ids, store: store) { missing in
+        let members = try await store.memberCards.members(ids, store: store, caughtUp: current.cards) { missing in
             try await SQLMemberRepository(store: store).loadMembers(missing)
         }
-        let profiles = try await SQLProfileRepository(store: store).profiles(of: ids)
+        let profiles = try await SQLProfileRepository(store: store).profiles(of: ids, caughtUp: current.cards)
         return hits.compactMap { hit in
             let id = Member.ID(hit.id)
             guard let member = members[id], let profile = profiles[id] else { return nil }
@@ -76,16 +75,14 @@ public struct SQLMemberDirectory: MemberDirectory {
     }
 
     /// The seqs of the members `viewer` blocked or was blocked by.
-    private func blockedSeqs(of viewer: Member.ID) async throws -> Set<Int64> {
-        try await store.read { db in
-            let rows = try await db.raw(
-                """
-                SELECT m.seq FROM blocks b JOIN members m ON m.id = b.blocked_id WHERE b.blocker_id = \(bind: viewer.description)
-                UNION SELECT m.seq FROM blocks b JOIN members m ON m.id = b.blocker_id WHERE b.blocked_id = \(bind: viewer.description)
-                """
-            ).all()
-            return Set(try rows.map { try $0.int64("seq") })
-        }
+    private static func blockedSeqs(of viewer: Member.ID, in db: any SQLDatabase) async throws -> Set<Int64> {
+        let rows = try await db.raw(
+            """
+            SELECT m.seq FROM blocks b JOIN members m ON m.id = b.blocked_id WHERE b.blocker_id = \(bind: viewer.description)
+            UNION SELECT m.seq FROM blocks b JOIN members m ON m.id = b.blocker_id WHERE b.blocked_id = \(bind: viewer.description)
+            """
+        ).all()
+        return Set(try rows.map { try $0.int64("seq") })
     }
 
     /// Ranked full-text search in SQL (FTS5 bm25, PostgreSQL ts_rank): what the word index

@@ -69,6 +69,11 @@ public struct SQLProfileRepository: ProfileRepository {
         try await store.memberCards.profiles(members, store: store, load: loadProfiles)
     }
 
+    /// The same, right after the caller caught the member cache up (`MemberCards.absorb`).
+    func profiles(of members: [Member.ID], caughtUp: MemberCards.Ticket?) async throws -> [Member.ID: Profile] {
+        try await store.memberCards.profiles(members, store: store, caughtUp: caughtUp, load: loadProfiles)
+    }
+
     private func loadProfiles(of members: [Member.ID]) async throws -> [Member.ID: Profile] {
         guard !members.isEmpty else { return [:] }
         var result: [Member.ID: Profile] = [:]
