@@ -89,6 +89,7 @@ struct WordSearchBench {
         build.extra = [
             "documents": String(snapshot.liveCount), "postings": String(snapshot.postingCount),
             "resident_growth_mb": String((Self.residentBytes() - before) >> 20), "backend": "\"\(store.dialect.rawValue)\"",
+            "index_mb": String(snapshot.approximateBytes >> 20), "segments": String(snapshot.segmentCount),
         ]
         print(build.line(json: json))
     }

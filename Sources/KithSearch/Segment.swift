@@ -22,6 +22,16 @@ final class Segment: Sendable {
 
     var count: Int { ids.count }
 
+    /// Arrays and strings, roughly: strings of more than 15 bytes live outside their 16-byte value.
+    var approximateBytes: Int {
+        func text(_ string: String) -> Int { 16 + (string.utf8.count > 15 ? string.utf8.count + 32 : 0) }
+        let postings = documents.count * 8 + starts.count * 4
+        let dictionary = terms.reduce(0) { $0 + text($1) }
+        let facetBytes = facets.reduce(0) { $0 + text($1.key) + 32 + $1.value.count * 4 }
+        let perDocument = ids.count * (16 + 8) + locations.reduce(0) { $0 + ($1.map(text) ?? 16) }
+        return postings + dictionary + facetBytes + perDocument
+    }
+
     private init(
         serial: Int,
         ids: [UUID],

@@ -34,6 +34,8 @@ public final class WordIndex: Sendable {
         public var segmentCount: Int { segments.count }
         /// Postings held (each 8 bytes: a document number and a weight).
         public var postingCount: Int { segments.reduce(0) { $0 + $1.documents.count } }
+        /// What the index's arrays and strings hold, roughly (not counting allocator overhead).
+        public var approximateBytes: Int { segments.reduce(0) { $0 + $1.approximateBytes } }
     }
 
     /// Where a member's current document is.
