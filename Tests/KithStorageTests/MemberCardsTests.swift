@@ -58,6 +58,33 @@ import Testing
         }
     }
 
+    /// Within one request (`RequestScope`) the member cache reads the feed once: the request sees
+    /// the data as of its first read, until it writes — then its next read catches up and sees
+    /// everything committed, its own write and others'. A new request always reads the feed.
+    @Test func aRequestReadsTheFeedOnceUntilItWrites() async throws {
+        try await withTwoInstances { first, second in
+            let here = testServices(first)
+            let there = testServices(second)
+            let ada = try await here.register("ada").member
+            let viewer = try await here.register("grace").member
+            _ = try await here.profiles.update(ProfileChanges(headline: "Engineer"), of: ada)
+            try await RequestScope.$current.withValue(RequestScope()) { () async throws in
+                #expect(try await there.profiles.view(handle: "ada", by: viewer).headline == "Engineer")
+                // Another instance's write, outside this request (a detached task has no scope).
+                _ = try await Task.detached { try await here.profiles.update(ProfileChanges(headline: "Pilot"), of: ada) }.value
+                // The same request: its snapshot (this is the feed read the scope saves).
+                #expect(try await there.profiles.view(handle: "ada", by: viewer).headline == "Engineer")
+                _ = try await there.profiles.update(ProfileChanges(headline: "Reader"), of: viewer)
+                #expect(try await there.profiles.view(handle: "ada", by: viewer).headline == "Pilot")
+                #expect(try await there.profiles.view(handle: "grace", by: viewer).headline == "Reader")
+            }
+            _ = try await here.profiles.update(ProfileChanges(headline: "Astronaut"), of: ada)
+            try await RequestScope.$current.withValue(RequestScope()) { () async throws in
+                #expect(try await there.profiles.view(handle: "ada", by: viewer).headline == "Astronaut")
+            }
+        }
+    }
+
     /// A row read just before a change commits (elsewhere) must not be kept past that change.
     @Test func aReadThatRacedAChangeIsNotKept() async throws {
         try await withTwoInstances { first, second in

@@ -85,7 +85,7 @@ public final class MemberCards: Sendable {
     }
 
     /// Proof that no change was applied between the catch-up and a load.
-    struct Ticket {
+    struct Ticket: Sendable {
         let generation: UInt64
     }
 
@@ -108,7 +108,17 @@ public final class MemberCards: Sendable {
     }
 
     /// Applies every change committed since the last catch-up: the members named are forgotten.
+    /// Within one request (`RequestScope`) the first catch-up serves the request's later reads.
     func catchUp(_ store: any Store) async throws -> Ticket {
+        let scope = RequestScope.current
+        let key = "memberCards.\(ObjectIdentifier(self).hashValue)"
+        if let scope, let kept = scope.value(key, as: Ticket.self) { return kept }
+        let ticket = try await readFeed(store)
+        scope?.keep(ticket, as: key)
+        return ticket
+    }
+
+    private func readFeed(_ store: any Store) async throws -> Ticket {
         let (applied, idle) = state.withLock { ($0.applied, now().timeIntervalSince($0.lastSync) > Self.idleLimit) }
         guard let applied, !idle else {
             let head = try await store.read { db in

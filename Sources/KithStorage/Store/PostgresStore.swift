@@ -81,6 +81,8 @@ public final class PostgresStore: Store {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try WriteScope.refuseNested()
+        // The request's next read catches up again and sees this write (`RequestScope`).
+        defer { RequestScope.current?.clear() }
         do {
             return try await WriteScope.$inside.withValue(true) { try await transaction(body) }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {

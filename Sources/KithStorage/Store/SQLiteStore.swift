@@ -165,6 +165,8 @@ public final class SQLiteStore: Store {
     /// is answered only after the commit, so an acknowledged write is durable (synchronous=FULL).
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try WriteScope.refuseNested()
+        // The request's next read catches up again and sees this write (`RequestScope`).
+        defer { RequestScope.current?.clear() }
         let outcome = WriteOutcome<T>()
         let item = PendingWrite(
             execute: { db in

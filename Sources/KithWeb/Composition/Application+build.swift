@@ -166,6 +166,7 @@ public func buildRouter(
         SecurityHeadersMiddleware()
         ErrorMiddleware()
         CanonicalPathMiddleware()
+        RequestScopeMiddleware()
     }
     // Public routes: no credential is read.
     let open = router.group()

@@ -1,0 +1,37 @@
+public import Foundation
+import Synchronization
+
+/// What the reads of one request may share: the web layer opens a scope around each request
+/// (`RequestScopeMiddleware`), storage keeps small per-request values in it — for now the member
+/// cache's catch-up, so a request that reads members five times reads the change feed once.
+///
+/// The rule that makes sharing safe: a request's reads see the data as of its first catch-up, like
+/// a transaction's snapshot; any write the request commits clears the scope (the stores do it), so
+/// the request's next read catches up again and sees its own write; and a value is kept at most
+/// `lifetime`, so a long request (a stream) reads the feed again.
+public final class RequestScope: Sendable {
+    @TaskLocal public static var current: RequestScope?
+
+    public static let lifetime: TimeInterval = 1
+
+    private let values = Mutex<[String: (value: any Sendable, at: Date)]>([:])
+
+    public init() {}
+
+    /// The value kept under `key`, if it was kept less than `lifetime` ago.
+    public func value<T: Sendable>(_ key: String, as type: T.Type, now: Date = Date()) -> T? {
+        values.withLock { values in
+            guard let kept = values[key], now.timeIntervalSince(kept.at) < Self.lifetime else { return nil }
+            return kept.value as? T
+        }
+    }
+
+    public func keep(_ value: some Sendable, as key: String, now: Date = Date()) {
+        values.withLock { $0[key] = (value, now) }
+    }
+
+    /// Forgets everything (after a write).
+    public func clear() {
+        values.withLock { $0.removeAll() }
+    }
+}
