@@ -68,7 +68,7 @@ import Testing
             let ada = try await here.register("ada").member
             let viewer = try await here.register("grace").member
             _ = try await here.profiles.update(ProfileChanges(headline: "Engineer"), of: ada)
-            try await RequestScope.$current.withValue(RequestScope()) { () async throws in
+            try await RequestScope.$current.withValue(RequestScope(lifetime: 600)) { () async throws in
                 #expect(try await there.profiles.view(handle: "ada", by: viewer).headline == "Engineer")
                 // Another instance's write, outside this request (a detached task has no scope).
                 _ = try await Task.detached { try await here.profiles.update(ProfileChanges(headline: "Pilot"), of: ada) }.value

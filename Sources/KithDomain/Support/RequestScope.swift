@@ -12,16 +12,19 @@ import Synchronization
 public final class RequestScope: Sendable {
     @TaskLocal public static var current: RequestScope?
 
-    public static let lifetime: TimeInterval = 1
+    /// How long a kept value serves, 1 s unless a test needs longer.
+    public let lifetime: TimeInterval
 
     private let values = Mutex<[String: (value: any Sendable, at: Date)]>([:])
 
-    public init() {}
+    public init(lifetime: TimeInterval = 1) {
+        self.lifetime = lifetime
+    }
 
     /// The value kept under `key`, if it was kept less than `lifetime` ago.
     public func value<T: Sendable>(_ key: String, as type: T.Type, now: Date = Date()) -> T? {
         values.withLock { values in
-            guard let kept = values[key], now.timeIntervalSince(kept.at) < Self.lifetime else { return nil }
+            guard let kept = values[key], now.timeIntervalSince(kept.at) < lifetime else { return nil }
             return kept.value as? T
         }
     }
