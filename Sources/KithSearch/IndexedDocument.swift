@@ -40,13 +40,16 @@ public struct IndexedDocument: Sendable, Equatable {
     public var facets: [String]
     /// The location as a location filter matches it (a substring), or nil when hidden.
     public var location: String?
+    /// The order of a browsed list (the member's name key), then `id`.
+    public var sortKey: String
 
-    public init(id: UUID, key: Int64, texts: [Field: String], facets: [String], location: String?) {
+    public init(id: UUID, key: Int64, texts: [Field: String], facets: [String], location: String?, sortKey: String = "") {
         self.id = id
         self.key = key
         self.texts = Field.allCases.map { texts[$0] ?? "" }
         self.facets = facets
         self.location = location
+        self.sortKey = sortKey
     }
 }
 

@@ -11,6 +11,7 @@ final class Segment: Sendable {
     let ids: [UUID]
     let keys: [Int64]
     let locations: [String?]
+    let sortKeys: [String]
     /// Sorted; `starts[t]..<starts[t + 1]` are term `t`'s postings.
     let terms: [String]
     let starts: [Int32]
@@ -28,7 +29,8 @@ final class Segment: Sendable {
         let postings = documents.count * 8 + starts.count * 4
         let dictionary = terms.reduce(0) { $0 + text($1) }
         let facetBytes = facets.reduce(0) { $0 + text($1.key) + 32 + $1.value.count * 4 }
-        let perDocument = ids.count * (16 + 8) + locations.reduce(0) { $0 + ($1.map(text) ?? 16) }
+        let perDocument =
+            ids.count * (16 + 8) + locations.reduce(0) { $0 + ($1.map(text) ?? 16) } + sortKeys.reduce(0) { $0 + text($1) }
         return postings + dictionary + facetBytes + perDocument
     }
 
@@ -37,6 +39,7 @@ final class Segment: Sendable {
         ids: [UUID],
         keys: [Int64],
         locations: [String?],
+        sortKeys: [String],
         terms: [String],
         starts: [Int32],
         documents: [UInt32],
@@ -48,6 +51,7 @@ final class Segment: Sendable {
         self.ids = ids
         self.keys = keys
         self.locations = locations
+        self.sortKeys = sortKeys
         self.terms = terms
         self.starts = starts
         self.documents = documents
@@ -98,6 +102,7 @@ final class Segment: Sendable {
             ids: builder.ids,
             keys: builder.keys,
             locations: builder.locations,
+            sortKeys: builder.sortKeys,
             terms: terms,
             starts: starts,
             documents: documents,
@@ -113,6 +118,7 @@ final class Segment: Sendable {
         var ids: [UUID] = []
         var keys: [Int64] = []
         var locations: [String?] = []
+        var sortKeys: [String] = []
         var renumbered: [[UInt32]] = []
         var fieldWords = [Double](repeating: 0, count: fields.count)
         for (segment, dead) in parts {
@@ -122,6 +128,7 @@ final class Segment: Sendable {
                 ids.append(segment.ids[doc])
                 keys.append(segment.keys[doc])
                 locations.append(segment.locations[doc])
+                sortKeys.append(segment.sortKeys[doc])
             }
             renumbered.append(map)
             let live = Double(segment.count - dead.count) / Double(max(segment.count, 1))
@@ -166,6 +173,7 @@ final class Segment: Sendable {
             ids: ids,
             keys: keys,
             locations: locations,
+            sortKeys: sortKeys,
             terms: terms,
             starts: starts,
             documents: documents,
@@ -187,6 +195,7 @@ public struct SegmentBuilder: Sendable {
     var ids: [UUID] = []
     var keys: [Int64] = []
     var locations: [String?] = []
+    var sortKeys: [String] = []
     var postings: [String: (docs: [UInt32], packed: [UInt32])] = [:]
     var postingCount = 0
     var facets: [String: [UInt32]] = [:]
@@ -208,6 +217,7 @@ public struct SegmentBuilder: Sendable {
         ids.append(document.id)
         keys.append(document.key)
         locations.append(document.location)
+        sortKeys.append(document.sortKey)
         counts.removeAll(keepingCapacity: true)
         for field in Segment.fields {
             var length = 0

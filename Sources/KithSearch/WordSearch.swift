@@ -99,7 +99,7 @@ extension WordIndex.Snapshot {
         }
         // The rarest first: the first clause decides the candidates.
         clauses.sort { $0.size < $1.size }
-        var best = TopK(limit: query.limit)
+        var best = TopK<WordHit>(limit: query.limit, by: WordHit.precedes)
         for (number, segment) in segments.enumerated() {
             search(segment, removed: removed[number], at: number, clauses: clauses, query: query, into: &best)
         }
@@ -112,7 +112,7 @@ extension WordIndex.Snapshot {
         at number: Int,
         clauses: [Clause],
         query: WordQuery,
-        into best: inout TopK
+        into best: inout TopK<WordHit>
     ) {
         guard segment.count > 0 else { return }
         for clause in clauses {
@@ -184,33 +184,35 @@ extension Segment {
     func postingCount(_ term: Int) -> Int { Int(starts[term + 1] - starts[term]) }
 }
 
-/// The best `limit` hits seen so far: a binary heap whose root is the worst of them.
-struct TopK {
+/// The best `limit` elements seen so far (by `precedes`): a binary heap whose root is the worst.
+struct TopK<Element> {
     let limit: Int
-    private var heap: [WordHit] = []
+    let precedes: (Element, Element) -> Bool
+    private var heap: [Element] = []
 
-    init(limit: Int) {
+    init(limit: Int, by precedes: @escaping (Element, Element) -> Bool) {
         self.limit = limit
+        self.precedes = precedes
         heap.reserveCapacity(limit)
     }
 
-    mutating func insert(_ hit: WordHit) {
+    mutating func insert(_ element: Element) {
         if heap.count < limit {
-            heap.append(hit)
+            heap.append(element)
             var child = heap.count - 1
             while child > 0 {
                 let parent = (child - 1) / 2
-                guard WordHit.precedes(heap[parent], heap[child]) else { break }
+                guard precedes(heap[parent], heap[child]) else { break }
                 heap.swapAt(parent, child)
                 child = parent
             }
-        } else if WordHit.precedes(hit, heap[0]) {
-            heap[0] = hit
+        } else if let root = heap.first, precedes(element, root) {
+            heap[0] = element
             var parent = 0
             while true {
                 var worst = parent
                 for child in [2 * parent + 1, 2 * parent + 2] where child < heap.count {
-                    if WordHit.precedes(heap[worst], heap[child]) { worst = child }
+                    if precedes(heap[worst], heap[child]) { worst = child }
                 }
                 guard worst != parent else { break }
                 heap.swapAt(parent, worst)
@@ -219,5 +221,5 @@ struct TopK {
         }
     }
 
-    func sorted() -> [WordHit] { heap.sorted(by: WordHit.precedes) }
+    func sorted() -> [Element] { heap.sorted(by: precedes) }
 }

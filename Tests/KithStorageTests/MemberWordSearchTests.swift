@@ -108,6 +108,53 @@ import Testing
     }
 }
 
+extension MemberWordSearchTests {
+    /// Browsing by facets from the word index against the SQL facet conditions it replaced, on a
+    /// demo community: the same members in the same order (name key, then id), pages included,
+    /// with blocks and a location.
+    @Test func browsingByFacetsMatchesTheSQLBrowse() async throws {
+        try await withMigratedStore { store async throws in
+            let community = DemoCommunity(size: 400).members(in: 0..<400)
+            try await SQLSeeder(store: store).insert(community.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: "x")
+            let viewer = community[0].member
+            try await testServices(store).blocks.block(handle: community[5].member.handle.rawValue, by: viewer)
+            let directory = SQLMemberDirectory(store: store)
+            var queries: [DirectoryQuery] = []
+            for entry in community[1...25] {
+                let affiliation = entry.affiliations.first
+                queries += [
+                    DirectoryQuery(skill: entry.profile.skills.first, limit: 500),
+                    DirectoryQuery(industry: entry.profile.industry, careerStage: entry.profile.careerStage, limit: 500),
+                    DirectoryQuery(careerStage: entry.profile.careerStage, limit: 500),
+                    DirectoryQuery(cohort: affiliation?.cohort, limit: 500),
+                    DirectoryQuery(organization: affiliation?.organization, openTo: entry.profile.openTo.first, limit: 500),
+                    DirectoryQuery(careerStage: entry.profile.careerStage, location: String(entry.profile.location.prefix(4)), limit: 500),
+                ]
+            }
+            var nonEmpty = 0
+            for query in queries where !SQLMemberDirectory.indexedFacetTokens(query).isEmpty {
+                let sql = SQLMemberDirectory.sql(query, viewer: viewer.id, dialect: store.dialect)
+                let expected = try await store.read { db in
+                    try await db.raw(sql).all().map { try $0.decode(column: "id", as: String.self) }
+                }
+                let found = try await directory.browsed(query, viewer: viewer.id)
+                #expect(found.map(\.member.id.description) == expected, "\(query)")
+                if expected.count > 1 { nonEmpty += 1 }
+                // The second page of seven continues exactly where the first ended.
+                var paged = query
+                paged.limit = 7
+                let first = try await directory.browsed(paged, viewer: viewer.id)
+                if first.count > 7 {
+                    paged.after = try Cursor.decode(first[6].cursor, parts: 2)
+                    let second = try await directory.browsed(paged, viewer: viewer.id)
+                    #expect(second.map(\.member.id.description) == Array(expected.dropFirst(7).prefix(8)))
+                }
+            }
+            #expect(nonEmpty > queries.count / 2)
+        }
+    }
+}
+
 @Suite struct DirectoryRelevanceTests {
     /// The relevance check: one word in one member's name, another's headline, skills,
     /// organisation and bio — the directory lists them in that order, and pages keep it.

@@ -26,6 +26,9 @@ public struct SQLMemberDirectory: MemberDirectory {
         if !query.namesOnly && !query.terms.isEmpty {
             return try await ranked(query, viewer: viewer)
         }
+        if query.terms.isEmpty && !Self.indexedFacetTokens(query).isEmpty {
+            return try await browsed(query, viewer: viewer)
+        }
         return try await entries(Self.sql(query, viewer: viewer, dialect: dialect), searching: !query.terms.isEmpty)
     }
 
@@ -61,6 +64,39 @@ public struct SQLMemberDirectory: MemberDirectory {
             guard let member = members[id], let profile = profiles[id] else { return nil }
             let cursor = Cursor.encode([String(hit.score), String(hit.key), id.description])
             return DirectoryEntry(member: member, profile: profile, cursor: cursor)
+        }
+    }
+
+    /// Browsing by facets (no words) on the word index's facet postings, in name order: the
+    /// same members and order as the SQL facet conditions (`indexedFacetsAgreeWithBrowsingFacets`),
+    /// without sorting a whole career stage by name in the database.
+    func browsed(_ query: DirectoryQuery, viewer: Member.ID) async throws -> [DirectoryEntry] {
+        var after: BrowseHit.Position?
+        if let cursor = query.after {
+            guard let id = Member.ID(cursor[1]) else {
+                throw DomainError.invalid(field: "after", reason: "is not a cursor returned by this list")
+            }
+            after = BrowseHit.Position(sortKey: cursor[0], id: id.rawValue)
+        }
+        let current = try await store.wordSearch.current(store) { db in try await Self.blockedSeqs(of: viewer, in: db) }
+        let hits = current.snapshot.browse(
+            FacetBrowse(
+                facets: Self.indexedFacetTokens(query),
+                location: query.location.map(Text.key),
+                excluding: current.extra,
+                after: after,
+                limit: query.limit + 1
+            )
+        )
+        let ids = hits.map { Member.ID($0.id) }
+        let members = try await store.memberCards.members(ids, store: store, caughtUp: current.cards) { missing in
+            try await SQLMemberRepository(store: store).loadMembers(missing)
+        }
+        let profiles = try await SQLProfileRepository(store: store).profiles(of: ids, caughtUp: current.cards)
+        return hits.compactMap { hit in
+            let id = Member.ID(hit.id)
+            guard let member = members[id], let profile = profiles[id] else { return nil }
+            return DirectoryEntry(member: member, profile: profile, cursor: Cursor.encode([hit.sortKey, id.description]))
         }
     }
 

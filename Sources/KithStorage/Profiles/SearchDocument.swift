@@ -93,7 +93,8 @@ struct SearchDocument: Sendable {
                 .other: other.joined(separator: " \n "),
             ],
             facets: facetTokens(profile: profile, affiliations: affiliations),
-            location: fields.location.isEmpty ? nil : Text.key(profile.location)
+            location: fields.location.isEmpty ? nil : Text.key(profile.location),
+            sortKey: Text.key(name)
         )
     }
 
