@@ -54,21 +54,29 @@ public struct SQLMemberDirectory: MemberDirectory {
                 limit: query.limit + 1
             )
         )
+        return try await entries(
+            hits.map { ($0.id, [String($0.score), String($0.key), Member.ID($0.id).description]) },
+            cards: current.cards
+        )
+    }
+
+    /// The page's members and profiles from the member cache (caught up by the index's feed read),
+    /// in the order of `hits`, each with its cursor.
+    private func entries(_ hits: [(id: UUID, cursor: [String])], cards: MemberCards.Ticket?) async throws -> [DirectoryEntry] {
         let ids = hits.map { Member.ID($0.id) }
-        let members = try await store.memberCards.members(ids, store: store, caughtUp: current.cards) { missing in
+        let members = try await store.memberCards.members(ids, store: store, caughtUp: cards) { missing in
             try await SQLMemberRepository(store: store).loadMembers(missing)
         }
-        let profiles = try await SQLProfileRepository(store: store).profiles(of: ids, caughtUp: current.cards)
+        let profiles = try await SQLProfileRepository(store: store).profiles(of: ids, caughtUp: cards)
         return hits.compactMap { hit in
             let id = Member.ID(hit.id)
             guard let member = members[id], let profile = profiles[id] else { return nil }
-            let cursor = Cursor.encode([String(hit.score), String(hit.key), id.description])
-            return DirectoryEntry(member: member, profile: profile, cursor: cursor)
+            return DirectoryEntry(member: member, profile: profile, cursor: Cursor.encode(hit.cursor))
         }
     }
 
     /// Browsing by facets (no words) on the word index's facet postings, in name order: the
-    /// same members and order as the SQL facet conditions (`indexedFacetsAgreeWithBrowsingFacets`),
+    /// same members and order as the SQL facet conditions (`browsingByFacetsMatchesTheSQLBrowse`),
     /// without sorting a whole career stage by name in the database.
     func browsed(_ query: DirectoryQuery, viewer: Member.ID) async throws -> [DirectoryEntry] {
         var after: BrowseHit.Position?
@@ -88,16 +96,7 @@ public struct SQLMemberDirectory: MemberDirectory {
                 limit: query.limit + 1
             )
         )
-        let ids = hits.map { Member.ID($0.id) }
-        let members = try await store.memberCards.members(ids, store: store, caughtUp: current.cards) { missing in
-            try await SQLMemberRepository(store: store).loadMembers(missing)
-        }
-        let profiles = try await SQLProfileRepository(store: store).profiles(of: ids, caughtUp: current.cards)
-        return hits.compactMap { hit in
-            let id = Member.ID(hit.id)
-            guard let member = members[id], let profile = profiles[id] else { return nil }
-            return DirectoryEntry(member: member, profile: profile, cursor: Cursor.encode([hit.sortKey, id.description]))
-        }
+        return try await entries(hits.map { ($0.id, [$0.sortKey, Member.ID($0.id).description]) }, cards: current.cards)
     }
 
     /// The members the SQL full-text index ranks first for `query` (FTS5 bm25 or PostgreSQL
