@@ -82,22 +82,14 @@ struct WordSearchBench {
 
     /// Builds the word index from the database, as `kith serve` does at start, and reports its size.
     private func build() async throws {
-        let before = Self.residentBytes()
         var build = Measurement(name: "word_index_build")
         try await build.time { try await store.wordSearch.warm(store) }
         let snapshot = store.wordSearch.index.snapshot
         build.extra = [
             "documents": String(snapshot.liveCount), "postings": String(snapshot.postingCount),
-            "resident_growth_mb": String((Self.residentBytes() - before) >> 20), "backend": "\"\(store.dialect.rawValue)\"",
+            "backend": "\"\(store.dialect.rawValue)\"",
             "index_mb": String(snapshot.approximateBytes >> 20), "segments": String(snapshot.segmentCount),
         ]
         print(build.line(json: json))
-    }
-
-    /// This process's resident memory (Linux `/proc/self/statm`), 0 elsewhere.
-    static func residentBytes() -> Int {
-        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let fields = statm.split(separator: " ")
-        return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
     }
 }

@@ -90,6 +90,8 @@ public final class MemberCards: Sendable {
     }
 
     private let state = Mutex(State())
+    /// This cache's entry in a `RequestScope` (one cache per store).
+    private let scopeKey = "memberCards.\(UUID().uuidString)"
     private let capacity: Int
 
     /// Real time, never a test's clock: the feed's pruning uses it too.
@@ -111,10 +113,9 @@ public final class MemberCards: Sendable {
     /// Within one request (`RequestScope`) the first catch-up serves the request's later reads.
     func catchUp(_ store: any Store) async throws -> Ticket {
         let scope = RequestScope.current
-        let key = "memberCards.\(ObjectIdentifier(self).hashValue)"
-        if let scope, let kept = scope.value(key, as: Ticket.self) { return kept }
+        if let scope, let kept = scope.value(scopeKey, as: Ticket.self) { return kept }
         let ticket = try await readFeed(store)
-        scope?.keep(ticket, as: key)
+        scope?.keep(ticket, as: scopeKey)
         return ticket
     }
 
