@@ -169,6 +169,53 @@ import Testing
             #expect(!suggestions.map(\.member.handle.rawValue).contains("bob"))
         }
     }
+
+    /// Complementary stages are a reason of their own, and one cohort fills at most three places
+    /// while others are left.
+    @Test func suggestionsGiveComplementaryStagesAndDiversifyCohorts() async throws {
+        try await withMigratedStore { store async throws in
+            let services = testServices(store)
+            let student = try await services.register("stu").member
+            _ = try await services.profiles.update(ProfileChanges(careerStage: "student"), of: student)
+            let mentor = try await services.register("men").member
+            _ = try await services.profiles.update(
+                ProfileChanges(industry: "Education", careerStage: "senior", openTo: ["mentoring"]),
+                of: mentor
+            )
+            let peer = try await services.register("pee").member
+            _ = try await services.profiles.update(ProfileChanges(careerStage: "student", openTo: ["mentoring"]), of: peer)
+            var classmates: [String] = []
+            for index in 0..<5 {
+                let classmate = try await services.register("cla\(index)").member
+                classmates.append(classmate.handle.rawValue)
+                _ = try await services.profiles.addAffiliation(
+                    AffiliationInput(kind: "school", organization: "Northfield University", cohort: "Class of 2015"),
+                    to: classmate
+                )
+            }
+            let colleague = try await services.register("col").member
+            for member in [student, colleague, mentor, peer] {
+                _ = try await services.profiles.addAffiliation(AffiliationInput(kind: "employer", organization: "Acme Ltd"), to: member)
+            }
+            _ = try await services.profiles.addAffiliation(
+                AffiliationInput(kind: "school", organization: "Northfield University", cohort: "Class of 2015"),
+                to: student
+            )
+
+            let suggestions = try await services.suggestions.suggestions(for: student, limit: "10")
+            let handles = suggestions.map(\.member.handle.rawValue)
+
+            #expect(suggestions.first?.member.handle.rawValue == "men")
+            #expect(suggestions.first?.reasons == ["Both at Acme Ltd", "Open to mentoring in education"])
+            // Another student open to mentoring is no complement to a student.
+            #expect(suggestions.first { $0.member.handle.rawValue == "pee" }?.reasons == ["Both at Acme Ltd"])
+            // Three classmates first, then the colleague, then the classmates left over.
+            #expect(handles.filter { classmates.contains($0) }.count == 5)
+            let colleaguePlace = try #require(handles.firstIndex(of: "col"))
+            #expect(handles[..<colleaguePlace].filter { classmates.contains($0) }.count == 3)
+            #expect(handles.count == 8)
+        }
+    }
 }
 
 @Suite struct NetworkGraphTests {

@@ -85,6 +85,60 @@ import Testing
         }
     }
 
+    /// Classmates and colleagues (for suggestions): only those who show the community their
+    /// affiliations, newest first however many newer ones hide theirs, and a change made on one
+    /// instance counts on the other at its next read.
+    @Test func affiliationPeersAreTheNewestWhoShowTheirAffiliations() async throws {
+        try await withTwoInstances { first, second in
+            let clock = TestClock()
+            let here = testServices(first, clock: clock)
+            let viewer = try await here.register("viewer").member
+            _ = try await here.profiles.addAffiliation(AffiliationInput(kind: "employer", organization: "Acme Ltd"), to: viewer)
+            var hidden: Set<Member.ID> = []
+            var everyone: [Member.ID] = []
+            for index in 0..<45 {
+                clock.advance(by: 60)
+                let peer = try await here.register("peer-\(index)").member
+                everyone.append(peer.id)
+                _ = try await here.profiles.addAffiliation(AffiliationInput(kind: "employer", organization: "Acme Ltd"), to: peer)
+                // The newest 36 hide their affiliations: more than one page of the index.
+                if index >= 9 {
+                    _ = try await here.profiles.update(
+                        ProfileChanges(visibility: ["affiliations": index % 2 == 0 ? "only_me" : "connections"]),
+                        of: peer
+                    )
+                    hidden.insert(peer.id)
+                }
+            }
+            let other = try await here.register("elsewhere").member
+            _ = try await here.profiles.addAffiliation(AffiliationInput(kind: "employer", organization: "Other Co"), to: other)
+            everyone.append(other.id)
+
+            func expected(limit: Int) async throws -> [Member.ID] {
+                let rows = try await SQLProfileRepository(store: first).affiliations(of: everyone)
+                let shown: [Affiliation] = rows.values.flatMap { $0 }.filter { affiliation in
+                    affiliation.organization == "Acme Ltd" && !hidden.contains(affiliation.memberID)
+                }
+                let newestFirst = shown.sorted { (a: Affiliation, b: Affiliation) -> Bool in
+                    if a.createdAt != b.createdAt { return a.createdAt > b.createdAt }
+                    return a.memberID.description > b.memberID.description
+                }
+                return Array(newestFirst.prefix(limit).map(\.memberID))
+            }
+            let peers = try await SQLProfileRepository(store: second).affiliationPeers(of: viewer.id, limit: 5)
+            #expect(peers.map(\.member.id) == (try await expected(limit: 5)))
+            #expect(peers.count == 5 && peers.allSatisfy { !hidden.contains($0.member.id) && $0.shared.organization == "Acme Ltd" })
+
+            // The newest peer who shows them hides them on the first instance: gone on the second.
+            let newest = try #require(peers.first?.member)
+            _ = try await here.profiles.update(ProfileChanges(visibility: ["affiliations": "only_me"]), of: newest)
+            hidden.insert(newest.id)
+            let after = try await SQLProfileRepository(store: second).affiliationPeers(of: viewer.id, limit: 5)
+            #expect(after.map(\.member.id) == (try await expected(limit: 5)))
+            #expect(!after.map(\.member.id).contains(newest.id))
+        }
+    }
+
     /// A row read just before a change commits (elsewhere) must not be kept past that change.
     @Test func aReadThatRacedAChangeIsNotKept() async throws {
         try await withTwoInstances { first, second in

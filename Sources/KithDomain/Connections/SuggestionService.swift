@@ -95,30 +95,34 @@ public struct SuggestionService: Sendable {
         // Graph candidates came with their vertex; only classmates and colleagues need theirs.
         var vertices = try await graph.vertices(of: byID.compactMap { $0.value.vertex == nil ? $0.key : nil })
         for (id, candidate) in byID { if let vertex = candidate.vertex { vertices[id] = vertex } }
-        byID = byID.filter { id, _ in
-            guard id != viewer.id, !excluded.contains(id) else { return false }
-            if let viewerVertex, let vertex = vertices[id], queries.graph.areConnected(viewerVertex, vertex) { return false }
-            return true
-        }
-        for (id, var candidate) in byID where candidate.vertex == nil {
+        var kept: [Candidate] = []
+        kept.reserveCapacity(byID.count)
+        for (id, var candidate) in byID where id != viewer.id && !excluded.contains(id) && candidate.member != nil {
             if let viewerVertex, let vertex = vertices[id] {
-                candidate.vertex = vertex
-                candidate.mutuals = queries.mutualCount(viewerVertex, vertex)
-                byID[id] = candidate
+                if queries.graph.areConnected(viewerVertex, vertex) { continue }
+                if candidate.vertex == nil {
+                    candidate.vertex = vertex
+                    candidate.mutuals = queries.mutualCount(viewerVertex, vertex)
+                }
             }
+            candidate.id = id
+            kept.append(candidate)
         }
-        let profilesByID = try await profiles.profiles(of: Array(byID.keys) + [viewer.id])
+        let profilesByID = try await profiles.profiles(of: kept.compactMap(\.id) + [viewer.id])
         let viewerProfile = profilesByID[viewer.id] ?? Profile(memberID: viewer.id, updatedAt: viewer.createdAt)
 
-        var scored: [(suggestion: Suggestion, cohort: String)] = []
-        for (id, candidate) in byID {
+        // Score everyone, but write names, reasons and summaries only for those shown.
+        var scored: [Scored] = []
+        scored.reserveCapacity(kept.count)
+        for candidate in kept {
             guard let member = candidate.member else { continue }
-            let profile = profilesByID[id] ?? Profile(memberID: id, updatedAt: member.createdAt)
+            let profile = profilesByID[member.id] ?? Profile(memberID: member.id, updatedAt: member.createdAt)
             let complement = Self.complement(viewer: viewerProfile, candidate: profile)
             // Shared connections count — in the reasons, the score and so the order — only when the
             // candidate shows their connections list to the community: a hidden list must not be
             // readable from a number or a ranking either.
             let listShown = ProfilePolicy.canSee(.connections, of: profile, as: .member)
+            guard (candidate.mutuals > 0 && listShown) || candidate.shared != nil || complement != nil else { continue }
             let score = SuggestionScoring.score(
                 adamicAdar: listShown ? candidate.adamicAdar : 0,
                 mutuals: listShown ? candidate.mutuals : 0,
@@ -126,6 +130,25 @@ public struct SuggestionService: Sendable {
                 sharedOrganization: candidate.shared != nil,
                 complementary: complement != nil
             )
+            scored.append(
+                Scored(candidate: candidate, member: member, profile: profile, score: score, listShown: listShown, complement: complement)
+            )
+        }
+        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.member.handle < $1.member.handle }
+        return Self.diversified(scored.map { ($0, $0.candidate.shared?.cohort ?? "") }, limit: limit).map {
+            $0.suggestion(for: viewerProfile)
+        }
+    }
+
+    struct Scored {
+        var candidate: Candidate
+        var member: Member
+        var profile: Profile
+        var score: Double
+        var listShown: Bool
+        var complement: Complement?
+
+        func suggestion(for viewer: Profile) -> Suggestion {
             var reasons: [String] = []
             // The count of shared connections is only told when the candidate shows their
             // connections list to the community.
@@ -135,27 +158,16 @@ public struct SuggestionService: Sendable {
             if let shared = candidate.shared {
                 reasons.append(shared.cohort.isEmpty ? "Both at \(shared.organization)" : "Both \(shared.cohort) at \(shared.organization)")
             }
-            if let complement { reasons.append(complement) }
-            guard !reasons.isEmpty else { continue }
-            scored.append(
-                (
-                    Suggestion(member: MemberSummary(member: member, profile: profile, relation: .member), score: score, reasons: reasons),
-                    candidate.shared?.cohort ?? ""
-                )
-            )
+            if let complement { reasons.append(complement.reason(industry: profile.industry)) }
+            return Suggestion(member: MemberSummary(member: member, profile: profile, relation: .member), score: score, reasons: reasons)
         }
-        scored.sort {
-            $0.suggestion.score != $1.suggestion.score
-                ? $0.suggestion.score > $1.suggestion.score : $0.suggestion.member.handle < $1.suggestion.member.handle
-        }
-        return Self.diversified(scored, limit: limit)
     }
 
     /// At most three people from one cohort in the list, unless nothing else is left.
-    static func diversified(_ scored: [(suggestion: Suggestion, cohort: String)], limit: Int) -> [Suggestion] {
-        var chosen: [Suggestion] = []
+    static func diversified<Item>(_ scored: [(suggestion: Item, cohort: String)], limit: Int) -> [Item] {
+        var chosen: [Item] = []
         var perCohort: [String: Int] = [:]
-        var deferred: [Suggestion] = []
+        var deferred: [Item] = []
         for (suggestion, cohort) in scored {
             if !cohort.isEmpty && perCohort[cohort, default: 0] >= 3 {
                 deferred.append(suggestion)
@@ -169,25 +181,38 @@ public struct SuggestionService: Sendable {
     }
 
     /// A public reason the two could help each other, from stages and "open to" signals.
-    static func complement(viewer: Profile, candidate: Profile) -> String? {
-        let early: Set<CareerStage> = [.student, .earlyCareer]
-        let experienced: Set<CareerStage> = [.midCareer, .senior, .retired]
-        if let stage = viewer.careerStage, early.contains(stage), let theirs = candidate.careerStage, experienced.contains(theirs),
-            candidate.openTo.contains(.mentoring)
-        {
-            return "Open to mentoring" + (candidate.industry.isEmpty ? "" : " in \(candidate.industry.lowercased())")
+    enum Complement {
+        case opensToMentoring, looksForAMentor, givesReferrals, opensToNewRoles
+
+        func reason(industry: String) -> String {
+            let inIndustry = industry.isEmpty ? "" : " in \(industry.lowercased())"
+            switch self {
+            case .opensToMentoring: return "Open to mentoring" + inIndustry
+            case .looksForAMentor: return "Looking for a mentor" + inIndustry
+            case .givesReferrals: return "Gives referrals"
+            case .opensToNewRoles: return "Open to new roles"
+            }
         }
-        if let stage = viewer.careerStage, experienced.contains(stage), viewer.openTo.contains(.mentoring),
-            let theirs = candidate.careerStage, early.contains(theirs), candidate.openTo.contains(.beingMentored)
-        {
-            return "Looking for a mentor" + (candidate.industry.isEmpty ? "" : " in \(candidate.industry.lowercased())")
+    }
+
+    static func complement(viewer: Profile, candidate: Profile) -> Complement? {
+        guard let stage = viewer.careerStage else {
+            return viewer.openTo.contains(.hiring) && candidate.openTo.contains(.referrals) ? .opensToNewRoles : nil
         }
-        if viewer.careerStage == .inTransition && candidate.openTo.contains(.givingReferrals) {
-            return "Gives referrals"
+        let theirs = candidate.careerStage
+        if stage.isEarly, theirs?.isExperienced == true, candidate.openTo.contains(.mentoring) { return .opensToMentoring }
+        if stage.isExperienced, viewer.openTo.contains(.mentoring), theirs?.isEarly == true, candidate.openTo.contains(.beingMentored) {
+            return .looksForAMentor
         }
-        if viewer.openTo.contains(.hiring) && candidate.openTo.contains(.referrals) {
-            return "Open to new roles"
-        }
+        if stage == .inTransition && candidate.openTo.contains(.givingReferrals) { return .givesReferrals }
+        if viewer.openTo.contains(.hiring) && candidate.openTo.contains(.referrals) { return .opensToNewRoles }
         return nil
     }
+}
+
+extension CareerStage {
+    /// Students and early-career members: the ones a mentor is for.
+    fileprivate var isEarly: Bool { self == .student || self == .earlyCareer }
+    /// Mid-career, senior and retired members: the ones who mentor.
+    fileprivate var isExperienced: Bool { self == .midCareer || self == .senior || self == .retired }
 }

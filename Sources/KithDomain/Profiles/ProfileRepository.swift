@@ -8,7 +8,8 @@ public protocol ProfileRepository: Sendable {
     /// Profiles of several members at once (for lists); members without a profile are absent.
     func profiles(of members: [Member.ID]) async throws -> [Member.ID: Profile]
     /// Members who show the whole community an affiliation `member` also has (same organisation
-    /// and same cohort, or both without a cohort), with that shared affiliation of theirs.
+    /// and same cohort, or both without a cohort), with that shared affiliation as `member` wrote
+    /// it: cohort peers first, then the newest affiliations first, at most `limit`.
     func affiliationPeers(of member: Member.ID, limit: Int) async throws -> [(member: Member, shared: Affiliation)]
     /// Inserts unless the member already has `limit` affiliations; returns false then.
     func insertAffiliation(_ affiliation: Affiliation, limit: Int) async throws -> Bool

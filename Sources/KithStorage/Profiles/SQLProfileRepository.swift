@@ -89,39 +89,57 @@ public struct SQLProfileRepository: ProfileRepository {
     }
 
     public func affiliationPeers(of member: Member.ID, limit: Int) async throws -> [(member: Member, shared: Affiliation)] {
-        let found = try await store.read { db in
-            // One read per affiliation of the member, each taking its newest `limit` peers from the
-            // front of `affiliations_peers_recent_idx` (a large school or employer is not sorted
-            // whole); then cohort peers first, newest first, as one list.
-            let mine = try await db.raw(
-                "SELECT DISTINCT organization_key, cohort_key FROM affiliations WHERE member_id = \(bind: member.description)"
-            ).all().map { (try $0.string("organization_key"), try $0.string("cohort_key")) }
-            var found: [(shared: Affiliation, cohort: Bool)] = []
-            for (organization, cohort) in mine {
-                let rows = try await db.raw(
-                    """
-                    SELECT \(unsafeRaw: Columns.affiliation) FROM affiliations a
-                    JOIN profiles p ON p.member_id = a.member_id AND p.vis_affiliations = 'community'
-                    WHERE a.organization_key = \(bind: organization) AND a.cohort_key = \(bind: cohort)
-                        AND a.member_id <> \(bind: member.description)
-                    ORDER BY a.created_at DESC, a.member_id DESC
-                    LIMIT \(literal: limit)
-                    """
-                ).all()
-                for row in rows { found.append((try row.affiliation(), !cohort.isEmpty)) }
+        // The member's own affiliations, one per organisation and cohort, from the member cache.
+        var groups: [(shared: Affiliation, organization: String, cohort: String)] = []
+        for affiliation in try await affiliations(of: member) {
+            let (organization, cohort) = (Text.key(affiliation.organization), Text.key(affiliation.cohort))
+            if !groups.contains(where: { $0.organization == organization && $0.cohort == cohort }) {
+                groups.append((affiliation, organization, cohort))
             }
-            found.sort {
-                if $0.cohort != $1.cohort { return $0.cohort }
-                if $0.shared.createdAt != $1.shared.createdAt { return $0.shared.createdAt > $1.shared.createdAt }
-                return $0.shared.memberID.description > $1.shared.memberID.description
-            }
-            return found.prefix(limit).map(\.shared)
         }
+        // Per group, the newest peers from the front of `affiliations_peers_recent_idx`, which
+        // holds everything read here (a large school or employer is not sorted whole, and no row
+        // is visited); whether a peer shows their affiliations comes from the member cache, a page
+        // at a time until `limit` do. Then cohort peers first, newest first, as one list.
+        var found: [(id: Member.ID, createdAt: Int64, shared: Affiliation, cohort: Bool)] = []
+        let page = max(2 * limit, 32)
+        for group in groups {
+            var taken = 0
+            var after: (createdAt: Int64, id: String)?
+            while taken < limit {
+                let before: SQLQueryString = after.map { " AND (created_at, member_id) < (\(bind: $0.createdAt), \(bind: $0.id))" } ?? ""
+                let query: SQLQueryString =
+                    """
+                    SELECT member_id, created_at FROM affiliations
+                    WHERE organization_key = \(bind: group.organization) AND cohort_key = \(bind: group.cohort)
+                        AND member_id <> \(bind: member.description)
+                    """ + before + " ORDER BY created_at DESC, member_id DESC LIMIT \(literal: page)"
+                let rows = try await store.read { db in
+                    try await db.raw(query).all().map { (try $0.uuid("member_id"), try $0.int64("created_at")) }
+                }
+                let shown = try await profiles(of: rows.map { Member.ID($0.0) })
+                for (id, createdAt) in rows where taken < limit {
+                    guard let profile = shown[Member.ID(id)], ProfilePolicy.canSee(.affiliations, of: profile, as: .member) else {
+                        continue
+                    }
+                    found.append((Member.ID(id), createdAt, group.shared, !group.cohort.isEmpty))
+                    taken += 1
+                }
+                guard rows.count == page, let last = rows.last else { break }
+                after = (last.1, Member.ID(last.0).description)
+            }
+        }
+        found.sort {
+            if $0.cohort != $1.cohort { return $0.cohort }
+            if $0.createdAt != $1.createdAt { return $0.createdAt > $1.createdAt }
+            return $0.id.description > $1.id.description
+        }
+        let chosen = found.prefix(limit)
         // The peers themselves from the member cache.
-        let members = try await store.memberCards.members(found.map(\.memberID), store: store) { missing in
+        let members = try await store.memberCards.members(chosen.map(\.id), store: store) { missing in
             try await SQLMemberRepository(store: store).loadMembers(missing)
         }
-        return found.compactMap { shared in members[shared.memberID].map { ($0, shared) } }
+        return chosen.compactMap { peer in members[peer.id].map { ($0, peer.shared) } }
     }
 
     public func insertAffiliation(_ affiliation: Affiliation, limit: Int) async throws -> Bool {

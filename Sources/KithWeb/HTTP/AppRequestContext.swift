@@ -47,9 +47,7 @@ public struct AppRequestContext: RequestContext {
         return decoder
     }
 
-    public var responseEncoder: JSONEncoder {
-        JSONCoding.encoder
-    }
+    public var responseEncoder: APIJSONEncoder { APIJSONEncoder() }
 
     /// The signed-in member, or `unauthorized`.
     func requireMember() throws -> Member {

@@ -115,7 +115,7 @@ struct Problem: Codable, NamedSchema {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        let data = (try? JSONCoding.encoder.encode(self)) ?? Data("{}".utf8)
+        let data = (try? APIJSONEncoder().encode(self)) ?? Array("{}".utf8)
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
