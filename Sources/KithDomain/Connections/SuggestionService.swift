@@ -134,9 +134,12 @@ public struct SuggestionService: Sendable {
                 Scored(candidate: candidate, member: member, profile: profile, score: score, listShown: listShown, complement: complement)
             )
         }
-        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.member.handle < $1.member.handle }
-        return Self.diversified(scored.map { ($0, $0.candidate.shared?.cohort ?? "") }, limit: limit).map {
-            $0.suggestion(for: viewerProfile)
+        // Sorted by place, not moved: a scored candidate is a few hundred bytes.
+        let order = scored.indices.sorted {
+            scored[$0].score != scored[$1].score ? scored[$0].score > scored[$1].score : scored[$0].member.handle < scored[$1].member.handle
+        }
+        return Self.diversified(order.map { ($0, scored[$0].candidate.shared?.cohort ?? "") }, limit: limit).map {
+            scored[$0].suggestion(for: viewerProfile)
         }
     }
 

@@ -175,18 +175,35 @@ public final class MemberCards: Sendable {
         return Ticket(generation: state.generation)
     }
 
-    /// Values for `keys` kept in `table`, and the keys to load.
+    /// Values for `keys` kept in `table`, and the keys to load (each once).
     private func lookup<Key: Hashable & Sendable, Value: Sendable>(
         _ keys: [Key],
         in table: KeyPath<State, [Key: Value]>
     ) -> (found: [Key: Value], missing: [Key]) {
+        lookup(keys, in: table) { $0 }
+    }
+
+    /// The same, each kept value passed through `present` (nil: found, but nothing to return).
+    private func lookup<Key: Hashable & Sendable, Stored: Sendable, Value: Sendable>(
+        _ keys: [Key],
+        in table: KeyPath<State, [Key: Stored]>,
+        present: (Stored) -> Value?
+    ) -> (found: [Key: Value], missing: [Key]) {
         state.withLock { state in
-            var found: [Key: Value] = [:]
+            let kept = state[keyPath: table]
+            var found: [Key: Value] = Dictionary(minimumCapacity: keys.count)
             var missing: [Key] = []
+            var hits = 0
             for key in keys {
-                if let value = state[keyPath: table][key] { found[key] = value } else { missing.append(key) }
+                if let value = kept[key] {
+                    hits += 1
+                    if let value = present(value) { found[key] = value }
+                } else {
+                    missing.append(key)
+                }
             }
-            state.hits += found.count
+            if !missing.isEmpty { missing = Array(Set(missing)) }
+            state.hits += hits
             state.misses += missing.count
             return (found, missing)
         }
@@ -209,9 +226,7 @@ public final class MemberCards: Sendable {
         guard !keys.isEmpty else { return [:] }
         let ticket: Ticket
         if let caughtUp { ticket = caughtUp } else { ticket = try await catchUp(store) }
-        let (kept, missing) = lookup(keys, in: table)
-        var result: [Key: Value] = [:]
-        for (key, value) in kept { if let value = present(value) { result[key] = value } }
+        var (result, missing) = lookup(keys, in: table, present: present)
         guard !missing.isEmpty else { return result }
         let loaded = try await load(missing)
         for (key, value) in loaded { result[key] = value }
@@ -271,7 +286,7 @@ public final class MemberCards: Sendable {
         load: ([Member.ID]) async throws -> [Member.ID: Profile]
     ) async throws -> [Member.ID: Profile] {
         try await read(
-            Array(Set(ids)),
+            ids,
             store: store,
             table: \.profiles,
             stored: { Optional($0) },
@@ -291,7 +306,7 @@ public final class MemberCards: Sendable {
         load: ([Member.ID]) async throws -> [Member.ID: Member]
     ) async throws -> [Member.ID: Member] {
         try await read(
-            Array(Set(ids)),
+            ids,
             store: store,
             table: \.members,
             stored: { $0 },
