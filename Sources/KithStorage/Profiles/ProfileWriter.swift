@@ -46,27 +46,35 @@ enum ProfileWriter {
 }
 
 extension ProfileWriter {
+    /// The `profiles` columns and one profile's values as text (bulk seeding by `COPY`), the same
+    /// values `insertMany` binds.
+    static let columns = [
+        "member_id", "headline", "bio", "location", "location_key", "industry", "industry_key", "career_stage", "skills",
+        "interests", "open_to", "website", "phone", "vis_contact", "vis_affiliations", "vis_skills", "vis_bio", "vis_location",
+        "vis_connections", "updated_at",
+    ]
+
+    static func values(_ profile: Profile) -> [String?] {
+        let vis = { (section: ProfileSection) in profile.visibility(of: section).rawValue }
+        return [
+            profile.memberID.description, profile.headline, profile.bio, profile.location, Text.key(profile.location),
+            profile.industry, Text.key(profile.industry), profile.careerStage?.rawValue, Lists.join(profile.skills),
+            Lists.join(profile.interests), Lists.join(profile.openTo.sorted().map(\.rawValue)), profile.website, profile.phone,
+            vis(.contact), vis(.affiliations), vis(.skills), vis(.bio), vis(.location), vis(.connections),
+            String(Millis.from(profile.updatedAt)),
+        ]
+    }
+
     /// Inserts new profiles and their facet rows, several members per statement (bulk seeding).
     static func insertMany(_ profiles: [Profile], in db: any SQLDatabase) async throws {
         guard !profiles.isEmpty else { return }
         let rows: [SQLQueryString] = profiles.map { profile in
-            let vis = { (section: ProfileSection) in profile.visibility(of: section).rawValue }
-            return """
-                (\(bind: profile.memberID.description), \(bind: profile.headline), \(bind: profile.bio), \(bind: profile.location),
-                \(bind: Text.key(profile.location)), \(bind: profile.industry), \(bind: Text.key(profile.industry)),
-                \(bind: profile.careerStage?.rawValue), \(bind: Lists.join(profile.skills)), \(bind: Lists.join(profile.interests)),
-                \(bind: Lists.join(profile.openTo.sorted().map(\.rawValue))), \(bind: profile.website), \(bind: profile.phone),
-                \(bind: vis(.contact)), \(bind: vis(.affiliations)), \(bind: vis(.skills)), \(bind: vis(.bio)),
-                \(bind: vis(.location)), \(bind: vis(.connections)), \(bind: Millis.from(profile.updatedAt)))
-                """
+            // `values(_:)` as bound values: text, except the time (a number).
+            let texts = values(profile)
+            return "(\(binds: texts.dropLast()), \(bind: Millis.from(profile.updatedAt)))"
         }
         try await db.raw(
-            """
-            INSERT INTO profiles (member_id, headline, bio, location, location_key, industry, industry_key, career_stage,
-                skills, interests, open_to, website, phone, vis_contact, vis_affiliations, vis_skills, vis_bio,
-                vis_location, vis_connections, updated_at)
-            VALUES \(rows.joined(separator: ", "))
-            """
+            "INSERT INTO profiles (\(unsafeRaw: columns.joined(separator: ", "))) VALUES \(rows.joined(separator: ", "))"
         ).run()
         let skills: [SQLQueryString] = profiles.flatMap { profile in
             Set(profile.skills.map(Text.key)).map { "(\(bind: profile.memberID.description), \(bind: $0))" as SQLQueryString }

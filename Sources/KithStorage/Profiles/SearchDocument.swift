@@ -31,6 +31,12 @@ struct SearchDocument: Sendable {
         }
     }
 
+    /// The same document on PostgreSQL from three columns (bulk seeding by `COPY`).
+    static func postgresDocument(_ name: String, _ body: String, _ facets: String) -> String {
+        "setweight(to_tsvector('simple', \(name)), 'A') || setweight(to_tsvector('simple', \(body)), 'C')"
+            + " || setweight(to_tsvector('simple', \(facets)), 'D')"
+    }
+
     static func target(_ dialect: StoreDialect) -> SQLQueryString {
         dialect == .sqlite ? "member_search (rowid, name, body, facets)" : "member_search (member_id, seq, document)"
     }

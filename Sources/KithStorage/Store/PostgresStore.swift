@@ -150,3 +150,74 @@ public final class PostgresStore: Store {
         return components.string ?? "the configured URL"
     }
 }
+
+extension PostgresStore {
+    /// One transaction on one connection in which rows can be loaded by `COPY … FROM STDIN`
+    /// (bulk seeding: a million members in minutes instead of a multi-row `INSERT` per 300).
+    func copyTransaction<T: Sendable>(_ body: @escaping @Sendable (PostgresBulkCopy) async throws -> T) async throws -> T {
+        try WriteScope.refuseNested()
+        defer { RequestScope.current?.clear() }
+        return try await WriteScope.$inside.withValue(true) {
+            try await client.withConnection { connection in
+                let copy = PostgresBulkCopy(connection: connection, logger: self.logger)
+                try await copy.sql.raw("BEGIN").run()
+                do {
+                    let value = try await body(copy)
+                    try await copy.sql.raw("COMMIT").run()
+                    return value
+                } catch {
+                    try? await copy.sql.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        }
+    }
+}
+
+/// `COPY … FROM STDIN` in PostgreSQL's text format on one connection, beside ordinary statements
+/// on the same connection (and so in the same transaction).
+struct PostgresBulkCopy: Sendable {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    var sql: any SQLDatabase { connection.sql(queryLogLevel: nil, logger: logger) }
+
+    /// Loads `rows` (nil: NULL) into `table`'s `columns`, a megabyte at a time. Table and column
+    /// names are the code's own, never input.
+    func copy(into table: String, columns: [String], rows: [[String?]]) async throws {
+        guard !rows.isEmpty else { return }
+        try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(1 << 20)
+            for row in rows {
+                for (index, value) in row.enumerated() {
+                    if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+                    guard let value else {
+                        buffer.writeStaticString("\\N")
+                        continue
+                    }
+                    Self.escape(value, into: &buffer)
+                }
+                buffer.writeInteger(UInt8(ascii: "\n"))
+                if buffer.readableBytes >= 1 << 20 {
+                    try await writer.write(buffer)
+                    buffer.clear()
+                }
+            }
+            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+        }
+    }
+
+    /// The text format's escapes: backslash, tab, newline and carriage return.
+    static func escape(_ value: String, into buffer: inout ByteBuffer) {
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+            case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
+            case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
+            case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
+            default: buffer.writeInteger(byte)
+            }
+        }
+    }
+}

@@ -21,6 +21,10 @@ public struct SQLSeeder: Sendable {
         async throws
     {
         guard !batch.isEmpty else { return }
+        if let postgres = store as? PostgresStore {
+            try await insertByCopy(batch, passwordHash: passwordHash, into: postgres)
+            return
+        }
         let dialect = store.dialect
         try await store.write { db in
             var firstSeq: Int64 = 0
@@ -76,6 +80,84 @@ public struct SQLSeeder: Sendable {
             }
             // A change for everyone: word indexes and member caches start again.
             try await MemberChanges.record(nil, in: db, dialect: dialect)
+        }
+    }
+
+    /// The same rows on PostgreSQL by `COPY`: members (their `seq` drawn from the sequence first),
+    /// profiles with their skill and signal rows, affiliations, and search documents — copied
+    /// into a temporary table and turned into weighted `tsvector`s by one `INSERT … SELECT`.
+    private func insertByCopy(
+        _ batch: [(member: Member, profile: Profile, affiliations: [Affiliation])],
+        passwordHash: String,
+        into postgres: PostgresStore
+    ) async throws {
+        try await postgres.copyTransaction { copy in
+            let seqs = try await copy.sql.raw(
+                "SELECT nextval('members_seq') AS seq FROM generate_series(1, \(literal: batch.count))"
+            ).all().map { try $0.int64("seq") }.sorted()
+            let text = { (number: Int64) in String(number) }
+            try await copy.copy(
+                into: "members",
+                columns: ["id", "seq", "email", "handle", "name", "name_key", "role", "password_hash", "created_at"],
+                rows: zip(batch, seqs).map { entry, seq in
+                    let member = entry.member
+                    return [
+                        member.id.description, text(seq), member.email.rawValue, member.handle.rawValue, member.name,
+                        Text.key(member.name), member.role.rawValue, passwordHash, text(Millis.from(member.createdAt)),
+                    ]
+                }
+            )
+            let profiles = batch.map(\.profile)
+            try await copy.copy(into: "profiles", columns: ProfileWriter.columns, rows: profiles.map(ProfileWriter.values))
+            try await copy.copy(
+                into: "member_skills",
+                columns: ["member_id", "skill_key"],
+                rows: profiles.flatMap { profile in Set(profile.skills.map(Text.key)).map { [profile.memberID.description, $0] } }
+            )
+            try await copy.copy(
+                into: "member_open_to",
+                columns: ["member_id", "signal"],
+                rows: profiles.flatMap { profile in profile.openTo.map { [profile.memberID.description, $0.rawValue] } }
+            )
+            try await copy.copy(
+                into: "affiliations",
+                columns: [
+                    "id", "member_id", "kind", "organization", "organization_key", "title", "cohort", "cohort_key", "start_year",
+                    "end_year", "created_at",
+                ],
+                rows: batch.flatMap(\.affiliations).map { affiliation in
+                    [
+                        affiliation.id.description, affiliation.memberID.description, affiliation.kind.rawValue,
+                        affiliation.organization, Text.key(affiliation.organization), affiliation.title, affiliation.cohort,
+                        Text.key(affiliation.cohort), affiliation.startYear.map(String.init), affiliation.endYear.map(String.init),
+                        text(Millis.from(affiliation.createdAt)),
+                    ]
+                }
+            )
+            try await copy.sql.raw(
+                "CREATE TEMPORARY TABLE seeded_search (member_id TEXT, seq BIGINT, name TEXT, body TEXT, facets TEXT) ON COMMIT DROP"
+            ).run()
+            try await copy.copy(
+                into: "seeded_search",
+                columns: ["member_id", "seq", "name", "body", "facets"],
+                rows: zip(batch, seqs).map { entry, seq in
+                    let document = SearchDocument(
+                        name: entry.member.name,
+                        handle: entry.member.handle.rawValue,
+                        profile: entry.profile,
+                        affiliations: entry.affiliations
+                    )
+                    return [entry.member.id.description, text(seq), document.name, document.body, document.facets]
+                }
+            )
+            try await copy.sql.raw(
+                """
+                INSERT INTO member_search (member_id, seq, document)
+                SELECT member_id, seq, \(unsafeRaw: SearchDocument.postgresDocument("name", "body", "facets")) FROM seeded_search
+                """
+            ).run()
+            // A change for everyone: word indexes and member caches start again.
+            try await MemberChanges.record(nil, in: copy.sql, dialect: .postgres)
         }
     }
 
