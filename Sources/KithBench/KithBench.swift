@@ -59,6 +59,12 @@ struct DirectoryBench: AsyncParsableCommand {
     @Flag(help: "Print JSON lines.") var json = false
     @Option(help: "Keep the SQLite database in this directory (reused when it already holds the members).") var dataDir: String?
     @Option(help: "Write the word-search queries here (JSON lines) for benchmarks/peers/search.py.") var exportQueries: String?
+    @Option(
+        help:
+            "PostgreSQL: seed into this schema (created if missing) and keep it afterwards, so that `kith serve` can be measured on it (`public` in a database of its own)."
+    ) var schema: String?
+    @Flag(help: "Also seed the demo network's connections (for the graph `kith serve` builds at start).") var withNetwork = false
+    @Option(help: "Queries per kind for the SQL full-text peer (FTS5 bm25 / ts_rank); default: --queries.") var sqlPeerQueries: Int?
 
     func run() async throws {
         var logger = Logger(label: "kith.bench")
@@ -67,10 +73,14 @@ struct DirectoryBench: AsyncParsableCommand {
             dataDir.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("kith-bench-\(UUID().uuidString)")
         defer { if dataDir == nil { try? FileManager.default.removeItem(at: directory) } }
-        var schema: String?
+        var schema = self.schema
         if let databaseURL {
-            schema = "bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-            try await PostgresAdmin.run("CREATE SCHEMA \(schema!)", url: databaseURL)
+            if let schema {
+                try await PostgresAdmin.run("CREATE SCHEMA IF NOT EXISTS \(schema)", url: databaseURL)
+            } else {
+                schema = "bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+                try await PostgresAdmin.run("CREATE SCHEMA \(schema!)", url: databaseURL)
+            }
         }
         let configuration: StoreConfiguration =
             databaseURL.map { .postgres(url: $0, schema: schema) } ?? .dataDirectory(directory.path)
@@ -78,7 +88,7 @@ struct DirectoryBench: AsyncParsableCommand {
             try await Migrator.migrate(store)
             try await run(on: store)
         }
-        if let databaseURL, let schema {
+        if let databaseURL, let schema, self.schema == nil {
             try await PostgresAdmin.run("DROP SCHEMA \(schema) CASCADE", url: databaseURL)
         }
     }
@@ -97,10 +107,26 @@ struct DirectoryBench: AsyncParsableCommand {
                 Task.detached { community.members(in: first..<min(total, first + 5_000)) }
             }
             var next = starts.first.map(generate)
+            var everyone: [DemoMember] = []
             for (index, _) in starts.enumerated() {
                 guard let batch = await next?.value else { break }
                 next = index + 1 < starts.count ? generate(starts[index + 1]) : nil
                 try await seeder.insert(batch.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: "benchmark")
+                if withNetwork { everyone += batch }
+                if (index + 1) % 20 == 0 || index + 1 == starts.count {
+                    let elapsed = (ContinuousClock.now - start).components.seconds
+                    FileHandle.standardError.write(
+                        Data("seeded \(min(total, (index + 1) * 5_000)) of \(total) members (\(elapsed) s)\n".utf8)
+                    )
+                }
+            }
+            if withNetwork {
+                let ties = DemoNetwork.ties(for: everyone)
+                FileHandle.standardError.write(Data("seeding \(ties.count) connections\n".utf8))
+                try await seeder.insertConnections(
+                    ties.map { (everyone[$0.a].member.id, everyone[$0.b].member.id, $0.strength) },
+                    at: community.now
+                )
             }
             try await seeder.optimize()
         }
@@ -118,7 +144,7 @@ struct DirectoryBench: AsyncParsableCommand {
         let words = ["engineer", "python", "finance", "health", "design", "energy", "teacher", "marketing", "renewable", "research"]
         let stages = CareerStage.allCases.map(\.rawValue)
 
-        try await WordSearchBench(store: store, services: services, viewer: viewer, json: json)
+        try await WordSearchBench(store: store, services: services, viewer: viewer, json: json, sqlPeerQueries: sqlPeerQueries)
             .run(community: community, members: members, queries: queries, export: exportQueries)
 
         // Warm up caches so the first queries do not measure cold pages.

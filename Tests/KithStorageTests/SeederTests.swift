@@ -2,6 +2,7 @@ import Foundation
 import KithDemo
 import KithDomain
 import KithTestSupport
+import KithWeb
 import SQLKit
 import Testing
 
@@ -47,6 +48,31 @@ import Testing
             let bySkill = try await directory.search(DirectoryQuery(terms: [], skill: hiddenSkill), viewer: viewer).map(\.member.id)
             #expect(!bySkill.contains(batch[1].member.id))
             #expect(!bySkill.isEmpty)
+        }
+    }
+
+    /// Seeded connections (by `COPY` on PostgreSQL) are the graph's, both ways, after a rebuild.
+    @Test func seededConnectionsAreTheGraphs() async throws {
+        try await withMigratedStore { store in
+            let batch = DemoCommunity(size: 60).members(in: 0..<60)
+            let seeder = SQLSeeder(store: store)
+            try await seeder.insert(batch.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: "seeded")
+            let ties = DemoNetwork.ties(for: batch)
+            try await seeder.insertConnections(ties.map { (batch[$0.a].member.id, batch[$0.b].member.id, $0.strength) }, at: Date())
+            let services = testServices(store)
+            try await services.graph.rebuild()
+            for tie in ties.prefix(40) {
+                #expect(try await GraphConnectionLookup(graph: services.graph).areConnected(batch[tie.a].member.id, batch[tie.b].member.id))
+                #expect(try await GraphConnectionLookup(graph: services.graph).areConnected(batch[tie.b].member.id, batch[tie.a].member.id))
+            }
+            var degree: [Int: Int] = [:]
+            for tie in ties {
+                degree[tie.a, default: 0] += 1
+                degree[tie.b, default: 0] += 1
+            }
+            for (index, count) in degree.prefix(20) {
+                #expect(try await services.connections.connectionCount(of: batch[index].member) == count)
+            }
         }
     }
 }

@@ -188,6 +188,25 @@ extension SQLSeeder {
             }
             for (id, seq) in rows { seqs[id] = seq }
         }
+        if let postgres = store as? PostgresStore {
+            // By COPY, both directions, 200,000 ties a transaction.
+            let at = String(Millis.from(now))
+            for start in stride(from: 0, to: ties.count, by: 200_000) {
+                let rows: [[String?]] = ties[start..<min(ties.count, start + 200_000)].flatMap { tie -> [[String?]] in
+                    guard let a = seqs[tie.a], let b = seqs[tie.b] else { return [] }
+                    let (strength, first, second) = (String(tie.strength), tie.a.description, tie.b.description)
+                    return [[first, second, String(a), String(b), strength, at], [second, first, String(b), String(a), strength, at]]
+                }
+                try await postgres.copyTransaction { copy in
+                    try await copy.copy(
+                        into: "connections",
+                        columns: ["member_id", "other_id", "member_seq", "other_seq", "strength", "created_at"],
+                        rows: rows
+                    )
+                }
+            }
+            return
+        }
         for start in stride(from: 0, to: ties.count, by: 400) {
             let batch = ties[start..<min(ties.count, start + 400)]
             let values: [SQLQueryString] = batch.flatMap { tie -> [SQLQueryString] in
