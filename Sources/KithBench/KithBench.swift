@@ -99,37 +99,57 @@ struct DirectoryBench: AsyncParsableCommand {
         var seed = Measurement(name: "seed")
         let start = ContinuousClock.now
         let existing = try await Services(store: store, hasher: BcryptPasswordHasher(cost: 4)).accounts.memberCount()
+        var everyone: [DemoMember] = []
         if existing == 0 {
-            // Generating the next batch overlaps with storing this one (two cores).
             let starts = Array(stride(from: 0, to: members, by: 5_000))
             let total = members
-            func generate(_ first: Int) -> Task<[DemoMember], Never> {
-                Task.detached { community.members(in: first..<min(total, first + 5_000)) }
-            }
-            var next = starts.first.map(generate)
-            var everyone: [DemoMember] = []
-            for (index, _) in starts.enumerated() {
-                guard let batch = await next?.value else { break }
-                next = index + 1 < starts.count ? generate(starts[index + 1]) : nil
-                try await seeder.insert(batch.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: "benchmark")
-                if withNetwork { everyone += batch }
-                if (index + 1) % 20 == 0 || index + 1 == starts.count {
-                    let elapsed = (ContinuousClock.now - start).components.seconds
-                    FileHandle.standardError.write(
-                        Data("seeded \(min(total, (index + 1) * 5_000)) of \(total) members (\(elapsed) s)\n".utf8)
-                    )
+            // Two batches at a time, each generated and stored by its own task: the database
+            // server, not this process, is the bottleneck, and two connections keep both cores busy.
+            var batches: [Int: [DemoMember]] = [:]
+            try await withThrowingTaskGroup(of: (Int, [DemoMember]).self) { group in
+                var started = 0
+                func startNext() {
+                    guard started < starts.count else { return }
+                    let first = starts[started]
+                    started += 1
+                    group.addTask {
+                        let batch = community.members(in: first..<min(total, first + 5_000))
+                        try await seeder.insert(batch.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: "benchmark")
+                        return (first, withNetwork ? batch : [])
+                    }
+                }
+                startNext()
+                startNext()
+                var finished = 0
+                while let (first, batch) = try await group.next() {
+                    batches[first] = batch
+                    finished += 1
+                    startNext()
+                    if finished % 20 == 0 || finished == starts.count {
+                        let elapsed = (ContinuousClock.now - start).components.seconds
+                        FileHandle.standardError.write(
+                            Data("seeded \(min(total, finished * 5_000)) of \(total) members (\(elapsed) s)\n".utf8)
+                        )
+                    }
                 }
             }
-            if withNetwork {
-                let ties = DemoNetwork.ties(for: everyone)
-                FileHandle.standardError.write(Data("seeding \(ties.count) connections\n".utf8))
-                try await seeder.insertConnections(
-                    ties.map { (everyone[$0.a].member.id, everyone[$0.b].member.id, $0.strength) },
-                    at: community.now
-                )
-            }
-            try await seeder.optimize()
+            everyone = starts.flatMap { batches[$0] ?? [] }
         }
+        let connected = try await seeder.hasConnections()
+        if withNetwork && !connected {
+            var stored: [String: Member.ID] = [:]
+            if everyone.isEmpty {
+                // Members seeded by an earlier run: generated again (same handles, new ids), the
+                // stored ids found by handle.
+                everyone = community.members(in: 0..<members)
+                stored = try await seeder.memberIDsByHandle()
+            }
+            let id = { (index: Int) in stored[everyone[index].member.handle.rawValue] ?? everyone[index].member.id }
+            let ties = DemoNetwork.ties(for: everyone)
+            FileHandle.standardError.write(Data("seeding \(ties.count) connections\n".utf8))
+            try await seeder.insertConnections(ties.map { (id($0.a), id($0.b), $0.strength) }, at: community.now)
+        }
+        if existing == 0 || (withNetwork && !connected) { try await seeder.optimize() }
         let seconds = ContinuousClock.now - start
         seed.samples = [Double(seconds.components.seconds) * 1000 + Double(seconds.components.attoseconds) / 1e15]
         seed.extra = [

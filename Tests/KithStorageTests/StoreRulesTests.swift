@@ -31,6 +31,32 @@ import Testing
         }
     }
 
+    /// A long read (the graph's snapshot at start) runs without PostgreSQL's per-statement limit,
+    /// and every connection the pool lends afterwards has the limit again.
+    @Test func aLongReadLiftsTheStatementLimitForItselfOnly() async throws {
+        try await withMigratedStore { store in
+            guard store.dialect == .postgres else { return }
+            let inside = try await store.longRead { db in
+                try await db.raw("SHOW statement_timeout").first()?.decode(column: "statement_timeout", as: String.self)
+            }
+            #expect(inside == "0")
+            for _ in 0..<12 {
+                let after = try await store.read { db in
+                    try await db.raw("SHOW statement_timeout").first()?.decode(column: "statement_timeout", as: String.self)
+                }
+                #expect(after == PostgresStore.statementTimeout)
+            }
+            // A long read that fails leaves the limit back too.
+            await #expect(throws: (any Error).self) {
+                try await store.longRead { db in try await db.raw("SELECT no_such_column FROM members").run() }
+            }
+            let afterFailure = try await store.read { db in
+                try await db.raw("SHOW statement_timeout").first()?.decode(column: "statement_timeout", as: String.self)
+            }
+            #expect(afterFailure == PostgresStore.statementTimeout)
+        }
+    }
+
     @Test func aWriteInsideAWriteIsRefusedOnEitherBackend() async throws {
         try await withMigratedStore { store async throws in
             await #expect(throws: NestedWrite.self) {

@@ -349,7 +349,8 @@ public struct SQLGraphFeed: GraphFeed {
     }
 
     public func snapshot() async throws -> (vertexCount: Int, edges: [(Int32, Int32, UInt8)], lastChange: Int64) {
-        try await store.read { db in
+        // Every edge in one statement: past the per-request limit at a few million connections.
+        try await store.longRead { db in
             // The last change is read first: edges read after it may already include later
             // changes, which replaying then applies again harmlessly.
             let last = try await db.raw("SELECT COALESCE(MAX(seq), 0) AS last FROM graph_changes").first()?.int64("last") ?? 0

@@ -111,18 +111,30 @@ public final class MemberWordSearch: Sendable {
             try await db.raw("SELECT COALESCE(MAX(seq), 0) AS head FROM member_changes").first()?.int64("head") ?? 0
         }
         lastSync.withLock { $0 = Date() }
-        // Members are read a chunk at a time (on a reader connection) while the previous chunk is
-        // tokenised, so a rebuild keeps both cores busy and never holds every member's text at once.
+        // Members are read by ranges of `seq`, two ranges at a time (each read and decoded on a
+        // connection of its own), while the range before them is added to the index: a rebuild
+        // keeps both cores busy and never holds every member's text at once.
+        let top = try await store.read { db in
+            try await db.raw("SELECT COALESCE(MAX(seq), 0) AS top FROM members").first()?.int64("top") ?? 0
+        }
+        let ranges = stride(from: Int64(0), through: top, by: Self.rebuildChunk).map { ($0, $0 + Int64(Self.rebuildChunk) - 1) }
         var builder = SegmentBuilder()
-        var chunk = try await Self.documents(where: "m.seq > -1", limit: Self.rebuildChunk, store: store)
-        while true {
-            let last = chunk.count == Self.rebuildChunk ? chunk.last?.key : nil
-            let next = last.map { after in
-                Task { try await Self.documents(where: "m.seq > \(bind: after)", limit: Self.rebuildChunk, store: store) }
-            }
+        var pending: [Task<[IndexedDocument], any Error>] = []
+        var started = 0
+        func startNext() {
+            guard started < ranges.count else { return }
+            let (low, high) = ranges[started]
+            started += 1
+            pending.append(Task { try await Self.documents(where: "m.seq BETWEEN \(bind: low) AND \(bind: high)", store: store) })
+        }
+        // A read left running when another fails is stopped, not awaited.
+        defer { for task in pending { task.cancel() } }
+        startNext()
+        startNext()
+        while !pending.isEmpty {
+            let chunk = try await pending.removeFirst().value
+            startNext()
             for document in chunk { builder.add(document) }
-            guard let next else { break }
-            chunk = try await next.value
         }
         index.replaceAll(with: builder, applied: head)
         Self.returnFreedMemory()

@@ -79,6 +79,22 @@ public final class PostgresStore: Store {
         }
     }
 
+    public func longRead<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let db = connection.sql(queryLogLevel: nil, logger: self.logger)
+            try await db.raw("SET statement_timeout = 0").run()
+            do {
+                let value = try await body(db)
+                try await db.raw("RESET statement_timeout").run()
+                return value
+            } catch {
+                // Back to the limit the connection started with, before the pool lends it again.
+                try? await db.raw("RESET statement_timeout").run()
+                throw error
+            }
+        }
+    }
+
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try WriteScope.refuseNested()
         // The request's next read catches up again and sees this write (`RequestScope`).
@@ -161,6 +177,9 @@ extension PostgresStore {
             try await client.withConnection { connection in
                 let copy = PostgresBulkCopy(connection: connection, logger: self.logger)
                 try await copy.sql.raw("BEGIN").run()
+                // A bulk load is not a request: the per-statement limit that protects serving
+                // does not apply (checking a million foreign keys takes longer than it allows).
+                try await copy.sql.raw("SET LOCAL statement_timeout = 0").run()
                 do {
                     let value = try await body(copy)
                     try await copy.sql.raw("COMMIT").run()

@@ -14,6 +14,9 @@ public protocol Store: Sendable {
     var dialect: StoreDialect { get }
     /// Runs read-only work. On SQLite it runs on a reader connection, concurrently with writes.
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// A read that may take longer than the per-statement limit protecting requests (the graph's
+    /// snapshot at start: millions of rows on PostgreSQL). Never for a request's work.
+    func longRead<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` in one transaction: everything it writes commits together or not at all.
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Closes connections. The store must not be used afterwards.
@@ -70,4 +73,11 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 enum Millis {
     static func from(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
     static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+}
+
+extension Store {
+    /// SQLite's readers have a watchdog, not a per-statement setting: a long read is a read.
+    public func longRead<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await read(body)
+    }
 }

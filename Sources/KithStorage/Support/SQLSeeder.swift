@@ -161,6 +161,23 @@ public struct SQLSeeder: Sendable {
         }
     }
 
+    /// Every stored member's id by handle (a benchmark seeding the network into members it
+    /// seeded earlier: generated members get new ids each time, their handles stay the same).
+    public func memberIDsByHandle() async throws -> [String: Member.ID] {
+        try await store.read { db in
+            var result: [String: Member.ID] = [:]
+            for row in try await db.raw("SELECT id, handle FROM members").all() {
+                result[try row.string("handle")] = Member.ID(try row.uuid("id"))
+            }
+            return result
+        }
+    }
+
+    /// Whether any connection is stored (a benchmark seeds the network once).
+    public func hasConnections() async throws -> Bool {
+        try await store.read { db in try await db.raw("SELECT 1 AS one FROM connections LIMIT 1").first() != nil }
+    }
+
     /// Refreshes the query planner's statistics after a bulk load.
     public func optimize() async throws {
         try await store.write { db in
@@ -187,6 +204,10 @@ extension SQLSeeder {
                 }
             }
             for (id, seq) in rows { seqs[id] = seq }
+        }
+        // A tie to a member who is not stored is a mistake in the caller, never skipped quietly.
+        if let unknown = ids.first(where: { seqs[$0] == nil }) {
+            throw StoreError("Cannot connect member \(unknown): no such member is stored")
         }
         if let postgres = store as? PostgresStore {
             // By COPY, both directions, 200,000 ties a transaction.
