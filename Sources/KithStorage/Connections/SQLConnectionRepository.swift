@@ -349,19 +349,27 @@ public struct SQLGraphFeed: GraphFeed {
     }
 
     public func snapshot() async throws -> (vertexCount: Int, edges: [(Int32, Int32, UInt8)], lastChange: Int64) {
-        // Every edge in one statement: past the per-request limit at a few million connections.
-        try await store.longRead { db in
-            // The last change is read first: edges read after it may already include later
-            // changes, which replaying then applies again harmlessly.
-            let last = try await db.raw("SELECT COALESCE(MAX(seq), 0) AS last FROM graph_changes").first()?.int64("last") ?? 0
-            let count = try await db.raw("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM members").first()?.int64("n") ?? 1
-            let edges = try await db.raw(
-                "SELECT member_seq, other_seq, strength FROM connections WHERE member_seq < other_seq"
-            ).all().map { row in
-                (Int32(try row.int64("member_seq")), Int32(try row.int64("other_seq")), UInt8(clamping: try row.int64("strength")))
-            }
-            return (Int(count), edges, last)
+        // The last change is read first: edges read after it may already include later changes,
+        // which replaying then applies again harmlessly.
+        let (last, count) = try await store.read { db in
+            (
+                try await db.raw("SELECT COALESCE(MAX(seq), 0) AS last FROM graph_changes").first()?.int64("last") ?? 0,
+                try await db.raw("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM members").first()?.int64("n") ?? 1
+            )
         }
+        // Every edge in one statement: past the per-request limit at a few million connections.
+        let edgesSQL = "SELECT member_seq, other_seq, strength FROM connections WHERE member_seq < other_seq"
+        let edges: [(Int32, Int32, UInt8)]
+        if let postgres = store as? PostgresStore {
+            edges = try await postgres.longReadIntegerTriples(edgesSQL).map { (Int32($0.0), Int32($0.1), UInt8(clamping: $0.2)) }
+        } else {
+            edges = try await store.longRead { db in
+                try await db.raw("\(unsafeRaw: edgesSQL)").all().map { row in
+                    (Int32(try row.int64("member_seq")), Int32(try row.int64("other_seq")), UInt8(clamping: try row.int64("strength")))
+                }
+            }
+        }
+        return (Int(count), edges, last)
     }
 
     public func changes(after sequence: Int64, limit: Int) async throws -> [GraphChange] {

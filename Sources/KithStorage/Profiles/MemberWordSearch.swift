@@ -125,7 +125,9 @@ public final class MemberWordSearch: Sendable {
             guard started < ranges.count else { return }
             let (low, high) = ranges[started]
             started += 1
-            pending.append(Task { try await Self.documents(where: "m.seq BETWEEN \(bind: low) AND \(bind: high)", store: store) })
+            pending.append(
+                Task { try await Self.documents(where: "m.seq BETWEEN \(bind: low) AND \(bind: high)", store: store, long: true) }
+            )
         }
         // A read left running when another fails is stopped, not awaited.
         defer { for task in pending { task.cancel() } }
@@ -155,8 +157,15 @@ public final class MemberWordSearch: Sendable {
     }
 
     /// The documents of the members matching `condition` (on `members m`), in `seq` order.
-    static func documents(where condition: SQLQueryString, limit: Int? = nil, store: any Store) async throws -> [IndexedDocument] {
-        try await store.read { db in
+    /// `long`: a rebuild's read, exempt from the per-statement limit that protects requests (a
+    /// range of 20,000 members read cold, just after the database started, can pass it).
+    static func documents(
+        where condition: SQLQueryString,
+        limit: Int? = nil,
+        store: any Store,
+        long: Bool = false
+    ) async throws -> [IndexedDocument] {
+        let body: @Sendable (any SQLDatabase) async throws -> [IndexedDocument] = { db in
             let limited: SQLQueryString = limit.map { " LIMIT \(literal: $0)" } ?? ""
             let rows = try await db.raw(
                 """
@@ -189,5 +198,6 @@ public final class MemberWordSearch: Sendable {
                 )
             }
         }
+        return long ? try await store.longRead(body) : try await store.read(body)
     }
 }

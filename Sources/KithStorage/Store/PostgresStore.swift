@@ -95,6 +95,25 @@ public final class PostgresStore: Store {
         }
     }
 
+    /// Rows of three integers for a long read (the graph's edges at start), decoded by PostgresNIO's
+    /// typed decoding: millions of rows, where SQLKit's generic per-column decoding took most of
+    /// the time. `sql` is the code's own.
+    func longReadIntegerTriples(_ sql: String) async throws -> [(Int64, Int64, Int64)] {
+        try await client.withConnection { connection in
+            _ = try await connection.query("SET statement_timeout = 0", logger: self.logger)
+            do {
+                var result: [(Int64, Int64, Int64)] = []
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger)
+                for try await row in rows.decode((Int64, Int64, Int64).self) { result.append(row) }
+                _ = try await connection.query("RESET statement_timeout", logger: self.logger)
+                return result
+            } catch {
+                _ = try? await connection.query("RESET statement_timeout", logger: self.logger)
+                throw error
+            }
+        }
+    }
+
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try WriteScope.refuseNested()
         // The request's next read catches up again and sees this write (`RequestScope`).
