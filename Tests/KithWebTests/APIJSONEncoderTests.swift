@@ -212,3 +212,14 @@ import Testing
         }
     }
 }
+
+/// The encoder the API used before `APIJSONEncoder`: Foundation's, configured as it was.
+enum JSONCoding {
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

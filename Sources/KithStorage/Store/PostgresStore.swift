@@ -80,33 +80,30 @@ public final class PostgresStore: Store {
     }
 
     public func longRead<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            let db = connection.sql(queryLogLevel: nil, logger: self.logger)
-            try await db.raw("SET statement_timeout = 0").run()
-            do {
-                let value = try await body(db)
-                try await db.raw("RESET statement_timeout").run()
-                return value
-            } catch {
-                // Back to the limit the connection started with, before the pool lends it again.
-                try? await db.raw("RESET statement_timeout").run()
-                throw error
-            }
-        }
+        try await withoutStatementLimit { connection in try await body(connection.sql(queryLogLevel: nil, logger: self.logger)) }
     }
 
     /// Rows of three integers for a long read (the graph's edges at start), decoded by PostgresNIO's
     /// typed decoding: millions of rows, where SQLKit's generic per-column decoding took most of
     /// the time. `sql` is the code's own.
     func longReadIntegerTriples(_ sql: String) async throws -> [(Int64, Int64, Int64)] {
+        try await withoutStatementLimit { connection in
+            var result: [(Int64, Int64, Int64)] = []
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger)
+            for try await row in rows.decode((Int64, Int64, Int64).self) { result.append(row) }
+            return result
+        }
+    }
+
+    /// `body` on a pooled connection whose per-statement limit is lifted, then put back to the
+    /// limit the connection started with (failure included) before the pool lends it again.
+    private func withoutStatementLimit<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             _ = try await connection.query("SET statement_timeout = 0", logger: self.logger)
             do {
-                var result: [(Int64, Int64, Int64)] = []
-                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger)
-                for try await row in rows.decode((Int64, Int64, Int64).self) { result.append(row) }
+                let value = try await body(connection)
                 _ = try await connection.query("RESET statement_timeout", logger: self.logger)
-                return result
+                return value
             } catch {
                 _ = try? await connection.query("RESET statement_timeout", logger: self.logger)
                 throw error

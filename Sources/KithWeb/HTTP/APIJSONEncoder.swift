@@ -3,7 +3,7 @@ public import Hummingbird
 import NIOCore
 
 /// The API's JSON writer. It writes what Foundation's `JSONEncoder` writes when configured as
-/// `JSONCoding.encoder` is (snake_case keys, keys sorted, ISO 8601 dates in whole seconds, slashes
+/// the API configured it (snake_case keys, keys sorted, ISO 8601 dates in whole seconds, slashes
 /// not escaped), byte for byte — `APIJSONEncoderTests` holds it to that on every kind of value —
 /// in a fraction of the time: values become a small tree of arrays (no dictionaries, so no key is
 /// hashed), keys are converted as they are encoded, and the tree is written once into one buffer.
