@@ -4,7 +4,8 @@
 # someone they do not know (a suggestion, through a mutual connection). Then:
 #   1. POST /api/v1/introductions, each followed on its connection by
 #      POST /api/v1/introductions/{id}/withdraw (so askers stay under the cap of five open);
-#      wrk's latency is over both writes; the creates' own count and statuses are printed.
+#      wrk's latency is over both writes; the answers are counted by kind (created, withdrawn,
+#      refused by a cap, other) and printed.
 # Usage: benchmarks/introductions-load.sh [MEMBERS] [SECONDS] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,12 +78,27 @@ request = function()
     .. '"ask":"Twenty minutes about how your team works?"}'
   return wrk.format("POST", "/api/v1/introductions", {["Authorization"] = "Bearer " .. path.token, ["Content-Type"] = "application/json"}, body)
 end
+-- Answers by kind of request, read back in done() (wrk runs each thread in a Lua state of its own).
+local threads = {}
+setup = function(thread) threads[#threads + 1] = thread end
+created, withdrawn, refused, other = 0, 0, 0, 0
 response = function(status, headers, body)
+  if status == 201 then created = created + 1
+  elseif status == 200 then withdrawn = withdrawn + 1
+  elseif status == 409 or status == 429 then refused = refused + 1
+  else other = other + 1 end
   if status == 201 then
     local id = body:match('"id":"([^"]+)"')
     local asker = body:match('"asker":{[^}]*"handle":"([^"]+)"')
     if id and asker and tokens[asker] then pending[#pending + 1] = {id = id, token = tokens[asker]} end
   end
+end
+done = function(summary, latency, requests)
+  local c, w, r, o = 0, 0, 0, 0
+  for _, thread in ipairs(threads) do
+    c = c + thread:get("created"); w = w + thread:get("withdrawn"); r = r + thread:get("refused"); o = o + thread:get("other")
+  end
+  io.write(string.format("introductions created (201): %d, withdrawn (200): %d, refused by a cap (409/429): %d, other: %d\n", c, w, r, o))
 end
 LUA
 source benchmarks/wait-quiet.sh

@@ -12,18 +12,6 @@ import Testing
 /// lines dropped, doubled or blown up, bodies cut short — sent to every DAV route. None may
 /// answer 5xx, and whatever was stored must still be a card that reads back.
 @Suite struct DAVFuzzTests {
-    /// SplitMix64: the same cases on every run, so a failure can be replayed.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let card = DAVTests.card(
         uid: "fuzz-uid",
         name: "Fuzz Target",
@@ -47,7 +35,7 @@ import Testing
         "<d:href>/dav/addressbooks/bob/contacts/x.vcf</d:href>",
     ]
 
-    static func mutate(_ text: String, _ random: inout Seeded) -> String {
+    static func mutate(_ text: String, _ random: inout SeededGenerator) -> String {
         var bytes = Array(text.utf8)
         for _ in 0..<Int.random(in: 1...4, using: &random) where !bytes.isEmpty {
             let at = Int.random(in: 0..<bytes.count, using: &random)
@@ -76,7 +64,7 @@ import Testing
         try await withApp { client, _ in
             let ada = try await DAVTests.user(client, "ada")
             _ = try await DAVTests.put(client, ada, "fuzz.vcf", Self.card)
-            var random = Seeded(state: 2026_12_03)
+            var random = SeededGenerator(seed: 2026_12_03)
             let book = "/dav/addressbooks/ada/contacts/"
             let calendar = "/dav/calendars/ada/events/"
             var sent = 0

@@ -50,7 +50,8 @@ public struct AskLoad: Sendable, Equatable {
     /// The asker's open asks of this kind.
     public var askerOpen: Int
     /// Per addressee on the route: open asks of this kind waiting on them, asks of this kind that
-    /// reached them in the last 30 days, and what they set.
+    /// reached them in the last 30 days (storage counts them only for an addressee with a monthly
+    /// limit, the one rule that reads them: 0 otherwise), and what they set.
     public var addressees: [Member.ID: Addressee]
 
     public struct Addressee: Sendable, Equatable {

@@ -29,12 +29,13 @@ public struct SQLAskRepository: AskRepository {
             try admit(try await Self.load(for: ask, in: db))
             try await db.raw(
                 """
-                INSERT INTO asks (\(unsafeRaw: Self.columns)) VALUES (
+                INSERT INTO asks (\(unsafeRaw: Self.columns), waiting_on) VALUES (
                     \(bind: ask.id.description), \(bind: ask.kind.rawValue), \(bind: ask.asker.description), \(bind: Int64(ask.step)),
                     \(bind: ask.stage.rawValue), \(bind: ask.purpose), \(bind: ask.blurb), \(bind: ask.request),
                     \(bind: Millis.from(ask.createdAt)), \(bind: Millis.from(ask.stepStartedAt)), \(bind: Millis.from(ask.deadline)),
                     \(bind: ask.nudgedAt.map(Millis.from)), \(bind: ask.closedAt.map(Millis.from)), \(bind: ask.outcome?.rawValue),
-                    \(bind: ask.topic.audience?.rawValue), \(bind: ask.topic.skills.joined(separator: "\n")), \(bind: ask.topic.organization))
+                    \(bind: ask.topic.audience?.rawValue), \(bind: ask.topic.skills.joined(separator: "\n")), \(bind: ask.topic.organization),
+                    \(bind: Self.waitingOn(ask)?.description))
                 """
             ).run()
             for (position, member) in ask.route.enumerated() {
@@ -68,27 +69,34 @@ public struct SQLAskRepository: AskRepository {
         return AskLoad(askerOpen: Int(open), addressees: addressees)
     }
 
+    /// Whom an ask waits on (`asks.waiting_on`): the route member at its step while it waits.
+    static func waitingOn(_ ask: Ask) -> Member.ID? {
+        ask.stage == .waiting && ask.route.indices.contains(ask.step) ? ask.route[ask.step] : nil
+    }
+
+    /// What an addressee's caps are checked against. Asks that reached them this month are
+    /// counted only when they set a monthly limit (the count is then what the limit needs).
     static func addressee(_ member: Member.ID, kind: AskKind, since: Date, in db: any SQLDatabase) async throws -> AskLoad.Addressee {
         let waiting =
             try await db.raw(
                 """
-                SELECT COUNT(*) AS n FROM asks a JOIN ask_route r ON r.ask_id = a.id AND r.position = a.step
-                WHERE r.member_id = \(bind: member.description) AND a.kind = \(bind: kind.rawValue) AND a.stage = 'waiting'
+                SELECT COUNT(*) AS n FROM asks
+                WHERE waiting_on = \(bind: member.description) AND kind = \(bind: kind.rawValue)
                 """
             ).first()?.int64("n") ?? 0
-        let received =
-            try await db.raw(
-                """
-                SELECT COUNT(*) AS n FROM ask_route r JOIN asks a ON a.id = r.ask_id
-                WHERE r.member_id = \(bind: member.description) AND a.kind = \(bind: kind.rawValue)
-                  AND r.reached_at >= \(bind: Millis.from(since))
-                """
-            ).first()?.int64("n") ?? 0
-        return AskLoad.Addressee(
-            waiting: Int(waiting),
-            receivedThisMonth: Int(received),
-            availability: try await availability(of: member, kind: kind, in: db)
-        )
+        let availability = try await availability(of: member, kind: kind, in: db)
+        var received: Int64 = 0
+        if availability.monthlyLimit != nil {
+            received =
+                try await db.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM ask_route r JOIN asks a ON a.id = r.ask_id
+                    WHERE r.member_id = \(bind: member.description) AND a.kind = \(bind: kind.rawValue)
+                      AND r.reached_at >= \(bind: Millis.from(since))
+                    """
+                ).first()?.int64("n") ?? 0
+        }
+        return AskLoad.Addressee(waiting: Int(waiting), receivedThisMonth: Int(received), availability: availability)
     }
 
     public func ask(_ id: Ask.ID) async throws -> Ask? {
@@ -181,7 +189,7 @@ public struct SQLAskRepository: AskRepository {
                 UPDATE asks SET step = \(bind: Int64(after.step)), stage = \(bind: after.stage.rawValue),
                     step_started_at = \(bind: Millis.from(after.stepStartedAt)), deadline = \(bind: Millis.from(after.deadline)),
                     nudged_at = \(bind: after.nudgedAt.map(Millis.from)), closed_at = \(bind: after.closedAt.map(Millis.from)),
-                    outcome = \(bind: after.outcome?.rawValue)
+                    outcome = \(bind: after.outcome?.rawValue), waiting_on = \(bind: Self.waitingOn(after)?.description)
                 WHERE id = \(bind: id.description)
                 """
             ).run()

@@ -38,6 +38,8 @@ public final class MemberCards: Sendable {
         var members: [Member.ID: Member] = [:]
         var vertices: [Member.ID: Int32] = [:]
         var idsAtVertex: [Int32: Member.ID] = [:]
+        /// A handle never changes and a member is never removed: kept like vertices, never invalidated.
+        var idsByHandle: [Handle: Member.ID] = [:]
         /// nil: the member has no profile (also worth remembering: a list asks again).
         var profiles: [Member.ID: Profile?] = [:]
         var affiliations: [Member.ID: [Affiliation]] = [:]
@@ -55,6 +57,7 @@ public final class MemberCards: Sendable {
             members = [:]
             vertices = [:]
             idsAtVertex = [:]
+            idsByHandle = [:]
             profiles = [:]
             affiliations = [:]
             bytes = 0
@@ -77,6 +80,7 @@ public final class MemberCards: Sendable {
                 vertices = [:]
                 idsAtVertex = [:]
             }
+            if idsByHandle.count > 200_000 { idsByHandle = [:] }
             // Re-weighed only roughly: halving keeps the bound without walking every value.
             bytes /= 2
             if bytes > capacity { forgetEverything() }
@@ -264,6 +268,22 @@ public final class MemberCards: Sendable {
         let loaded = try await load(missing)
         remember(loaded.map { ($0.value, $0.key) })
         return kept.merging(loaded) { first, _ in first }
+    }
+
+    /// Members' ids by handle, where kept (a handle never changes: no catch-up is needed), and the
+    /// handles to read from the database.
+    func ids(ofHandles handles: [Handle]) -> (found: [Handle: Member.ID], missing: [Handle]) {
+        lookup(handles, in: \.idsByHandle)
+    }
+
+    /// Keeps whose handle is whose (it never changes).
+    func remember(handles pairs: [(Handle, Member.ID)]) {
+        guard !pairs.isEmpty else { return }
+        state.withLock { state in
+            for (handle, id) in pairs { state.idsByHandle[handle] = id }
+            state.bytes += pairs.count * 64
+            state.trim(to: capacity)
+        }
     }
 
     /// Keeps which member is at which vertex (it never changes).

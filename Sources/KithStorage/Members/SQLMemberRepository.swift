@@ -114,22 +114,30 @@ public struct SQLMemberRepository: MemberRepository {
         }
     }
 
+    /// Members by handle: whose handle is whose is kept in the member cache (it never changes),
+    /// the members themselves are read through it (never stale after a commit); handles not seen
+    /// before are read from the database.
     public func members(handles: [Handle]) async throws -> [Handle: Member] {
-        let distinct = Array(Set(handles.map(\.rawValue)))
-        guard !distinct.isEmpty else { return [:] }
+        let (known, unknown) = store.memberCards.ids(ofHandles: handles)
         var found: [Handle: Member] = [:]
-        for chunk in SQLSeeder.chunks(distinct, size: 500) {
+        if !known.isEmpty {
+            let byID = try await members(ids: Array(known.values))
+            for (handle, id) in known { found[handle] = byID[id] }
+        }
+        for chunk in SQLSeeder.chunks(unknown.map(\.rawValue), size: 500) {
             let rows = try await store.read { db in
                 try await db.raw("SELECT \(unsafeRaw: Columns.member) FROM members m WHERE m.handle IN (\(binds: chunk))")
                     .all().map { try $0.member() }
             }
             for member in rows { found[member.handle] = member }
+            store.memberCards.remember(handles: rows.map { ($0.handle, $0.id) })
         }
         return found
     }
 
+    /// Members by id, through the member cache (never stale after a commit).
     public func members(ids: [Member.ID]) async throws -> [Member.ID: Member] {
-        try await loadMembers(Array(Set(ids)))
+        try await store.memberCards.members(ids, store: store) { missing in try await loadMembers(missing) }
     }
 
     public func credentials(email: EmailAddress) async throws -> (member: Member, passwordHash: String)? {

@@ -22,7 +22,7 @@ public enum Migrator {
         .v010CreateAttemptCounters, .v011CalendarFeedDigests, .v012InstanceMarks,
         .v013CredentialUse, .v014PasswordResets, .v015TwoFactor, .v016PendingRegistrations,
         .v017Conversations, .v018NotificationKinds, .v019WeeklyPlan, .v020Asks, .v021HelpAsks, .v022LookingSignals, .v023DAV,
-        .v024RecentAffiliationPeers, .v025MemberChanges,
+        .v024RecentAffiliationPeers, .v025MemberChanges, .v026AskWaitingOn,
     ]
 
     /// The newest schema version this build knows.
