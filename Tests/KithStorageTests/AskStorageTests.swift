@@ -1,4 +1,5 @@
 import Foundation
+import KithDemo
 import KithDomain
 import KithStorage
 import KithTestSupport
@@ -185,7 +186,7 @@ import Testing
             var people: [Member] = []
             for name in ["ana", "ben", "cleo", "dov", "eli", "fay"] { people.append(try await services.register(name).member) }
             let asks = SQLAskRepository(store: store)
-            var random = SeededGenerator(seed: 20_261_204)
+            var random = SplitMix64(seed: 20_261_204)
             var made: [Ask] = []
             var moment = t0
             for _ in 0..<14 {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KithDemo
 import KithDomain
 import KithTestSupport
 import Testing
@@ -35,7 +36,7 @@ import Testing
         "<d:href>/dav/addressbooks/bob/contacts/x.vcf</d:href>",
     ]
 
-    static func mutate(_ text: String, _ random: inout SeededGenerator) -> String {
+    static func mutate(_ text: String, _ random: inout SplitMix64) -> String {
         var bytes = Array(text.utf8)
         for _ in 0..<Int.random(in: 1...4, using: &random) where !bytes.isEmpty {
             let at = Int.random(in: 0..<bytes.count, using: &random)
@@ -64,7 +65,7 @@ import Testing
         try await withApp { client, _ in
             let ada = try await DAVTests.user(client, "ada")
             _ = try await DAVTests.put(client, ada, "fuzz.vcf", Self.card)
-            var random = SeededGenerator(seed: 2026_12_03)
+            var random = SplitMix64(seed: 2026_12_03)
             let book = "/dav/addressbooks/ada/contacts/"
             let calendar = "/dav/calendars/ada/events/"
             var sent = 0
