@@ -1,4 +1,5 @@
 import Foundation
+import KithDemo
 import Testing
 
 @testable import KithDomain
@@ -176,6 +177,43 @@ import Testing
         let cleaned = try Text.clean("one\rtwo\r\nthree\nfour", field: "notes", max: 100, multiline: true)
         #expect(cleaned == "one\ntwo\nthree\nfour")
         #expect(!cleaned.utf8.contains(13))
+    }
+
+    /// The ASCII path of `Text.clean` against the general one (Foundation's trimming and NFC):
+    /// the same text or the same error, on random ASCII heavy in what trimming, line endings,
+    /// counting and the control rule treat specially.
+    @Test func theAsciiPathCleansAsTheGeneralPathDoes() throws {
+        var random = SplitMix64(seed: 2_026_120_4)
+        let alphabet: [String] = [
+            " ", "\t", "\n", "\r", "\r\n", "\u{0B}", "\u{0C}", "\u{00}", "\u{1B}", "\u{7F}", "a", "Z", "7", "<", "&", "~",
+        ]
+        var checked = (texts: 0, errors: 0)
+        for _ in 0..<20_000 {
+            let raw = (0..<Int.random(in: 0...14, using: &random)).map { _ in alphabet.randomElement(using: &random)! }.joined()
+            let max = Int.random(in: 1...12, using: &random)
+            let min = Int.random(in: 0...2, using: &random)
+            let multiline = Bool.random(using: &random)
+            let general = Result { () throws(DomainError) in
+                try Text.cleanUnicode(raw, field: "f", max: max, min: min, multiline: multiline)
+            }
+            let ascii = Result { () throws(DomainError) in try Text.cleanASCII(raw, field: "f", max: max, min: min, multiline: multiline) }
+            switch (general, ascii) {
+            case (.success(let expected), .success(let found)):
+                #expect(
+                    found.map { Array($0.utf8) } == Array(expected.utf8),
+                    "\(Array(raw.utf8)) max \(max) min \(min) multiline \(multiline)"
+                )
+                checked.texts += 1
+            case (.failure(let expected), .failure(let found)):
+                #expect(found == expected, "\(Array(raw.utf8)) max \(max) min \(min) multiline \(multiline)")
+                checked.errors += 1
+            default:
+                Issue.record("\(Array(raw.utf8)) max \(max) min \(min) multiline \(multiline): \(general) vs \(ascii)")
+            }
+        }
+        // Both kinds of answer were compared many times.
+        #expect(checked.texts > 1_000 && checked.errors > 1_000, "\(checked)")
+        #expect(try Text.cleanASCII("caf\u{E9}", field: "f", max: 10, min: 0, multiline: false) == nil)
     }
 }
 
