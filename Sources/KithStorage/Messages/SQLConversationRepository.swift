@@ -172,29 +172,52 @@ public struct SQLConversationRepository: ConversationRepository {
     ) async throws
         -> [ConversationEntry]
     {
-        try await store.read { db in
-            var query = SQLQueryString(
+        // The page is chosen on the list index alone, each state's range read in order and cut at
+        // `limit`, then merged: only the page's rows are joined to their conversations and last
+        // messages. (One `state IN (…)` over the joined rows read and joined every conversation
+        // the member has, then sorted them: the inbox's cost grew with its size; docs/BENCHMARKS.md.)
+        var cursor: (at: Int64, id: String)?
+        if let after, after.count == 2, let at = Int64(after[0]) { cursor = (at, after[1]) }
+        var ranges: [SQLQueryString] = []
+        var seen = Set<ParticipantState>()
+        for (index, state) in states.filter({ seen.insert($0).inserted }).enumerated() {
+            var range = SQLQueryString(
                 """
+                SELECT conversation_id, last_message_at FROM (
+                    SELECT conversation_id, last_message_at FROM conversation_participants
+                    WHERE member_id = \(bind: member.description) AND state = \(bind: state.rawValue)
+                """
+            )
+            if let cursor {
+                range.appendInterpolation(unsafeRaw: " AND (last_message_at < ")
+                range.appendInterpolation(bind: cursor.at)
+                range.appendInterpolation(unsafeRaw: " OR (last_message_at = ")
+                range.appendInterpolation(bind: cursor.at)
+                range.appendInterpolation(unsafeRaw: " AND conversation_id < ")
+                range.appendInterpolation(bind: cursor.id)
+                range.appendInterpolation(unsafeRaw: "))")
+            }
+            range.appendInterpolation(
+                unsafeRaw: " ORDER BY last_message_at DESC, conversation_id DESC LIMIT \(limit)) range_\(index)"
+            )
+            ranges.append(range)
+        }
+        guard !ranges.isEmpty else { return [] }
+        let query: SQLQueryString =
+            "WITH page AS (" + ranges.joined(separator: " UNION ALL ")
+                + """
+                )
                 SELECT c.id, c.kind, c.started_by, c.created_at, c.last_message_at, c.last_sequence,
                     p.state, p.read_sequence, p.joined_at, p.last_message_at AS listed_at,
                     msg.id AS message_id, msg.author_id, msg.sequence, msg.body, msg.sent_at
-                FROM conversation_participants p
+                FROM page
+                JOIN conversation_participants p ON p.conversation_id = page.conversation_id AND p.member_id = \(bind: member.description)
                 JOIN conversations c ON c.id = p.conversation_id
                 LEFT JOIN messages msg ON msg.conversation_id = c.id
                     AND msg.sequence = CASE WHEN p.state = 'left' THEN p.read_sequence ELSE c.last_sequence END
-                WHERE p.member_id = \(bind: member.description) AND p.state IN (\(binds: states.map(\.rawValue)))
+                ORDER BY page.last_message_at DESC, page.conversation_id DESC LIMIT \(unsafeRaw: String(limit))
                 """
-            )
-            if let after, after.count == 2, let at = Int64(after[0]) {
-                query.appendInterpolation(unsafeRaw: " AND (p.last_message_at < ")
-                query.appendInterpolation(bind: at)
-                query.appendInterpolation(unsafeRaw: " OR (p.last_message_at = ")
-                query.appendInterpolation(bind: at)
-                query.appendInterpolation(unsafeRaw: " AND p.conversation_id < ")
-                query.appendInterpolation(bind: after[1])
-                query.appendInterpolation(unsafeRaw: "))")
-            }
-            query.appendInterpolation(unsafeRaw: " ORDER BY p.last_message_at DESC, p.conversation_id DESC LIMIT \(limit)")
+        return try await store.read { db in
             return try await db.raw(query).all().map { row in
                 let conversation = try row.conversation()
                 let mine = Participant(
