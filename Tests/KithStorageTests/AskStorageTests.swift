@@ -157,16 +157,7 @@ import Testing
     /// then refused, so nothing is stored.
     static func load(on addressee: Member, asker: Member, in asks: SQLAskRepository, at moment: Date) async throws -> AskLoad {
         struct Probe: Error { let load: AskLoad }
-        let probe = Ask(
-            id: .make(at: moment),
-            kind: .introduction,
-            asker: asker.id,
-            route: [addressee.id, asker.id],
-            purpose: "advice",
-            blurb: "probe",
-            request: "probe",
-            at: moment
-        )
+        let probe = Self.introduction(asker, via: addressee, to: asker, at: moment)
         do {
             try await asks.create(probe, admit: { throw Probe(load: $0) }, notices: [])
         } catch let probe as Probe {

@@ -176,31 +176,21 @@ public struct SQLConversationRepository: ConversationRepository {
         // `limit`, then merged: only the page's rows are joined to their conversations and last
         // messages. (One `state IN (…)` over the joined rows read and joined every conversation
         // the member has, then sorted them: the inbox's cost grew with its size; docs/BENCHMARKS.md.)
-        var cursor: (at: Int64, id: String)?
-        if let after, after.count == 2, let at = Int64(after[0]) { cursor = (at, after[1]) }
+        var resume: SQLQueryString = ""
+        if let after, after.count == 2, let at = Int64(after[0]) {
+            resume = " AND (last_message_at < \(bind: at) OR (last_message_at = \(bind: at) AND conversation_id < \(bind: after[1])))"
+        }
         var ranges: [SQLQueryString] = []
         var seen = Set<ParticipantState>()
         for (index, state) in states.filter({ seen.insert($0).inserted }).enumerated() {
-            var range = SQLQueryString(
+            ranges.append(
                 """
                 SELECT conversation_id, last_message_at FROM (
                     SELECT conversation_id, last_message_at FROM conversation_participants
                     WHERE member_id = \(bind: member.description) AND state = \(bind: state.rawValue)
-                """
+                """ + resume
+                    + " ORDER BY last_message_at DESC, conversation_id DESC LIMIT \(literal: limit)) range_\(unsafeRaw: String(index))"
             )
-            if let cursor {
-                range.appendInterpolation(unsafeRaw: " AND (last_message_at < ")
-                range.appendInterpolation(bind: cursor.at)
-                range.appendInterpolation(unsafeRaw: " OR (last_message_at = ")
-                range.appendInterpolation(bind: cursor.at)
-                range.appendInterpolation(unsafeRaw: " AND conversation_id < ")
-                range.appendInterpolation(bind: cursor.id)
-                range.appendInterpolation(unsafeRaw: "))")
-            }
-            range.appendInterpolation(
-                unsafeRaw: " ORDER BY last_message_at DESC, conversation_id DESC LIMIT \(limit)) range_\(index)"
-            )
-            ranges.append(range)
         }
         guard !ranges.isEmpty else { return [] }
         let query: SQLQueryString =
@@ -215,7 +205,7 @@ public struct SQLConversationRepository: ConversationRepository {
                 JOIN conversations c ON c.id = p.conversation_id
                 LEFT JOIN messages msg ON msg.conversation_id = c.id
                     AND msg.sequence = CASE WHEN p.state = 'left' THEN p.read_sequence ELSE c.last_sequence END
-                ORDER BY page.last_message_at DESC, page.conversation_id DESC LIMIT \(unsafeRaw: String(limit))
+                ORDER BY page.last_message_at DESC, page.conversation_id DESC LIMIT \(literal: limit)
                 """
         return try await store.read { db in
             return try await db.raw(query).all().map { row in
