@@ -244,6 +244,11 @@ extension StoreDiagnostics {
                 help: "SQLite checkpoints in a row that could not copy the whole log (a minute of them is logged).",
                 value: Double(checkpointsBehind)
             ),
+            HealthReading(
+                name: "kith_store_writer_nice",
+                help: "The SQLite writer thread's nice value (negative: it runs ahead of request threads).",
+                value: Double(writerNice)
+            ),
         ]
     }
 }

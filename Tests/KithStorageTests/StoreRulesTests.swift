@@ -3,6 +3,7 @@ import KithDomain
 import KithTestSupport
 import Logging
 import SQLKit
+import Synchronization
 import Testing
 
 @testable import KithStorage
@@ -158,5 +159,30 @@ import Testing
         #expect(health.snapshot().checkpointFailures == 1)
         health.checkpointed(logFrames: 0, copiedFrames: 0)
         #expect(health.snapshot().checkpointsBehind == 0 && health.snapshot().walFrames == 0)
+    }
+
+    /// The writer thread asks to run ahead of the request threads (`SQLiteStore.writerNice`); a
+    /// system that refuses keeps it at the process's priority and the store reports what it got.
+    /// Only the writer changes: reads and the rest of the process keep their priority.
+    @Test func theWriterThreadRunsAtThePriorityTheStoreReports() async throws {
+        // Whether this process may raise a thread's priority at all: ask on a thread of its own.
+        let allowed = Mutex<Bool?>(nil)
+        let probe = Thread {
+            let result = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, SQLiteStore.writerNice)
+            allowed.withLock { $0 = result == 0 }
+        }
+        probe.start()
+        while allowed.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(5)) }
+        let process = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        try await withSQLite { store in
+            let inWrite = try await store.write { _ in getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
+            let expected = allowed.withLock { $0 } == true ? SQLiteStore.writerNice : process
+            #expect(inWrite == expected)
+            #expect(store.diagnostics().writerNice == Int(expected))
+            for _ in 0..<6 {
+                let inRead = try await store.read { _ in getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
+                #expect(inRead == process)
+            }
+        }
     }
 }

@@ -29,7 +29,14 @@ final class SQLiteConnectionThread: TaskExecutor, @unchecked Sendable {
     private var stopped = false
     private let condition = NSCondition()
 
-    init(path: String, name: String, logger: Logger) throws {
+    /// The thread's nice value once it runs (see `init`'s `nice`).
+    private let niceness = Atomic<Int32>(0)
+
+    /// `nice`: the scheduling priority the thread asks for before it serves (Linux applies
+    /// `setpriority` to the calling thread alone). Lowering the value needs `CAP_SYS_NICE` or a
+    /// nice limit (`RLIMIT_NICE`); refused, the thread keeps the process's priority, which `nice`
+    /// then reports.
+    init(path: String, name: String, logger: Logger, nice: Int32? = nil) throws {
         let connection = try SQLiteHandle(path: path)
         self.connection = connection
         self.database = SQLiteDirectDatabase(
@@ -37,11 +44,20 @@ final class SQLiteConnectionThread: TaskExecutor, @unchecked Sendable {
             logger: logger,
             eventLoop: MultiThreadedEventLoopGroup.singleton.any()
         )
-        let thread = Thread { [self] in self.serve() }
+        let thread = Thread { [self] in
+            if let nice { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice) }
+            errno = 0
+            niceness.store(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0), ordering: .relaxed)
+            self.serve()
+        }
         thread.name = name
         thread.stackSize = 8 << 20
         thread.start()
     }
+
+    /// This thread's nice value (0 unless it asked for another and was allowed). Set before the
+    /// thread runs its first job, so it is current once any `run` has returned.
+    var nice: Int32 { niceness.load(ordering: .relaxed) }
 
     /// Runs `body` on this connection's thread; everything it awaits that is not isolated
     /// elsewhere continues there.

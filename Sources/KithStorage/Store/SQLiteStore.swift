@@ -41,7 +41,18 @@ public final class SQLiteStore: Store {
         self.checkpointing = Self.checkpoints(on: checkpointer, watching: readers, health: health)
     }
 
-    public func diagnostics() -> StoreDiagnostics { health.snapshot() }
+    public func diagnostics() -> StoreDiagnostics {
+        var diagnostics = health.snapshot()
+        diagnostics.writerNice = Int(writer.nice)
+        return diagnostics
+    }
+
+    /// The writer thread's scheduling priority. Every write in the process funnels through that
+    /// one thread, and under load the threads that feed it (HTTP, reads) keep both cores busy:
+    /// at normal priority a commit that woke from its fsync, or a body preempted mid-statement,
+    /// waited for a core while the queue behind it grew. Asked for at start; refused (no
+    /// `CAP_SYS_NICE`), the writer runs at normal priority and the start-up log says so.
+    public static let writerNice: Int32 = -10
 
     /// How long one read statement may run (see `SQLiteHandle.statementTimeLimit`).
     public static let readTimeLimit: Duration = .seconds(5)
@@ -62,9 +73,9 @@ public final class SQLiteStore: Store {
             throw StoreError("The data directory \(directory) is not writable.")
         }
         var opened: [SQLiteConnectionThread] = []
-        func connect(_ name: String, _ settings: [String]) async throws -> SQLiteConnectionThread {
+        func connect(_ name: String, _ settings: [String], nice: Int32? = nil) async throws -> SQLiteConnectionThread {
             do {
-                let connection = try SQLiteConnectionThread(path: path, name: "kith-sqlite-\(name)", logger: logger)
+                let connection = try SQLiteConnectionThread(path: path, name: "kith-sqlite-\(name)", logger: logger, nice: nice)
                 opened.append(connection)
                 // Pages are read through a memory map (no copy per read); writes still go through the WAL.
                 let pragmas =
@@ -95,8 +106,18 @@ public final class SQLiteStore: Store {
                     // p99 under load; docs/BENCHMARKS.md, RSVP).
                     "PRAGMA wal_autocheckpoint = 0",
                     "PRAGMA journal_size_limit = 67108864",
-                ]
+                ],
+                nice: writerNice
             )
+            if writer.nice != writerNice {
+                logger.notice(
+                    """
+                    The SQLite writer thread runs at nice \(writer.nice), not \(writerNice): raising a thread's priority needs \
+                    CAP_SYS_NICE or a nice limit (systemd: LimitNICE=\(writerNice)). Under heavy write load, commits then wait \
+                    behind request threads for a core (docs/ARCHITECTURE.md, Storage).
+                    """
+                )
+            }
             var readers: [SQLiteConnectionThread] = []
             for index in 0..<max(1, readerCount) {
                 let reader = try await connect("reader-\(index)", ["PRAGMA query_only = ON", "PRAGMA cache_size = -32768"])

@@ -37,6 +37,8 @@ public struct StoreDiagnostics: Sendable, Equatable {
     public var checkpointFailures = 0
     /// Checkpoints that could not copy the whole log (readers held old pages) since it last reset.
     public var checkpointsBehind = 0
+    /// The SQLite writer thread's nice value (`SQLiteStore.writerNice` when the system allowed it).
+    public var writerNice = 0
 
     public init() {}
 }
