@@ -40,11 +40,13 @@ struct StoreOptions: ParsableArguments {
         guard (1...64).contains(sqliteReaders) else { throw ValidationError("--sqlite-readers must be from 1 to 64") }
     }
 
-    func withStore<T: Sendable>(_ body: (any Store) async throws -> T) async throws -> T {
+    /// `level`: the store's log level without `--log-sql` (the server shows notices, such as the
+    /// writer thread's priority; one-off commands only warnings).
+    func withStore<T: Sendable>(level: Logger.Level = .warning, _ body: (any Store) async throws -> T) async throws -> T {
         // The database, its WAL, backups, exports and mail drops hold members' private data.
         PrivateFiles.ownerOnlyFromNowOn()
         var logger = Logger(label: "kith.store")
-        logger.logLevel = logSQL ? .trace : .warning
+        logger.logLevel = logSQL ? .trace : level
         do {
             return try await configuration.withStore(logger: logger, body)
         } catch let error as StoreError {

@@ -74,7 +74,7 @@ struct Serve: AsyncParsableCommand {
                     + "to show the demo on \(host) anyway, add --demo-on-public-address"
             )
         }
-        try await store.withStore { store in
+        try await store.withStore(level: .notice) { store in
             try await Migrator.migrate(store)
             if !demo, try await InstanceMarks(store: store).isDemo() {
                 throw CLIError(
