@@ -168,19 +168,19 @@ import Testing
         // Whether this process may raise a thread's priority at all: ask on a thread of its own.
         let allowed = Mutex<Bool?>(nil)
         let probe = Thread {
-            let result = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, SQLiteStore.writerNice)
-            allowed.withLock { $0 = result == 0 }
+            let granted = ThreadPriority.request(SQLiteStore.writerNice)
+            allowed.withLock { $0 = granted }
         }
         probe.start()
         while allowed.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(5)) }
-        let process = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        let process = ThreadPriority.current
         try await withSQLite { store in
-            let inWrite = try await store.write { _ in getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
+            let inWrite = try await store.write { _ in ThreadPriority.current }
             let expected = allowed.withLock { $0 } == true ? SQLiteStore.writerNice : process
             #expect(inWrite == expected)
             #expect(store.diagnostics().writerNice == Int(expected))
             for _ in 0..<6 {
-                let inRead = try await store.read { _ in getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
+                let inRead = try await store.read { _ in ThreadPriority.current }
                 #expect(inRead == process)
             }
         }

@@ -45,9 +45,8 @@ final class SQLiteConnectionThread: TaskExecutor, @unchecked Sendable {
             eventLoop: MultiThreadedEventLoopGroup.singleton.any()
         )
         let thread = Thread { [self] in
-            if let nice { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice) }
-            errno = 0
-            niceness.store(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0), ordering: .relaxed)
+            if let nice { _ = ThreadPriority.request(nice) }
+            niceness.store(ThreadPriority.current, ordering: .relaxed)
             self.serve()
         }
         thread.name = name
@@ -101,6 +100,18 @@ final class SQLiteConnectionThread: TaskExecutor, @unchecked Sendable {
             for job in batch { job.runSynchronously(on: executor) }
             batch.removeAll(keepingCapacity: true)
         }
+    }
+}
+
+/// The calling thread's nice value. Linux applies `setpriority(PRIO_PROCESS, 0, …)` to the
+/// calling thread alone, not the whole process.
+enum ThreadPriority {
+    static var current: Int32 { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
+
+    /// Asks for `nice` for the calling thread; false when the system refuses (a lower value needs
+    /// `CAP_SYS_NICE` or `RLIMIT_NICE`).
+    static func request(_ nice: Int32) -> Bool {
+        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice) == 0
     }
 }
 
