@@ -72,26 +72,92 @@ public struct PlanService: Sendable {
     /// This week's plan: at most seven actionable items, varied, none done or put off; then the goal.
     public func plan(for member: Member) async throws -> WeeklyPlan {
         let moment = now()
+        return plan(from: try await sources(of: member, known: nil, present: .all, at: moment), for: member, at: moment)
+    }
+
+    /// Reads what the member's plan is made of. `known`: their slot and career stage when the
+    /// caller has them (the weekly run reads them with its batch); `present`: the stores worth
+    /// reading — the others are known to hold nothing for the member, and read as empty.
+    func sources(
+        of member: Member,
+        known: (slot: WeeklySlot, stage: CareerStage?)?,
+        present: PlanSourceSet,
+        at moment: Date
+    ) async throws -> PlanSources {
         let weekAhead = moment.addingTimeInterval(7 * 86_400)
+        func when<T: Sendable>(_ wanted: Bool, or empty: T, _ read: () async throws -> T) async throws -> T {
+            wanted ? try await read() : empty
+        }
         // Every source is read at once (they are independent; a plan read them one after another,
-        // ~30 reads in a row), then items are added in the order of importance below.
-        async let profile = profiles.profile(of: member.id)
-        async let storedSlot = plans.slot(of: member.id)
-        async let storedStates = plans.states(of: member.id)
-        async let supporting = looking.supporting(member)
-        async let own = looking.own(member)
-        async let asked = introductions.list(role: .asker, of: member, limit: 20)
-        async let asksForMe = asks.forMe(member, limit: 10)
-        async let introductionsWaiting = introductions.waiting(for: member)
-        async let requestBox = messages.conversations(box: "requests", of: member, after: nil, limit: "20")
-        async let inboxBox = messages.conversations(box: "inbox", of: member, after: nil, limit: "20")
-        async let keepInTouch = contacts.keepInTouch(owner: member, dormantLimit: 3)
-        async let thanks = contacts.thanksDue(owner: member, since: moment.addingTimeInterval(-30 * 86_400), limit: 1)
-        async let eventsAhead = events.events(matching: EventQuery(upcomingAfter: moment, mine: member.id, limit: 10))
+        // ~30 reads in a row).
+        async let profile = when(known == nil, or: nil) { try await profiles.profile(of: member.id) }
+        async let storedSlot = when(known == nil, or: nil) { try await plans.slot(of: member.id) }
+        async let states = when(present.contains(.itemStates), or: [:]) { try await plans.states(of: member.id) }
+        async let supporting = when(present.contains(.lookingCircle), or: []) { try await looking.supporting(member) }
+        async let inTransition = when(present.contains(.lookingSignal), or: false) { try await looking.own(member).signal.active }
+        async let asked = when(present.contains(.asksMade), or: []) { try await introductions.list(role: .asker, of: member, limit: 20) }
+        async let asksForMe = when(present.contains(.asksRouted), or: []) { try await asks.forMe(member, limit: 10) }
+        async let introductionsWaiting = when(present.contains(.asksRouted), or: []) { try await introductions.waiting(for: member) }
+        async let requests = when(present.contains(.conversations), or: []) {
+            try await messages.conversations(box: "requests", of: member, after: nil, limit: "20").items
+        }
+        async let inbox = when(present.contains(.conversations), or: []) {
+            try await messages.conversations(box: "inbox", of: member, after: nil, limit: "20").items
+        }
+        async let board = when(present.contains(.contacts), or: .empty) { try await contacts.keepInTouch(owner: member, dormantLimit: 3) }
+        async let thanks = when(present.contains(.contacts), or: nil) {
+            try await contacts.thanksDue(owner: member, since: moment.addingTimeInterval(-30 * 86_400), limit: 1).first
+        }
+        async let eventAhead = when(present.contains(.events), or: nil) { try await event(of: member, from: moment, until: weekAhead) }
         async let someoneNew = suggestions.suggestions(for: member, limit: "3")
-        let stage = try await profile?.careerStage
-        let slot = try await storedSlot ?? WeeklySlot.suggested(for: stage)
-        let states = try await storedStates
+        let slot: WeeklySlot
+        let stage: CareerStage?
+        if let known {
+            (slot, stage) = known
+        } else {
+            stage = try await profile?.careerStage
+            slot = try await storedSlot ?? WeeklySlot.suggested(for: stage)
+        }
+        let periodStart = NetworkingGoal.suggested(for: stage).periodStart(at: moment, slot: slot)
+        let conversationsHad = try await when(!present.isDisjoint(with: [.contacts, .conversations]), or: 0) {
+            try await plans.conversationsHad(by: member.id, since: periodStart)
+        }
+        return PlanSources(
+            slot: slot,
+            stage: stage,
+            states: try await states,
+            supported: try await supporting.first,
+            inTransition: try await inTransition,
+            asked: try await asked,
+            asksForMe: try await asksForMe,
+            introductionsWaiting: try await introductionsWaiting,
+            requests: try await requests,
+            inbox: try await inbox,
+            board: try await board,
+            thanks: try await thanks,
+            eventAhead: try await eventAhead,
+            suggestion: try await someoneNew.first,
+            periodStart: periodStart,
+            conversationsHad: conversationsHad
+        )
+    }
+
+    /// The first event in the week ahead that the member goes to or organises.
+    private func event(of member: Member, from moment: Date, until weekAhead: Date) async throws -> Event? {
+        for event in try await events.events(matching: EventQuery(upcomingAfter: moment, mine: member.id, limit: 10))
+        where event.startsAt <= weekAhead {
+            let status = try await events.rsvp(of: member.id, to: event.id)?.status
+            if status == .going || event.organizerID == member.id { return event }
+        }
+        return nil
+    }
+
+    /// The plan from what was read: the items in order of importance, at most seven and varied,
+    /// those done or put off left out, then the goal.
+    func plan(from sources: PlanSources, for member: Member, at moment: Date) -> WeeklyPlan {
+        let weekAhead = moment.addingTimeInterval(7 * 86_400)
+        let slot = sources.slot
+        let states = sources.states
         func open(_ key: String) -> Bool {
             switch states[key] {
             case .done?: false
@@ -105,7 +171,7 @@ public struct PlanService: Sendable {
         }
 
         // Someone in transition counts on the member (their circle); the member's own transition.
-        if let supported = try await supporting.first {
+        if let supported = sources.supported {
             add(
                 PlanItem(
                     key: "circle:\(supported.member.id):\(Int64(supported.signal.updatedAt.timeIntervalSince1970))",
@@ -115,7 +181,7 @@ public struct PlanService: Sendable {
                 )
             )
         }
-        if try await own.signal.active {
+        if sources.inTransition {
             add(
                 PlanItem(
                     key: "transition:\(Int64(slot.weekStart(of: moment).timeIntervalSince1970))",
@@ -127,7 +193,7 @@ public struct PlanService: Sendable {
         }
         // An introduction that happened, whose outcome the asker has not said (it feeds their
         // relationship manager and a thank-you to the connector).
-        if let done = try await asked.first(where: {
+        if let done = sources.asked.first(where: {
             $0.ask.stage == .accepted && $0.ask.outcome == nil
         }) {
             add(
@@ -141,7 +207,7 @@ public struct PlanService: Sendable {
         }
         // Waiting for the member: someone asked for help they may give, introductions to answer
         // (they lapse), message requests, then replies.
-        if let ask = try await asksForMe.first(where: { $0.offers.isEmpty }) {
+        if let ask = sources.asksForMe.first(where: { $0.offers.isEmpty }) {
             add(
                 PlanItem(
                     key: "ask:\(ask.ask.id)",
@@ -151,7 +217,7 @@ public struct PlanService: Sendable {
                 )
             )
         }
-        for view in try await introductionsWaiting.prefix(2) {
+        for view in sources.introductionsWaiting.prefix(2) {
             let toMake = view.connector.id == member.id
             add(
                 PlanItem(
@@ -165,7 +231,7 @@ public struct PlanService: Sendable {
             )
         }
         // Waiting for the member: message requests, then replies.
-        let requests = try await requestBox.items
+        let requests = sources.requests
         if let first = requests.first {
             add(
                 PlanItem(
@@ -178,7 +244,7 @@ public struct PlanService: Sendable {
                 )
             )
         }
-        let inbox = try await inboxBox.items
+        let inbox = sources.inbox
         for summary in inbox.filter({ $0.unreadCount > 0 }).prefix(1) {
             add(
                 PlanItem(
@@ -191,7 +257,7 @@ public struct PlanService: Sendable {
         }
 
         // The relationship manager (the member's own, private).
-        let board = try await keepInTouch
+        let board = sources.board
         for followUp in board.followUps.filter({ $0.dueAt <= weekAhead }).prefix(2) {
             let name = board.followUpContacts[followUp.contactID] ?? "a contact"
             add(
@@ -226,7 +292,7 @@ public struct PlanService: Sendable {
         }
 
         // Someone who helped recently and has not heard from the member since.
-        if let due = try await thanks.first {
+        if let due = sources.thanks {
             let phrase = (due.help.help ?? .other).thanksPhrase
             add(
                 PlanItem(
@@ -240,11 +306,8 @@ public struct PlanService: Sendable {
             )
         }
 
-        // Events in the week ahead that the member is going to.
-        let upcoming = try await eventsAhead
-        for event in upcoming where event.startsAt <= weekAhead {
-            let status = try await events.rsvp(of: member.id, to: event.id)?.status
-            guard status == .going || event.organizerID == member.id else { continue }
+        // An event in the week ahead that the member is going to.
+        if let event = sources.eventAhead {
             add(
                 PlanItem(
                     key: "event:\(event.id)",
@@ -253,11 +316,10 @@ public struct PlanService: Sendable {
                     link: links.event(event.id)
                 )
             )
-            break
         }
 
         // Someone new, with something to say (the introversion barrier).
-        if let suggestion = try await someoneNew.first {
+        if let suggestion = sources.suggestion {
             let reason = suggestion.reasons.first.map { $0.prefix(1).lowercased() + $0.dropFirst() } ?? "you may have things in common"
             add(
                 PlanItem(
@@ -272,15 +334,14 @@ public struct PlanService: Sendable {
         }
 
         var items = WeeklyPlan.varied(candidates, room: WeeklyPlan.maxItems)
-        let goal = NetworkingGoal.suggested(for: stage)
-        let periodStart: Date = {
-            var calendar = Calendar(identifier: .iso8601)
-            calendar.timeZone = TimeZone(identifier: slot.timeZone) ?? .gmt
-            return calendar.dateInterval(of: goal.period == .week ? .weekOfYear : .month, for: moment)?.start ?? moment
-        }()
-        let progress = GoalProgress(goal: goal, done: try await plans.conversationsHad(by: member.id, since: periodStart))
+        let progress = GoalProgress(goal: NetworkingGoal.suggested(for: sources.stage), done: sources.conversationsHad)
         items.append(
-            PlanItem(key: "goal:\(Int64(periodStart.timeIntervalSince1970))", kind: .goal, text: progress.text, link: links.keepInTouch)
+            PlanItem(
+                key: "goal:\(Int64(sources.periodStart.timeIntervalSince1970))",
+                kind: .goal,
+                text: progress.text,
+                link: links.keepInTouch
+            )
         )
         return WeeklyPlan(weekOf: slot.weekStart(of: moment), slot: slot, items: items, goal: progress)
     }
@@ -302,20 +363,30 @@ public struct PlanService: Sendable {
     /// The weekly email as it would go now, or nil when nothing is actionable (the member cleared
     /// the plan, or nothing waits). Items already emailed in an earlier week are left out.
     public func weeklyEmail(for member: Member, email: String) async throws -> (mail: OutgoingMail, keys: [String])? {
-        let plan = try await plan(for: member)
-        let emailed = try await plans.emailedKeys(of: member.id)
+        try await weeklyEmail(for: member, email: email, known: nil, present: .all)
+    }
+
+    /// The same, reading only the stores in `present` (the weekly run knows, for a batch of
+    /// members at once, which stores hold nothing for each).
+    private func weeklyEmail(
+        for member: Member,
+        email: String,
+        known: (slot: WeeklySlot, stage: CareerStage?)?,
+        present: PlanSourceSet
+    ) async throws -> (mail: OutgoingMail, keys: [String])? {
+        let moment = now()
+        let plan = plan(from: try await sources(of: member, known: known, present: present, at: moment), for: member, at: moment)
+        let emailed = present.contains(.weeklyEmails) ? try await plans.emailedKeys(of: member.id) : []
         let fresh = plan.items.filter { $0.kind != .goal && !emailed.contains($0.key) }
         guard !fresh.isEmpty else { return nil }
-        let settings = try await notifications.settings(of: member.id)
+        let settings =
+            present.contains(.notificationSettings) ? try await notifications.settings(of: member.id) : NotificationSettings(stored: [:])
         guard settings.delivery(for: .weeklyPlan).email != .off else { return nil }
         // The notices the member asked to receive in this email (never a message's words).
-        let waiting = try await notifications.notifications(
-            of: member.id,
-            kinds: NotificationKind.allCases.filter { settings.delivery(for: $0).email == .digest },
-            unreadOnly: true,
-            limit: 10
-        )
-        let moment = now()
+        let digestKinds = NotificationKind.allCases.filter { settings.delivery(for: $0).email == .digest }
+        let waiting =
+            present.contains(.notifications)
+            ? try await notifications.notifications(of: member.id, kinds: digestKinds, unreadOnly: true, limit: 10) : []
         let weekOf = plan.slot.weekStart(of: moment)
         var lines = ["Hi \(member.name),", "", "Your \(plan.slot.minutes) minutes of networking this week:", ""]
         for (index, item) in fresh.enumerated() {
@@ -358,40 +429,67 @@ public struct PlanService: Sendable {
     /// week's email is not recorded gets it (when something is actionable), exactly once — the
     /// record and the queued email commit together. Returns how many were queued.
     ///
-    /// `concurrency` members' emails are built at once: more spreads the plans' reads over the
-    /// store's readers and lets records share group commits (20,000 members: 139 s one at a time,
-    /// 53 s eight at a time), but the server's own job runs one at a time — eight at once took
-    /// both cores from interactive requests during a 100,000-member run (the soak's single-member
-    /// routes lost half their throughput).
+    /// Members come in batches of `batch`, and one read per batch tells which stores hold anything
+    /// for each of them: a plan reads only those (most members have nothing waiting in most), and
+    /// the emails are recorded `recordEvery` to a transaction. `concurrency` members' emails are
+    /// built at once; the server's own job builds one at a time, so that a large community's run
+    /// leaves the cores to interactive requests.
     @discardableResult
-    public func sendWeeklyEmails(batch: Int = 500, concurrency: Int = 1) async throws -> Int {
+    ///
+    /// `readEverySource` reads every store for every member as a single member's email does (for
+    /// measuring what the batch's look-up saves: `KithBench plan --weekly-reads-every-source`).
+    public func sendWeeklyEmails(
+        batch: Int = 500,
+        concurrency: Int = 1,
+        recordEvery: Int = 50,
+        readEverySource: Bool = false
+    ) async throws -> Int {
         let moment = now()
         let weekOf = WeeklySlot.suggested(for: nil).weekStart(of: moment)
         var after: Member.ID?
         var queued = 0
         while true {
             let candidates = try await plans.membersAwaitingWeeklyEmail(weekOf: weekOf, after: after, limit: batch)
-            let due = candidates.filter { candidate in
-                moment >= (candidate.slot ?? WeeklySlot.suggested(for: candidate.stage)).start(inWeekOf: moment)
+            guard let last = candidates.last else { return queued }
+            let present = readEverySource ? [:] : try await plans.sourcesPresent(after: after, through: last.member.id)
+            let due: [(member: Member, email: String, slot: WeeklySlot, stage: CareerStage?)] = candidates.compactMap { candidate in
+                let slot = candidate.slot ?? WeeklySlot.suggested(for: candidate.stage)
+                return moment >= slot.start(inWeekOf: moment) ? (candidate.member, candidate.email, slot, candidate.stage) : nil
             }
-            queued += try await withThrowingTaskGroup(of: Bool.self) { group in
-                var sent = 0
+            queued += try await withThrowingTaskGroup(of: WeeklyEmail?.self) { group in
+                var recorded = 0
+                var built: [WeeklyEmail] = []
+                func take(_ email: WeeklyEmail??) async throws {
+                    if case let email?? = email { built.append(email) }
+                    if built.count >= max(1, recordEvery) {
+                        recorded += try await plans.recordWeeklyEmails(built, weekOf: weekOf)
+                        built.removeAll(keepingCapacity: true)
+                    }
+                }
                 var running = 0
                 for candidate in due {
                     if running >= max(1, concurrency) {
-                        if try await group.next() == true { sent += 1 }
+                        try await take(try await group.next())
                         running -= 1
                     }
                     group.addTask {
-                        guard let (mail, keys) = try await weeklyEmail(for: candidate.member, email: candidate.email) else { return false }
-                        return try await plans.recordWeeklyEmail(for: candidate.member.id, weekOf: weekOf, keys: keys, mail: mail)
+                        guard
+                            let (mail, keys) = try await weeklyEmail(
+                                for: candidate.member,
+                                email: candidate.email,
+                                known: (candidate.slot, candidate.stage),
+                                present: readEverySource ? .all : present[candidate.member.id] ?? []
+                            )
+                        else { return nil }
+                        return WeeklyEmail(member: candidate.member.id, keys: keys, mail: mail)
                     }
                     running += 1
                 }
-                for try await recorded in group where recorded { sent += 1 }
-                return sent
+                while let email = try await group.next() { try await take(email) }
+                if !built.isEmpty { recorded += try await plans.recordWeeklyEmails(built, weekOf: weekOf) }
+                return recorded
             }
-            guard candidates.count == batch, let last = candidates.last else { return queued }
+            guard candidates.count == batch else { return queued }
             after = last.member.id
         }
     }

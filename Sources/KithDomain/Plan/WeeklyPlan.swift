@@ -88,6 +88,14 @@ public struct WeeklyPlan: Sendable {
     public var isActionable: Bool { items.contains { $0.kind != .goal } }
 }
 
+/// One member's weekly email, built and waiting to be recorded and queued.
+public struct WeeklyEmail: Sendable {
+    public var member: Member.ID
+    /// The keys of the items it names (not offered again in a later week's email).
+    public var keys: [String]
+    public var mail: OutgoingMail
+}
+
 /// Storage for slots, goals, item states and the weekly emails sent.
 public protocol PlanRepository: Sendable {
     func slot(of member: Member.ID) async throws -> WeeklySlot?
@@ -97,9 +105,13 @@ public protocol PlanRepository: Sendable {
     /// Conversations the member had since `since`: interactions logged in their relationship
     /// manager and conversations they wrote in.
     func conversationsHad(by member: Member.ID, since: Date) async throws -> Int
-    /// Records the week's email for the member with its items' keys (emailed items are not
-    /// offered again) and queues it, once: false when this week's was already recorded.
-    func recordWeeklyEmail(for member: Member.ID, weekOf: Date, keys: [String], mail: OutgoingMail) async throws -> Bool
+    /// Records each member's email for the week with its items' keys (emailed items are not
+    /// offered again) and queues it, once, in one transaction: a member whose email for the week
+    /// was already recorded is left as it was. Returns how many were recorded.
+    func recordWeeklyEmails(_ emails: [WeeklyEmail], weekOf: Date) async throws -> Int
+    /// For the members after `after` up to `through` (in id order: one batch of the weekly run),
+    /// the stores that hold anything for them; a member with nothing anywhere is absent.
+    func sourcesPresent(after: Member.ID?, through: Member.ID) async throws -> [Member.ID: PlanSourceSet]
     /// Members whose week's email has not been recorded yet, after `after` (keyset), with their
     /// stored slot if any and career stage.
     func membersAwaitingWeeklyEmail(

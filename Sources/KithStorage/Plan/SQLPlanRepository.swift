@@ -78,20 +78,69 @@ public struct SQLPlanRepository: PlanRepository {
         }
     }
 
-    public func recordWeeklyEmail(for member: Member.ID, weekOf: Date, keys: [String], mail: OutgoingMail) async throws -> Bool {
-        try await store.write { db in
-            let recorded =
-                try await db.raw(
-                    """
-                    INSERT INTO weekly_emails (member_id, week_of, item_keys, created_at)
-                    VALUES (\(bind: member.description), \(bind: Millis.from(weekOf)), \(bind: keys.joined(separator: "\n")),
-                        \(bind: Millis.from(mail.createdAt)))
-                    ON CONFLICT (member_id, week_of) DO NOTHING RETURNING member_id
-                    """
-                ).first() != nil
-            guard recorded else { return false }
-            try await Outbox.queue(mail, in: db)
-            return true
+    public func recordWeeklyEmails(_ emails: [WeeklyEmail], weekOf: Date) async throws -> Int {
+        guard !emails.isEmpty else { return 0 }
+        return try await store.write { db in
+            var recorded = 0
+            for email in emails {
+                guard
+                    try await db.raw(
+                        """
+                        INSERT INTO weekly_emails (member_id, week_of, item_keys, created_at)
+                        VALUES (\(bind: email.member.description), \(bind: Millis.from(weekOf)), \(bind: email.keys.joined(separator: "\n")),
+                            \(bind: Millis.from(email.mail.createdAt)))
+                        ON CONFLICT (member_id, week_of) DO NOTHING RETURNING member_id
+                        """
+                    ).first() != nil
+                else { continue }
+                try await Outbox.queue(email.mail, in: db)
+                recorded += 1
+            }
+            return recorded
+        }
+    }
+
+    /// Each store the plan reads, by the column naming the member it belongs to (all indexed first).
+    private static let planSources: [(table: String, column: String, source: PlanSourceSet)] = [
+        ("looking_signals", "member_id", .lookingSignal),
+        ("looking_circle", "supporter_id", .lookingCircle),
+        ("asks", "asker_id", .asksMade),
+        ("ask_route", "member_id", .asksRouted),
+        ("conversation_participants", "member_id", .conversations),
+        ("contacts", "owner_id", .contacts),
+        ("follow_ups", "owner_id", .contacts),
+        ("interactions", "owner_id", .contacts),
+        ("events", "organizer_id", .events),
+        ("rsvps", "member_id", .events),
+        ("plan_item_states", "member_id", .itemStates),
+        ("weekly_emails", "member_id", .weeklyEmails),
+        ("notification_settings", "member_id", .notificationSettings),
+        ("notifications", "member_id", .notifications),
+    ]
+
+    public func sourcesPresent(after: Member.ID?, through: Member.ID) async throws -> [Member.ID: PlanSourceSet] {
+        let low = after?.description ?? ""
+        let high = through.description
+        return try await store.read { db in
+            // One statement for the batch: per store, the distinct members in the id range (an
+            // index range each), tagged with the store's bit.
+            var query = SQLQueryString("")
+            for (index, source) in Self.planSources.enumerated() {
+                if index > 0 { query.appendLiteral(" UNION ALL ") }
+                query.appendInterpolation(
+                    unsafeRaw: "SELECT DISTINCT \(source.column) AS member_id, \(source.source.rawValue) AS source FROM \(source.table) "
+                )
+                query.appendInterpolation(unsafeRaw: "WHERE \(source.column) > ")
+                query.appendInterpolation(bind: low)
+                query.appendInterpolation(unsafeRaw: " AND \(source.column) <= ")
+                query.appendInterpolation(bind: high)
+            }
+            var present: [Member.ID: PlanSourceSet] = [:]
+            for row in try await db.raw(query).all() {
+                let member = Member.ID(try row.uuid("member_id"))
+                present[member, default: []].insert(PlanSourceSet(rawValue: UInt16(try row.int64("source"))))
+            }
+            return present
         }
     }
 
