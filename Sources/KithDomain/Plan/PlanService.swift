@@ -459,8 +459,9 @@ public struct PlanService: Sendable {
             queued += try await withThrowingTaskGroup(of: WeeklyEmail?.self) { group in
                 var recorded = 0
                 var built: [WeeklyEmail] = []
-                func take(_ email: WeeklyEmail??) async throws {
-                    if case let email?? = email { built.append(email) }
+                // A built email (nil: nothing actionable for that member), recorded with the others.
+                func take(_ email: WeeklyEmail?) async throws {
+                    if let email { built.append(email) }
                     if built.count >= max(1, recordEvery) {
                         recorded += try await plans.recordWeeklyEmails(built, weekOf: weekOf)
                         built.removeAll(keepingCapacity: true)
@@ -469,7 +470,7 @@ public struct PlanService: Sendable {
                 var running = 0
                 for candidate in due {
                     if running >= max(1, concurrency) {
-                        try await take(try await group.next())
+                        try await take(try await group.next() ?? nil)
                         running -= 1
                     }
                     group.addTask {
