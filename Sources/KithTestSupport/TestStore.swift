@@ -48,6 +48,9 @@ public func withTwoInstances<T: Sendable>(_ body: (any Store, any Store) async t
     }
 }
 
+/// The per-statement limit of test stores on PostgreSQL.
+public let testStatementTimeout = "30s"
+
 /// A fresh private database (SQLite file or PostgreSQL schema), removed after `body`.
 private func withMigratedDatabase<T: Sendable>(_ body: (StoreConfiguration) async throws -> T) async throws -> T {
     guard let url = TestBackend.postgresURL else {
@@ -60,7 +63,10 @@ private func withMigratedDatabase<T: Sendable>(_ body: (StoreConfiguration) asyn
     try await PostgresAdmin.run("CREATE SCHEMA \(schema)", url: url)
     let result: Result<T, any Error>
     do {
-        result = .success(try await body(StoreConfiguration.postgres(url: url, schema: schema)))
+        // Hundreds of tests share two cores with the server: a statement may wait far longer than
+        // it would in production, so tests allow it longer than production's limit.
+        let configuration = StoreConfiguration.postgres(url: url, schema: schema, statementTimeout: testStatementTimeout)
+        result = .success(try await body(configuration))
     } catch {
         result = .failure(error)
     }
@@ -76,18 +82,32 @@ public struct TestMember: Sendable {
 
 /// A clock tests can move.
 public final class TestClock: @unchecked Sendable {
-    // Guarded by `lock`.
+    // Guarded by `lock`. A clock that follows real time keeps an offset from it instead.
     private var current: Date
+    private let followsRealTime: Bool
     private let lock = NSLock()
 
     public init(_ start: Date = t0) {
         current = start
+        followsRealTime = false
+    }
+
+    private init(offsetFromRealTime offset: TimeInterval) {
+        current = Date(timeIntervalSinceReferenceDate: offset)
+        followsRealTime = true
+    }
+
+    /// A clock always `offset` seconds ahead of the real one, for tests whose app serves on real
+    /// time: "a minute from now" stays a minute from now however slowly a loaded machine runs.
+    public static func ahead(ofRealTimeBy offset: TimeInterval) -> TestClock {
+        TestClock(offsetFromRealTime: offset)
     }
 
     public var now: Date {
         lock.lock()
         defer { lock.unlock() }
-        return current
+        guard followsRealTime else { return current }
+        return Date().addingTimeInterval(current.timeIntervalSinceReferenceDate)
     }
 
     public func advance(by seconds: TimeInterval) {

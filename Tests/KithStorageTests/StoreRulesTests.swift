@@ -45,7 +45,7 @@ import Testing
                 let after = try await store.read { db in
                     try await db.raw("SHOW statement_timeout").first()?.decode(column: "statement_timeout", as: String.self)
                 }
-                #expect(after == PostgresStore.statementTimeout)
+                #expect(after == testStatementTimeout)
             }
             // A long read that fails leaves the limit back too.
             await #expect(throws: (any Error).self) {
@@ -54,7 +54,7 @@ import Testing
             let afterFailure = try await store.read { db in
                 try await db.raw("SHOW statement_timeout").first()?.decode(column: "statement_timeout", as: String.self)
             }
-            #expect(afterFailure == PostgresStore.statementTimeout)
+            #expect(afterFailure == testStatementTimeout)
         }
     }
 

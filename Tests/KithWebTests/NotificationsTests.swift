@@ -18,7 +18,7 @@ import Testing
             let configuration = AppConfiguration(registration: .open, bcryptCost: 4, logLevel: .critical)
             let app = try await buildApplication(configuration: configuration, store: store)
             let mail = RecordingMailTransport()
-            let services = testServices(store, clock: TestClock(Date().addingTimeInterval(60)), mail: mail)
+            let services = testServices(store, clock: .ahead(ofRealTimeBy: 60), mail: mail)
             try await app.test(.router) { client in try await body(Client(client: client), services, mail) }
         }
     }

@@ -28,13 +28,14 @@ public final class PostgresStore: Store {
         url: String,
         schema: String? = nil,
         maximumConnections: Int = 10,
+        statementTimeout: String = PostgresStore.statementTimeout,
         logger: Logger
     ) async throws -> PostgresStore {
         var configuration = try configuration(from: url)
         configuration.options.maximumConnections = maximumConnections
         // No one statement may hold a connection (and a server core) for long — a search ranking a
         // huge match set, say; it is cancelled and the request answered 503. Migrations lift it.
-        configuration.options.additionalStartupParameters = [("statement_timeout", Self.statementTimeout)]
+        configuration.options.additionalStartupParameters = [("statement_timeout", statementTimeout)]
         if let schema {
             configuration.options.additionalStartupParameters.append(("search_path", schema))
         }
@@ -64,7 +65,8 @@ public final class PostgresStore: Store {
         return store
     }
 
-    static let statementTimeout = "5s"
+    /// Production's limit on one statement (a request's statement past it is answered 503).
+    public static let statementTimeout = "5s"
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let watch = StoreWatch.shared.begin("PostgreSQL read")
