@@ -49,3 +49,38 @@ import Testing
         #expect(view.bio != nil)
     }
 }
+
+/// A profile's traits (what suggestions and routing score by) must say exactly what the profile
+/// says: a traits bit out of place would let a hidden connections list count, or show a section.
+@Suite struct ProfileTraitsTests {
+    @Test func traitsAgreeWithTheirProfileForEveryCombination() {
+        #expect(OpenTo.allCases.count <= 16, "traits keep one bit a signal in 16 bits")
+        #expect(ProfileSection.allCases.count <= 8 && Visibility.allCases.count <= 4, "traits keep two bits a section in 16 bits")
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<2_000 {
+            var visibility: [ProfileSection: Visibility] = [:]
+            // Sometimes a section is left unset, so the default applies.
+            for section in ProfileSection.allCases where Bool.random(using: &generator) {
+                visibility[section] = Visibility.allCases.randomElement(using: &generator)
+            }
+            let profile = Profile(
+                memberID: ProfilePolicyTests.member.id,
+                careerStage: round % 7 == 0 ? nil : CareerStage.allCases.randomElement(using: &generator),
+                openTo: Set(OpenTo.allCases.filter { _ in Bool.random(using: &generator) }),
+                visibility: visibility,
+                updatedAt: t0
+            )
+            let traits = profile.traits
+            #expect(traits.careerStage == profile.careerStage)
+            for signal in OpenTo.allCases { #expect(traits.isOpen(to: signal) == profile.openTo.contains(signal)) }
+            for section in ProfileSection.allCases {
+                #expect(traits.visibility(of: section) == profile.visibility(of: section))
+                for relation in ViewerRelation.allCases {
+                    #expect(
+                        ProfilePolicy.canSee(section, of: traits, as: relation) == ProfilePolicy.canSee(section, of: profile, as: relation)
+                    )
+                }
+            }
+        }
+    }
+}

@@ -33,12 +33,17 @@ import Testing
             let kept = second.memberCards.counts
             _ = try await there.profiles.view(handle: "ada", by: viewer.member)
             #expect(second.memberCards.counts.misses == kept.misses, "a second read finds everything kept")
+            // Traits (what suggestions score by) are kept too, derived from the kept profile.
+            let traitsThere = { try await SQLProfileRepository(store: second).traits(of: [owner.member.id])[owner.member.id] }
+            #expect(try await traitsThere()?.visibility(of: .skills) == .community)
+            #expect(try await traitsThere()?.visibility(of: .connections) == .community)
 
             // Hidden on the first instance: the second never shows it again, not even once.
             _ = try await here.profiles.update(
                 ProfileChanges(name: "Ada L.", visibility: ["skills": "only_me", "affiliations": "only_me"]),
                 of: owner.member
             )
+            #expect(try await traitsThere()?.visibility(of: .skills) == .onlyMe, "the first read after the change, and of traits")
             let after = try await there.profiles.view(handle: "ada", by: viewer.member)
             #expect(after.skills == nil)
             #expect(after.affiliations == nil)

@@ -108,20 +108,20 @@ public struct SuggestionService: Sendable {
             candidate.id = id
             kept.append(candidate)
         }
-        let profilesByID = try await profiles.profiles(of: kept.compactMap(\.id) + [viewer.id])
-        let viewerProfile = profilesByID[viewer.id] ?? Profile(memberID: viewer.id, updatedAt: viewer.createdAt)
-
-        // Score everyone, but write names, reasons and summaries only for those shown.
+        // Scored from each candidate's traits (a few bytes each); whole profiles are read only for
+        // the suggestions shown.
+        let traitsByID = try await profiles.traits(of: kept.compactMap(\.id) + [viewer.id])
+        let viewerTraits = traitsByID[viewer.id] ?? .ofMemberWithoutProfile(viewer)
         var scored: [Scored] = []
         scored.reserveCapacity(kept.count)
         for candidate in kept {
             guard let member = candidate.member else { continue }
-            let profile = profilesByID[member.id] ?? Profile(memberID: member.id, updatedAt: member.createdAt)
-            let complement = Self.complement(viewer: viewerProfile, candidate: profile)
+            let traits = traitsByID[member.id] ?? .ofMemberWithoutProfile(member)
+            let complement = Self.complement(viewer: viewerTraits, candidate: traits)
             // Shared connections count — in the reasons, the score and so the order — only when the
             // candidate shows their connections list to the community: a hidden list must not be
             // readable from a number or a ranking either.
-            let listShown = ProfilePolicy.canSee(.connections, of: profile, as: .member)
+            let listShown = ProfilePolicy.canSee(.connections, of: traits, as: .member)
             guard (candidate.mutuals > 0 && listShown) || candidate.shared != nil || complement != nil else { continue }
             let score = SuggestionScoring.score(
                 adamicAdar: listShown ? candidate.adamicAdar : 0,
@@ -130,28 +130,28 @@ public struct SuggestionService: Sendable {
                 sharedOrganization: candidate.shared != nil,
                 complementary: complement != nil
             )
-            scored.append(
-                Scored(candidate: candidate, member: member, profile: profile, score: score, listShown: listShown, complement: complement)
-            )
+            scored.append(Scored(candidate: candidate, member: member, score: score, listShown: listShown, complement: complement))
         }
-        // Sorted by place, not moved: a scored candidate is a few hundred bytes.
+        // Sorted by place, not moved.
         let order = scored.indices.sorted {
             scored[$0].score != scored[$1].score ? scored[$0].score > scored[$1].score : scored[$0].member.handle < scored[$1].member.handle
         }
-        return Self.diversified(order.map { ($0, scored[$0].candidate.shared?.cohort ?? "") }, limit: limit).map {
-            scored[$0].suggestion(for: viewerProfile)
+        let shown = Self.diversified(order.map { ($0, scored[$0].candidate.shared?.cohort ?? "") }, limit: limit)
+        let profilesByID = try await profiles.profiles(of: shown.map { scored[$0].member.id })
+        return shown.map {
+            let member = scored[$0].member
+            return scored[$0].suggestion(profile: profilesByID[member.id] ?? Profile(memberID: member.id, updatedAt: member.createdAt))
         }
     }
 
     struct Scored {
         var candidate: Candidate
         var member: Member
-        var profile: Profile
         var score: Double
         var listShown: Bool
         var complement: Complement?
 
-        func suggestion(for viewer: Profile) -> Suggestion {
+        func suggestion(profile: Profile) -> Suggestion {
             var reasons: [String] = []
             // The count of shared connections is only told when the candidate shows their
             // connections list to the community.
@@ -198,17 +198,17 @@ public struct SuggestionService: Sendable {
         }
     }
 
-    static func complement(viewer: Profile, candidate: Profile) -> Complement? {
+    static func complement(viewer: ProfileTraits, candidate: ProfileTraits) -> Complement? {
         guard let stage = viewer.careerStage else {
-            return viewer.openTo.contains(.hiring) && candidate.openTo.contains(.referrals) ? .opensToNewRoles : nil
+            return viewer.isOpen(to: .hiring) && candidate.isOpen(to: .referrals) ? .opensToNewRoles : nil
         }
         let theirs = candidate.careerStage
-        if stage.isEarly, theirs?.isExperienced == true, candidate.openTo.contains(.mentoring) { return .opensToMentoring }
-        if stage.isExperienced, viewer.openTo.contains(.mentoring), theirs?.isEarly == true, candidate.openTo.contains(.beingMentored) {
+        if stage.isEarly, theirs?.isExperienced == true, candidate.isOpen(to: .mentoring) { return .opensToMentoring }
+        if stage.isExperienced, viewer.isOpen(to: .mentoring), theirs?.isEarly == true, candidate.isOpen(to: .beingMentored) {
             return .looksForAMentor
         }
-        if stage == .inTransition && candidate.openTo.contains(.givingReferrals) { return .givesReferrals }
-        if viewer.openTo.contains(.hiring) && candidate.openTo.contains(.referrals) { return .opensToNewRoles }
+        if stage == .inTransition && candidate.isOpen(to: .givingReferrals) { return .givesReferrals }
+        if viewer.isOpen(to: .hiring) && candidate.isOpen(to: .referrals) { return .opensToNewRoles }
         return nil
     }
 }

@@ -434,10 +434,10 @@ public struct PlanService: Sendable {
     /// the emails are recorded `recordEvery` to a transaction. `concurrency` members' emails are
     /// built at once; the server's own job builds one at a time, so that a large community's run
     /// leaves the cores to interactive requests.
-    @discardableResult
     ///
     /// `readEverySource` reads every store for every member as a single member's email does (for
     /// measuring what the batch's look-up saves: `KithBench plan --weekly-reads-every-source`).
+    @discardableResult
     public func sendWeeklyEmails(
         batch: Int = 500,
         concurrency: Int = 1,

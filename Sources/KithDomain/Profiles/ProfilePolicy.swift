@@ -26,7 +26,7 @@ extension ConnectionLookup {
 /// The single rule for who sees which profile section. Every route, page, search result and
 /// export goes through here, so a hidden section cannot leak through one path and not another.
 public enum ProfilePolicy {
-    public static func canSee(_ section: ProfileSection, of profile: Profile, as relation: ViewerRelation) -> Bool {
+    public static func canSee(_ section: ProfileSection, of profile: some SectionVisibility, as relation: ViewerRelation) -> Bool {
         switch profile.visibility(of: section) {
         case .community: true
         case .connections: relation == .owner || relation == .connection

@@ -7,6 +7,9 @@ public protocol ProfileRepository: Sendable {
     func affiliations(of members: [Member.ID]) async throws -> [Member.ID: [Affiliation]]
     /// Profiles of several members at once (for lists); members without a profile are absent.
     func profiles(of members: [Member.ID]) async throws -> [Member.ID: Profile]
+    /// What lists score and filter by (stage, "open to", sections' visibility) for several members
+    /// at once, without their text; members without a profile are absent.
+    func traits(of members: [Member.ID]) async throws -> [Member.ID: ProfileTraits]
     /// Members who show the whole community an affiliation `member` also has (same organisation
     /// and same cohort, or both without a cohort), with that shared affiliation as `member` wrote
     /// it: cohort peers first, then the newest affiliations first, at most `limit`.

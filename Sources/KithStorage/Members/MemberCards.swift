@@ -42,6 +42,9 @@ public final class MemberCards: Sendable {
         var idsByHandle: [Handle: Member.ID] = [:]
         /// nil: the member has no profile (also worth remembering: a list asks again).
         var profiles: [Member.ID: Profile?] = [:]
+        /// The profiles' traits (what lists score by), kept apart so that reading them copies a few
+        /// bytes instead of a profile's dozen strings. nil: the member has no profile.
+        var traits: [Member.ID: ProfileTraits?] = [:]
         var affiliations: [Member.ID: [Affiliation]] = [:]
         var bytes = 0
         var hits = 0
@@ -50,6 +53,7 @@ public final class MemberCards: Sendable {
         mutating func forget(_ id: Member.ID) {
             members[id] = nil
             profiles[id] = nil
+            traits[id] = nil
             affiliations[id] = nil
         }
 
@@ -59,6 +63,7 @@ public final class MemberCards: Sendable {
             idsAtVertex = [:]
             idsByHandle = [:]
             profiles = [:]
+            traits = [:]
             affiliations = [:]
             bytes = 0
         }
@@ -75,6 +80,7 @@ public final class MemberCards: Sendable {
             }
             halve(&members)
             halve(&profiles)
+            halve(&traits)
             halve(&affiliations)
             if vertices.count > 200_000 {
                 vertices = [:]
@@ -316,6 +322,34 @@ public final class MemberCards: Sendable {
             caughtUp: caughtUp,
             load: load
         )
+    }
+
+    /// Profiles' traits by member (absent: no profile), derived from the profiles — kept, or read
+    /// through `load` and kept — under the same ticket, so they are never older than the profiles.
+    func traits(
+        _ ids: [Member.ID],
+        store: any Store,
+        load: ([Member.ID]) async throws -> [Member.ID: Profile]
+    ) async throws -> [Member.ID: ProfileTraits] {
+        guard !ids.isEmpty else { return [:] }
+        let ticket = try await catchUp(store)
+        var (result, missing) = lookup(ids, in: \.traits, present: { $0 })
+        guard !missing.isEmpty else { return result }
+        let profiles = try await self.profiles(missing, store: store, caughtUp: ticket, load: load)
+        var derived: [(Member.ID, ProfileTraits?)] = []
+        derived.reserveCapacity(missing.count)
+        for id in missing {
+            let traits = profiles[id].map(ProfileTraits.init)
+            if let traits { result[id] = traits }
+            derived.append((id, traits))
+        }
+        state.withLock { state in
+            guard state.generation == ticket.generation else { return }
+            for (id, traits) in derived { state.traits[id] = .some(traits) }
+            state.bytes += derived.count * 40
+            state.trim(to: capacity)
+        }
+        return result
     }
 
     /// Members by id (names and roles change: through the feed).

@@ -69,6 +69,11 @@ public struct SQLProfileRepository: ProfileRepository {
         try await store.memberCards.profiles(members, store: store, load: loadProfiles)
     }
 
+    /// Through the member cache, which derives them from the profiles it keeps.
+    public func traits(of members: [Member.ID]) async throws -> [Member.ID: ProfileTraits] {
+        try await store.memberCards.traits(members, store: store, load: loadProfiles)
+    }
+
     /// The same, right after the caller caught the member cache up (`MemberCards.absorb`).
     func profiles(of members: [Member.ID], caughtUp: MemberCards.Ticket?) async throws -> [Member.ID: Profile] {
         try await store.memberCards.profiles(members, store: store, caughtUp: caughtUp, load: loadProfiles)
@@ -117,9 +122,9 @@ public struct SQLProfileRepository: ProfileRepository {
                 let rows = try await store.read { db in
                     try await db.raw(query).all().map { (try $0.uuid("member_id"), try $0.int64("created_at")) }
                 }
-                let shown = try await profiles(of: rows.map { Member.ID($0.0) })
+                let shown = try await traits(of: rows.map { Member.ID($0.0) })
                 for (id, createdAt) in rows where taken < limit {
-                    guard let profile = shown[Member.ID(id)], ProfilePolicy.canSee(.affiliations, of: profile, as: .member) else {
+                    guard let traits = shown[Member.ID(id)], ProfilePolicy.canSee(.affiliations, of: traits, as: .member) else {
                         continue
                     }
                     found.append((Member.ID(id), createdAt, group.shared, !group.cohort.isEmpty))
