@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # HTTP round trips under load on loopback: wrk against GET /api/v1/members/{handle}/relationship
 # and GET /api/v1/suggestions on a release `kith serve --demo` (SQLite). Installs wrk if missing.
-# Usage: benchmarks/http-load.sh [MEMBERS] [SECONDS] [CONNECTIONS]
+# Usage: [KITH_BIN=path/to/kith] benchmarks/http-load.sh [MEMBERS] [SECONDS] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MEMBERS=${1:-2000}
 SECONDS_=${2:-15}
 CONNECTIONS=${3:-32}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-swift build -c release --product kith --scratch-path .build-release >/dev/null
+# KITH_BIN: measure this binary instead of building one (to compare two builds run after run).
+KITH=${KITH_BIN:-.build-release/release/kith}
+[ -n "${KITH_BIN:-}" ] || swift build -c release --product kith --scratch-path .build-release >/dev/null
 DATA=$(mktemp -d -t kith-load.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-.build-release/release/kith serve --data-dir "$DATA" --port "$PORT" --demo --demo-members "$MEMBERS" --log-level error >"$DATA/log" 2>&1 &
+"$KITH" serve --data-dir "$DATA" --port "$PORT" --demo --demo-members "$MEMBERS" --log-level error >"$DATA/log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
 until grep -q "Kith listening" "$DATA/log"; do sleep 0.5; done

@@ -474,15 +474,19 @@ public struct PlanService: Sendable {
                         running -= 1
                     }
                     group.addTask {
-                        guard
-                            let (mail, keys) = try await weeklyEmail(
-                                for: candidate.member,
-                                email: candidate.email,
-                                known: (candidate.slot, candidate.stage),
-                                present: readEverySource ? .all : present[candidate.member.id] ?? []
-                            )
-                        else { return nil }
-                        return WeeklyEmail(member: candidate.member.id, keys: keys, mail: mail)
+                        // One member's email reads like one request: the member cache reads the
+                        // change feed once for it, not before each of its dozen look-ups.
+                        try await RequestScope.$current.withValue(RequestScope()) {
+                            guard
+                                let (mail, keys) = try await weeklyEmail(
+                                    for: candidate.member,
+                                    email: candidate.email,
+                                    known: (candidate.slot, candidate.stage),
+                                    present: readEverySource ? .all : present[candidate.member.id] ?? []
+                                )
+                            else { return nil }
+                            return WeeklyEmail(member: candidate.member.id, keys: keys, mail: mail)
+                        }
                     }
                     running += 1
                 }
