@@ -70,7 +70,7 @@ import Testing
                 visibility: visibility,
                 updatedAt: t0
             )
-            let traits = profile.traits
+            let traits = ProfileTraits(profile)
             #expect(traits.careerStage == profile.careerStage)
             for signal in OpenTo.allCases { #expect(traits.isOpen(to: signal) == profile.openTo.contains(signal)) }
             for section in ProfileSection.allCases {

@@ -13,7 +13,7 @@ public struct ProfileTraits: Sendable, Equatable, SectionVisibility {
         openToBits = profile.openTo.reduce(0) { $0 | Self.bit($1) }
         var bits: UInt16 = 0
         for (index, section) in ProfileSection.allCases.enumerated() {
-            bits |= UInt16(Self.visibilityIndex[profile.visibility(of: section)] ?? 2) << (2 * index)
+            bits |= UInt16(Visibility.allCases.firstIndex(of: profile.visibility(of: section)) ?? 2) << (2 * index)
         }
         visibilityBits = bits
     }
@@ -35,10 +35,6 @@ public struct ProfileTraits: Sendable, Equatable, SectionVisibility {
     private static func bit(_ signal: OpenTo) -> UInt16 {
         UInt16(1) << UInt16(OpenTo.allCases.firstIndex(of: signal) ?? 0)
     }
-
-    private static let visibilityIndex: [Visibility: Int] = Dictionary(
-        uniqueKeysWithValues: Visibility.allCases.enumerated().map { ($0.element, $0.offset) }
-    )
 }
 
 /// Anything that says who may see each profile section (a profile, or its traits): what
@@ -48,7 +44,3 @@ public protocol SectionVisibility {
 }
 
 extension Profile: SectionVisibility {}
-
-extension Profile {
-    public var traits: ProfileTraits { ProfileTraits(self) }
-}
