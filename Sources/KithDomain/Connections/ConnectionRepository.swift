@@ -41,6 +41,8 @@ public protocol ConnectionRepository: Sendable {
     func sentRequests(by member: Member.ID, since: Date) async throws -> Int
     /// Everyone `member` has an open request with, in either direction.
     func openRequestCounterparts(of member: Member.ID, now: Date) async throws -> Set<Member.ID>
+    /// The same for each of several members, in one read; members with no open request are absent.
+    func openRequestCounterparts(ofEach members: [Member.ID], now: Date) async throws -> [Member.ID: Set<Member.ID>]
     /// Marks open requests past their expiry as expired; returns how many.
     func expireRequests(now: Date) async throws -> Int
 }

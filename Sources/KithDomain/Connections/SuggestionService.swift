@@ -60,57 +60,107 @@ public struct SuggestionService: Sendable {
     }
 
     public func suggestions(for viewer: Member, limit rawLimit: String?) async throws -> [Suggestion] {
+        try await suggestions(forEach: [viewer], limit: rawLimit)[viewer.id] ?? []
+    }
+
+    /// Several members' suggestions at once, each exactly as `suggestions(for:limit:)` gives it
+    /// (which is this with one member), with one read of each kind for all of them instead of one
+    /// per member: the weekly run builds a batch of members' plans this way.
+    public func suggestions(forEach members: [Member], limit rawLimit: String?) async throws -> [Member.ID: [Suggestion]] {
         let limit = try PageSize(rawLimit).value
+        var viewers: [Member] = []
+        var seen = Set<Member.ID>()
+        for member in members where seen.insert(member.id).inserted { viewers.append(member) }
+        guard !viewers.isEmpty else { return [:] }
+        let ids = viewers.map(\.id)
         let queries = graph.queries
-        let viewerVertex = try await graph.vertex(of: viewer.id)
-        var byVertex: [Int32: Candidate] = [:]
-        if let viewerVertex {
-            for (candidate, _) in queries.topCandidates(
-                of: viewerVertex,
+        let viewerVertices = try await graph.vertices(of: ids)
+        // Classmates and colleagues, blocks and open requests: read while the graph is walked.
+        async let peersRead = profiles.affiliationPeers(ofEach: ids, limit: 60)
+        async let blockedRead = blocks.blockedEither(ofEach: ids)
+        async let requestedRead = requests.openRequestCounterparts(ofEach: ids, now: now())
+        var fromGraph: [Member.ID: [Candidate]] = [:]
+        var candidateVertices = Set<Int32>()
+        for viewer in viewers {
+            guard let vertex = viewerVertices[viewer.id] else { continue }
+            fromGraph[viewer.id] = queries.topCandidates(
+                of: vertex,
                 limit: 80,
                 score: { $0.adamicAdar * WeakTie.factor(mutuals: $0.mutualCount) }
-            ) {
-                byVertex[candidate.vertex] = Candidate(
-                    vertex: candidate.vertex,
-                    mutuals: candidate.mutualCount,
-                    adamicAdar: candidate.adamicAdar
-                )
+            ).map { candidate, _ in
+                candidateVertices.insert(candidate.vertex)
+                return Candidate(vertex: candidate.vertex, mutuals: candidate.mutualCount, adamicAdar: candidate.adamicAdar)
             }
         }
-        let resolved = try await graph.members(at: Array(byVertex.keys))
-        var byID: [Member.ID: Candidate] = [:]
-        for (vertex, var candidate) in byVertex {
-            guard let member = resolved[vertex] else { continue }
-            candidate.member = member
-            byID[member.id] = candidate
+        let resolved = try await graph.members(at: Array(candidateVertices))
+        let (peersOf, blockedOf, requestedOf) = try await (peersRead, blockedRead, requestedRead)
+        var candidatesOf: [Member.ID: [Member.ID: Candidate]] = [:]
+        var withoutVertex = Set<Member.ID>()
+        for viewer in viewers {
+            var byID: [Member.ID: Candidate] = [:]
+            for var candidate in fromGraph[viewer.id] ?? [] {
+                guard let vertex = candidate.vertex, let member = resolved[vertex] else { continue }
+                candidate.member = member
+                byID[member.id] = candidate
+            }
+            for (member, shared) in peersOf[viewer.id] ?? [] where member.id != viewer.id {
+                var candidate = byID[member.id] ?? Candidate(member: member)
+                if candidate.shared == nil || (candidate.shared?.cohort.isEmpty ?? true) { candidate.shared = shared }
+                if candidate.vertex == nil { withoutVertex.insert(member.id) }
+                byID[member.id] = candidate
+            }
+            candidatesOf[viewer.id] = byID
         }
-        for (member, shared) in try await profiles.affiliationPeers(of: viewer.id, limit: 60) where member.id != viewer.id {
-            var candidate = byID[member.id] ?? Candidate(member: member)
-            if candidate.shared == nil || (candidate.shared?.cohort.isEmpty ?? true) { candidate.shared = shared }
-            byID[member.id] = candidate
-        }
-        // Never suggest yourself, your connections, people you have an open request with, or anyone blocked.
-        let excluded = Set(try await blocks.blockedEither(of: viewer.id))
-            .union(try await requests.openRequestCounterparts(of: viewer.id, now: now()))
         // Graph candidates came with their vertex; only classmates and colleagues need theirs.
-        var vertices = try await graph.vertices(of: byID.compactMap { $0.value.vertex == nil ? $0.key : nil })
-        for (id, candidate) in byID { if let vertex = candidate.vertex { vertices[id] = vertex } }
-        var kept: [Candidate] = []
-        kept.reserveCapacity(byID.count)
-        for (id, var candidate) in byID where id != viewer.id && !excluded.contains(id) && candidate.member != nil {
-            if let viewerVertex, let vertex = vertices[id] {
-                if queries.graph.areConnected(viewerVertex, vertex) { continue }
-                if candidate.vertex == nil {
-                    candidate.vertex = vertex
-                    candidate.mutuals = queries.mutualCount(viewerVertex, vertex)
+        let vertices = try await graph.vertices(of: Array(withoutVertex))
+        var keptOf: [Member.ID: [Candidate]] = [:]
+        var traitsWanted = Set(ids)
+        for viewer in viewers {
+            // Never suggest yourself, your connections, people you have an open request with, or anyone blocked.
+            let blocked = blockedOf[viewer.id] ?? []
+            let requested = requestedOf[viewer.id] ?? []
+            let viewerVertex = viewerVertices[viewer.id]
+            var kept: [Candidate] = []
+            for (id, var candidate) in candidatesOf[viewer.id] ?? [:]
+            where id != viewer.id && !blocked.contains(id) && !requested.contains(id) && candidate.member != nil {
+                if let viewerVertex, let vertex = candidate.vertex ?? vertices[id] {
+                    if queries.graph.areConnected(viewerVertex, vertex) { continue }
+                    if candidate.vertex == nil {
+                        candidate.vertex = vertex
+                        candidate.mutuals = queries.mutualCount(viewerVertex, vertex)
+                    }
                 }
+                candidate.id = id
+                kept.append(candidate)
+                traitsWanted.insert(id)
             }
-            candidate.id = id
-            kept.append(candidate)
+            keptOf[viewer.id] = kept
         }
         // Scored from each candidate's traits (a few bytes each); whole profiles are read only for
         // the suggestions shown.
-        let traitsByID = try await profiles.traits(of: kept.compactMap(\.id) + [viewer.id])
+        let traitsByID = try await profiles.traits(of: Array(traitsWanted))
+        var shownOf: [Member.ID: [Scored]] = [:]
+        var profilesWanted = Set<Member.ID>()
+        for viewer in viewers {
+            let shown = Self.ranked(keptOf[viewer.id] ?? [], for: viewer, traits: traitsByID, limit: limit)
+            profilesWanted.formUnion(shown.map(\.member.id))
+            shownOf[viewer.id] = shown
+        }
+        let profilesByID = try await profiles.profiles(of: Array(profilesWanted))
+        return shownOf.mapValues { shown in
+            shown.map {
+                $0.suggestion(profile: profilesByID[$0.member.id] ?? Profile(memberID: $0.member.id, updatedAt: $0.member.createdAt))
+            }
+        }
+    }
+
+    /// One member's candidates scored, ordered and diversified: the `limit` to show.
+    private static func ranked(
+        _ kept: [Candidate],
+        for viewer: Member,
+        traits traitsByID: [Member.ID: ProfileTraits],
+        limit: Int
+    ) -> [Scored] {
         let viewerTraits = traitsByID[viewer.id] ?? .ofMemberWithoutProfile(viewer)
         var scored: [Scored] = []
         scored.reserveCapacity(kept.count)
@@ -136,12 +186,7 @@ public struct SuggestionService: Sendable {
         let order = scored.indices.sorted {
             scored[$0].score != scored[$1].score ? scored[$0].score > scored[$1].score : scored[$0].member.handle < scored[$1].member.handle
         }
-        let shown = Self.diversified(order.map { ($0, scored[$0].candidate.shared?.cohort ?? "") }, limit: limit)
-        let profilesByID = try await profiles.profiles(of: shown.map { scored[$0].member.id })
-        return shown.map {
-            let member = scored[$0].member
-            return scored[$0].suggestion(profile: profilesByID[member.id] ?? Profile(memberID: member.id, updatedAt: member.createdAt))
-        }
+        return Self.diversified(order.map { ($0, scored[$0].candidate.shared?.cohort ?? "") }, limit: limit).map { scored[$0] }
     }
 
     struct Scored {

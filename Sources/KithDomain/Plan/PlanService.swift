@@ -75,12 +75,20 @@ public struct PlanService: Sendable {
         return plan(from: try await sources(of: member, known: nil, present: .all, at: moment), for: member, at: moment)
     }
 
-    /// Reads what the member's plan is made of. `known`: their slot and career stage when the
-    /// caller has them (the weekly run reads them with its batch); `present`: the stores worth
+    /// What the weekly run already read for a member with the rest of their batch.
+    struct KnownSources: Sendable {
+        var slot: WeeklySlot
+        var stage: CareerStage?
+        /// The member's suggestions, computed for the whole batch at once (nil: not computed).
+        var suggestions: [Suggestion]?
+    }
+
+    /// Reads what the member's plan is made of. `known`: their slot, career stage and suggestions
+    /// when the caller has them (the weekly run reads them with its batch); `present`: the stores worth
     /// reading — the others are known to hold nothing for the member, and read as empty.
     func sources(
         of member: Member,
-        known: (slot: WeeklySlot, stage: CareerStage?)?,
+        known: KnownSources?,
         present: PlanSourceSet,
         at moment: Date
     ) async throws -> PlanSources {
@@ -109,11 +117,13 @@ public struct PlanService: Sendable {
             try await contacts.thanksDue(owner: member, since: moment.addingTimeInterval(-30 * 86_400), limit: 1).first
         }
         async let eventAhead = when(present.contains(.events), or: nil) { try await event(of: member, from: moment, until: weekAhead) }
-        async let someoneNew = suggestions.suggestions(for: member, limit: "3")
+        async let someoneNew = when(known?.suggestions == nil, or: known?.suggestions ?? []) {
+            try await suggestions.suggestions(for: member, limit: "3")
+        }
         let slot: WeeklySlot
         let stage: CareerStage?
         if let known {
-            (slot, stage) = known
+            (slot, stage) = (known.slot, known.stage)
         } else {
             stage = try await profile?.careerStage
             slot = try await storedSlot ?? WeeklySlot.suggested(for: stage)
@@ -371,7 +381,7 @@ public struct PlanService: Sendable {
     private func weeklyEmail(
         for member: Member,
         email: String,
-        known: (slot: WeeklySlot, stage: CareerStage?)?,
+        known: KnownSources?,
         present: PlanSourceSet
     ) async throws -> (mail: OutgoingMail, keys: [String])? {
         let moment = now()
@@ -430,13 +440,15 @@ public struct PlanService: Sendable {
     /// record and the queued email commit together. Returns how many were queued.
     ///
     /// Members come in batches of `batch`, and one read per batch tells which stores hold anything
-    /// for each of them: a plan reads only those (most members have nothing waiting in most), and
-    /// the emails are recorded `recordEvery` to a transaction. `concurrency` members' emails are
+    /// for each of them: a plan reads only those (most members have nothing waiting in most). The
+    /// batch's suggestions (each plan's "say hello to") are computed together, one read of each
+    /// kind for the batch instead of a handful per member, and the emails are recorded
+    /// `recordEvery` to a transaction. `concurrency` members' emails are
     /// built at once; the server's own job builds one at a time, so that a large community's run
     /// leaves the cores to interactive requests.
     ///
-    /// `readEverySource` reads every store for every member as a single member's email does (for
-    /// measuring what the batch's look-up saves: `KithBench plan --weekly-reads-every-source`).
+    /// `readEverySource` reads every store, and computes suggestions, for every member as a single
+    /// member's email does (for measuring what the batch's reads save: `KithBench plan --weekly-reads-every-source`).
     @discardableResult
     public func sendWeeklyEmails(
         batch: Int = 500,
@@ -456,6 +468,13 @@ public struct PlanService: Sendable {
                 let slot = candidate.slot ?? WeeklySlot.suggested(for: candidate.stage)
                 return moment >= slot.start(inWeekOf: moment) ? (candidate.member, candidate.email, slot, candidate.stage) : nil
             }
+            // One unit of reads, like a request: the member cache reads the change feed once for it.
+            let suggested =
+                readEverySource
+                ? [:]
+                : try await RequestScope.$current.withValue(RequestScope()) {
+                    try await suggestions.suggestions(forEach: due.map(\.member), limit: "3")
+                }
             queued += try await withThrowingTaskGroup(of: WeeklyEmail?.self) { group in
                 var recorded = 0
                 var built: [WeeklyEmail] = []
@@ -481,7 +500,11 @@ public struct PlanService: Sendable {
                                 let (mail, keys) = try await weeklyEmail(
                                     for: candidate.member,
                                     email: candidate.email,
-                                    known: (candidate.slot, candidate.stage),
+                                    known: KnownSources(
+                                        slot: candidate.slot,
+                                        stage: candidate.stage,
+                                        suggestions: readEverySource ? nil : suggested[candidate.member.id] ?? []
+                                    ),
                                     present: readEverySource ? .all : present[candidate.member.id] ?? []
                                 )
                             else { return nil }

@@ -14,6 +14,9 @@ public protocol ProfileRepository: Sendable {
     /// and same cohort, or both without a cohort), with that shared affiliation as `member` wrote
     /// it: cohort peers first, then the newest affiliations first, at most `limit`.
     func affiliationPeers(of member: Member.ID, limit: Int) async throws -> [(member: Member, shared: Affiliation)]
+    /// The same for each of several members, each list exactly as `affiliationPeers(of:limit:)`
+    /// gives it, with one read of each organisation and cohort the members share between them.
+    func affiliationPeers(ofEach members: [Member.ID], limit: Int) async throws -> [Member.ID: [(member: Member, shared: Affiliation)]]
     /// Inserts unless the member already has `limit` affiliations; returns false then.
     func insertAffiliation(_ affiliation: Affiliation, limit: Int) async throws -> Bool
     /// Deletes the member's own affiliation; returns false when there is none with that id.

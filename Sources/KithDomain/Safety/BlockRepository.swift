@@ -10,6 +10,9 @@ public protocol BlockRepository: Sendable {
     func blocks(among members: [Member.ID]) async throws -> BlocksAmong
     /// Everyone who blocked `member` or whom `member` blocked.
     func blockedEither(of member: Member.ID) async throws -> [Member.ID]
+    /// The same for each of several members, in one read (a batch of members' suggestions);
+    /// members with no block are absent.
+    func blockedEither(ofEach members: [Member.ID]) async throws -> [Member.ID: Set<Member.ID>]
     /// Members that `blocker` blocked, newest first.
     func blocked(by blocker: Member.ID) async throws -> [Member]
 }

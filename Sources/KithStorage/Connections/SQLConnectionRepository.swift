@@ -239,18 +239,31 @@ public struct SQLConnectionRepository: ConnectionRepository {
     }
 
     public func openRequestCounterparts(of member: Member.ID, now: Date) async throws -> Set<Member.ID> {
-        try await store.read { db in
-            let id = member.description
-            return Set(
+        try await openRequestCounterparts(ofEach: [member], now: now)[member] ?? []
+    }
+
+    public func openRequestCounterparts(ofEach members: [Member.ID], now: Date) async throws -> [Member.ID: Set<Member.ID>] {
+        var result: [Member.ID: Set<Member.ID>] = [:]
+        let until = Millis.from(now)
+        for chunk in SQLSeeder.chunks(Array(Set(members)), size: 500) {
+            let ids = chunk.map(\.description)
+            let pairs = try await store.read { db in
                 try await db.raw(
                     """
-                    SELECT CASE WHEN from_id = \(bind: id) THEN to_id ELSE from_id END AS other FROM connection_requests
-                    WHERE (from_id = \(bind: id) OR to_id = \(bind: id)) AND status IN \(Self.openStatuses)
-                      AND expires_at > \(bind: Millis.from(now))
+                    SELECT from_id, to_id FROM connection_requests
+                    WHERE from_id IN (\(binds: ids)) AND status IN \(Self.openStatuses) AND expires_at > \(bind: until)
+                    UNION ALL SELECT from_id, to_id FROM connection_requests
+                    WHERE to_id IN (\(binds: ids)) AND status IN \(Self.openStatuses) AND expires_at > \(bind: until)
                     """
-                ).all().map { Member.ID(try $0.uuid("other")) }
-            )
+                ).all().map { (Member.ID(try $0.uuid("from_id")), Member.ID(try $0.uuid("to_id"))) }
+            }
+            let wanted = Set(chunk)
+            for (from, to) in pairs {
+                if wanted.contains(from) { result[from, default: []].insert(to) }
+                if wanted.contains(to) { result[to, default: []].insert(from) }
+            }
         }
+        return result
     }
 
     public func expireRequests(now: Date) async throws -> Int {

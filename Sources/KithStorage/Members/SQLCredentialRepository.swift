@@ -332,14 +332,28 @@ public struct SQLBlockRepository: BlockRepository {
     }
 
     public func blockedEither(of member: Member.ID) async throws -> [Member.ID] {
-        try await store.read { db in
-            try await db.raw(
-                """
-                SELECT blocked_id AS other FROM blocks WHERE blocker_id = \(bind: member.description)
-                UNION SELECT blocker_id AS other FROM blocks WHERE blocked_id = \(bind: member.description)
-                """
-            ).all().map { Member.ID(try $0.uuid("other")) }
+        Array(try await blockedEither(ofEach: [member])[member] ?? [])
+    }
+
+    public func blockedEither(ofEach members: [Member.ID]) async throws -> [Member.ID: Set<Member.ID>] {
+        var result: [Member.ID: Set<Member.ID>] = [:]
+        for chunk in SQLSeeder.chunks(Array(Set(members)), size: 500) {
+            let ids = chunk.map(\.description)
+            let pairs = try await store.read { db in
+                try await db.raw(
+                    """
+                    SELECT blocker_id, blocked_id FROM blocks WHERE blocker_id IN (\(binds: ids))
+                    UNION ALL SELECT blocker_id, blocked_id FROM blocks WHERE blocked_id IN (\(binds: ids))
+                    """
+                ).all().map { (Member.ID(try $0.uuid("blocker_id")), Member.ID(try $0.uuid("blocked_id"))) }
+            }
+            let wanted = Set(chunk)
+            for (blocker, blocked) in pairs {
+                if wanted.contains(blocker) { result[blocker, default: []].insert(blocked) }
+                if wanted.contains(blocked) { result[blocked, default: []].insert(blocker) }
+            }
         }
+        return result
     }
 
     public func blocked(by blocker: Member.ID) async throws -> [Member] {

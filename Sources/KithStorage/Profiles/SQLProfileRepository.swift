@@ -94,57 +94,72 @@ public struct SQLProfileRepository: ProfileRepository {
     }
 
     public func affiliationPeers(of member: Member.ID, limit: Int) async throws -> [(member: Member, shared: Affiliation)] {
-        // The member's own affiliations, one per organisation and cohort, from the member cache.
-        var groups: [(shared: Affiliation, organization: String, cohort: String)] = []
-        for affiliation in try await affiliations(of: member) {
-            let (organization, cohort) = (Text.key(affiliation.organization), Text.key(affiliation.cohort))
-            if !groups.contains(where: { $0.organization == organization && $0.cohort == cohort }) {
-                groups.append((affiliation, organization, cohort))
+        try await affiliationPeers(ofEach: [member], limit: limit)[member] ?? []
+    }
+
+    public func affiliationPeers(
+        ofEach viewers: [Member.ID],
+        limit: Int
+    ) async throws -> [Member.ID: [(member: Member, shared: Affiliation)]] {
+        guard !viewers.isEmpty, limit > 0 else { return [:] }
+        // Each member's own affiliations, one per organisation and cohort, from the member cache.
+        let own = try await affiliations(of: viewers)
+        var groupsOf: [Member.ID: [(shared: Affiliation, group: PeerGroup)]] = [:]
+        var groups: [PeerGroup] = []
+        for viewer in Set(viewers) {
+            for affiliation in own[viewer] ?? [] {
+                let group = PeerGroup(organization: Text.key(affiliation.organization), cohort: Text.key(affiliation.cohort))
+                guard !(groupsOf[viewer]?.contains { $0.group == group } ?? false) else { continue }
+                groupsOf[viewer, default: []].append((affiliation, group))
+                if !groups.contains(group) { groups.append(group) }
             }
         }
-        // Per group, the newest peers from the front of `affiliations_peers_recent_idx`, which
-        // holds everything read here (a large school or employer is not sorted whole, and no row
-        // is visited); whether a peer shows their affiliations comes from the member cache, a page
-        // at a time until `limit` do. Then cohort peers first, newest first, as one list.
-        var found: [(id: Member.ID, createdAt: Int64, shared: Affiliation, cohort: Bool)] = []
-        let page = max(2 * limit, 32)
-        for group in groups {
-            var taken = 0
-            var after: (createdAt: Int64, id: String)?
-            while taken < limit {
-                let before: SQLQueryString = after.map { " AND (created_at, member_id) < (\(bind: $0.createdAt), \(bind: $0.id))" } ?? ""
-                let query: SQLQueryString =
-                    """
-                    SELECT member_id, created_at FROM affiliations
-                    WHERE organization_key = \(bind: group.organization) AND cohort_key = \(bind: group.cohort)
-                        AND member_id <> \(bind: member.description)
-                    """ + before + " ORDER BY created_at DESC, member_id DESC LIMIT \(literal: page)"
-                let rows = try await store.read { db in
-                    try await db.raw(query).all().map { (try $0.uuid("member_id"), try $0.int64("created_at")) }
-                }
-                let shown = try await traits(of: rows.map { Member.ID($0.0) })
-                for (id, createdAt) in rows where taken < limit {
-                    guard let traits = shown[Member.ID(id)], ProfilePolicy.canSee(.affiliations, of: traits, as: .member) else {
+        // Per group, the newest affiliations from the front of `affiliations_peers_recent_idx`,
+        // which holds everything read here (a large school or employer is not sorted whole, and
+        // no row is visited): the first page of every group in one statement, further pages only
+        // for a group where some member ran out of peers who show their affiliations. Whether a
+        // peer shows them comes from the member cache.
+        let page = max(2 * limit, 32) + 1
+        var pages = try await PeerGroup.firstPages(of: groups, size: page, in: store)
+        var shown = try await traits(of: pages.values.flatMap { $0.rows.map(\.id) })
+        var found: [Member.ID: [PeerGroup.Peer]] = [:]
+        for (viewer, mine) in groupsOf {
+            var peers: [PeerGroup.Peer] = []
+            for (shared, group) in mine {
+                var taken = 0
+                var index = 0
+                while taken < limit {
+                    guard let rows = pages[group]?.rows else { break }
+                    if index == rows.count {
+                        guard pages[group]?.complete == false, let last = rows.last else { break }
+                        let more = try await group.page(after: last, size: page, in: store)
+                        shown.merge(try await traits(of: more.map(\.id))) { kept, _ in kept }
+                        pages[group]?.rows += more
+                        pages[group]?.complete = more.count < page
                         continue
                     }
-                    found.append((Member.ID(id), createdAt, group.shared, !group.cohort.isEmpty))
+                    let row = rows[index]
+                    index += 1
+                    guard row.id != viewer, let traits = shown[row.id], ProfilePolicy.canSee(.affiliations, of: traits, as: .member) else {
+                        continue
+                    }
+                    peers.append(PeerGroup.Peer(id: row.id, createdAt: row.createdAt, shared: shared, cohort: !group.cohort.isEmpty))
                     taken += 1
                 }
-                guard rows.count == page, let last = rows.last else { break }
-                after = (last.1, Member.ID(last.0).description)
             }
+            // Cohort peers first, then the newest.
+            peers.sort {
+                if $0.cohort != $1.cohort { return $0.cohort }
+                if $0.createdAt != $1.createdAt { return $0.createdAt > $1.createdAt }
+                return $0.id.rawValue.isOrdered(after: $1.id.rawValue)
+            }
+            found[viewer] = Array(peers.prefix(limit))
         }
-        found.sort {
-            if $0.cohort != $1.cohort { return $0.cohort }
-            if $0.createdAt != $1.createdAt { return $0.createdAt > $1.createdAt }
-            return $0.id.description > $1.id.description
-        }
-        let chosen = found.prefix(limit)
         // The peers themselves from the member cache.
-        let members = try await store.memberCards.members(chosen.map(\.id), store: store) { missing in
+        let members = try await store.memberCards.members(Array(Set(found.values.flatMap { $0.map(\.id) })), store: store) { missing in
             try await SQLMemberRepository(store: store).loadMembers(missing)
         }
-        return chosen.compactMap { peer in members[peer.id].map { ($0, peer.shared) } }
+        return found.mapValues { peers in peers.compactMap { peer in members[peer.id].map { ($0, peer.shared) } } }
     }
 
     public func insertAffiliation(_ affiliation: Affiliation, limit: Int) async throws -> Bool {
@@ -190,5 +205,72 @@ public struct SQLProfileRepository: ProfileRepository {
             try await MemberChanges.record(member, in: db, dialect: store.dialect)
             return true
         }
+    }
+}
+
+/// Members who share an organisation and cohort (both as search keys; cohort empty for an
+/// employer), read newest first for `affiliationPeers`.
+struct PeerGroup: Hashable {
+    let organization: String
+    let cohort: String
+
+    /// One row of a group, newest first.
+    struct Row {
+        let id: Member.ID
+        let createdAt: Int64
+    }
+
+    /// The rows of a group read so far; `complete` when no more are stored.
+    struct Page {
+        var rows: [Row]
+        var complete: Bool
+    }
+
+    /// A peer found for a member.
+    struct Peer {
+        let id: Member.ID
+        let createdAt: Int64
+        let shared: Affiliation
+        let cohort: Bool
+    }
+
+    /// The first `size` rows of each group, 50 groups to a statement.
+    static func firstPages(of groups: [PeerGroup], size: Int, in store: any Store) async throws -> [PeerGroup: Page] {
+        var pages: [PeerGroup: Page] = [:]
+        for chunk in SQLSeeder.chunks(groups, size: 50) {
+            var query = SQLQueryString("")
+            for (index, group) in chunk.enumerated() {
+                if index > 0 { query.appendLiteral(" UNION ALL ") }
+                query.appendInterpolation(unsafeRaw: "SELECT \(index) AS g, member_id, created_at FROM (")
+                query.appendInterpolation(group.select(after: nil, size: size))
+                query.appendInterpolation(unsafeRaw: ") AS p\(index)")
+            }
+            let statement = query
+            let rows = try await store.read { db in
+                try await db.raw(statement).all().map { row in
+                    (Int(try row.int64("g")), Row(id: Member.ID(try row.uuid("member_id")), createdAt: try row.int64("created_at")))
+                }
+            }
+            var read = Array(repeating: [Row](), count: chunk.count)
+            for (index, row) in rows { read[index].append(row) }
+            for (index, group) in chunk.enumerated() { pages[group] = Page(rows: read[index], complete: read[index].count < size) }
+        }
+        return pages
+    }
+
+    /// The next `size` rows after `last`.
+    func page(after last: Row, size: Int, in store: any Store) async throws -> [Row] {
+        let query = select(after: last, size: size)
+        return try await store.read { db in
+            try await db.raw(query).all().map { Row(id: Member.ID(try $0.uuid("member_id")), createdAt: try $0.int64("created_at")) }
+        }
+    }
+
+    private func select(after last: Row?, size: Int) -> SQLQueryString {
+        let before: SQLQueryString = last.map { " AND (created_at, member_id) < (\(bind: $0.createdAt), \(bind: $0.id.description))" } ?? ""
+        return """
+            SELECT member_id, created_at FROM affiliations
+            WHERE organization_key = \(bind: organization) AND cohort_key = \(bind: cohort)
+            """ + before + " ORDER BY created_at DESC, member_id DESC LIMIT \(literal: size)"
     }
 }
