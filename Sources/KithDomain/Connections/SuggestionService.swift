@@ -50,13 +50,16 @@ public struct SuggestionService: Sendable {
         self.now = now
     }
 
+    /// Someone who may be suggested to one member: no strings, so that the few hundred a batch
+    /// member has are moved and copied cheaply. Members and shared affiliations are looked up by
+    /// id and by place when a suggestion is shown.
     struct Candidate {
-        var member: Member?
-        var id: Member.ID?
+        var id: Member.ID
         var vertex: Int32?
         var mutuals = 0
         var adamicAdar = 0.0
-        var shared: Affiliation?
+        /// Where the affiliation shared with the member is in their list of peers.
+        var sharedAt: Int?
     }
 
     public func suggestions(for viewer: Member, limit rawLimit: String?) async throws -> [Suggestion] {
@@ -79,7 +82,7 @@ public struct SuggestionService: Sendable {
         async let peersRead = profiles.affiliationPeers(ofEach: ids, limit: 60)
         async let blockedRead = blocks.blockedEither(ofEach: ids)
         async let requestedRead = requests.openRequestCounterparts(ofEach: ids, now: now())
-        var fromGraph: [Member.ID: [Candidate]] = [:]
+        var fromGraph: [Member.ID: [(vertex: Int32, mutuals: Int, adamicAdar: Double)]] = [:]
         var candidateVertices = Set<Int32>()
         for viewer in viewers {
             guard let vertex = viewerVertices[viewer.id] else { continue }
@@ -89,23 +92,26 @@ public struct SuggestionService: Sendable {
                 score: { $0.adamicAdar * WeakTie.factor(mutuals: $0.mutualCount) }
             ).map { candidate, _ in
                 candidateVertices.insert(candidate.vertex)
-                return Candidate(vertex: candidate.vertex, mutuals: candidate.mutualCount, adamicAdar: candidate.adamicAdar)
+                return (candidate.vertex, candidate.mutualCount, candidate.adamicAdar)
             }
         }
         let resolved = try await graph.members(at: Array(candidateVertices))
         let (peersOf, blockedOf, requestedOf) = try await (peersRead, blockedRead, requestedRead)
+        var membersByID: [Member.ID: Member] = Dictionary(minimumCapacity: resolved.count)
+        for member in resolved.values { membersByID[member.id] = member }
         var candidatesOf: [Member.ID: [Member.ID: Candidate]] = [:]
         var withoutVertex = Set<Member.ID>()
         for viewer in viewers {
             var byID: [Member.ID: Candidate] = [:]
-            for var candidate in fromGraph[viewer.id] ?? [] {
-                guard let vertex = candidate.vertex, let member = resolved[vertex] else { continue }
-                candidate.member = member
-                byID[member.id] = candidate
+            for (vertex, mutuals, adamicAdar) in fromGraph[viewer.id] ?? [] {
+                guard let member = resolved[vertex] else { continue }
+                byID[member.id] = Candidate(id: member.id, vertex: vertex, mutuals: mutuals, adamicAdar: adamicAdar)
             }
-            for (member, shared) in peersOf[viewer.id] ?? [] where member.id != viewer.id {
-                var candidate = byID[member.id] ?? Candidate(member: member)
-                if candidate.shared == nil || (candidate.shared?.cohort.isEmpty ?? true) { candidate.shared = shared }
+            let peers = peersOf[viewer.id] ?? []
+            for (index, (member, _)) in peers.enumerated() where member.id != viewer.id {
+                membersByID[member.id] = member
+                var candidate = byID[member.id] ?? Candidate(id: member.id)
+                if candidate.sharedAt.map({ peers[$0].shared.cohort.isEmpty }) ?? true { candidate.sharedAt = index }
                 if candidate.vertex == nil { withoutVertex.insert(member.id) }
                 byID[member.id] = candidate
             }
@@ -122,7 +128,7 @@ public struct SuggestionService: Sendable {
             let viewerVertex = viewerVertices[viewer.id]
             var kept: [Candidate] = []
             for (id, var candidate) in candidatesOf[viewer.id] ?? [:]
-            where id != viewer.id && !blocked.contains(id) && !requested.contains(id) && candidate.member != nil {
+            where id != viewer.id && !blocked.contains(id) && !requested.contains(id) {
                 if let viewerVertex, let vertex = candidate.vertex ?? vertices[id] {
                     if queries.graph.areConnected(viewerVertex, vertex) { continue }
                     if candidate.vertex == nil {
@@ -130,7 +136,6 @@ public struct SuggestionService: Sendable {
                         candidate.mutuals = queries.mutualCount(viewerVertex, vertex)
                     }
                 }
-                candidate.id = id
                 kept.append(candidate)
                 traitsWanted.insert(id)
             }
@@ -142,22 +147,39 @@ public struct SuggestionService: Sendable {
         var shownOf: [Member.ID: [Scored]] = [:]
         var profilesWanted = Set<Member.ID>()
         for viewer in viewers {
-            let shown = Self.ranked(keptOf[viewer.id] ?? [], for: viewer, traits: traitsByID, limit: limit)
-            profilesWanted.formUnion(shown.map(\.member.id))
+            let shown = Self.ranked(
+                keptOf[viewer.id] ?? [],
+                for: viewer,
+                peers: peersOf[viewer.id] ?? [],
+                members: membersByID,
+                traits: traitsByID,
+                limit: limit
+            )
+            profilesWanted.formUnion(shown.map(\.candidate.id))
             shownOf[viewer.id] = shown
         }
         let profilesByID = try await profiles.profiles(of: Array(profilesWanted))
-        return shownOf.mapValues { shown in
-            shown.map {
-                $0.suggestion(profile: profilesByID[$0.member.id] ?? Profile(memberID: $0.member.id, updatedAt: $0.member.createdAt))
+        var result: [Member.ID: [Suggestion]] = Dictionary(minimumCapacity: viewers.count)
+        for viewer in viewers {
+            let peers = peersOf[viewer.id] ?? []
+            result[viewer.id] = (shownOf[viewer.id] ?? []).compactMap { shown in
+                guard let member = membersByID[shown.candidate.id] else { return nil }
+                return shown.suggestion(
+                    member: member,
+                    shared: shown.candidate.sharedAt.map { peers[$0].shared },
+                    profile: profilesByID[member.id] ?? Profile(memberID: member.id, updatedAt: member.createdAt)
+                )
             }
         }
+        return result
     }
 
     /// One member's candidates scored, ordered and diversified: the `limit` to show.
     private static func ranked(
         _ kept: [Candidate],
         for viewer: Member,
+        peers: [(member: Member, shared: Affiliation)],
+        members: [Member.ID: Member],
         traits traitsByID: [Member.ID: ProfileTraits],
         limit: Int
     ) -> [Scored] {
@@ -165,45 +187,57 @@ public struct SuggestionService: Sendable {
         var scored: [Scored] = []
         scored.reserveCapacity(kept.count)
         for candidate in kept {
-            guard let member = candidate.member else { continue }
-            let traits = traitsByID[member.id] ?? .ofMemberWithoutProfile(member)
+            guard let member = members[candidate.id] else { continue }
+            let traits = traitsByID[candidate.id] ?? .ofMemberWithoutProfile(member)
             let complement = Self.complement(viewer: viewerTraits, candidate: traits)
             // Shared connections count — in the reasons, the score and so the order — only when the
             // candidate shows their connections list to the community: a hidden list must not be
             // readable from a number or a ranking either.
             let listShown = ProfilePolicy.canSee(.connections, of: traits, as: .member)
-            guard (candidate.mutuals > 0 && listShown) || candidate.shared != nil || complement != nil else { continue }
+            let cohort = candidate.sharedAt.map { peers[$0].shared.cohort }
+            guard (candidate.mutuals > 0 && listShown) || cohort != nil || complement != nil else { continue }
             let score = SuggestionScoring.score(
                 adamicAdar: listShown ? candidate.adamicAdar : 0,
                 mutuals: listShown ? candidate.mutuals : 0,
-                sharedCohort: candidate.shared.map { !$0.cohort.isEmpty } ?? false,
-                sharedOrganization: candidate.shared != nil,
+                sharedCohort: cohort.map { !$0.isEmpty } ?? false,
+                sharedOrganization: cohort != nil,
                 complementary: complement != nil
             )
-            scored.append(Scored(candidate: candidate, member: member, score: score, listShown: listShown, complement: complement))
+            scored.append(
+                Scored(
+                    candidate: candidate,
+                    handle: member.handle,
+                    cohort: cohort ?? "",
+                    score: score,
+                    listShown: listShown,
+                    complement: complement
+                )
+            )
         }
         // Sorted by place, not moved.
         let order = scored.indices.sorted {
-            scored[$0].score != scored[$1].score ? scored[$0].score > scored[$1].score : scored[$0].member.handle < scored[$1].member.handle
+            scored[$0].score != scored[$1].score ? scored[$0].score > scored[$1].score : scored[$0].handle < scored[$1].handle
         }
-        return Self.diversified(order.map { ($0, scored[$0].candidate.shared?.cohort ?? "") }, limit: limit).map { scored[$0] }
+        return Self.diversified(order.map { ($0, scored[$0].cohort) }, limit: limit).map { scored[$0] }
     }
 
     struct Scored {
         var candidate: Candidate
-        var member: Member
+        var handle: Handle
+        /// The shared affiliation's cohort ("" when none, or an organisation without one).
+        var cohort: String
         var score: Double
         var listShown: Bool
         var complement: Complement?
 
-        func suggestion(profile: Profile) -> Suggestion {
+        func suggestion(member: Member, shared: Affiliation?, profile: Profile) -> Suggestion {
             var reasons: [String] = []
             // The count of shared connections is only told when the candidate shows their
             // connections list to the community.
             if candidate.mutuals > 0 && listShown {
                 reasons.append(candidate.mutuals == 1 ? "1 mutual connection" : "\(candidate.mutuals) mutual connections")
             }
-            if let shared = candidate.shared {
+            if let shared {
                 reasons.append(shared.cohort.isEmpty ? "Both at \(shared.organization)" : "Both \(shared.cohort) at \(shared.organization)")
             }
             if let complement { reasons.append(complement.reason(industry: profile.industry)) }

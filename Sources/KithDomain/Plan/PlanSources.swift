@@ -72,8 +72,6 @@ extension KeepInTouchBoard {
 extension NetworkingGoal {
     /// Where the goal's current period (ISO week or month, in the slot's time zone) began.
     func periodStart(at moment: Date, slot: WeeklySlot) -> Date {
-        var calendar = Calendar(identifier: .iso8601)
-        calendar.timeZone = TimeZone(identifier: slot.timeZone) ?? .gmt
-        return calendar.dateInterval(of: period == .week ? .weekOfYear : .month, for: moment)?.start ?? moment
+        CalendarPeriods.start(of: period == .week ? .weekOfYear : .month, holding: moment, in: slot.timeZone)
     }
 }

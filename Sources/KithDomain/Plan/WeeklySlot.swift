@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// The member's weekly networking time: a weekday (1 Monday … 7 Sunday), a local time, a time
 /// zone and a length of 15 to 120 minutes.
@@ -61,26 +62,83 @@ public struct WeeklySlot: Sendable, Equatable {
         }
     }
 
-    private var calendar: Calendar {
-        var calendar = Calendar(identifier: .iso8601)
-        calendar.timeZone = TimeZone(identifier: timeZone) ?? .gmt
-        return calendar
-    }
-
     /// The start of the week (Monday 00:00 in the slot's time zone) that holds `date`.
     public func weekStart(of date: Date) -> Date {
-        calendar.dateInterval(of: .weekOfYear, for: date)?.start ?? date
+        CalendarPeriods.start(of: .weekOfYear, holding: date, in: timeZone)
     }
 
     /// This week's slot start (which may be past).
     public func start(inWeekOf date: Date) -> Date {
         let monday = weekStart(of: date)
-        let day = calendar.date(byAdding: .day, value: weekday - 1, to: monday) ?? monday
-        return calendar.date(bySettingHour: hour, minute: minute, second: 0, of: day) ?? day
+        return CalendarPeriods.remembered(SlotInWeek(slot: self, monday: monday)) {
+            let calendar = CalendarPeriods.calendar(in: timeZone)
+            let day = calendar.date(byAdding: .day, value: weekday - 1, to: monday) ?? monday
+            return calendar.date(bySettingHour: hour, minute: minute, second: 0, of: day) ?? day
+        }
+    }
+
+    /// A slot's start in a given week, as `CalendarPeriods` remembers it.
+    struct SlotInWeek: Hashable {
+        let weekday: Int
+        let hour: Int
+        let minute: Int
+        let timeZone: String
+        let monday: Date
+
+        init(slot: WeeklySlot, monday: Date) {
+            (weekday, hour, minute, timeZone, self.monday) = (slot.weekday, slot.hour, slot.minute, slot.timeZone, monday)
+        }
     }
 
     /// The RRULE weekday code.
     var byDay: String { ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][weekday - 1] }
+}
+
+/// Where weeks and months start in a time zone, and slots' starts in a week, remembered:
+/// Foundation's calendar arithmetic takes tens of microseconds a call on Linux, and the weekly run
+/// asks the same few questions for every member (docs/BENCHMARKS.md). Calendar periods partition
+/// time, so a remembered period answers exactly for any moment inside it.
+enum CalendarPeriods {
+    private struct PeriodKey: Hashable {
+        let component: Calendar.Component
+        let timeZone: String
+    }
+
+    private struct Memory {
+        var periods: [PeriodKey: DateInterval] = [:]
+        var slots: [WeeklySlot.SlotInWeek: Date] = [:]
+    }
+
+    private static let memory = Mutex(Memory())
+
+    static func calendar(in timeZone: String) -> Calendar {
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeZone(identifier: timeZone) ?? .gmt
+        return calendar
+    }
+
+    /// The start of the week (`.weekOfYear`) or month (`.month`) holding `date` in `timeZone`.
+    static func start(of component: Calendar.Component, holding date: Date, in timeZone: String) -> Date {
+        let key = PeriodKey(component: component, timeZone: timeZone)
+        if let known = memory.withLock({ $0.periods[key] }), known.start <= date, date < known.end { return known.start }
+        guard let interval = calendar(in: timeZone).dateInterval(of: component, for: date) else { return date }
+        memory.withLock { memory in
+            if memory.periods.count > 1_000 { memory.periods = [:] }
+            memory.periods[key] = interval
+        }
+        return interval.start
+    }
+
+    /// A slot's start in a week: remembered, or worked out by `compute`.
+    static func remembered(_ key: WeeklySlot.SlotInWeek, compute: () -> Date) -> Date {
+        if let known = memory.withLock({ $0.slots[key] }) { return known }
+        let start = compute()
+        memory.withLock { memory in
+            if memory.slots.count > 10_000 { memory.slots = [:] }
+            memory.slots[key] = start
+        }
+        return start
+    }
 }
 
 /// How many conversations a member means to have, per week or per month: shown as progress,
