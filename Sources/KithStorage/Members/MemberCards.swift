@@ -324,8 +324,11 @@ public final class MemberCards: Sendable {
         )
     }
 
-    /// Profiles' traits by member (absent: no profile), derived from the profiles — kept, or read
-    /// through `load` and kept — under the same ticket, so they are never older than the profiles.
+    /// Profiles' traits by member (absent: no profile), derived under one ticket from the profiles
+    /// kept here or, for the rest, from profiles read through `load` for the purpose and not kept:
+    /// a list scores hundreds of people to show a few, and keeping every profile it scored crowded
+    /// the cache (a weekly run over 100,000 members halved it again and again and read the same
+    /// profiles back). Traits are never older than the profiles they come from.
     func traits(
         _ ids: [Member.ID],
         store: any Store,
@@ -335,11 +338,13 @@ public final class MemberCards: Sendable {
         let ticket = try await catchUp(store)
         var (result, missing) = lookup(ids, in: \.traits, present: { $0 })
         guard !missing.isEmpty else { return result }
-        let profiles = try await self.profiles(missing, store: store, caughtUp: ticket, load: load)
+        // Kept profiles answer at once (a member kept without one is in neither list).
+        let (kept, unread) = lookup(missing, in: \.profiles, present: { $0 })
+        let loaded = unread.isEmpty ? [:] : try await load(unread)
         var derived: [(Member.ID, ProfileTraits?)] = []
         derived.reserveCapacity(missing.count)
         for id in missing {
-            let traits = profiles[id].map(ProfileTraits.init)
+            let traits = (kept[id] ?? loaded[id]).map(ProfileTraits.init)
             if let traits { result[id] = traits }
             derived.append((id, traits))
         }
