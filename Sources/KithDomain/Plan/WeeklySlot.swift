@@ -3,7 +3,7 @@ import Synchronization
 
 /// The member's weekly networking time: a weekday (1 Monday … 7 Sunday), a local time, a time
 /// zone and a length of 15 to 120 minutes.
-public struct WeeklySlot: Sendable, Equatable {
+public struct WeeklySlot: Sendable, Hashable {
     public var weekday: Int
     public var hour: Int
     public var minute: Int
@@ -79,15 +79,8 @@ public struct WeeklySlot: Sendable, Equatable {
 
     /// A slot's start in a given week, as `CalendarPeriods` remembers it.
     struct SlotInWeek: Hashable {
-        let weekday: Int
-        let hour: Int
-        let minute: Int
-        let timeZone: String
+        let slot: WeeklySlot
         let monday: Date
-
-        init(slot: WeeklySlot, monday: Date) {
-            (weekday, hour, minute, timeZone, self.monday) = (slot.weekday, slot.hour, slot.minute, slot.timeZone, monday)
-        }
     }
 
     /// The RRULE weekday code.

@@ -31,10 +31,6 @@ public struct Identifier<Owner>: Hashable, Sendable, Codable, CustomStringConver
         }
     }
 
-    public static func == (left: Identifier, right: Identifier) -> Bool {
-        left.rawValue == right.rawValue
-    }
-
     public init(from decoder: any Decoder) throws {
         self.rawValue = try decoder.singleValueContainer().decode(UUID.self)
     }

@@ -253,7 +253,14 @@ struct PeerGroup: Hashable {
             }
             var read = Array(repeating: [Row](), count: chunk.count)
             for (index, row) in rows { read[index].append(row) }
-            for (index, group) in chunk.enumerated() { pages[group] = Page(rows: read[index], complete: read[index].count < size) }
+            for (index, group) in chunk.enumerated() {
+                // Each group's rows in its own order, whatever order the branches of the
+                // compound statement arrive in (no outer ORDER BY promises one).
+                read[index].sort {
+                    $0.createdAt != $1.createdAt ? $0.createdAt > $1.createdAt : $0.id.rawValue.isOrdered(after: $1.id.rawValue)
+                }
+                pages[group] = Page(rows: read[index], complete: read[index].count < size)
+            }
         }
         return pages
     }
