@@ -26,6 +26,15 @@ struct PlanBench: AsyncParsableCommand {
     @Flag(help: "In the weekly run, read every store for every member (as before the batch's look-up of which hold anything).")
     var weeklyReadsEverySource = false
     @Option(help: "Weekly emails recorded to a transaction in the weekly run.") var weeklyRecordEvery = 50
+    @Option(
+        help: """
+            SQLite only: a folder that keeps the seeded community. The first run seeds it; later runs \
+            with the same --members measure a fresh copy of it instead of seeding again.
+            """
+    )
+    var seededCopy: String?
+    @Option(help: "Batches of 500 members at random whose suggestions are computed together, timed (the weekly run's step).")
+    var suggestionBatches = 0
 
     func run() async throws {
         var logger = Logger(label: "kith.bench")
@@ -38,36 +47,79 @@ struct PlanBench: AsyncParsableCommand {
             try await PostgresAdmin.run("CREATE SCHEMA \(schema!)", url: databaseURL)
         }
         let configuration: StoreConfiguration = databaseURL.map { .postgres(url: $0, schema: schema) } ?? .dataDirectory(directory.path)
+        let community = DemoCommunity(size: members)
+        let everyone = community.members(in: 0..<members)
+        let ties = DemoNetwork.ties(for: everyone)
+        let seeded = seededCopy.map { URL(fileURLWithPath: $0) }
+        let marker = seeded?.appendingPathComponent("seeded-\(members)")
+        if databaseURL == nil, let seeded, let marker, FileManager.default.fileExists(atPath: marker.path) {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Self.copyDatabase(from: seeded, to: directory)
+        } else {
+            try await configuration.withStore(logger: logger) { store in
+                try await Migrator.migrate(store)
+                try await seed(store, community: community, everyone: everyone, ties: ties)
+            }
+            if databaseURL == nil, let seeded, let marker {
+                try FileManager.default.createDirectory(at: seeded, withIntermediateDirectories: true)
+                try Self.copyDatabase(from: directory, to: seeded)
+                FileManager.default.createFile(atPath: marker.path, contents: Data())
+            }
+        }
         try await configuration.withStore(logger: logger) { store in
             try await Migrator.migrate(store)
-            try await run(on: store)
+            try await measure(on: store, everyone: everyone)
         }
         if let databaseURL, let schema { try await PostgresAdmin.run("DROP SCHEMA \(schema) CASCADE", url: databaseURL) }
     }
 
-    private func run(on store: any Store) async throws {
-        let community = DemoCommunity(size: members)
-        let seeder = SQLSeeder(store: store)
-        var everyone: [DemoMember] = []
-        for first in stride(from: 0, to: members, by: 5_000) {
-            let batch = community.members(in: first..<min(members, first + 5_000))
-            try await seeder.insert(batch.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: "benchmark")
-            everyone += batch
+    /// The SQLite database of a closed store (and its write-ahead log, if one is left).
+    private static func copyDatabase(from source: URL, to target: URL) throws {
+        for name in ["kith.sqlite", "kith.sqlite-wal"] {
+            let from = source.appendingPathComponent(name)
+            let to = target.appendingPathComponent(name)
+            try? FileManager.default.removeItem(at: to)
+            if FileManager.default.fileExists(atPath: from.path) { try FileManager.default.copyItem(at: from, to: to) }
         }
-        let ties = DemoNetwork.ties(for: everyone)
+    }
+
+    /// The community, its network, and the demo member's contacts and conversations.
+    private func seed(_ store: any Store, community: DemoCommunity, everyone: [DemoMember], ties: [DemoNetwork.Tie]) async throws {
+        let seeder = SQLSeeder(store: store)
+        for first in stride(from: 0, to: members, by: 5_000) {
+            let batch = everyone[first..<min(members, first + 5_000)]
+            try await seeder.insert(batch.map { ($0.member, $0.profile, $0.affiliations) }, passwordHash: "benchmark")
+        }
         try await seeder.insertConnections(
             ties.map { (everyone[$0.a].member.id, everyone[$0.b].member.id, $0.strength) },
             at: community.now
         )
         try await seeder.optimize()
-        // The week's end, so that every member's slot has come when the weekly run is timed.
+        let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 4), now: { Date() })
+        try await services.graph.rebuild()
+        let demo = everyone[0].member
+        let known = Self.known(by: 0, everyone: everyone, ties: ties)
+        _ = try await DemoSeeding.seedContacts(services, demo: demo, knowing: known)
+        _ = try await DemoSeeding.seedConversations(store, demo: demo, known: known, everyone: everyone, publicURL: "http://bench")
+    }
+
+    private static func known(by index: Int, everyone: [DemoMember], ties: [DemoNetwork.Tie]) -> [DemoMember] {
+        ties.filter { $0.a == index }.map { everyone[$0.b] } + ties.filter { $0.b == index }.map { everyone[$0.a] }
+    }
+
+    private func measure(on store: any Store, everyone generated: [DemoMember]) async throws {
+        // Ids are made afresh with each generation: the stored ones, by handle.
+        let stored = try await SQLSeeder(store: store).memberIDsByHandle()
+        let everyone = generated.map { generated in
+            var member = generated
+            member.member.id = stored[member.member.handle.rawValue] ?? member.member.id
+            return member
+        }
+        // Now for the plans; the weekly run moves it to the week's end.
         let clock = BenchClock(Date())
         let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 4), now: { clock.now })
         try await services.graph.rebuild()
         let demo = everyone[0].member
-        let known = ties.filter { $0.a == 0 }.map { everyone[$0.b] } + ties.filter { $0.b == 0 }.map { everyone[$0.a] }
-        _ = try await DemoSeeding.seedContacts(services, demo: demo, knowing: known)
-        _ = try await DemoSeeding.seedConversations(store, demo: demo, known: known, everyone: everyone, publicURL: "http://bench")
 
         var demoPlan = Measurement(name: "plan (demo member)")
         _ = try await services.plans.plan(for: demo)
@@ -83,6 +135,21 @@ struct PlanBench: AsyncParsableCommand {
         }
         anyPlan.extra = ["members": String(members), "backend": "\"\(store.dialect.rawValue)\""]
         print(anyPlan.line(json: json))
+
+        var batches = Measurement(name: "suggestions (batch of 500)")
+        var suggested = 0
+        for _ in 0..<suggestionBatches {
+            let batch = (0..<500).map { _ in everyone[Int(rng.next() % UInt64(everyone.count))].member }
+            try await batches.time {
+                suggested += try await RequestScope.$current.withValue(RequestScope()) {
+                    try await services.suggestions.suggestions(forEach: batch, limit: "3")
+                }.values.reduce(0) { $0 + $1.count }
+            }
+        }
+        if suggestionBatches > 0 {
+            batches.extra = ["members": String(members), "suggested": String(suggested), "backend": "\"\(store.dialect.rawValue)\""]
+            print(batches.line(json: json))
+        }
 
         guard weeklyRun else { return }
         // The week's end, so that every member's slot has come; then the next week's run, when

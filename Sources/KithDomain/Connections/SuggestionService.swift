@@ -50,17 +50,7 @@ public struct SuggestionService: Sendable {
         self.now = now
     }
 
-    /// Someone who may be suggested to one member: no strings, so that the few hundred a batch
-    /// member has are moved and copied cheaply. Members and shared affiliations are looked up by
-    /// id and by place when a suggestion is shown.
-    struct Candidate {
-        var id: Member.ID
-        var vertex: Int32?
-        var mutuals = 0
-        var adamicAdar = 0.0
-        /// Where the affiliation shared with the member is in their list of peers.
-        var sharedAt: Int?
-    }
+    typealias Candidate = SuggestionPool.Candidate
 
     public func suggestions(for viewer: Member, limit rawLimit: String?) async throws -> [Suggestion] {
         try await suggestions(forEach: [viewer], limit: rawLimit)[viewer.id] ?? []
@@ -82,54 +72,35 @@ public struct SuggestionService: Sendable {
         async let peersRead = profiles.affiliationPeers(ofEach: ids, limit: 60)
         async let blockedRead = blocks.blockedEither(ofEach: ids)
         async let requestedRead = requests.openRequestCounterparts(ofEach: ids, now: now())
-        var fromGraph: [Member.ID: [(vertex: Int32, mutuals: Int, adamicAdar: Double)]] = [:]
         var candidateVertices = Set<Int32>()
-        for viewer in viewers {
-            guard let vertex = viewerVertices[viewer.id] else { continue }
-            fromGraph[viewer.id] = queries.topCandidates(
-                of: vertex,
-                limit: 80,
-                score: { $0.adamicAdar * WeakTie.factor(mutuals: $0.mutualCount) }
-            ).map { candidate, _ in
-                candidateVertices.insert(candidate.vertex)
-                return (candidate.vertex, candidate.mutualCount, candidate.adamicAdar)
-            }
+        let fromGraph: [[GraphCandidate]] = viewers.map { viewer in
+            guard let vertex = viewerVertices[viewer.id] else { return [] }
+            return queries.topCandidates(of: vertex, limit: 80, score: { $0.adamicAdar * WeakTie.factor(mutuals: $0.mutualCount) })
+                .map { candidate, _ in
+                    candidateVertices.insert(candidate.vertex)
+                    return candidate
+                }
         }
-        let resolved = try await graph.members(at: Array(candidateVertices))
+        var pool = SuggestionPool(atVertices: try await graph.members(at: Array(candidateVertices)))
         let (peersOf, blockedOf, requestedOf) = try await (peersRead, blockedRead, requestedRead)
-        var membersByID: [Member.ID: Member] = Dictionary(minimumCapacity: resolved.count)
-        for member in resolved.values { membersByID[member.id] = member }
-        var candidatesOf: [Member.ID: [Member.ID: Candidate]] = [:]
-        var withoutVertex = Set<Member.ID>()
-        for viewer in viewers {
-            var byID: [Member.ID: Candidate] = [:]
-            for (vertex, mutuals, adamicAdar) in fromGraph[viewer.id] ?? [] {
-                guard let member = resolved[vertex] else { continue }
-                byID[member.id] = Candidate(id: member.id, vertex: vertex, mutuals: mutuals, adamicAdar: adamicAdar)
-            }
-            let peers = peersOf[viewer.id] ?? []
-            for (index, (member, _)) in peers.enumerated() where member.id != viewer.id {
-                membersByID[member.id] = member
-                var candidate = byID[member.id] ?? Candidate(id: member.id)
-                if candidate.sharedAt.map({ peers[$0].shared.cohort.isEmpty }) ?? true { candidate.sharedAt = index }
-                if candidate.vertex == nil { withoutVertex.insert(member.id) }
-                byID[member.id] = candidate
-            }
-            candidatesOf[viewer.id] = byID
+        let candidatesOf = viewers.indices.map { index in
+            pool.candidates(of: viewers[index].id, fromGraph: fromGraph[index], peers: peersOf[viewers[index].id] ?? [])
         }
-        // Graph candidates came with their vertex; only classmates and colleagues need theirs.
-        let vertices = try await graph.vertices(of: Array(withoutVertex))
-        var keptOf: [Member.ID: [Candidate]] = [:]
-        var traitsWanted = Set(ids)
-        for viewer in viewers {
+        // Graph candidates came with their vertex; only classmates and colleagues may need theirs.
+        pool.setVertices(try await graph.vertices(of: pool.withoutVertex))
+        var keptOf: [[Candidate]] = []
+        var wanted = Set<Int32>()
+        for (index, viewer) in viewers.enumerated() {
             // Never suggest yourself, your connections, people you have an open request with, or anyone blocked.
             let blocked = blockedOf[viewer.id] ?? []
             let requested = requestedOf[viewer.id] ?? []
             let viewerVertex = viewerVertices[viewer.id]
             var kept: [Candidate] = []
-            for (id, var candidate) in candidatesOf[viewer.id] ?? [:]
-            where id != viewer.id && !blocked.contains(id) && !requested.contains(id) {
-                if let viewerVertex, let vertex = candidate.vertex ?? vertices[id] {
+            kept.reserveCapacity(candidatesOf[index].count)
+            for var candidate in candidatesOf[index] {
+                let id = pool.members[Int(candidate.person)].id
+                guard id != viewer.id && !blocked.contains(id) && !requested.contains(id) else { continue }
+                if let viewerVertex, let vertex = candidate.vertex ?? pool.vertices[Int(candidate.person)] {
                     if queries.graph.areConnected(viewerVertex, vertex) { continue }
                     if candidate.vertex == nil {
                         candidate.vertex = vertex
@@ -137,33 +108,33 @@ public struct SuggestionService: Sendable {
                     }
                 }
                 kept.append(candidate)
-                traitsWanted.insert(id)
+                wanted.insert(candidate.person)
             }
-            keptOf[viewer.id] = kept
+            keptOf.append(kept)
         }
         // Scored from each candidate's traits (a few bytes each); whole profiles are read only for
         // the suggestions shown.
-        let traitsByID = try await profiles.traits(of: Array(traitsWanted))
-        var shownOf: [Member.ID: [Scored]] = [:]
+        let traitsByID = try await profiles.traits(of: ids + wanted.map { pool.members[Int($0)].id })
+        pool.setTraits(traitsByID)
+        var shownOf: [[Scored]] = []
         var profilesWanted = Set<Member.ID>()
-        for viewer in viewers {
+        for (index, viewer) in viewers.enumerated() {
             let shown = Self.ranked(
-                keptOf[viewer.id] ?? [],
-                for: viewer,
+                keptOf[index],
+                viewer: traitsByID[viewer.id] ?? .ofMemberWithoutProfile(viewer),
                 peers: peersOf[viewer.id] ?? [],
-                members: membersByID,
-                traits: traitsByID,
+                pool: pool,
                 limit: limit
             )
-            profilesWanted.formUnion(shown.map(\.candidate.id))
-            shownOf[viewer.id] = shown
+            for scored in shown { profilesWanted.insert(pool.members[Int(scored.candidate.person)].id) }
+            shownOf.append(shown)
         }
         let profilesByID = try await profiles.profiles(of: Array(profilesWanted))
         var result: [Member.ID: [Suggestion]] = Dictionary(minimumCapacity: viewers.count)
-        for viewer in viewers {
+        for (index, viewer) in viewers.enumerated() {
             let peers = peersOf[viewer.id] ?? []
-            result[viewer.id] = (shownOf[viewer.id] ?? []).compactMap { shown in
-                guard let member = membersByID[shown.candidate.id] else { return nil }
+            result[viewer.id] = shownOf[index].map { shown in
+                let member = pool.members[Int(shown.candidate.person)]
                 return shown.suggestion(
                     member: member,
                     shared: shown.candidate.sharedAt.map { peers[$0].shared },
@@ -177,18 +148,15 @@ public struct SuggestionService: Sendable {
     /// One member's candidates scored, ordered and diversified: the `limit` to show.
     private static func ranked(
         _ kept: [Candidate],
-        for viewer: Member,
+        viewer viewerTraits: ProfileTraits,
         peers: [(member: Member, shared: Affiliation)],
-        members: [Member.ID: Member],
-        traits traitsByID: [Member.ID: ProfileTraits],
+        pool: SuggestionPool,
         limit: Int
     ) -> [Scored] {
-        let viewerTraits = traitsByID[viewer.id] ?? .ofMemberWithoutProfile(viewer)
         var scored: [Scored] = []
         scored.reserveCapacity(kept.count)
         for candidate in kept {
-            guard let member = members[candidate.id] else { continue }
-            let traits = traitsByID[candidate.id] ?? .ofMemberWithoutProfile(member)
+            let traits = pool.traits(of: candidate.person)
             let complement = Self.complement(viewer: viewerTraits, candidate: traits)
             // Shared connections count — in the reasons, the score and so the order — only when the
             // candidate shows their connections list to the community: a hidden list must not be
@@ -206,7 +174,7 @@ public struct SuggestionService: Sendable {
             scored.append(
                 Scored(
                     candidate: candidate,
-                    handle: member.handle,
+                    handle: pool.members[Int(candidate.person)].handle,
                     cohort: cohort ?? "",
                     score: score,
                     listShown: listShown,
