@@ -443,9 +443,10 @@ public struct PlanService: Sendable {
     /// for each of them: a plan reads only those (most members have nothing waiting in most). The
     /// batch's suggestions (each plan's "say hello to") are computed together, one read of each
     /// kind for the batch instead of a handful per member, and the emails are recorded
-    /// `recordEvery` to a transaction. `concurrency` members' emails are
-    /// built at once; the server's own job builds one at a time, so that a large community's run
-    /// leaves the cores to interactive requests.
+    /// `recordEvery` to a transaction. While a batch's emails are built, the next batch is read and
+    /// its suggestions computed (the one is mostly waiting for the store, the other work for a
+    /// core). `concurrency` members' emails are built at once; the server's own job builds one at
+    /// a time, so that a large community's run leaves a core to interactive requests.
     ///
     /// `readEverySource` reads every store, and computes suggestions, for every member as a single
     /// member's email does (for measuring what the batch's reads save: `KithBench plan --weekly-reads-every-source`).
@@ -458,67 +459,112 @@ public struct PlanService: Sendable {
     ) async throws -> Int {
         let moment = now()
         let weekOf = WeeklySlot.suggested(for: nil).weekStart(of: moment)
-        var after: Member.ID?
+        let size = max(1, batch)
+        var current = try await weeklyBatch(after: nil, size: size, weekOf: weekOf, at: moment, readEverySource: readEverySource)
         var queued = 0
         while true {
-            let candidates = try await plans.membersAwaitingWeeklyEmail(weekOf: weekOf, after: after, limit: batch)
-            guard let last = candidates.last else { return queued }
-            let present = readEverySource ? [:] : try await plans.sourcesPresent(after: after, through: last.member.id)
-            let due: [(member: Member, email: String, slot: WeeklySlot, stage: CareerStage?)] = candidates.compactMap { candidate in
-                let slot = candidate.slot ?? WeeklySlot.suggested(for: candidate.stage)
-                return moment >= slot.start(inWeekOf: moment) ? (candidate.member, candidate.email, slot, candidate.stage) : nil
+            // The next batch is read and its suggestions computed (work for a core) while this
+            // batch's emails are built and recorded (mostly waits for the store).
+            let (isFull, last) = (current.isFull, current.last)
+            async let following =
+                isFull ? weeklyBatch(after: last, size: size, weekOf: weekOf, at: moment, readEverySource: readEverySource) : nil
+            queued += try await sendEmails(
+                of: current,
+                weekOf: weekOf,
+                concurrency: concurrency,
+                recordEvery: recordEvery,
+                readEverySource: readEverySource
+            )
+            guard let next = try await following else { return queued }
+            current = next
+        }
+    }
+
+    /// One batch of the weekly run, ready for its emails to be built: the members whose slot has
+    /// come, which stores hold anything for each, and their suggestions.
+    struct WeeklyBatch: Sendable {
+        var due: [(member: Member, email: String, slot: WeeklySlot, stage: CareerStage?)]
+        var present: [Member.ID: PlanSourceSet]
+        var suggested: [Member.ID: [Suggestion]]
+        /// The batch's last member (the next batch starts after it), nil when it was empty.
+        var last: Member.ID?
+        /// Whether the batch was full, so that more members may follow.
+        var isFull: Bool
+    }
+
+    private func weeklyBatch(
+        after: Member.ID?,
+        size: Int,
+        weekOf: Date,
+        at moment: Date,
+        readEverySource: Bool
+    ) async throws -> WeeklyBatch {
+        let candidates = try await plans.membersAwaitingWeeklyEmail(weekOf: weekOf, after: after, limit: size)
+        guard let last = candidates.last else { return WeeklyBatch(due: [], present: [:], suggested: [:], last: nil, isFull: false) }
+        let present = readEverySource ? [:] : try await plans.sourcesPresent(after: after, through: last.member.id)
+        let due: [(member: Member, email: String, slot: WeeklySlot, stage: CareerStage?)] = candidates.compactMap { candidate in
+            let slot = candidate.slot ?? WeeklySlot.suggested(for: candidate.stage)
+            return moment >= slot.start(inWeekOf: moment) ? (candidate.member, candidate.email, slot, candidate.stage) : nil
+        }
+        // One unit of reads, like a request: the member cache reads the change feed once for it.
+        let suggested =
+            readEverySource
+            ? [:]
+            : try await RequestScope.$current.withValue(RequestScope()) {
+                try await suggestions.suggestions(forEach: due.map(\.member), limit: "3")
             }
-            // One unit of reads, like a request: the member cache reads the change feed once for it.
-            let suggested =
-                readEverySource
-                ? [:]
-                : try await RequestScope.$current.withValue(RequestScope()) {
-                    try await suggestions.suggestions(forEach: due.map(\.member), limit: "3")
+        return WeeklyBatch(due: due, present: present, suggested: suggested, last: last.member.id, isFull: candidates.count == size)
+    }
+
+    /// Builds and records a batch's emails; how many were queued.
+    private func sendEmails(
+        of batch: WeeklyBatch,
+        weekOf: Date,
+        concurrency: Int,
+        recordEvery: Int,
+        readEverySource: Bool
+    ) async throws -> Int {
+        try await withThrowingTaskGroup(of: WeeklyEmail?.self) { group in
+            var recorded = 0
+            var built: [WeeklyEmail] = []
+            // A built email (nil: nothing actionable for that member), recorded with the others.
+            func take(_ email: WeeklyEmail?) async throws {
+                if let email { built.append(email) }
+                if built.count >= max(1, recordEvery) {
+                    recorded += try await plans.recordWeeklyEmails(built, weekOf: weekOf)
+                    built.removeAll(keepingCapacity: true)
                 }
-            queued += try await withThrowingTaskGroup(of: WeeklyEmail?.self) { group in
-                var recorded = 0
-                var built: [WeeklyEmail] = []
-                // A built email (nil: nothing actionable for that member), recorded with the others.
-                func take(_ email: WeeklyEmail?) async throws {
-                    if let email { built.append(email) }
-                    if built.count >= max(1, recordEvery) {
-                        recorded += try await plans.recordWeeklyEmails(built, weekOf: weekOf)
-                        built.removeAll(keepingCapacity: true)
-                    }
-                }
-                var running = 0
-                for candidate in due {
-                    if running >= max(1, concurrency) {
-                        try await take(try await group.next() ?? nil)
-                        running -= 1
-                    }
-                    group.addTask {
-                        // One member's email reads like one request: the member cache reads the
-                        // change feed once for it, not before each of its dozen look-ups.
-                        try await RequestScope.$current.withValue(RequestScope()) {
-                            guard
-                                let (mail, keys) = try await weeklyEmail(
-                                    for: candidate.member,
-                                    email: candidate.email,
-                                    known: KnownSources(
-                                        slot: candidate.slot,
-                                        stage: candidate.stage,
-                                        suggestions: readEverySource ? nil : suggested[candidate.member.id] ?? []
-                                    ),
-                                    present: readEverySource ? .all : present[candidate.member.id] ?? []
-                                )
-                            else { return nil }
-                            return WeeklyEmail(member: candidate.member.id, keys: keys, mail: mail)
-                        }
-                    }
-                    running += 1
-                }
-                while let email = try await group.next() { try await take(email) }
-                if !built.isEmpty { recorded += try await plans.recordWeeklyEmails(built, weekOf: weekOf) }
-                return recorded
             }
-            guard candidates.count == batch else { return queued }
-            after = last.member.id
+            var running = 0
+            for candidate in batch.due {
+                if running >= max(1, concurrency) {
+                    try await take(try await group.next() ?? nil)
+                    running -= 1
+                }
+                group.addTask {
+                    // One member's email reads like one request: the member cache reads the
+                    // change feed once for it, not before each of its dozen look-ups.
+                    try await RequestScope.$current.withValue(RequestScope()) {
+                        guard
+                            let (mail, keys) = try await weeklyEmail(
+                                for: candidate.member,
+                                email: candidate.email,
+                                known: KnownSources(
+                                    slot: candidate.slot,
+                                    stage: candidate.stage,
+                                    suggestions: readEverySource ? nil : batch.suggested[candidate.member.id] ?? []
+                                ),
+                                present: readEverySource ? .all : batch.present[candidate.member.id] ?? []
+                            )
+                        else { return nil }
+                        return WeeklyEmail(member: candidate.member.id, keys: keys, mail: mail)
+                    }
+                }
+                running += 1
+            }
+            while let email = try await group.next() { try await take(email) }
+            if !built.isEmpty { recorded += try await plans.recordWeeklyEmails(built, weekOf: weekOf) }
+            return recorded
         }
     }
 
