@@ -94,7 +94,8 @@ import Testing
             for week in 0..<2 {
                 let expected = try await alone()
                 let start = clock.now
-                let sent = try await services.plans.sendWeeklyEmails(batch: 7, recordEvery: 3)
+                // One email at a time (the server's way) the first week, three at once the next.
+                let sent = try await services.plans.sendWeeklyEmails(batch: 7, concurrency: 1 + 2 * week, recordEvery: 3)
                 let got = try await queued(since: start)
                 #expect(sent == expected.count, "week \(week)")
                 #expect(got.count == expected.count, "week \(week)")

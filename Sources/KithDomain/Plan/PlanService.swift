@@ -516,7 +516,9 @@ public struct PlanService: Sendable {
         return WeeklyBatch(due: due, present: present, suggested: suggested, last: last.member.id, isFull: candidates.count == size)
     }
 
-    /// Builds and records a batch's emails; how many were queued.
+    /// Builds and records a batch's emails; how many were queued. One at a time (the server's
+    /// run) they are built in this task, with no child task a member; `concurrency` above one
+    /// builds that many at once in a task group.
     private func sendEmails(
         of batch: WeeklyBatch,
         weekOf: Date,
@@ -524,48 +526,57 @@ public struct PlanService: Sendable {
         recordEvery: Int,
         readEverySource: Bool
     ) async throws -> Int {
-        try await withThrowingTaskGroup(of: WeeklyEmail?.self) { group in
-            var recorded = 0
-            var built: [WeeklyEmail] = []
-            // A built email (nil: nothing actionable for that member), recorded with the others.
-            func take(_ email: WeeklyEmail?) async throws {
-                if let email { built.append(email) }
-                if built.count >= max(1, recordEvery) {
-                    recorded += try await plans.recordWeeklyEmails(built, weekOf: weekOf)
-                    built.removeAll(keepingCapacity: true)
-                }
+        // One member's email reads like one request: the member cache reads the change feed once
+        // for it, not before each of its dozen look-ups.
+        @Sendable func build(
+            _ candidate: (member: Member, email: String, slot: WeeklySlot, stage: CareerStage?)
+        ) async throws
+            -> WeeklyEmail?
+        {
+            try await RequestScope.$current.withValue(RequestScope()) {
+                guard
+                    let (mail, keys) = try await weeklyEmail(
+                        for: candidate.member,
+                        email: candidate.email,
+                        known: KnownSources(
+                            slot: candidate.slot,
+                            stage: candidate.stage,
+                            suggestions: readEverySource ? nil : batch.suggested[candidate.member.id] ?? []
+                        ),
+                        present: readEverySource ? .all : batch.present[candidate.member.id] ?? []
+                    )
+                else { return nil }
+                return WeeklyEmail(member: candidate.member.id, keys: keys, mail: mail)
             }
-            var running = 0
-            for candidate in batch.due {
-                if running >= max(1, concurrency) {
-                    try await take(try await group.next() ?? nil)
-                    running -= 1
-                }
-                group.addTask {
-                    // One member's email reads like one request: the member cache reads the
-                    // change feed once for it, not before each of its dozen look-ups.
-                    try await RequestScope.$current.withValue(RequestScope()) {
-                        guard
-                            let (mail, keys) = try await weeklyEmail(
-                                for: candidate.member,
-                                email: candidate.email,
-                                known: KnownSources(
-                                    slot: candidate.slot,
-                                    stage: candidate.stage,
-                                    suggestions: readEverySource ? nil : batch.suggested[candidate.member.id] ?? []
-                                ),
-                                present: readEverySource ? .all : batch.present[candidate.member.id] ?? []
-                            )
-                        else { return nil }
-                        return WeeklyEmail(member: candidate.member.id, keys: keys, mail: mail)
-                    }
-                }
-                running += 1
-            }
-            while let email = try await group.next() { try await take(email) }
-            if !built.isEmpty { recorded += try await plans.recordWeeklyEmails(built, weekOf: weekOf) }
-            return recorded
         }
+        var recorded = 0
+        var built: [WeeklyEmail] = []
+        // A built email (nil: nothing actionable for that member), recorded with the others.
+        func take(_ email: WeeklyEmail?) async throws {
+            if let email { built.append(email) }
+            if built.count >= max(1, recordEvery) {
+                recorded += try await plans.recordWeeklyEmails(built, weekOf: weekOf)
+                built.removeAll(keepingCapacity: true)
+            }
+        }
+        if concurrency <= 1 {
+            for candidate in batch.due { try await take(try await build(candidate)) }
+        } else {
+            try await withThrowingTaskGroup(of: WeeklyEmail?.self) { group in
+                var running = 0
+                for candidate in batch.due {
+                    if running >= concurrency {
+                        try await take(try await group.next() ?? nil)
+                        running -= 1
+                    }
+                    group.addTask { try await build(candidate) }
+                    running += 1
+                }
+                while let email = try await group.next() { try await take(email) }
+            }
+        }
+        if !built.isEmpty { recorded += try await plans.recordWeeklyEmails(built, weekOf: weekOf) }
+        return recorded
     }
 
     /// The slot as a weekly recurring calendar event whose description is this week's plan.
