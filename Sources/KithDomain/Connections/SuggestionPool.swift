@@ -84,14 +84,13 @@ struct SuggestionPool {
         for place in vertices.indices where vertices[place] == nil { vertices[place] = found[members[place].id] }
     }
 
-    var ids: [Member.ID] { members.map(\.id) }
-
     mutating func setTraits(_ found: [Member.ID: ProfileTraits]) {
         traits = members.map { found[$0.id] }
     }
 
-    /// A person's traits (those without a profile get what lists assume for them).
+    /// A person's traits (those without a profile, or not read, get what lists assume for them).
     func traits(of person: Int32) -> ProfileTraits {
-        traits[Int(person)] ?? .ofMemberWithoutProfile(members[Int(person)])
+        let place = Int(person)
+        return (place < traits.count ? traits[place] : nil) ?? .ofMemberWithoutProfile(members[place])
     }
 }

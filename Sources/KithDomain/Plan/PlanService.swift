@@ -465,9 +465,9 @@ public struct PlanService: Sendable {
         while true {
             // The next batch is read and its suggestions computed (work for a core) while this
             // batch's emails are built and recorded (mostly waits for the store).
-            let (isFull, last) = (current.isFull, current.last)
+            let after = current.nextAfter
             async let following =
-                isFull ? weeklyBatch(after: last, size: size, weekOf: weekOf, at: moment, readEverySource: readEverySource) : nil
+                after == nil ? nil : weeklyBatch(after: after, size: size, weekOf: weekOf, at: moment, readEverySource: readEverySource)
             queued += try await sendEmails(
                 of: current,
                 weekOf: weekOf,
@@ -483,13 +483,15 @@ public struct PlanService: Sendable {
     /// One batch of the weekly run, ready for its emails to be built: the members whose slot has
     /// come, which stores hold anything for each, and their suggestions.
     struct WeeklyBatch: Sendable {
-        var due: [(member: Member, email: String, slot: WeeklySlot, stage: CareerStage?)]
+        /// A member whose slot has come, with where their email goes, their slot and stage.
+        typealias Due = (member: Member, email: String, slot: WeeklySlot, stage: CareerStage?)
+
+        var due: [Due]
         var present: [Member.ID: PlanSourceSet]
         var suggested: [Member.ID: [Suggestion]]
-        /// The batch's last member (the next batch starts after it), nil when it was empty.
-        var last: Member.ID?
-        /// Whether the batch was full, so that more members may follow.
-        var isFull: Bool
+        /// The member the next batch starts after: this batch's last when it was full (more may
+        /// follow), nil when it was the last.
+        var nextAfter: Member.ID?
     }
 
     private func weeklyBatch(
@@ -500,9 +502,9 @@ public struct PlanService: Sendable {
         readEverySource: Bool
     ) async throws -> WeeklyBatch {
         let candidates = try await plans.membersAwaitingWeeklyEmail(weekOf: weekOf, after: after, limit: size)
-        guard let last = candidates.last else { return WeeklyBatch(due: [], present: [:], suggested: [:], last: nil, isFull: false) }
+        guard let last = candidates.last else { return WeeklyBatch(due: [], present: [:], suggested: [:], nextAfter: nil) }
         let present = readEverySource ? [:] : try await plans.sourcesPresent(after: after, through: last.member.id)
-        let due: [(member: Member, email: String, slot: WeeklySlot, stage: CareerStage?)] = candidates.compactMap { candidate in
+        let due: [WeeklyBatch.Due] = candidates.compactMap { candidate in
             let slot = candidate.slot ?? WeeklySlot.suggested(for: candidate.stage)
             return moment >= slot.start(inWeekOf: moment) ? (candidate.member, candidate.email, slot, candidate.stage) : nil
         }
@@ -513,7 +515,7 @@ public struct PlanService: Sendable {
             : try await RequestScope.$current.withValue(RequestScope()) {
                 try await suggestions.suggestions(forEach: due.map(\.member), limit: "3")
             }
-        return WeeklyBatch(due: due, present: present, suggested: suggested, last: last.member.id, isFull: candidates.count == size)
+        return WeeklyBatch(due: due, present: present, suggested: suggested, nextAfter: candidates.count == size ? last.member.id : nil)
     }
 
     /// Builds and records a batch's emails; how many were queued. One at a time (the server's
