@@ -35,12 +35,12 @@ public func buildApplication(
         try await services.graph.rebuild()
         return ContinuousClock.now - started
     }()
-    async let words: Duration = {
-        try await store.wordSearch.warm(store)
-        return ContinuousClock.now - started
+    async let words: (MemberWordSearch.StartUp, Duration) = {
+        let how = try await store.wordSearch.start(store, keptIn: configuration.wordIndexFile)
+        return (how, ContinuousClock.now - started)
     }()
-    let (graphBuilt, wordsBuilt) = try await (graph, words)
-    logger.info("Graph built in \(graphBuilt), word index in \(wordsBuilt) (at once)")
+    let (graphBuilt, (wordsHow, wordsReady)) = try await (graph, words)
+    logger.info("Graph built in \(graphBuilt), word index ready in \(wordsReady) (at once): \(wordsHow)")
     let csrf = CSRFCookie(secret: try await InstanceMarks(store: store).secret(named: "csrf"))
     let router = buildRouter(services: services, configuration: configuration, registry: registry, csrfCookies: csrf)
     return Application(
@@ -53,7 +53,13 @@ public func buildApplication(
             GraphRefresher(graph: services.graph, interval: configuration.graphRefreshInterval, logger: logger),
             BackgroundJobs(services: services, logger: logger, weeklyPlanEvery: configuration.weeklyPlanEverySeconds),
             LiveMessages(messages: services.messages, interval: .milliseconds(250), logger: logger),
-            WordIndexRefresher(store: store, interval: configuration.graphRefreshInterval, logger: logger),
+            WordIndexRefresher(
+                store: store,
+                interval: configuration.graphRefreshInterval,
+                file: configuration.wordIndexFile,
+                saveInterval: configuration.wordIndexSaveInterval,
+                logger: logger
+            ),
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger

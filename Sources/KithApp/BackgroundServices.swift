@@ -4,6 +4,7 @@ import KithStorage
 import KithWeb
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Keeps this instance's graph current with changes written by other instances.
 struct GraphRefresher: Service {
@@ -26,19 +27,40 @@ struct GraphRefresher: Service {
 /// Applies other instances' member changes to this instance's word index between searches, so
 /// that it never goes a long time without reading the feed (and rebuilding) and the next search
 /// has little to apply. Searches catch up themselves too: this is for speed, not correctness.
+/// With a `file`, writes the index there when it has changed, at most every `saveInterval`
+/// (at once when start-up had to build it), and at shutdown, so the next start reads it back.
 struct WordIndexRefresher: Service {
     let store: any Store
     let interval: Duration
+    var file: URL? = nil
+    var saveInterval: Duration = .seconds(600)
     let logger: Logger
 
     func run() async throws {
+        let lastSaved = Mutex<ContinuousClock.Instant?>(store.wordSearch.isKept ? .now : nil)
         await runUntilShutdown {
             do {
                 try await store.wordSearch.warm(store)
             } catch {
                 logger.warning("word index catch-up failed", metadata: ["error": .string("\(error)")])
             }
+            if let file, lastSaved.withLock({ $0.map { ContinuousClock.now - $0 >= saveInterval } ?? true }) {
+                await save(to: file)
+                lastSaved.withLock { $0 = .now }
+            }
             try await Task.sleep(for: interval)
+        }
+        if let file { await save(to: file) }
+    }
+
+    private func save(to file: URL) async {
+        let started = ContinuousClock.now
+        do {
+            if try await store.wordSearch.save(store, to: file) {
+                logger.info("word index written to \(file.path) in \(ContinuousClock.now - started)")
+            }
+        } catch {
+            logger.warning("word index not written to \(file.path)", metadata: ["error": .string("\(error)")])
         }
     }
 }

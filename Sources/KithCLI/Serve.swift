@@ -44,6 +44,14 @@ struct Serve: AsyncParsableCommand {
             """
     )
     var mailURL: String?
+    @Option(
+        help: """
+            Where this instance keeps its word index between runs, so that it starts without indexing every \
+            member again (checked against the database; changes since are applied). Default: DATA_DIR/word-index \
+            on SQLite, none on PostgreSQL (give each instance a path). An empty value: none.
+            """
+    )
+    var wordIndexFile: String?
 
     func run() async throws {
         let mailURL = self.mailURL ?? ProcessInfo.processInfo.environment["KITH_MAIL_URL"].flatMap { $0.isEmpty ? nil : $0 }
@@ -100,6 +108,7 @@ struct Serve: AsyncParsableCommand {
             configuration.idleTimeoutSeconds = max(1, idleTimeout)
             configuration.requireTwoFactorForStaff = requireTwoFactorForStaff
             configuration.weeklyPlanEverySeconds = min(86_400, max(5, weeklyPlanEvery))
+            configuration.wordIndexFile = wordIndexPath(store).map { URL(fileURLWithPath: $0) }
             let app = try await buildApplication(
                 configuration: configuration,
                 store: store,
@@ -116,6 +125,13 @@ struct Serve: AsyncParsableCommand {
                 throw CLIError("Kith stopped with an error: \(error)")
             }
         }
+    }
+
+    /// The word index's file: as given, else next to the embedded database.
+    private func wordIndexPath(_ store: any Store) -> String? {
+        if let wordIndexFile { return wordIndexFile.isEmpty ? nil : wordIndexFile }
+        guard let sqlite = store as? SQLiteStore else { return nil }
+        return URL(fileURLWithPath: sqlite.path).deletingLastPathComponent().appendingPathComponent("word-index").path
     }
 
     /// Development default: on the embedded database, reminder emails land as files next to it.

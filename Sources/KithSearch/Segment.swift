@@ -34,7 +34,7 @@ final class Segment: Sendable {
         return postings + dictionary + facetBytes + perDocument
     }
 
-    private init(
+    init(
         serial: Int,
         ids: [UUID],
         keys: [Int64],

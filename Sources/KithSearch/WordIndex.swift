@@ -85,6 +85,22 @@ public final class WordIndex: Sendable {
         }
     }
 
+    /// Takes `snapshot` (read back from a `WordIndexFile`) as the index, every member's document
+    /// where the snapshot has it.
+    public func restore(_ snapshot: Snapshot) {
+        writer.withLock { writer in
+            writer.locator = [:]
+            writer.locator.reserveCapacity(snapshot.liveCount)
+            for (segment, removed) in zip(snapshot.segments, snapshot.removed) {
+                for (number, id) in segment.ids.enumerated() where !removed.contains(UInt32(number)) {
+                    writer.locator[id] = Address(serial: segment.serial, document: UInt32(number))
+                }
+            }
+            writer.nextSerial = (snapshot.segments.map(\.serial).max() ?? -1) + 1
+            published.withLock { $0 = snapshot }
+        }
+    }
+
     /// Applies the caller's changes `changes` (change number, member) with the members' documents
     /// as read after those changes (a member without one is removed). Changes at or before the last
     /// one applied are skipped: another caller already applied them, with documents at least as new.

@@ -2,7 +2,10 @@
 contacts, interactions, profile edits, RSVPs to an event with fewer places than writers), records
 every write the server acknowledged, kills the server with SIGKILL at a random moment, restarts it on the same
 database, and checks that every acknowledged write is there and the database is intact
-(PRAGMA integrity_check and foreign_key_check). Zero lost acknowledged writes, or it fails.
+(PRAGMA integrity_check and foreign_key_check). Zero lost acknowledged writes, or it fails. Each
+headline edit carries a word of its own: after every restart, word search for the headline each
+member has must find that member — the word index (read back from its file, or built) agrees with
+the database after a kill.
 
 Usage: python crash_safety.py KITH_BIN CYCLES [DATA_DIR]
 With KITH_CRASH_DATABASE_URL set, the server runs on that PostgreSQL database instead (start it with
@@ -103,9 +106,10 @@ def writer(server, name, acknowledged, stop, lock, event):
             with lock:
                 acknowledged["interactions"].append((token, contact["id"], logged["id"]))
             edits += 1
-            state["headline_in_flight"] = f"Edit {edits}"
-            server.call("PATCH", "/api/v1/me/profile", {"headline": f"Edit {edits}"}, token)
-            state["headline"], state["headline_in_flight"] = f"Edit {edits}", None
+            headline = f"Edit {edits} " + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(12))
+            state["headline_in_flight"] = headline
+            server.call("PATCH", "/api/v1/me/profile", {"headline": headline}, token)
+            state["headline"], state["headline_in_flight"] = headline, None
             choice = rng.choice(["going", "going", "not_going"])
             state["rsvp_in_flight"] = choice
             _, answer = server.call("PUT", f"/api/v1/events/{event}/rsvp", {"status": choice}, token)
@@ -125,6 +129,7 @@ def verify_writers(server, acknowledged, lost):
         token = state["token"]
         _, me = server.call("GET", "/api/v1/me", token=token)
         headline = me.get("profile", me).get("headline")
+        state["current_headline"] = headline
         allowed = {state["headline"], state["headline_in_flight"]} - {None}
         if allowed and headline not in allowed and not (state["headline"] is None and headline in ("", None)):
             lost.append(f"{state['handle']}: headline {headline!r}, acknowledged {state['headline']!r}")
@@ -140,6 +145,18 @@ def verify_writers(server, acknowledged, lost):
             possible |= {"going", "waitlisted"}
         if mine not in possible:
             lost.append(f"{state['handle']}: RSVP {mine!r}, acknowledged {acked!r}, in flight {in_flight!r}")
+    # Word search agrees with the database: each member's headline word finds them, and only them.
+    acknowledged["searched"] = 0
+    for state in acknowledged["writers"]:
+        headline = state["current_headline"]
+        if not headline or not headline.startswith("Edit "):
+            continue
+        word = headline.split()[-1]
+        _, found = server.call("GET", f"/api/v1/members?q={word}&limit=5", token=state["token"])
+        handles = [item["handle"] for item in found["items"]]
+        acknowledged["searched"] += 1
+        if handles != [state["handle"]]:
+            lost.append(f"{state['handle']}: search for its headline word {word!r} found {handles}")
     for event_id, (token, event) in events.items():
         if event["capacity"] is not None and event["going_count"] > event["capacity"]:
             lost.append(f"event {event_id}: {event['going_count']} going for {event['capacity']} places")
@@ -201,7 +218,7 @@ def main():
         server.process.wait()
         print(f"cycle {cycle}: {len(acknowledged['members'])} members, {len(acknowledged['contacts'])} contacts, "
               f"{len(acknowledged['interactions'])} interactions, {acknowledged['edits']} profile edits and RSVPs "
-              f"acknowledged so far; lost {len(lost)}; "
+              f"acknowledged so far; lost {len(lost)}; {acknowledged['searched']} headline searches checked; "
               + (f"integrity {integrity[0][0]}; foreign-key problems {len(foreign)}" if not DATABASE_URL else "on PostgreSQL"), flush=True)
         if lost or integrity != [("ok",)] or foreign:
             print("\n".join(lost[:20]))

@@ -26,7 +26,9 @@ public final class MemberWordSearch: Sendable {
     static let rebuildChunk = 20_000
 
     public let index = WordIndex()
-    private let lastSync = Mutex(Date.distantPast)
+    let lastSync = Mutex(Date.distantPast)
+    /// The last change the index kept in a file includes (`KeptWordIndex`).
+    let kept = Mutex<Int64?>(nil)
     private let rebuilding = Mutex<Task<Void, any Error>?>(nil)
 
     public init() {}
@@ -79,7 +81,13 @@ public final class MemberWordSearch: Sendable {
             try await rebuild(store)
             return Current(snapshot: index.snapshot, cards: cards, extra: extra)
         }
-        let members = Array(Set(fresh.compactMap(\.1)))
+        try await apply(fresh.compactMap { change in change.1.map { (change.0, $0) } }, store: store)
+        return Current(snapshot: index.snapshot, cards: cards, extra: extra)
+    }
+
+    /// Applies `changes` (change number, member) with the members' documents read now.
+    func apply(_ changes: [(Int64, UUID)], store: any Store) async throws {
+        let members = Array(Set(changes.map(\.1)))
         var documents: [UUID: IndexedDocument] = [:]
         for chunk in SQLSeeder.chunks(members, size: 500) {
             let list = chunk.map { "\(bind: Member.ID($0).description)" as SQLQueryString }.joined(separator: ", ")
@@ -87,8 +95,7 @@ public final class MemberWordSearch: Sendable {
                 documents[document.id] = document
             }
         }
-        index.apply(changes: fresh.compactMap { change in change.1.map { (change.0, $0) } }, documents: documents)
-        return Current(snapshot: index.snapshot, cards: cards, extra: extra)
+        index.apply(changes: changes, documents: documents)
     }
 
     /// Builds the index again from every member, once however many searches ask at the same time.

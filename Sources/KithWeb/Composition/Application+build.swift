@@ -36,6 +36,11 @@ public struct AppConfiguration: Sendable {
     /// Where reminder emails go: `smtp://user:password@host:port`, `file:///directory` (one .eml
     /// file per message, for development), or nil to keep them in the outbox unsent.
     public var mailURL: String?
+    /// Where this instance keeps its word index between runs (`MemberWordSearch.start`), or nil
+    /// to build it from the database at every start.
+    public var wordIndexFile: URL?
+    /// How often a changed word index is written to `wordIndexFile` (and at shutdown).
+    public var wordIndexSaveInterval: Duration = .seconds(600)
 
     public init(
         host: String = "127.0.0.1",
