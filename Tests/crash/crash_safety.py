@@ -40,7 +40,8 @@ class Server:
     def __init__(self, binary, data):
         self.binary, self.data, self.port = binary, data, free_port()
         self.log = open(os.path.join(data, "serve.log"), "a")
-        storage = ["--database-url", DATABASE_URL] if DATABASE_URL else ["--data-dir", data]
+        # On PostgreSQL the word index's file is asked for (SQLite keeps it in the data directory by default).
+        storage = ["--database-url", DATABASE_URL, "--word-index-file", os.path.join(data, "word-index")] if DATABASE_URL else ["--data-dir", data]
         self.process = subprocess.Popen(
             [binary, "serve", *storage, "--port", str(self.port), "--bcrypt-cost", "4", "--log-level", "error", "--registrations-per-hour", "0",
              "--mail-url", "file://" + os.path.join(data, "mail")],

@@ -16,11 +16,11 @@ POSTGRES = os.environ.get("KITH_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="needs KITH_TEST_POSTGRES_URL (CI runs it under scripts/with-test-postgres.sh)")
 
 
-def start(port, log):
+def start(port, log, *extra):
     binary = os.environ.get("KITH_BIN", os.path.join(ROOT, ".build", "debug", "kith"))
     process = subprocess.Popen(
         [binary, "serve", "--database-url", POSTGRES, "--port", str(port), "--bcrypt-cost", "4", "--log-level", "warning",
-         "--registrations-per-hour", "0"],
+         "--registrations-per-hour", "0", *extra],
         stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.time() + 60
@@ -182,3 +182,50 @@ def test_a_message_written_through_one_instance_streams_from_the_other(two_serve
     assert arrived[0] - sent_at < 1.0, f"took {arrived[0] - sent_at:.2f} s"
     assert any(line.startswith("id: 2") for _, line in received)
     stream.close()
+
+
+def test_an_instance_restarted_from_its_word_index_file_sees_what_changed_while_it_was_down():
+    """An instance keeps its word index in a file (`--word-index-file`) and reads it back when it
+    starts again; what changed through the other instance meanwhile — a headline, a section hidden,
+    a newcomer — is applied before it answers a search."""
+    directory = tempfile.mkdtemp(prefix="kith-word-index-")
+    files = [os.path.join(directory, "one"), os.path.join(directory, "two")]
+    logs = [tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")]
+    ports = [free_port(), free_port()]
+    arguments = lambda file: ("--word-index-file", file, "--log-level", "info")
+    first = start(ports[0], logs[0], *arguments(files[0]))
+    second = start(ports[1], logs[1], *arguments(files[1]))
+    one, two = [f"http://127.0.0.1:{port}" for port in ports]
+    suffix = str(int(time.time() * 1000))[-7:]
+    words = {name: f"{name}{suffix}" for name in ("old", "new", "hidden", "newcomer")}
+    try:
+        status, ada = call(one, "POST", "/api/v1/auth/register", body={
+            "email": f"ada{suffix}@example.org", "password": "password-ada", "name": "Ada", "handle": f"ada-{suffix}"})
+        assert status == 201
+        assert call(one, "PATCH", "/api/v1/me/profile", token=ada["token"], body={
+            "headline": f"Engineer {words['old']}", "skills": [words["hidden"]], "visibility": {"skills": "community"}})[0] == 200
+        found = lambda base, word: [item["handle"] for item in call(base, "GET", f"/api/v1/members?q={word}", token=ada["token"])[1]["items"]]
+        assert found(two, words["old"]) == [f"ada-{suffix}"]
+        assert found(two, words["hidden"]) == [f"ada-{suffix}"]
+
+        second.terminate()
+        second.wait(timeout=30)
+        assert os.path.getsize(files[1]) > 0, "the index was not written at shutdown"
+        assert call(one, "PATCH", "/api/v1/me/profile", token=ada["token"], body={
+            "headline": f"Engineer {words['new']}", "visibility": {"skills": "only_me"}})[0] == 200
+        status, _ = call(one, "POST", "/api/v1/auth/register", body={
+            "email": f"cy{suffix}@example.org", "password": "password-cy", "name": f"Cy {words['newcomer']}", "handle": f"cy-{suffix}"})
+        assert status == 201
+
+        second = start(ports[1], logs[2], *arguments(files[1]))
+        logs[2].seek(0)
+        started = logs[2].read()
+        assert "read from its file" in started and "changes applied since" in started, started
+        assert found(two, words["old"]) == []
+        assert found(two, words["new"]) == [f"ada-{suffix}"]
+        assert found(two, words["hidden"]) == [], "a section hidden while the instance was down is still matched"
+        assert found(two, words["newcomer"]) == [f"cy-{suffix}"]
+    finally:
+        for process in (first, second):
+            process.terminate()
+            process.wait(timeout=30)
