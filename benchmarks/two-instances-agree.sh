@@ -15,7 +15,9 @@
 #
 # Usage: benchmarks/two-instances-agree.sh DATABASE_URL [SECONDS] [RATE] [PAIRS] [PROBE]
 # The database may be empty or already seeded (`KithBench directory --schema public
-# --with-network`, a million members); KITH_BIN measures a given binary instead of building one.
+# --with-network`, a million members); KITH_BIN measures a given binary instead of building one;
+# KITH_WORD_INDEX_DIR gives each instance a word-index file there (word-index-A, word-index-B), so
+# that a database measured before starts from the files instead of indexing every member.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 URL=$1
@@ -34,7 +36,8 @@ START=$(date +%s.%N)
 for side in A B; do
     port_var=PORT_$side
     "$KITH" serve --database-url "$URL" --port "${!port_var}" --log-level error --bcrypt-cost 4 \
-        --registrations-per-hour 0 --weekly-plan-every 86400 >"$DATA/log-$side" 2>&1 &
+        --registrations-per-hour 0 --weekly-plan-every 86400 \
+        ${KITH_WORD_INDEX_DIR:+--word-index-file "$KITH_WORD_INDEX_DIR/word-index-$side"} >"$DATA/log-$side" 2>&1 &
     eval "SERVER_$side=$!"
 done
 trap 'kill $SERVER_A $SERVER_B 2>/dev/null; wait $SERVER_A $SERVER_B 2>/dev/null; rm -rf "$DATA"' EXIT

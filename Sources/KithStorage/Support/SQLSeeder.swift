@@ -181,10 +181,14 @@ public struct SQLSeeder: Sendable {
     }
 
     /// Refreshes the query planner's statistics after a bulk load.
+    /// On PostgreSQL outside a transaction and the per-statement limit (a million members'
+    /// statistics take longer than it allows); on SQLite on the writer.
     public func optimize() async throws {
-        try await store.write { db in
-            try await db.raw("ANALYZE").run()
+        guard store.dialect == .postgres else {
+            try await store.write { db in try await db.raw("ANALYZE").run() }
+            return
         }
+        try await store.longRead { db in try await db.raw("ANALYZE").run() }
     }
 
     static func chunks<T>(_ items: [T], size: Int) -> [[T]] {
@@ -200,7 +204,9 @@ extension SQLSeeder {
         var seqs: [Member.ID: Int64] = [:]
         for start in stride(from: 0, to: ids.count, by: 500) {
             let chunk = ids[start..<min(ids.count, start + 500)].map(\.description)
-            let rows = try await store.read { db in
+            // A bulk load, not a request: exempt from the per-statement limit (a million lookups
+            // on a machine busy with the load itself can pass it).
+            let rows = try await store.longRead { db in
                 try await db.raw("SELECT id, seq FROM members WHERE id IN (\(binds: chunk))").all().map {
                     (Member.ID(try $0.uuid("id")), try $0.int64("seq"))
                 }
