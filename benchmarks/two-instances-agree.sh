@@ -7,8 +7,9 @@
 #
 # PAIRS pairs of members are registered through the first instance; each pair has a worker that
 # makes changes through the first instance at its share of RATE changes a second: the first member
-# of the pair rewrites their headline with a fresh word, or connects to the second (request, then
-# accept) or removes that connection. A fraction PROBE of the changes is a probe: its worker then
+# of the pair rewrites their headline with a fresh word, or the two connect (one asks, the other
+# accepts; they take turns to ask, which keeps a ten-minute run within the weekly request limit
+# with 100 pairs) or the connection is removed. A fraction PROBE of the changes is a probe: its worker then
 # polls the second instance every 25 ms until it answers with the change (5 s at most) and records
 # the lag (so the polling itself stays a small load). At the end every pair's relationship and
 # every member's latest word are checked on both instances.
@@ -129,6 +130,9 @@ def wait_for(kind, check):
 
 def worker(first, second):
     connected = False
+    # The two take turns to ask, so a long run stays within each member's weekly request limit
+    # (100: a refused request would be a change not made).
+    asker, answerer = first, second
     while take_slot():
         measured = random.random() < probe
         if random.random() < 0.5:
@@ -140,10 +144,11 @@ def worker(first, second):
                 errors.append((kind, status, str(answer)[:200])); continue
             check = lambda: found(base_b, second, first)
         elif not connected:
-            status, answer = call(base_a, "POST", "/api/v1/connections/requests", first["token"], {"to": second["handle"]})
+            status, answer = call(base_a, "POST", "/api/v1/connections/requests", asker["token"], {"to": answerer["handle"]})
             if status != 201:
                 errors.append(("request", status, str(answer)[:200])); continue
-            status, answer = call(base_a, "POST", f"/api/v1/connections/requests/{answer['id']}/accept", second["token"])
+            status, answer = call(base_a, "POST", f"/api/v1/connections/requests/{answer['id']}/accept", answerer["token"])
+            asker, answerer = answerer, asker
             kind = "connect"
             if status != 200:
                 errors.append((kind, status, str(answer)[:200])); continue

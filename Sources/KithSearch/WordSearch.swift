@@ -150,19 +150,16 @@ extension WordIndex.Snapshot {
                 }
             }
         }
-        // A common word's candidates are a tenth of the members: the cheap test — would the hit
-        // enter the best `limit` so far? — comes first, and the set look-ups only for those that would.
         for document in candidates {
+            guard !removed.contains(document) else { continue }
             let key = segment.keys[Int(document)]
-            let hit = WordHit(id: segment.ids[Int(document)], key: key, score: Int64((scores[Int(document)] * 1000).rounded()))
-            guard best.wouldTake(hit) else { continue }
-            if let after = query.after {
-                guard hit.score < after.score || (hit.score == after.score && hit.key > after.key) else { continue }
-            }
-            if !removed.isEmpty && removed.contains(document) { continue }
-            if !query.excluding.isEmpty && query.excluding.contains(key) { continue }
+            if query.excluding.contains(key) { continue }
             if let location = query.location {
                 guard let held = segment.locations[Int(document)], held.range(of: location) != nil else { continue }
+            }
+            let hit = WordHit(id: segment.ids[Int(document)], key: key, score: Int64((scores[Int(document)] * 1000).rounded()))
+            if let after = query.after {
+                guard hit.score < after.score || (hit.score == after.score && hit.key > after.key) else { continue }
             }
             best.insert(hit)
         }
@@ -197,12 +194,6 @@ struct TopK<Element> {
         self.limit = limit
         self.precedes = precedes
         heap.reserveCapacity(limit)
-    }
-
-    /// Whether `insert(element)` would keep it: room left, or better than the worst kept. What
-    /// it refuses now it always will (the worst kept only gets better).
-    func wouldTake(_ element: Element) -> Bool {
-        heap.count < limit || heap.first.map { precedes(element, $0) } == true
     }
 
     mutating func insert(_ element: Element) {

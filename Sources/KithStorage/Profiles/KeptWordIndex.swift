@@ -1,6 +1,6 @@
 public import Foundation
 import KithDomain
-public import KithSearch
+import KithSearch
 import SQLKit
 import Synchronization
 
