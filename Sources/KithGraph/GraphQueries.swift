@@ -30,6 +30,17 @@ public struct GraphQueries: Sendable {
         self.pool = pool
     }
 
+    /// Queries over `graph` that borrow from this snapshot's scratch buffers: a graph kept
+    /// current change by change publishes a snapshot per change, and a new pool each time would
+    /// allocate and zero a fresh buffer per vertex (8 MB at a million members) for the first
+    /// queries after every change — churn that also grew the resident memory in steps.
+    public func replacingGraph(with graph: SocialGraph) -> GraphQueries {
+        GraphQueries(graph, pool: pool)
+    }
+
+    /// Which pool of scratch buffers this snapshot borrows from (the same across `replacingGraph`).
+    public var scratchPool: ObjectIdentifier { ObjectIdentifier(pool) }
+
     /// 1 for a connection, 2 for a friend of a friend, 3 for one more step, nil beyond (or same vertex).
     public func degree(from a: Vertex, to b: Vertex) -> Int? {
         guard a != b, Int(a) < graph.vertexCount, Int(b) < graph.vertexCount, a >= 0, b >= 0 else { return nil }

@@ -34,6 +34,26 @@ import Testing
         }
     }
 
+    /// Every change publishes a new snapshot of the graph; each borrows the same scratch buffers
+    /// (a new pool per snapshot allocated a buffer per member for the first queries after every change).
+    @Test func theGraphKeepsItsScratchBuffersAcrossChanges() async throws {
+        try await withMigratedStore { store async throws in
+            let services = testServices(store)
+            let (ada, bob, cyd) = try await Self.three(services)
+            let pool = services.graph.queries.scratchPool
+            for (asker, other) in [(ada, "bob"), (bob, "cyd"), (cyd, "ada")] {
+                let sent = try await services.connections.request(to: other, note: nil, from: asker)
+                let answerer = other == "bob" ? bob : other == "cyd" ? cyd : ada
+                _ = try await services.connections.accept(sent.id.description, by: answerer)
+                #expect(try await services.relationships.relationship(with: other, viewer: asker).degree == 1)
+                #expect(services.graph.queries.scratchPool == pool)
+            }
+            try await services.graph.rebuild()
+            #expect(services.graph.queries.scratchPool == pool)
+            #expect(try await services.relationships.relationship(with: "cyd", viewer: ada).degree == 1)
+        }
+    }
+
     @Test func anIgnoredRequestLooksPendingToItsSenderUntilItExpires() async throws {
         try await withMigratedStore { store async throws in
             let clock = TestClock()

@@ -59,8 +59,14 @@ import Testing
         return (SocialGraph(vertexCount: vertices, edges: list), reference, random)
     }
 
-    static func check(_ graph: SocialGraph, against reference: Reference, random: inout Random, samples: Int = 60) {
-        let queries = GraphQueries(graph)
+    static func check(
+        _ graph: SocialGraph,
+        against reference: Reference,
+        random: inout Random,
+        samples: Int = 60,
+        queries given: GraphQueries? = nil
+    ) {
+        let queries = given ?? GraphQueries(graph)
         let count = reference.adjacency.count
         for vertex in 0..<Vertex(count) {
             #expect(Set(graph.neighbors(of: vertex)) == reference.adjacency[Int(vertex)])
@@ -132,6 +138,39 @@ import Testing
         Self.check(graph, against: reference, random: &random, samples: 120)
         graph.compact()
         Self.check(graph, against: reference, random: &random, samples: 40)
+    }
+
+    /// A graph kept current publishes a snapshot per change, each borrowing the first one's
+    /// scratch buffers (`replacingGraph`): what one snapshot's queries left in them never shows in
+    /// the next one's answers, as the graph changes and grows.
+    @Test(arguments: [21, 22] as [UInt64])
+    func snapshotsSharingScratchBuffersMatchTheReference(seed: UInt64) {
+        var (graph, reference, random) = Self.randomGraph(seed: seed, vertices: 70, edges: 180)
+        var queries = GraphQueries(graph)
+        let pool = queries.scratchPool
+        for step in 0..<60 {
+            let grown = 70 + step / 3
+            if reference.adjacency.count < grown {
+                reference.adjacency += Array(repeating: [], count: grown - reference.adjacency.count)
+                graph.ensureVertex(Vertex(grown - 1))
+            }
+            for _ in 0..<3 {
+                let a = Vertex.random(in: 0..<Vertex(grown), using: &random)
+                let b = Vertex.random(in: 0..<Vertex(grown), using: &random)
+                if Bool.random(using: &random) {
+                    graph.addEdge(a, b, weight: 9)
+                    reference.add(a, b)
+                } else if let other = reference.adjacency[Int(a)].randomElement(using: &random) {
+                    graph.removeEdge(a, other)
+                    reference.remove(a, other)
+                }
+            }
+            if step % 25 == 24 { graph.compact() }
+            queries = queries.replacingGraph(with: graph)
+            #expect(queries.scratchPool == pool)
+            Self.check(graph, against: reference, random: &random, samples: 8, queries: queries)
+        }
+        #expect(GraphQueries(graph).scratchPool != pool, "a snapshot of its own has a pool of its own")
     }
 
     @Test func pathsAvoidBlockedIntermediariesAndPreferStrongTies() {

@@ -37,7 +37,7 @@ public final class NetworkGraph: Sendable {
             edges: snapshot.edges.map { Edge($0.0, $0.1, weight: $0.2) }
         )
         state.withLock {
-            $0.queries = GraphQueries(graph)
+            $0.queries = $0.queries.replacingGraph(with: graph)
             $0.lastChange = snapshot.lastChange
         }
         try await catchUp()
@@ -63,7 +63,8 @@ public final class NetworkGraph: Sendable {
             }
             if next.pendingChanges > compactionThreshold { next.compact() }
             state.withLock {
-                $0.queries = GraphQueries(next)
+                // The same scratch buffers for every snapshot (see `replacingGraph`).
+                $0.queries = $0.queries.replacingGraph(with: next)
                 $0.lastChange = last.sequence
             }
             if changes.count < 5_000 { return }
