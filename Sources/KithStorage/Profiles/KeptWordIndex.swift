@@ -59,7 +59,7 @@ extension MemberWordSearch {
     }
 
     /// Whether the index as it is now was read from or written to a file.
-    public var isKept: Bool { kept.withLock { $0 } != nil && kept.withLock { $0 } == index.snapshot.applied }
+    public var isKept: Bool { kept.withLock { $0 }.map { $0 == index.snapshot.applied } ?? false }
 
     /// Start-up: the index from `file` when it may be used (then what changed since), else built.
     public func start(_ store: any Store, keptIn file: URL?) async throws -> StartUp {
@@ -71,6 +71,8 @@ extension MemberWordSearch {
             let caughtUp = try await restore(store, from: file)
             return .read(members: index.snapshot.liveCount, caughtUp: caughtUp)
         } catch let rejected as Rejected {
+            // A file read and then refused (too much changed since) describes nothing kept.
+            kept.withLock { $0 = nil }
             try await rebuild(store)
             return .built(reason: rejected.reason)
         }
