@@ -4,19 +4,21 @@
 # (500 members write to them over the API; each request is accepted), then:
 #   1. GET /api/v1/conversations?limit=20    (the inbox's first page, 500 conversations behind it)
 #   2. POST /api/v1/conversations/{id}/messages  (the demo member writes in a random one of them)
-# Usage: benchmarks/messages-load.sh [MEMBERS] [SECONDS] [CONNECTIONS]
+# Usage: [KITH_BIN=path/to/kith] benchmarks/messages-load.sh [MEMBERS] [SECONDS] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MEMBERS=${1:-2000}
 SECONDS_=${2:-15}
 CONNECTIONS=${3:-32}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-swift build -c release --product kith --scratch-path .build-release >/dev/null
+# KITH_BIN: measure this binary instead of building one (to compare two builds run after run).
+KITH=${KITH_BIN:-.build-release/release/kith}
+[ -n "${KITH_BIN:-}" ] || swift build -c release --product kith --scratch-path .build-release >/dev/null
 DATA=$(mktemp -d -t kith-messages.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 STORE=(--data-dir "$DATA")
 if [ -n "${KITH_DATABASE_URL:-}" ]; then STORE=(--database-url "$KITH_DATABASE_URL"); fi
-.build-release/release/kith serve "${STORE[@]}" --port "$PORT" --demo --demo-members "$MEMBERS" --log-level error \
+"$KITH" serve "${STORE[@]}" --port "$PORT" --demo --demo-members "$MEMBERS" --log-level error \
     --registrations-per-hour 0 >"$DATA/log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT

@@ -165,7 +165,8 @@ import Testing
         )
     }
 
-    @Test func theAPIsOwnValues() throws {
+    /// A member summary with every kind of field the API writes (a quote and a tag in the name).
+    static func sampleSummary() throws -> MemberSummary {
         let member = Member(
             id: .make(at: Date()),
             email: try EmailAddress("dana@kith.example"),
@@ -179,7 +180,11 @@ import Testing
         profile.careerStage = .midCareer
         profile.openTo = [.mentoring, .coffeeChats]
         profile.skills = ["Swift", "Graphs"]
-        let summary = MemberSummary(member: member, profile: profile, relation: .member)
+        return MemberSummary(member: member, profile: profile, relation: .member)
+    }
+
+    @Test func theAPIsOwnValues() throws {
+        let summary = try Self.sampleSummary()
         let suggestion = Suggestion(member: summary, score: 2.593, reasons: ["5 mutual connections", "Both Class of 2012 at Northfield"])
         try same(SuggestionsDTO(items: [SuggestionDTO(suggestion), SuggestionDTO(suggestion)]))
         try same(MemberSummaryDTO(summary))
@@ -188,10 +193,81 @@ import Testing
         try same([Nullable<String>(wrappedValue: "x"), Nullable<String>(wrappedValue: nil)])
     }
 
+    /// Nearly every value is written straight into the buffer; what was written that way is what
+    /// Foundation writes, and what cannot be (nested containers written after their siblings) is
+    /// left to the tree.
+    @Test func mostValuesAreStreamedAndTheRestGoThroughTheTree() throws {
+        var generator = Generator(random: SplitMix64(seed: 2026_12_05))
+        var streamed = 0
+        var throughTheTree = 0
+        for _ in 0..<3000 {
+            let value = generator.value(depth: 0)
+            guard let foundation = try? JSONCoding.encoder.encode(value),
+                (try? JSONSerialization.jsonObject(with: foundation, options: .fragmentsAllowed)) != nil, !Self.hasCollidingKeys(value)
+            else { continue }
+            if let bytes = try JSONStreamEncoder.encode(value) {
+                streamed += 1
+                #expect(String(decoding: bytes, as: UTF8.self) == String(decoding: foundation, as: UTF8.self))
+            } else {
+                throughTheTree += 1
+                #expect(Self.hasNestedContainers(value))
+            }
+        }
+        #expect(streamed > 1500)
+        #expect(throughTheTree > 50)
+    }
+
+    @Test func theAPIsOwnValuesAreStreamed() throws {
+        let summary = try Self.sampleSummary()
+        let suggestion = Suggestion(member: summary, score: 1.5, reasons: ["Both Class of 2012 at Northfield"])
+        #expect(try JSONStreamEncoder.encode(SuggestionsDTO(items: [SuggestionDTO(suggestion)])) != nil)
+        #expect(try JSONStreamEncoder.encode(ListDTO(items: [MemberSummaryDTO(summary)], next: nil)) != nil)
+        #expect(try JSONStreamEncoder.encode(["b": 1, "a": 2]) == Array(#"{"a":2,"b":1}"#.utf8))
+    }
+
+    /// Two members whose keys become equal ("openTo" and "open_to"): Foundation keeps one of them,
+    /// the stream refuses rather than guess, and the tree keeps the last.
+    @Test func keysThatBecomeEqualAreLeftToTheTree() throws {
+        let value = Value.object([("openTo", .int(1)), ("open_to", .int(2))])
+        #expect(try JSONStreamEncoder.encode(value) == nil)
+        #expect(String(decoding: try APIJSONEncoder().encode(value), as: UTF8.self) == #"{"open_to":2}"#)
+    }
+
+    /// A value that reads its coding path while it is encoded sees the path Foundation gives it
+    /// (inside a dictionary Foundation's path starts again at the dictionary's key; ours goes on).
+    @Test func theCodingPathIsFoundations() throws {
+        struct Path: Encodable {
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.singleValueContainer()
+                try container.encode(encoder.codingPath.map { $0.intValue.map { "#\($0)" } ?? $0.stringValue }.joined(separator: "."))
+            }
+        }
+        struct Outer: Encodable {
+            var someList: [Inner]
+            var inner: Inner
+        }
+        struct Inner: Encodable { var deepPath: Path }
+        let value = Outer(someList: [Inner(deepPath: Path()), Inner(deepPath: Path())], inner: Inner(deepPath: Path()))
+        let ours = String(decoding: try APIJSONEncoder().encode(value), as: UTF8.self)
+        let foundation = String(decoding: try JSONCoding.encoder.encode(value), as: UTF8.self)
+        #expect(ours == foundation, "ours: \(ours), Foundation's: \(foundation)")
+        #expect(ours.contains("someList.#1.deepPath") && ours.contains("inner.deepPath"))
+    }
+
     @Test func nonFiniteNumbersAreAnErrorAsWithFoundation() {
         #expect(throws: EncodingError.self) { try APIJSONEncoder().encode([Double.nan]) }
         #expect(throws: EncodingError.self) { try APIJSONEncoder().encode(["x": Double.infinity]) }
         #expect(throws: EncodingError.self) { try JSONCoding.encoder.encode([Double.nan]) }
+    }
+
+    static func hasNestedContainers(_ value: Value) -> Bool {
+        switch value {
+        case .nested: return true
+        case .list(let values): return values.contains(where: hasNestedContainers)
+        case .object(let members): return members.contains { hasNestedContainers($0.1) }
+        case .dictionary(let members): return members.values.contains(where: hasNestedContainers)
+        default: return false
+        }
     }
 
     static func hasCollidingKeys(_ value: Value) -> Bool {

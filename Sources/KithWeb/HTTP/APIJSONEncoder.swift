@@ -5,14 +5,17 @@ import NIOCore
 /// The API's JSON writer. It writes what Foundation's `JSONEncoder` writes when configured as
 /// the API configured it (snake_case keys, keys sorted, ISO 8601 dates in whole seconds, slashes
 /// not escaped), byte for byte — `APIJSONEncoderTests` holds it to that on every kind of value —
-/// in a fraction of the time: values become a small tree of arrays (no dictionaries, so no key is
-/// hashed), keys are converted as they are encoded, and the tree is written once into one buffer.
-/// Encoding the twenty suggestions of `GET /api/v1/suggestions` was a fifth of that route's CPU
-/// with Foundation's encoder (docs/BENCHMARKS.md).
+/// in a fraction of the time. Nearly every value is written straight into one buffer as it is
+/// encoded (`JSONStreamEncoder`); a value encoded in a way that cannot be streamed (a nested
+/// container, a container written to after its sibling) goes through a small tree of arrays (no
+/// dictionaries, so no key is hashed), written once at the end. Encoding the twenty suggestions of
+/// `GET /api/v1/suggestions` was a fifth of that route's CPU with Foundation's encoder, and still
+/// a fifth with the tree alone (docs/BENCHMARKS.md).
 public struct APIJSONEncoder: ResponseEncoder, Sendable {
     public init() {}
 
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        if let bytes = try JSONStreamEncoder.encode(value) { return bytes }
         let node = try JSONTreeEncoder(path: []).box(value)
         var writer = JSONBytesWriter()
         try writer.write(node)
@@ -56,12 +59,21 @@ final class JSONObject {
 /// (as Foundation's encoder does).
 protocol StringKeyedDictionary {
     func encodeMembers(into object: JSONObject, with encoder: JSONTreeEncoder) throws
+    func streamMembers(into encoder: JSONStreamEncoder) throws
 }
 
 extension Dictionary: StringKeyedDictionary where Key == String, Value: Encodable {
     func encodeMembers(into object: JSONObject, with encoder: JSONTreeEncoder) throws {
         object.members.reserveCapacity(count)
         for (key, value) in self { object.members.append((key, try encoder.box(value, at: JSONKey(key)))) }
+    }
+
+    func streamMembers(into encoder: JSONStreamEncoder) throws {
+        let container = JSONStreamObject<JSONKey>(encoder: encoder, frame: encoder.openObject())
+        for (key, value) in self {
+            try encoder.member(key, converted: false, in: container.frame)
+            try encoder.write(value, at: .key(JSONKey(key)))
+        }
     }
 }
 
@@ -444,7 +456,7 @@ struct JSONBytesWriter {
         return true
     }
 
-    private mutating func writeDigits(_ number: UInt64) {
+    mutating func writeDigits(_ number: UInt64) {
         if number < 10 {
             bytes.append(0x30 + UInt8(number))
             return
@@ -464,7 +476,7 @@ struct JSONBytesWriter {
 
     private static let hex = Array("0123456789abcdef".utf8)
 
-    private mutating func writeString(_ text: String) {
+    mutating func writeString(_ text: String) {
         bytes.append(0x22)
         var text = text
         text.withUTF8 { utf8 in
