@@ -225,6 +225,18 @@ import Testing
         #expect(try JSONStreamEncoder.encode(["b": 1, "a": 2]) == Array(#"{"a":2,"b":1}"#.utf8))
     }
 
+    /// Optionals in arrays: a nil one first makes its type remembered as not a scalar; the present
+    /// ones after it (a date, a string) must still be written as Foundation writes them.
+    @Test func optionalsAfterANilOneAreWrittenAsFoundationWritesThem() throws {
+        let dates: [Date?] = [nil, Date(timeIntervalSince1970: 1_790_000_000), nil]
+        let texts: [String?] = [nil, "a\"b", "c"]
+        let urls: [[URL?]] = [[nil], [URL(string: "https://kith.example/a")]]
+        try same(dates)
+        try same(texts)
+        try same(urls)
+        #expect(try JSONStreamEncoder.encode(dates) == Array(#"[null,"2026-09-21T14:13:20Z",null]"#.utf8))
+    }
+
     /// Two members whose keys become equal ("openTo" and "open_to"): Foundation keeps one of them,
     /// the stream refuses rather than guess, and the tree keeps the last.
     @Test func keysThatBecomeEqualAreLeftToTheTree() throws {

@@ -45,6 +45,10 @@ final class JSONStreamEncoder: Encoder {
         var failed = false
         /// Types seen in this value that are neither scalars nor dictionaries: a few per answer,
         /// looked through instead of asking the runtime twice for each value whether they conform.
+        /// Whether a value casts to a scalar depends on its type alone, except for an Optional (a
+        /// present one casts through to what it wraps): an Optional type remembered here is
+        /// encoded by `Optional.encode(to:)`, which hands what it wraps back to `write` under its
+        /// own type, so the answer is the same either way.
         var composite: [ObjectIdentifier] = []
     }
 
