@@ -150,18 +150,21 @@ extension WordIndex.Snapshot {
                 }
             }
         }
+        let excludes = !removed.isEmpty || !query.excluding.isEmpty
         for document in candidates {
-            guard !removed.contains(document) else { continue }
+            let score = Int64((scores[Int(document)] * 1000).rounded())
             let key = segment.keys[Int(document)]
-            if query.excluding.contains(key) { continue }
+            // Cheapest first: once the list is full, a match that would not enter it is not looked
+            // at further (a common word matches far more members than a page shows).
+            if let worst = best.worstIfFull, !(score > worst.score || (score == worst.score && key < worst.key)) { continue }
+            if let after = query.after {
+                guard score < after.score || (score == after.score && key > after.key) else { continue }
+            }
+            if excludes && (removed.contains(document) || query.excluding.contains(key)) { continue }
             if let location = query.location {
                 guard let held = segment.locations[Int(document)], held.range(of: location) != nil else { continue }
             }
-            let hit = WordHit(id: segment.ids[Int(document)], key: key, score: Int64((scores[Int(document)] * 1000).rounded()))
-            if let after = query.after {
-                guard hit.score < after.score || (hit.score == after.score && hit.key > after.key) else { continue }
-            }
-            best.insert(hit)
+            best.insert(WordHit(id: segment.ids[Int(document)], key: key, score: score))
         }
     }
 }
@@ -220,6 +223,9 @@ struct TopK<Element> {
             }
         }
     }
+
+    /// The worst element kept, once `limit` are: what a new one must precede to be kept.
+    var worstIfFull: Element? { heap.count == limit ? heap.first : nil }
 
     func sorted() -> [Element] { heap.sorted(by: precedes) }
 }

@@ -159,6 +159,17 @@ import Testing
                     #expect(found == found.sorted(by: WordHit.precedes))
                     let limited = snapshot.search(WordQuery(words: [words], facets: facets, limit: 5))
                     #expect(limited == Array(found.prefix(5)))
+                    // Short pages with members left out and a cursor: the full list, filtered.
+                    let excluded = Set(found.prefix(8).map(\.key).filter { $0 % 2 == 0 })
+                    let rest = found.filter { !excluded.contains($0.key) }
+                    let firstPage = snapshot.search(WordQuery(words: [words], facets: facets, excluding: excluded, limit: 3))
+                    #expect(firstPage == Array(rest.prefix(3)))
+                    if let cursor = firstPage.last?.position {
+                        let next = snapshot.search(
+                            WordQuery(words: [words], facets: facets, excluding: excluded, after: cursor, limit: 3)
+                        )
+                        #expect(next == Array(rest.dropFirst(3).prefix(3)))
+                    }
                 }
             }
         }
