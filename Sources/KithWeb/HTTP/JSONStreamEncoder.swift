@@ -214,7 +214,7 @@ final class JSONStreamEncoder: Encoder {
         guard state.pointee.writer.bytes.count == start, state.pointee.frames.count == depth else { throw fail() }
     }
 
-    /// Closes the innermost container, putting an object's state.pointee.members in key order.
+    /// Closes the innermost container, putting an object's members in key order.
     func close() throws {
         let frame = state.pointee.frames.removeLast()
         if frame.isObject {
@@ -232,7 +232,7 @@ final class JSONStreamEncoder: Encoder {
         state.pointee.writer.bytes.append(frame.isObject ? 0x7D : 0x5D)
     }
 
-    /// Rewrites an object's state.pointee.members (from `start` to the end of the buffer) in key order.
+    /// Rewrites an object's members (from `start` to the end of the buffer) in key order.
     private func reorder(from first: Int, start: Int) throws {
         let end = state.pointee.writer.bytes.count
         let count = state.pointee.members.count - first
