@@ -69,9 +69,9 @@ extension Dictionary: StringKeyedDictionary where Key == String, Value: Encodabl
     }
 
     func streamMembers(into encoder: JSONStreamEncoder) throws {
-        let container = JSONStreamObject<JSONKey>(encoder: encoder, frame: encoder.openObject())
+        let frame = encoder.openObject()
         for (key, value) in self {
-            try encoder.member(key, converted: false, in: container.frame)
+            try encoder.member(key, converted: false, in: frame)
             try encoder.write(value, at: .key(JSONKey(key)))
         }
     }

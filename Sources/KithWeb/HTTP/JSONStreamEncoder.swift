@@ -64,14 +64,7 @@ final class JSONStreamEncoder: Encoder {
         state.deallocate()
     }
 
-    var codingPath: [any CodingKey] {
-        state.pointee.steps.map {
-            switch $0 {
-            case .key(let key): key
-            case .index(let index): JSONKey(intValue: index)
-            }
-        }
-    }
+    var codingPath: [any CodingKey] { state.pointee.steps.map(Self.codingKey) }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     /// `value`'s JSON, or nil when it has to be written through the tree.
