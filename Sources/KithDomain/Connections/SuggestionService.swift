@@ -35,6 +35,7 @@ public struct SuggestionService: Sendable {
     private let requests: any ConnectionRepository
     private let graph: NetworkGraph
     private let now: @Sendable () -> Date
+    private let cache = SuggestionCache()
 
     public init(
         profiles: any ProfileRepository,
@@ -52,15 +53,54 @@ public struct SuggestionService: Sendable {
 
     typealias Candidate = SuggestionPool.Candidate
 
+    /// One member's suggestions: given again without ranking while nothing they are ranked from
+    /// has changed (`SuggestionCache`); the member's blocks and open requests are read every time.
     public func suggestions(for viewer: Member, limit rawLimit: String?) async throws -> [Suggestion] {
-        try await suggestions(forEach: [viewer], limit: rawLimit)[viewer.id] ?? []
+        let limit = try PageSize(rawLimit).value
+        // Read before anything is ranked: a change after this makes the next ask rank again.
+        let graphVersion = graph.lastChange
+        let membersVersion = try await profiles.memberDataMark()
+        let exclusions = try await exclusions(of: [viewer.id])
+        guard let membersVersion else {
+            return try await ranked(for: [viewer], limit: limit, exclusions: exclusions)[viewer.id] ?? []
+        }
+        let version = SuggestionCache.Version(graph: graphVersion, members: membersVersion)
+        let excluded = exclusions.of(viewer.id)
+        if let kept = cache.suggestions(for: viewer.id, limit: limit, version: version, excluded: excluded) { return kept }
+        let suggestions = try await ranked(for: [viewer], limit: limit, exclusions: exclusions)[viewer.id] ?? []
+        cache.keep(suggestions, for: viewer.id, limit: limit, version: version, excluded: excluded)
+        return suggestions
     }
 
-    /// Several members' suggestions at once, each exactly as `suggestions(for:limit:)` gives it
-    /// (which is this with one member), with one read of each kind for all of them instead of one
-    /// per member: the weekly run builds a batch of members' plans this way.
+    /// How often `suggestions(for:limit:)` gave a kept list (for the benchmarks and tests).
+    public var cacheCounts: (hits: Int, misses: Int) { cache.counts }
+
+    /// Several members' suggestions at once, each exactly as `suggestions(for:limit:)` gives it,
+    /// with one read of each kind for all of them instead of one per member: the weekly run builds
+    /// a batch of members' plans this way. Always ranked (nothing is kept).
     public func suggestions(forEach members: [Member], limit rawLimit: String?) async throws -> [Member.ID: [Suggestion]] {
-        let limit = try PageSize(rawLimit).value
+        try await ranked(for: members, limit: PageSize(rawLimit).value, exclusions: nil)
+    }
+
+    /// Whom each member's list must leave out besides themselves and their connections.
+    struct Exclusions: Sendable {
+        var blocked: [Member.ID: Set<Member.ID>]
+        var requested: [Member.ID: Set<Member.ID>]
+
+        func of(_ member: Member.ID) -> Set<Member.ID> {
+            (blocked[member] ?? []).union(requested[member] ?? [])
+        }
+    }
+
+    /// Members blocked either way and members with an open request, for each of `members`.
+    private func exclusions(of members: [Member.ID]) async throws -> Exclusions {
+        async let blocked = blocks.blockedEither(ofEach: members)
+        async let requested = requests.openRequestCounterparts(ofEach: members, now: now())
+        return Exclusions(blocked: try await blocked, requested: try await requested)
+    }
+
+    /// Ranks each member's suggestions (`exclusions`: read here when nil, while the graph is walked).
+    private func ranked(for members: [Member], limit: Int, exclusions known: Exclusions?) async throws -> [Member.ID: [Suggestion]] {
         var viewers: [Member] = []
         var seen = Set<Member.ID>()
         for member in members where seen.insert(member.id).inserted { viewers.append(member) }
@@ -70,8 +110,10 @@ public struct SuggestionService: Sendable {
         let viewerVertices = try await graph.vertices(of: ids)
         // Classmates and colleagues, blocks and open requests: read while the graph is walked.
         async let peersRead = profiles.affiliationPeers(ofEach: ids, limit: 60)
-        async let blockedRead = blocks.blockedEither(ofEach: ids)
-        async let requestedRead = requests.openRequestCounterparts(ofEach: ids, now: now())
+        async let exclusionsRead: Exclusions = {
+            if let known { return known }
+            return try await self.exclusions(of: ids)
+        }()
         var candidateVertices = Set<Int32>()
         let fromGraph: [[GraphCandidate]] = viewers.map { viewer in
             guard let vertex = viewerVertices[viewer.id] else { return [] }
@@ -82,7 +124,7 @@ public struct SuggestionService: Sendable {
                 }
         }
         var pool = SuggestionPool(atVertices: try await graph.members(at: Array(candidateVertices)))
-        let (peersOf, blockedOf, requestedOf) = try await (peersRead, blockedRead, requestedRead)
+        let (peersOf, exclusions) = try await (peersRead, exclusionsRead)
         let candidatesOf = viewers.indices.map { index in
             pool.candidates(of: viewers[index].id, fromGraph: fromGraph[index], peers: peersOf[viewers[index].id] ?? [])
         }
@@ -92,14 +134,13 @@ public struct SuggestionService: Sendable {
         var wanted = Set<Int32>()
         for (index, viewer) in viewers.enumerated() {
             // Never suggest yourself, your connections, people you have an open request with, or anyone blocked.
-            let blocked = blockedOf[viewer.id] ?? []
-            let requested = requestedOf[viewer.id] ?? []
+            let excluded = exclusions.of(viewer.id)
             let viewerVertex = viewerVertices[viewer.id]
             var kept: [Candidate] = []
             kept.reserveCapacity(candidatesOf[index].count)
             for var candidate in candidatesOf[index] {
                 let id = pool.members[Int(candidate.person)].id
-                guard id != viewer.id && !blocked.contains(id) && !requested.contains(id) else { continue }
+                guard id != viewer.id && !excluded.contains(id) else { continue }
                 if let viewerVertex, let vertex = candidate.vertex ?? pool.vertices[Int(candidate.person)] {
                     if queries.graph.areConnected(viewerVertex, vertex) { continue }
                     if candidate.vertex == nil {

@@ -21,4 +21,9 @@ public protocol ProfileRepository: Sendable {
     func insertAffiliation(_ affiliation: Affiliation, limit: Int) async throws -> Bool
     /// Deletes the member's own affiliation; returns false when there is none with that id.
     func deleteAffiliation(_ id: Affiliation.ID, of member: Member.ID) async throws -> Bool
+    /// A mark that is the same on two reads only if this instance learned of no change to any
+    /// member's name, profile (or a section's visibility), affiliations or role between them —
+    /// read after catching up with every change committed before the read began, so data read
+    /// after it is at least that new. Nil when the repository cannot tell.
+    func memberDataMark() async throws -> UInt64?
 }

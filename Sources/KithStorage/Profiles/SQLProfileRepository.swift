@@ -28,6 +28,12 @@ public struct SQLProfileRepository: ProfileRepository {
         }
     }
 
+    /// The member cache's generation after catching up with `member_changes` (`MemberCards`): it
+    /// moves whenever a change is applied (and when the cache is trimmed, which only costs a miss).
+    public func memberDataMark() async throws -> UInt64? {
+        try await store.memberCards.catchUp(store).generation
+    }
+
     public func affiliations(of member: Member.ID) async throws -> [Affiliation] {
         try await affiliations(of: [member])[member] ?? []
     }
