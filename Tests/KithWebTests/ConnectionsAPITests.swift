@@ -105,6 +105,48 @@ import Testing
         }
     }
 
+    /// Suggestions asked again with nothing changed come from the kept list and its kept bytes
+    /// (`SuggestionCache`, `AnswerMemo`); every change they depend on shows at the next ask, and
+    /// a member is never sent another member's kept answer.
+    @Test func suggestionsAskedAgainAreTheSameUntilSomethingChanges() async throws {
+        try await withApp { client, _ in
+            let ada = try await client.register("ada")
+            let bob = try await client.register("bob")
+            let cyd = try await client.register("cyd")
+            let dee = try await client.register("dee")
+            let eve = try await client.register("eve")
+            try await Self.connect(client, from: "ada", ada, to: "bob", bob)
+            try await Self.connect(client, from: "bob", bob, to: "cyd", cyd)
+            try await Self.connect(client, from: "bob", bob, to: "dee", dee)
+            try await Self.connect(client, from: "eve", eve, to: "cyd", cyd)
+            func handles(_ token: String, limit: Int = 20) async throws -> (body: String, handles: [String]) {
+                let answer = try await client.send(.get, "/api/v1/suggestions?limit=\(limit)", token: token)
+                #expect(answer.status == 200)
+                #expect(answer.headers[.contentType] == "application/json; charset=utf-8")
+                #expect(answer.headers[.contentLength] == String(answer.text.utf8.count))
+                let items = answer.json["items"] as? [[String: Any]] ?? []
+                return (answer.text, items.compactMap { ($0["member"] as? [String: Any])?["handle"] as? String })
+            }
+
+            let first = try await handles(ada)
+            #expect(first.handles.sorted() == ["cyd", "dee"])
+            #expect(try await handles(ada).body == first.body)
+            #expect(try await handles(ada, limit: 1).handles == [first.handles[0]], "a shorter page starts the kept list")
+            // Eve asks: her own list, not Ada's kept answer.
+            let forEve = try await handles(eve)
+            #expect(forEve.handles.sorted() == ["bob"] && forEve.body != first.body)
+            // A new connection, a block and a hidden connections list each show at the next ask.
+            try await Self.connect(client, from: "ada", ada, to: "cyd", cyd)
+            #expect(try await handles(ada).handles.sorted() == ["dee", "eve"])
+            #expect((200..<300).contains(try await client.send(.post, "/api/v1/members/dee/block", token: ada).status))
+            #expect(try await handles(ada).handles == ["eve"])
+            #expect((200..<300).contains(try await client.send(.delete, "/api/v1/members/dee/block", token: ada).status))
+            #expect(try await handles(ada).handles.sorted() == ["dee", "eve"])
+            _ = try await client.send(.patch, "/api/v1/me/profile", token: dee, json: #"{"visibility":{"connections":"only_me"}}"#)
+            #expect(try await handles(ada).handles == ["eve"], "Dee's only reason was a mutual connection she now hides")
+        }
+    }
+
     @Test func suggestionsHaveReasonsAndTheNetworkPagesWork() async throws {
         try await withApp { client, _ in
             let ada = try await client.register("ada")

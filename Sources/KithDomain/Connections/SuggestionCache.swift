@@ -30,7 +30,9 @@ final class SuggestionCache: Sendable {
         /// or shorter than it was allowed to be (there are no more).
         func page(_ limit: Int) -> [Suggestion]? {
             guard limit <= self.limit || suggestions.count < self.limit else { return nil }
-            return Array(suggestions.prefix(limit))
+            // The kept array itself when it is the whole page: one that asks again gets the same
+            // storage, so comparing it with an earlier answer takes no time (`AnswerMemo`).
+            return limit >= suggestions.count ? suggestions : Array(suggestions.prefix(limit))
         }
     }
 

@@ -23,11 +23,15 @@ public struct APIJSONEncoder: ResponseEncoder, Sendable {
     }
 
     public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
-        let bytes = try encode(value)
+        Self.response(ByteBuffer(bytes: try encode(value)))
+    }
+
+    /// A 200 answer with this JSON body.
+    static func response(_ body: ByteBuffer) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
-        headers[.contentLength] = String(bytes.count)
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        headers[.contentLength] = String(body.readableBytes)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 }
 

@@ -5,6 +5,8 @@ import KithDomain
 /// Connection requests, connections, relationships and suggestions.
 struct ConnectionsAPIController {
     let services: Services
+    /// A member asking again for suggestions that have not changed gets the same bytes.
+    let suggestionAnswers = AnswerMemo<[Suggestion], SuggestionsDTO> { SuggestionsDTO(items: $0.map(SuggestionDTO.init)) }
 
     func addRoutes(to router: RouterGroup<AppRequestContext>) {
         router.on(NetworkRoutes.API.request, use: request)
@@ -82,10 +84,10 @@ struct ConnectionsAPIController {
         return RelationshipDTO(try await services.relationships.relationship(with: context.parameters.get("handle") ?? "", viewer: member))
     }
 
-    @Sendable func suggestions(_ request: Request, context: AppRequestContext) async throws -> SuggestionsDTO {
+    @Sendable func suggestions(_ request: Request, context: AppRequestContext) async throws -> EncodedAnswer<SuggestionsDTO> {
         let member = try context.requireMember()
         let items = try await services.suggestions.suggestions(for: member, limit: request.uri.queryParameters.get("limit"))
-        return SuggestionsDTO(items: items.map(SuggestionDTO.init))
+        return try suggestionAnswers.answer(items, for: member.id)
     }
 }
 
