@@ -46,7 +46,9 @@ public struct BrowseHit: Sendable, Equatable {
 
 extension WordIndex.Snapshot {
     /// The first `limit` members for `query` in name order: facet postings intersected (rarest
-    /// first), then a bounded heap.
+    /// first); in each segment the documents' places in name order kept in a bounded heap of
+    /// integers — once it is full, a document placed after its worst is dropped before any other
+    /// check — and only the few kept turned into hits, merged across segments by name.
     public func browse(_ query: FacetBrowse) -> [BrowseHit] {
         guard query.limit > 0, !query.facets.isEmpty else { return [] }
         var best = TopK<BrowseHit>(limit: query.limit) { BrowseHit.precedes($0.position, $1.position) }
@@ -60,15 +62,26 @@ extension WordIndex.Snapshot {
                 if documents.isEmpty { break }
             }
             let removed = self.removed[number]
+            let ranks = segment.nameRanks
+            // Places before this one are at or before the cursor.
+            let first = query.after.map { segment.nameRank(after: $0) } ?? 0
+            // Place in the high half, document in the low: ordered by place.
+            var kept = TopK<UInt64>(limit: query.limit, by: <)
             for document in documents {
+                let rank = ranks[Int(document)]
+                guard rank >= first else { continue }
+                let packed = UInt64(rank) << 32 | UInt64(document)
+                if let worst = kept.worstIfFull, packed > worst { continue }
                 let index = Int(document)
                 guard !removed.contains(document), !query.excluding.contains(segment.keys[index]) else { continue }
                 if let location = query.location {
                     guard let held = segment.locations[index], held.range(of: location) != nil else { continue }
                 }
-                let hit = BrowseHit(id: segment.ids[index], key: segment.keys[index], sortKey: segment.sortKeys[index])
-                if let after = query.after, !BrowseHit.precedes(after, hit.position) { continue }
-                best.insert(hit)
+                kept.insert(packed)
+            }
+            for packed in kept.sorted() {
+                let index = Int(UInt32(truncatingIfNeeded: packed))
+                best.insert(BrowseHit(id: segment.ids[index], key: segment.keys[index], sortKey: segment.sortKeys[index]))
             }
         }
         return best.sorted()

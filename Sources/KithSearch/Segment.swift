@@ -20,6 +20,11 @@ final class Segment: Sendable {
     let facets: [String: [UInt32]]
     /// Words per field summed over the documents (for the index's averages).
     let fieldWords: [Double]
+    /// The documents in name order (sort key, then id: `BrowseHit.precedes`), and each document's
+    /// place in it: browsing by facets compares places, not strings. Derived when the segment is
+    /// made (also when read from a file, which does not hold them).
+    let byName: [UInt32]
+    let nameRanks: [UInt32]
 
     var count: Int { ids.count }
 
@@ -28,7 +33,7 @@ final class Segment: Sendable {
         func text(_ string: String) -> Int { 16 + (string.utf8.count > 15 ? string.utf8.count + 32 : 0) }
         let postings = documents.count * 8 + starts.count * 4
         let dictionary = terms.reduce(0) { $0 + text($1) }
-        let facetBytes = facets.reduce(0) { $0 + text($1.key) + 32 + $1.value.count * 4 }
+        let facetBytes = facets.reduce(0) { $0 + text($1.key) + 32 + $1.value.count * 4 } + byName.count * 8
         let perDocument =
             ids.count * (16 + 8) + locations.reduce(0) { $0 + ($1.map(text) ?? 16) } + sortKeys.reduce(0) { $0 + text($1) }
         return postings + dictionary + facetBytes + perDocument
@@ -58,6 +63,34 @@ final class Segment: Sendable {
         self.weights = weights
         self.facets = facets
         self.fieldWords = fieldWords
+        let byName = Self.nameOrder(sortKeys: sortKeys, ids: ids)
+        var nameRanks = [UInt32](repeating: 0, count: byName.count)
+        for (rank, document) in byName.enumerated() { nameRanks[Int(document)] = UInt32(rank) }
+        self.byName = byName
+        self.nameRanks = nameRanks
+    }
+
+    /// Document numbers sorted as `BrowseHit.precedes` orders their positions.
+    static func nameOrder(sortKeys: [String], ids: [UUID]) -> [UInt32] {
+        (0..<UInt32(sortKeys.count)).sorted { first, second in
+            let a = Int(first)
+            let b = Int(second)
+            if sortKeys[a] != sortKeys[b] { return sortKeys[a] < sortKeys[b] }
+            return withUnsafeBytes(of: ids[a].uuid) { x in withUnsafeBytes(of: ids[b].uuid) { y in x.lexicographicallyPrecedes(y) } }
+        }
+    }
+
+    /// How many documents come at or before `position` in name order: the first place after it.
+    func nameRank(after position: BrowseHit.Position) -> UInt32 {
+        var low = 0
+        var high = byName.count
+        while low < high {
+            let middle = (low + high) / 2
+            let document = Int(byName[middle])
+            let here = BrowseHit.Position(sortKey: sortKeys[document], id: ids[document])
+            if BrowseHit.precedes(position, here) { high = middle } else { low = middle + 1 }
+        }
+        return UInt32(low)
     }
 
     static let k1: Float = 1.2

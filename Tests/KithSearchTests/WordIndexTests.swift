@@ -178,4 +178,85 @@ import Testing
         index.apply(changes: [(1, Self.document(1).id)], documents: [:])
         #expect(index.snapshot.liveCount == before)
     }
+
+    /// Browsing by facets (no words): across segments, changes and merges, with members left out,
+    /// a location and a cursor paging through, exactly the brute-force list — the documents with
+    /// every facet in name order (sort key, then id), many of them with equal sort keys.
+    @Test func facetBrowseAgreesWithBruteForce() {
+        var generator = SystemRandomNumberGenerator()
+        let names = ["adams", "baker", "baker", "chen", "diaz", "diaz", "diaz", "evans"]
+        let locations: [String?] = [nil, "lisbon portugal", "paris france", "new lisbon"]
+        func randomDocument(_ key: Int64) -> IndexedDocument {
+            IndexedDocument(
+                id: UUID(),
+                key: key,
+                texts: [.name: "x"],
+                facets: ["zqa", "zqb", "zqc"].filter { _ in Int.random(in: 0..<3, using: &generator) > 0 },
+                location: locations.randomElement(using: &generator)!,
+                sortKey: names.randomElement(using: &generator)!
+            )
+        }
+        func precedes(_ a: IndexedDocument, _ b: IndexedDocument) -> Bool {
+            BrowseHit.precedes(BrowseHit.Position(sortKey: a.sortKey, id: a.id), BrowseHit.Position(sortKey: b.sortKey, id: b.id))
+        }
+        var current: [Int64: IndexedDocument] = [:]
+        for key in 1...400 { current[Int64(key)] = randomDocument(Int64(key)) }
+        let index = WordIndex()
+        index.replaceAll(with: current.values.sorted { $0.key < $1.key }, applied: 0)
+        var change: Int64 = 0
+        var nextKey: Int64 = 401
+        var compared = 0
+        var segmentsSeen = 0
+        for round in 0..<40 {
+            if round > 0 {
+                var changes: [(Int64, UUID)] = []
+                var documents: [UUID: IndexedDocument] = [:]
+                for _ in 0..<Int.random(in: 1...15, using: &generator) {
+                    change += 1
+                    if Bool.random(using: &generator), let key = current.keys.randomElement(using: &generator) {
+                        // Removed: a changed id without a document (even one added in this batch).
+                        let id = current.removeValue(forKey: key)!.id
+                        changes.append((change, id))
+                        documents[id] = nil
+                    } else {
+                        let document = randomDocument(nextKey)
+                        nextKey += 1
+                        current[document.key] = document
+                        changes.append((change, document.id))
+                        documents[document.id] = document
+                    }
+                }
+                index.apply(changes: changes, documents: documents)
+            }
+            let snapshot = index.snapshot
+            segmentsSeen = max(segmentsSeen, snapshot.segmentCount)
+            for facets in [["zqa"], ["zqa", "zqb"], ["zqc", "zqb", "zqa"]] {
+                for location in [nil, "lisbon"] {
+                    let excluded = Set(current.keys.filter { $0 % 7 == 0 })
+                    let expected = current.values.filter { document in
+                        facets.allSatisfy(document.facets.contains) && !excluded.contains(document.key)
+                            && (location.map { document.location?.contains($0) ?? false } ?? true)
+                    }
+                    .sorted(by: precedes)
+                    .map(\.key)
+                    let all = snapshot.browse(FacetBrowse(facets: facets, location: location, excluding: excluded, limit: 10_000))
+                    #expect(all.map(\.key) == expected, "round \(round), \(facets), \(location ?? "anywhere")")
+                    // Pages of 7 after each cursor add up to the whole list.
+                    var paged: [Int64] = []
+                    var after: BrowseHit.Position?
+                    repeat {
+                        let page = snapshot.browse(
+                            FacetBrowse(facets: facets, location: location, excluding: excluded, after: after, limit: 7)
+                        )
+                        paged += page.map(\.key)
+                        after = page.count == 7 ? page.last?.position : nil
+                    } while after != nil
+                    #expect(paged == expected, "paged: round \(round), \(facets)")
+                    compared += expected.count
+                }
+            }
+        }
+        #expect(segmentsSeen > 1, "more than one segment was browsed")
+        #expect(compared > 10_000)
+    }
 }
