@@ -517,7 +517,10 @@ import Testing
                 ).run()
             }
         }
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // The query never ends on its own: stopped at all is the point. The bound is generous, as
+        // on PostgreSQL above: the CI runs this beside 300 other tests on two cores, where the
+        // 300 ms limit has been seen to take just over 3 s to stop it.
+        #expect(ContinuousClock.now - started < .seconds(15))
         for _ in 0..<6 {
             let one = try await store.read { db in try await db.raw("SELECT 1 AS one").first()?.decode(column: "one", as: Int.self) }
             #expect(one == 1)
