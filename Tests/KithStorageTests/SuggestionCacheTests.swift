@@ -38,7 +38,10 @@ import Testing
 
             for step in 0..<40 {
                 let services = step % 2 == 0 ? here : there
-                let a = actors[Int.random(in: 0..<actors.count, using: &rng)]
+                // Half the time a watched member acts, so their own blocks and requests change often.
+                let a =
+                    Bool.random(using: &rng)
+                    ? watched[Int.random(in: 0..<watched.count, using: &rng)] : actors[Int.random(in: 0..<actors.count, using: &rng)]
                 var b = actors[Int.random(in: 0..<actors.count, using: &rng)]
                 if b.id == a.id { b = actors[(actors.firstIndex(of: a)! + 1) % actors.count] }
                 switch Int.random(in: 0..<11, using: &rng) {
@@ -111,6 +114,19 @@ import Testing
                 #expect(here.suggestions.cacheCounts.hits == before + 1, "a shorter page comes from the kept list")
                 #expect(again == (try await here.suggestions.suggestions(forEach: [viewer], limit: "5")[viewer.id] ?? []))
             }
+            // Whom a list leaves out changes while no version moves: a request sent, a block made
+            // on the other instance. Neither member may appear at the next ask.
+            let viewer = watched[0]
+            let before = try await here.suggestions.suggestions(for: viewer, limit: "20")
+            let requested = try #require(before.first).member.handle
+            _ = try await here.connections.request(to: requested.rawValue, note: nil, from: viewer)
+            let afterRequest = try await here.suggestions.suggestions(for: viewer, limit: "20")
+            #expect(!afterRequest.contains { $0.member.handle == requested })
+            let blocker = try #require(everyone.first { $0.handle == afterRequest.first?.member.handle })
+            try await there.blocks.block(handle: viewer.handle.rawValue, by: blocker)
+            let afterBlock = try await here.suggestions.suggestions(for: viewer, limit: "20")
+            #expect(!afterBlock.contains { $0.member.handle == blocker.handle })
+            #expect(afterBlock == (try await here.suggestions.suggestions(forEach: [viewer], limit: "20")[viewer.id] ?? []))
             #expect(here.suggestions.cacheCounts.hits > 50 && there.suggestions.cacheCounts.hits > 50)
             #expect(changedLists > 20)
         }
