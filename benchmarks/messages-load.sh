@@ -10,20 +10,8 @@ cd "$(dirname "$0")/.."
 MEMBERS=${1:-2000}
 SECONDS_=${2:-15}
 CONNECTIONS=${3:-32}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-# KITH_BIN: measure this binary instead of building one (to compare two builds run after run).
-KITH=${KITH_BIN:-.build-release/release/kith}
-[ -n "${KITH_BIN:-}" ] || swift build -c release --product kith --scratch-path .build-release >/dev/null
-DATA=$(mktemp -d -t kith-messages.XXXXXX)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-STORE=(--data-dir "$DATA")
-if [ -n "${KITH_DATABASE_URL:-}" ]; then STORE=(--database-url "$KITH_DATABASE_URL"); fi
-"$KITH" serve "${STORE[@]}" --port "$PORT" --demo --demo-members "$MEMBERS" --log-level error \
-    --registrations-per-hour 0 >"$DATA/log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
-until grep -q "Kith listening" "$DATA/log"; do sleep 0.5; done
-BASE="http://127.0.0.1:$PORT"
+source benchmarks/demo-server.sh
+start_demo_server messages "$MEMBERS" --registrations-per-hour 0
 python3 - "$BASE" "$DATA" <<'PY'
 import json, sys, urllib.request
 from concurrent.futures import ThreadPoolExecutor

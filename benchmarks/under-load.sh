@@ -9,16 +9,8 @@ MEMBERS=${1:-2000}
 SECONDS_=${2:-10}
 MEASURED=${3:-8}
 LOAD=${4:-24}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-KITH=${KITH_BIN:-.build-release/release/kith}
-[ -n "${KITH_BIN:-}" ] || swift build -c release --product kith --scratch-path .build-release >/dev/null
-DATA=$(mktemp -d -t kith-under-load.XXXXXX)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-"$KITH" serve --data-dir "$DATA" --port "$PORT" --demo --demo-members "$MEMBERS" --log-level error >"$DATA/log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
-until grep -q "Kith listening" "$DATA/log"; do sleep 0.5; done
-BASE="http://127.0.0.1:$PORT"
+source benchmarks/demo-server.sh
+start_demo_server under-load "$MEMBERS"
 # The demo member's token and session, 100 handles.
 python3 - "$BASE" "$DATA" <<'PY'
 import http.cookiejar, json, sys, urllib.parse, urllib.request

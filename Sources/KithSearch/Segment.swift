@@ -33,9 +33,10 @@ final class Segment: Sendable {
         func text(_ string: String) -> Int { 16 + (string.utf8.count > 15 ? string.utf8.count + 32 : 0) }
         let postings = documents.count * 8 + starts.count * 4
         let dictionary = terms.reduce(0) { $0 + text($1) }
-        let facetBytes = facets.reduce(0) { $0 + text($1.key) + 32 + $1.value.count * 4 } + byName.count * 8
+        let facetBytes = facets.reduce(0) { $0 + text($1.key) + 32 + $1.value.count * 4 }
+        // Id, key, and the two name-order arrays.
         let perDocument =
-            ids.count * (16 + 8) + locations.reduce(0) { $0 + ($1.map(text) ?? 16) } + sortKeys.reduce(0) { $0 + text($1) }
+            ids.count * (16 + 8 + 8) + locations.reduce(0) { $0 + ($1.map(text) ?? 16) } + sortKeys.reduce(0) { $0 + text($1) }
         return postings + dictionary + facetBytes + perDocument
     }
 
