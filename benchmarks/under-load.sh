@@ -73,5 +73,5 @@ for route in page api; do
     sleep 2
     measure $route
     wait $LOADER
-    echo "   (the load itself: $(grep -E 'Requests/sec' "$DATA/load.out" | tr -s ' '))"
+    echo "   (the load itself: $(grep -E 'Requests/sec|  50%|  99%' "$DATA/load.out" | tr -s ' ' | paste -sd' '))"
 done

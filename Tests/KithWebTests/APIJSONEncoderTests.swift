@@ -266,6 +266,26 @@ import Testing
         #expect(ours.contains("someList.#1.deepPath") && ours.contains("inner.deepPath"))
     }
 
+    @Test func monthAndYearAreWhatDateFormatterWrites() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "MMMM yyyy"
+        var generator = SystemRandomNumberGenerator()
+        // Random instants from 1900 to 2100, and the edges of months and years.
+        var instants = (0..<2_000).map { _ in
+            Date(timeIntervalSince1970: Double.random(in: -2_208_988_800...4_102_444_800, using: &generator))
+        }
+        for text in [
+            "2019-12-31T23:59:59Z", "2020-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "2024-02-29T12:00:00Z", "2000-03-01T00:00:00Z",
+        ] {
+            instants.append(try! Date(text, strategy: .iso8601))
+        }
+        for instant in instants {
+            #expect(UTCCivilTime(instant).monthAndYear == formatter.string(from: instant), "\(instant)")
+        }
+    }
+
     @Test func nonFiniteNumbersAreAnErrorAsWithFoundation() {
         #expect(throws: EncodingError.self) { try APIJSONEncoder().encode([Double.nan]) }
         #expect(throws: EncodingError.self) { try APIJSONEncoder().encode(["x": Double.infinity]) }

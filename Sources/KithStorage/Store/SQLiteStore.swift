@@ -165,9 +165,10 @@ public final class SQLiteStore: Store {
     }
 
     /// Runs on the reader with the fewest reads in flight, so one long search does not hold up
-    /// the reads that happen to be dealt to the same connection.
+    /// the reads that happen to be dealt to the same connection; a request in the ranking lane
+    /// (`RequestLane`) never takes the last reader, which is kept for the foreground.
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let index = readsInFlight.begin()
+        let index = readsInFlight.begin(lane: RequestLane.current)
         defer { readsInFlight.end(index) }
         // A cancelled read (its client went away: `CancelOnDisconnect`) interrupts its statement
         // at once instead of running on to the time limit.
@@ -423,14 +424,17 @@ final class ReadLoad: @unchecked Sendable {
         inFlight = Array(repeating: 0, count: readers)
     }
 
-    /// The reader to use, counted as busy until `end`. Ties go round-robin.
-    func begin() -> Int {
+    /// The reader to use, counted as busy until `end`: the one with the fewest reads in flight,
+    /// ties round-robin. The ranking lane chooses among all but the last reader (when there are
+    /// two or more), so a crowd of searches leaves one connection to the foreground's reads.
+    func begin(lane: RequestLane = .foreground) -> Int {
         lock.lock()
         defer { lock.unlock() }
-        next = (next + 1) % inFlight.count
+        let choices = lane == .ranking && inFlight.count > 1 ? inFlight.count - 1 : inFlight.count
+        next = (next + 1) % choices
         var best = next
-        for offset in 1..<max(1, inFlight.count) {
-            let candidate = (next + offset) % inFlight.count
+        for offset in 1..<max(1, choices) {
+            let candidate = (next + offset) % choices
             if inFlight[candidate] < inFlight[best] { best = candidate }
         }
         inFlight[best] += 1

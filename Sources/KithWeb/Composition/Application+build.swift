@@ -164,6 +164,7 @@ public func buildRouter(
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
+        WorkLaneMiddleware()
         RequestLogMiddleware(metrics: HTTPMetrics(registry: registry))
         ClientOriginMiddleware(trustedProxies: configuration.trustedProxies, configuredTLS: configuration.secureCookies)
         BodyDrainMiddleware()

@@ -85,7 +85,17 @@ enum DAVRoutes {
         "/dav", "/dav/principals/:handle", "/dav/addressbooks/:handle", "/dav/addressbooks/:handle/contacts",
         "/dav/addressbooks/:handle/contacts/:card", "/dav/calendars/:handle", "/dav/calendars/:handle/events",
         "/dav/calendars/:handle/events/:item",
-    ].map { AnyEndpoint(method: .options, template: $0, access: .everyone, summary: "What DAV supports here", input: nil, operation: nil) }
+    ].map {
+        AnyEndpoint(
+            method: .options,
+            template: $0,
+            access: .everyone,
+            summary: "What DAV supports here",
+            input: nil,
+            operation: nil,
+            lane: .foreground
+        )
+    }
 
     static let dav: [AnyEndpoint] =
         [

@@ -78,7 +78,8 @@ enum EventRoutes {
             "/api/v1/events/:id/people-to-meet",
             .attendee,
             "Other attendees ranked for the caller, with reasons and a conversation starter each",
-            operation: APIOperation("peopleToMeet", .json("People to meet", PeopleToMeetDTO.self), errors: [403, 404])
+            operation: APIOperation("peopleToMeet", .json("People to meet", PeopleToMeetDTO.self), errors: [403, 404]),
+            lane: .ranking
         )
         static let met = Endpoint<OneParameter<Event.ID>>(
             .post,
@@ -153,7 +154,13 @@ enum EventRoutes {
             .organizer,
             "Attendees as CSV (organiser)"
         )
-        static let people = Endpoint<OneParameter<Event.ID>>(.get, "/events/:id/people", .attendee, "People to meet at the event")
+        static let people = Endpoint<OneParameter<Event.ID>>(
+            .get,
+            "/events/:id/people",
+            .attendee,
+            "People to meet at the event",
+            lane: .ranking
+        )
         static let calendar = Endpoint<OneParameter<Event.ID>>(.get, "/events/:id/calendar.ics", .member, "The event as iCalendar")
         static let metForm = Endpoint<OneParameter<Event.ID>>(.get, "/events/:id/met", .attendee, "Who the caller met at the event")
         static let met = Endpoint<OneParameter<Event.ID>>(.post, "/events/:id/met", .attendee, "Turn people met into contacts")

@@ -354,10 +354,18 @@ enum SnakeCase {
     }
 }
 
-/// An instant as `yyyy-MM-ddTHH:mm:ssZ` in UTC, the fraction of a second dropped (rounded down,
-/// also before 1970), as Foundation's `.iso8601` date strategy writes it.
-enum ISO8601Seconds {
-    static func text(_ date: Date) -> String {
+/// An instant's calendar date and time of day in UTC, on the proleptic Gregorian calendar, the
+/// fraction of a second dropped (rounded down, also before 1970) — integer arithmetic only, where a
+/// `DateFormatter` would cost an ICU formatter per use.
+struct UTCCivilTime {
+    let year: Int64
+    /// 1–12.
+    let month: Int64
+    /// 1–31.
+    let day: Int64
+    let secondOfDay: Int64
+
+    init(_ date: Date) {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         var days = seconds / 86_400
         var secondOfDay = seconds % 86_400
@@ -372,9 +380,25 @@ enum ISO8601Seconds {
         let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
         let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
         let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        self.day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        self.month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        self.year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        self.secondOfDay = secondOfDay
+    }
+
+    private static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    ]
+
+    /// "March 2019", as `DateFormatter` writes "MMMM yyyy" in `en_US_POSIX`.
+    var monthAndYear: String { "\(Self.monthNames[Int(month) - 1]) \(year)" }
+}
+
+/// An instant as `yyyy-MM-ddTHH:mm:ssZ` in UTC, the fraction of a second dropped (rounded down,
+/// also before 1970), as Foundation's `.iso8601` date strategy writes it.
+enum ISO8601Seconds {
+    static func text(_ date: Date) -> String {
+        let time = UTCCivilTime(date)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(20)
         func digits(_ value: Int64, _ width: Int) {
@@ -387,17 +411,17 @@ enum ISO8601Seconds {
                 divisor /= 10
             }
         }
-        digits(year, 4)
+        digits(time.year, 4)
         bytes.append(0x2D)
-        digits(month, 2)
+        digits(time.month, 2)
         bytes.append(0x2D)
-        digits(day, 2)
+        digits(time.day, 2)
         bytes.append(0x54)
-        digits(secondOfDay / 3600, 2)
+        digits(time.secondOfDay / 3600, 2)
         bytes.append(0x3A)
-        digits(secondOfDay / 60 % 60, 2)
+        digits(time.secondOfDay / 60 % 60, 2)
         bytes.append(0x3A)
-        digits(secondOfDay % 60, 2)
+        digits(time.secondOfDay % 60, 2)
         bytes.append(0x5A)
         return String(decoding: bytes, as: UTF8.self)
     }

@@ -73,6 +73,8 @@ struct Endpoint<Parameters: PathParameters>: Sendable {
     let input: (any APIInput.Type)?
     /// How an API route appears in the OpenAPI document (which is built from these).
     let operation: APIOperation?
+    /// Where its requests run (`RequestLane`, `WorkLaneMiddleware`).
+    let lane: RequestLane
 
     init(
         _ method: HTTPRequest.Method,
@@ -80,7 +82,8 @@ struct Endpoint<Parameters: PathParameters>: Sendable {
         _ access: Access,
         _ summary: String,
         input: (any APIInput.Type)? = nil,
-        operation: APIOperation? = nil
+        operation: APIOperation? = nil,
+        lane: RequestLane = .foreground
     ) {
         let parameters = template.split(separator: "/").filter { $0.hasPrefix(":") }.count
         precondition(parameters == Parameters.count, "\(template) has \(parameters) parameters, its type says \(Parameters.count)")
@@ -90,13 +93,14 @@ struct Endpoint<Parameters: PathParameters>: Sendable {
         self.summary = summary
         self.input = input
         self.operation = operation
+        self.lane = lane
     }
 
     /// "GET /events/:id": how the router and the matrix name the route.
     var key: String { "\(method.rawValue) \(template)" }
 
     var erased: AnyEndpoint {
-        AnyEndpoint(method: method, template: template, access: access, summary: summary, input: input, operation: operation)
+        AnyEndpoint(method: method, template: template, access: access, summary: summary, input: input, operation: operation, lane: lane)
     }
 
     fileprivate func filled(_ values: [String]) -> String {
@@ -133,6 +137,7 @@ struct AnyEndpoint: Sendable {
     let summary: String
     let input: (any APIInput.Type)?
     let operation: APIOperation?
+    let lane: RequestLane
 
     var key: String { "\(method.rawValue) \(template)" }
     var isAPI: Bool { template.hasPrefix("/api/") }

@@ -73,14 +73,16 @@ enum NetworkRoutes {
             "/api/v1/members/:handle/relationship",
             .member,
             "Degree, mutual connections and warm-introduction paths between the caller and a member",
-            operation: APIOperation("relationship", .json("Relationship", RelationshipDTO.self), errors: [404])
+            operation: APIOperation("relationship", .json("Relationship", RelationshipDTO.self), errors: [404]),
+            lane: .ranking
         )
         static let suggestions = Endpoint<NoParameters>(
             .get,
             "/api/v1/suggestions",
             .caller,
             "People the caller may know, with reasons",
-            operation: APIOperation("suggestions", query: [.limit], .json("Suggestions", SuggestionsDTO.self), errors: [422])
+            operation: APIOperation("suggestions", query: [.limit], .json("Suggestions", SuggestionsDTO.self), errors: [422]),
+            lane: .ranking
         )
 
         static let all: [AnyEndpoint] = [
@@ -91,7 +93,7 @@ enum NetworkRoutes {
 
     enum Pages {
         static let network = Endpoint<NoParameters>(.get, "/network", .caller, "Connections and connection requests")
-        static let suggestions = Endpoint<NoParameters>(.get, "/suggestions", .caller, "People you may know, with reasons")
+        static let suggestions = Endpoint<NoParameters>(.get, "/suggestions", .caller, "People you may know, with reasons", lane: .ranking)
         static let request = Endpoint<NoParameters>(.post, "/network/requests", .caller, "Ask to connect")
         static let accept = Endpoint<OneParameter<ConnectionRequest.ID>>(
             .post,

@@ -154,11 +154,6 @@ enum Initials {
 }
 
 enum Dates {
-    static func monthYear(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "MMMM yyyy"
-        return formatter.string(from: date)
-    }
+    /// "March 2019" in UTC.
+    static func monthYear(_ date: Date) -> String { UTCCivilTime(date).monthAndYear }
 }

@@ -17,7 +17,8 @@ enum ProfileRoutes {
                 ],
                 .json("Members", ListDTO<MemberSummaryDTO>.self),
                 errors: [422]
-            )
+            ),
+            lane: .ranking
         )
         static let show = Endpoint<OneParameter<Handle>>(
             .get,
@@ -63,7 +64,7 @@ enum ProfileRoutes {
         )
         static let block = Endpoint<OneParameter<Handle>>(.post, "/in/:handle/block", .caller, "Block a member")
         static let unblock = Endpoint<OneParameter<Handle>>(.post, "/in/:handle/unblock", .caller, "Unblock a member")
-        static let search = Endpoint<NoParameters>(.get, "/directory", .member, "Search the directory")
+        static let search = Endpoint<NoParameters>(.get, "/directory", .member, "Search the directory", lane: .ranking)
         static let stylesheet = Endpoint<NoParameters>(.get, "/assets/kith.css", .everyone, "The stylesheet")
         static let favicon = Endpoint<NoParameters>(.get, "/favicon.svg", .everyone, "The icon")
         static let script = Endpoint<NoParameters>(.get, "/assets/kith.js", .everyone, "The pages' small script (live messages)")
