@@ -98,9 +98,9 @@ import Glibc
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         let processNice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
         try await app.test(.live) { client in
-            // Nothing in the foreground: the ranking request runs where it is, in its lane's name.
+            // Nothing in the foreground: the ranking request runs where it is, as any other.
             try await client.execute(uri: "/rank", method: .get) { response in
-                #expect(String(buffer: response.body) == "\(processNice) \(processNice) ranking")
+                #expect(String(buffer: response.body) == "\(processNice) \(processNice) foreground")
             }
             // With a foreground request in flight (on a connection of its own), it runs on the
             // lane's threads.
@@ -124,7 +124,7 @@ import Glibc
             #expect(Self.readAll(slowConnection).hasSuffix("slow"))
             // Once it is answered, ranking runs in place again.
             try await client.execute(uri: "/rank", method: .get) { response in
-                #expect(String(buffer: response.body) == "\(processNice) \(processNice) ranking")
+                #expect(String(buffer: response.body) == "\(processNice) \(processNice) foreground")
             }
         }
         // Raising a nice value is always allowed, so the lane is lower than the process.

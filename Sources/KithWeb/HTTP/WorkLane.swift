@@ -79,7 +79,8 @@ final class WorkLane: TaskExecutor, @unchecked Sendable {
 /// (the hop to the lane's threads costs a ranking request ~10–20% of its throughput alone). First
 /// in the chain, so it matches the raw method and path against the route table's ranking routes
 /// itself (the router has not chosen a route yet); a test checks it picks out exactly the routes
-/// marked `.ranking`. A ranking request's `RequestLane.current` is `.ranking` either way.
+/// marked `.ranking`. `RequestLane.current` is `.ranking` while a request gives way (for the
+/// SQLite store's readers).
 struct WorkLaneMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -117,9 +118,9 @@ struct WorkLaneMiddleware: RouterMiddleware {
             defer { foreground.inFlight.subtract(1, ordering: .relaxed) }
             return try await next(request, context)
         }
+        guard foreground.inFlight.load(ordering: .relaxed) > 0 else { return try await next(request, context) }
         return try await RequestLane.$current.withValue(.ranking) {
-            guard foreground.inFlight.load(ordering: .relaxed) > 0 else { return try await next(request, context) }
-            return try await withTaskExecutorPreference(executor) { try await next(request, context) }
+            try await withTaskExecutorPreference(executor) { try await next(request, context) }
         }
     }
 }
