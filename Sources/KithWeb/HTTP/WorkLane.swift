@@ -10,10 +10,11 @@ import Darwin
 #endif
 
 /// Threads of their own, at a lower scheduling priority, for the requests that rank or walk the
-/// community (word search, browse, suggestions, paths). Such a request runs here from its first
-/// middleware to its last byte encoded (`RouterGroup.on` gives it this executor as its
-/// preference; what it awaits elsewhere — a SQLite connection's thread — runs there and comes
-/// back). While the server has cores to spare the lane's threads take as much as they need; when
+/// community (word search, browse, suggestions, paths) while they give way to other requests.
+/// Such a request runs here from its first middleware to its last byte encoded
+/// (`WorkLaneMiddleware` makes this executor its task's preference; what it awaits elsewhere — a
+/// SQLite connection's thread — runs there and comes back). The threads live as long as the
+/// process. While the server has cores to spare the lane's threads take as much as they need; when
 /// it is saturated, the kernel serves the default threads first (a nice value of 10 weighs about a
 /// tenth of 0), so opening a profile, sending a message or signing in does not queue behind a
 /// crowd of searches.
