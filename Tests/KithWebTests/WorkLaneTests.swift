@@ -46,34 +46,6 @@ import Glibc
         let released = Atomic<Bool>(false)
     }
 
-    /// Sends `text` on a fresh loopback connection, leaving it open.
-    static func send(_ text: String, port: Int) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(fd >= 0 && connected == 0)
-        _ = text.withCString { Glibc.send(fd, $0, strlen($0), 0) }
-        return fd
-    }
-
-    /// Reads until the server closes the connection.
-    static func readAll(_ fd: Int32) -> String {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = recv(fd, &buffer, buffer.count, 0)
-            if count <= 0 { break }
-            bytes += buffer[0..<count]
-        }
-        close(fd)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     @Test func rankingRequestsRunOnTheLanesThreadsWhileForegroundRequestsAreInFlight() async throws {
         let lane = WorkLane(name: "kith-test-lane", threads: 2, nice: 7)
         let rank = Endpoint<NoParameters>(.get, "/rank", .member, "A ranking route", lane: .ranking)
@@ -105,7 +77,7 @@ import Glibc
             // With a foreground request in flight (on a connection of its own), it runs on the
             // lane's threads.
             let port = try #require(client.port)
-            let slowConnection = try Self.send("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", port: port)
+            let slowConnection = try LoopbackSocket.send("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", port: port)
             let began = ContinuousClock.now
             while !slowGate.started.load(ordering: .relaxed) && ContinuousClock.now - began < .seconds(60) {
                 try await Task.sleep(for: .milliseconds(5))
@@ -121,7 +93,7 @@ import Glibc
                 }
             }
             slowGate.released.store(true, ordering: .relaxed)
-            #expect(Self.readAll(slowConnection).hasSuffix("slow"))
+            #expect(LoopbackSocket.readAll(slowConnection).hasSuffix("slow"))
             // Once it is answered, ranking runs in place again.
             try await client.execute(uri: "/rank", method: .get) { response in
                 #expect(String(buffer: response.body) == "\(processNice) \(processNice) foreground")

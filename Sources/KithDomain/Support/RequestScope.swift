@@ -40,13 +40,14 @@ public final class RequestScope: Sendable {
 }
 
 /// Where a request's work runs: most requests read or write one thing and run in the foreground;
-/// the few that rank or walk the whole community (search, suggestions, paths, people to meet) run
-/// in the ranking lane, which the web layer gives lower CPU priority and the SQLite store keeps off
-/// one reader connection, so that when the server is saturated the foreground is served first.
+/// the few that rank or walk the whole community (search, suggestions, paths, people to meet) give
+/// way to them while any is in flight — in the ranking lane, which the web layer gives lower CPU
+/// priority and the SQLite store keeps off one reader connection.
 public enum RequestLane: String, Sendable {
     case foreground
     case ranking
 
-    /// The lane of the request this task serves (set by the web layer for the whole request).
+    /// `.ranking` while the request this task serves gives way (set by the web layer); otherwise
+    /// `.foreground`.
     @TaskLocal public static var current: RequestLane = .foreground
 }

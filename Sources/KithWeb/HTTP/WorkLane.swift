@@ -3,12 +3,6 @@ import Hummingbird
 import KithDomain
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Threads of their own, at a lower scheduling priority, for the requests that rank or walk the
 /// community (word search, browse, suggestions, paths) while they give way to other requests.
 /// Such a request runs here from its first middleware to its last byte encoded
