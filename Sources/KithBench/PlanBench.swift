@@ -23,6 +23,8 @@ struct PlanBench: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Time the weekly email run over every member too.") var weeklyRun = true
     @Flag(help: "Log each SQLite statement's text and time (never its values) to standard error.") var logSQL = false
     @Option(help: "Members' weekly emails built at once in the weekly run (the server's job uses 1).") var weeklyConcurrency = 1
+    @Option(help: "Parts each batch's suggestions are computed in at once in the weekly run (the server's job uses its core count).")
+    var weeklySuggestionParts = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "In the weekly run, read every store for every member (as before the batch's look-up of which hold anything).")
     var weeklyReadsEverySource = false
     @Option(help: "Weekly emails recorded to a transaction in the weekly run.") var weeklyRecordEvery = 50
@@ -161,6 +163,7 @@ struct PlanBench: AsyncParsableCommand {
             try await run.time {
                 queued = try await services.plans.sendWeeklyEmails(
                     concurrency: weeklyConcurrency,
+                    suggestionParts: weeklySuggestionParts,
                     recordEvery: weeklyRecordEvery,
                     readEverySource: weeklyReadsEverySource
                 )

@@ -141,6 +141,23 @@ import Testing
             let after = try await SQLProfileRepository(store: second).affiliationPeers(of: viewer.id, limit: 5)
             #expect(after.map(\.member.id) == (try await expected(limit: 5)))
             #expect(!after.map(\.member.id).contains(newest.id))
+
+            // Each group's page is kept (asked again, nothing is read), and forgotten at any change:
+            // a newcomer to the group on the first instance is a peer on the second at once, and
+            // gone as soon as their affiliation is removed.
+            let peersThere = { try await SQLProfileRepository(store: second).affiliationPeers(of: viewer.id, limit: 5).map(\.member.id) }
+            let misses = second.memberCards.counts.misses
+            #expect(try await peersThere() == after.map(\.member.id))
+            #expect(second.memberCards.counts.misses == misses, "the group's page and its peers are kept")
+            clock.advance(by: 60)
+            let newcomer = try await here.register("newcomer").member
+            let joined = try await here.profiles.addAffiliation(AffiliationInput(kind: "employer", organization: "Acme Ltd"), to: newcomer)
+            everyone.append(newcomer.id)
+            let withNewcomer = try await peersThere()
+            #expect(withNewcomer.first == newcomer.id)
+            #expect(withNewcomer == (try await expected(limit: 5)))
+            try await here.profiles.removeAffiliation(id: joined.id.description, of: newcomer)
+            #expect(try await peersThere() == after.map(\.member.id))
         }
     }
 

@@ -94,8 +94,14 @@ import Testing
             for week in 0..<2 {
                 let expected = try await alone()
                 let start = clock.now
-                // One email at a time (the server's way) the first week, three at once the next.
-                let sent = try await services.plans.sendWeeklyEmails(batch: 7, concurrency: 1 + 2 * week, recordEvery: 3)
+                // One email at a time (the server's way) in batches of 60 the first week, each
+                // batch's suggestions computed in two parts; the next, three at once in batches of 7.
+                let sent = try await services.plans.sendWeeklyEmails(
+                    batch: week == 0 ? 60 : 7,
+                    concurrency: 1 + 2 * week,
+                    suggestionParts: 2 - week,
+                    recordEvery: 3
+                )
                 let got = try await queued(since: start)
                 #expect(sent == expected.count, "week \(week)")
                 #expect(got.count == expected.count, "week \(week)")

@@ -81,6 +81,9 @@ public struct PlanService: Sendable {
         var stage: CareerStage?
         /// The member's suggestions, computed for the whole batch at once (nil: not computed).
         var suggestions: [Suggestion]?
+        /// The keys of items emailed to the member before, read for the whole batch at once (nil:
+        /// not read).
+        var emailed: Set<String>? = nil
     }
 
     /// Reads what the member's plan is made of. `known`: their slot, career stage and suggestions
@@ -92,6 +95,12 @@ public struct PlanService: Sendable {
         present: PlanSourceSet,
         at moment: Date
     ) async throws -> PlanSources {
+        // Most members of a large community keep nothing in any of the stores (the weekly run knows
+        // which, for its whole batch): their plan is their slot, suggestion and goal, with no read
+        // and no child task — a dozen `async let`s cost more than the rest of such an email.
+        if let known, let suggestions = known.suggestions, present.isDisjoint(with: .planItems) {
+            return .nothingStored(slot: known.slot, stage: known.stage, suggestion: suggestions.first, at: moment)
+        }
         let weekAhead = moment.addingTimeInterval(7 * 86_400)
         func when<T: Sendable>(_ wanted: Bool, or empty: T, _ read: () async throws -> T) async throws -> T {
             wanted ? try await read() : empty
@@ -386,7 +395,12 @@ public struct PlanService: Sendable {
     ) async throws -> (mail: OutgoingMail, keys: [String])? {
         let moment = now()
         let plan = plan(from: try await sources(of: member, known: known, present: present, at: moment), for: member, at: moment)
-        let emailed = present.contains(.weeklyEmails) ? try await plans.emailedKeys(of: member.id) : []
+        let emailed: Set<String>
+        if let known = known?.emailed {
+            emailed = known
+        } else {
+            emailed = present.contains(.weeklyEmails) ? try await plans.emailedKeys(of: member.id) : []
+        }
         let fresh = plan.items.filter { $0.kind != .goal && !emailed.contains($0.key) }
         guard !fresh.isEmpty else { return nil }
         let settings =
@@ -440,13 +454,14 @@ public struct PlanService: Sendable {
     /// record and the queued email commit together. Returns how many were queued.
     ///
     /// Members come in batches of `batch`, and one read per batch tells which stores hold anything
-    /// for each of them: a plan reads only those (most members have nothing waiting in most). The
-    /// batch's suggestions (each plan's "say hello to") are computed together, one read of each
-    /// kind for the batch instead of a handful per member, and the emails are recorded
-    /// `recordEvery` to a transaction. While a batch's emails are built, the next batch is read and
-    /// its suggestions computed (the one is mostly waiting for the store, the other work for a
-    /// core). `concurrency` members' emails are built at once; the server's own job builds one at
-    /// a time, so that a large community's run leaves a core to interactive requests.
+    /// for each of them: a plan reads only those (most members have nothing waiting in most), and a
+    /// member with nothing in any reads nothing at all. The batch's suggestions (each plan's "say
+    /// hello to") are computed together, one read of each kind for the batch instead of a handful
+    /// per member, and so are the keys emailed in earlier weeks. The emails of `recordEvery`
+    /// members are recorded to a transaction, on the store's writer while the next ones are built.
+    /// While a batch's emails are built, the next batch is read and its suggestions computed, in
+    /// `suggestionParts` parts at once. `concurrency` members' emails are built at once; the
+    /// server's own job builds one at a time.
     ///
     /// `readEverySource` reads every store, and computes suggestions, for every member as a single
     /// member's email does (for measuring what the batch's reads save: `KithBench plan --weekly-reads-every-source`).
@@ -454,20 +469,30 @@ public struct PlanService: Sendable {
     public func sendWeeklyEmails(
         batch: Int = 500,
         concurrency: Int = 1,
+        suggestionParts: Int = 1,
         recordEvery: Int = 50,
         readEverySource: Bool = false
     ) async throws -> Int {
         let moment = now()
         let weekOf = WeeklySlot.suggested(for: nil).weekStart(of: moment)
         let size = max(1, batch)
-        var current = try await weeklyBatch(after: nil, size: size, weekOf: weekOf, at: moment, readEverySource: readEverySource)
+        func batchAfter(_ after: Member.ID?) async throws -> WeeklyBatch {
+            try await weeklyBatch(
+                after: after,
+                size: size,
+                weekOf: weekOf,
+                at: moment,
+                suggestionParts: suggestionParts,
+                readEverySource: readEverySource
+            )
+        }
+        var current = try await batchAfter(nil)
         var queued = 0
         while true {
             // The next batch is read and its suggestions computed (work for a core) while this
             // batch's emails are built and recorded (mostly waits for the store).
             let after = current.nextAfter
-            async let following =
-                after == nil ? nil : weeklyBatch(after: after, size: size, weekOf: weekOf, at: moment, readEverySource: readEverySource)
+            async let following = after == nil ? nil : batchAfter(after)
             queued += try await sendEmails(
                 of: current,
                 weekOf: weekOf,
@@ -489,6 +514,8 @@ public struct PlanService: Sendable {
         var due: [Due]
         var present: [Member.ID: PlanSourceSet]
         var suggested: [Member.ID: [Suggestion]]
+        /// What was emailed before, for the members with an earlier week's email.
+        var emailed: [Member.ID: Set<String>]
         /// The member the next batch starts after: this batch's last when it was full (more may
         /// follow), nil when it was the last.
         var nextAfter: Member.ID?
@@ -499,24 +526,48 @@ public struct PlanService: Sendable {
         size: Int,
         weekOf: Date,
         at moment: Date,
+        suggestionParts: Int,
         readEverySource: Bool
     ) async throws -> WeeklyBatch {
         let candidates = try await plans.membersAwaitingWeeklyEmail(weekOf: weekOf, after: after, limit: size)
-        guard let last = candidates.last else { return WeeklyBatch(due: [], present: [:], suggested: [:], nextAfter: nil) }
+        guard let last = candidates.last else { return WeeklyBatch(due: [], present: [:], suggested: [:], emailed: [:], nextAfter: nil) }
         let present = readEverySource ? [:] : try await plans.sourcesPresent(after: after, through: last.member.id)
         let due: [WeeklyBatch.Due] = candidates.compactMap { candidate in
             let slot = candidate.slot ?? WeeklySlot.suggested(for: candidate.stage)
             return moment >= slot.start(inWeekOf: moment) ? (candidate.member, candidate.email, slot, candidate.stage) : nil
         }
-        // One unit of reads, like a request: the member cache reads the change feed once for it.
-        let suggested =
-            readEverySource
-            ? [:]
-            : try await RequestScope.$current.withValue(RequestScope()) {
-                try await suggestions.suggestions(forEach: due.map(\.member), limit: "3")
-            }
-        return WeeklyBatch(due: due, present: present, suggested: suggested, nextAfter: candidates.count == size ? last.member.id : nil)
+        let emailed =
+            present.values.contains { $0.contains(.weeklyEmails) }
+            ? try await plans.emailedKeys(after: after, through: last.member.id) : [:]
+        let suggested = readEverySource ? [:] : try await suggestionsOf(due.map(\.member)[...], parts: suggestionParts)
+        return WeeklyBatch(
+            due: due,
+            present: present,
+            suggested: suggested,
+            emailed: emailed,
+            nextAfter: candidates.count == size ? last.member.id : nil
+        )
     }
+
+    /// The first suggestion of each member (all a plan shows), computed in `parts` parts at once,
+    /// each part one unit of reads like a request (the member cache reads the change feed once for
+    /// it). Halves are split by `async let`, not a task group (see docs/BENCHMARKS.md on a crash seen
+    /// once in a task group's completion).
+    private func suggestionsOf(_ members: ArraySlice<Member>, parts: Int) async throws -> [Member.ID: [Suggestion]] {
+        guard parts > 1, members.count >= 2 * Self.smallestSuggestionPart else {
+            return try await RequestScope.$current.withValue(RequestScope()) {
+                try await suggestions.suggestions(forEach: Array(members), limit: "1")
+            }
+        }
+        let firstParts = parts / 2
+        let middle = members.startIndex + members.count * firstParts / parts
+        async let first = suggestionsOf(members[..<middle], parts: firstParts)
+        let second = try await suggestionsOf(members[middle...], parts: parts - firstParts)
+        return try await first.merging(second) { kept, _ in kept }
+    }
+
+    /// Fewer members than this are not split further (each part reads the batch's stores again).
+    static let smallestSuggestionPart = 25
 
     /// Builds and records a batch's emails; how many were queued. One at a time (the server's
     /// run) they are built in this task, with no child task a member; `concurrency` above one
@@ -543,7 +594,8 @@ public struct PlanService: Sendable {
                         known: KnownSources(
                             slot: candidate.slot,
                             stage: candidate.stage,
-                            suggestions: readEverySource ? nil : batch.suggested[candidate.member.id] ?? []
+                            suggestions: readEverySource ? nil : batch.suggested[candidate.member.id] ?? [],
+                            emailed: readEverySource ? nil : batch.emailed[candidate.member.id] ?? []
                         ),
                         present: readEverySource ? .all : batch.present[candidate.member.id] ?? []
                     )
@@ -551,34 +603,39 @@ public struct PlanService: Sendable {
                 return WeeklyEmail(member: candidate.member.id, keys: keys, mail: mail)
             }
         }
-        var recorded = 0
-        var built: [WeeklyEmail] = []
-        // A built email (nil: nothing actionable for that member), recorded with the others.
-        func take(_ email: WeeklyEmail?) async throws {
-            if let email { built.append(email) }
-            if built.count >= max(1, recordEvery) {
-                recorded += try await plans.recordWeeklyEmails(built, weekOf: weekOf)
-                built.removeAll(keepingCapacity: true)
+        // The emails of `concurrency` members at once (a task group), or one after another in this task.
+        func buildEach(_ candidates: ArraySlice<WeeklyBatch.Due>) async throws -> [WeeklyEmail] {
+            var built: [WeeklyEmail] = []
+            guard concurrency > 1 else {
+                for candidate in candidates { if let email = try await build(candidate) { built.append(email) } }
+                return built
             }
-        }
-        if concurrency <= 1 {
-            for candidate in batch.due { try await take(try await build(candidate)) }
-        } else {
-            try await withThrowingTaskGroup(of: WeeklyEmail?.self) { group in
+            return try await withThrowingTaskGroup(of: WeeklyEmail?.self) { group in
                 var running = 0
-                for candidate in batch.due {
+                for candidate in candidates {
                     if running >= concurrency {
-                        try await take(try await group.next() ?? nil)
+                        if let email = try await group.next() ?? nil { built.append(email) }
                         running -= 1
                     }
                     group.addTask { try await build(candidate) }
                     running += 1
                 }
-                while let email = try await group.next() { try await take(email) }
+                while let email = try await group.next() { if let email { built.append(email) } }
+                return built
             }
         }
-        if !built.isEmpty { recorded += try await plans.recordWeeklyEmails(built, weekOf: weekOf) }
-        return recorded
+        // `recordEvery` members' emails to a transaction; each group's are recorded on the store's
+        // writer while the next group's are built.
+        var recorded = 0
+        var ready: [WeeklyEmail] = []
+        let step = max(1, recordEvery)
+        for start in stride(from: 0, to: batch.due.count, by: step) {
+            let previous = ready
+            async let recording = plans.recordWeeklyEmails(previous, weekOf: weekOf)
+            ready = try await buildEach(batch.due[start..<min(batch.due.count, start + step)])
+            recorded += try await recording
+        }
+        return recorded + (try await plans.recordWeeklyEmails(ready, weekOf: weekOf))
     }
 
     /// The slot as a weekly recurring calendar event whose description is this week's plan.

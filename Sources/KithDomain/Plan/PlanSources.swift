@@ -32,6 +32,11 @@ public struct PlanSourceSet: OptionSet, Sendable, Hashable {
     /// Notifications.
     public static let notifications = PlanSourceSet(rawValue: 1 << 10)
 
+    /// The stores a plan's items are read from (the rest serve the weekly email).
+    static let planItems: PlanSourceSet = [
+        .lookingSignal, .lookingCircle, .asksMade, .asksRouted, .conversations, .contacts, .events, .itemStates,
+    ]
+
     public static let all: PlanSourceSet = [
         .lookingSignal, .lookingCircle, .asksMade, .asksRouted, .conversations, .contacts, .events, .itemStates,
         .weeklyEmails, .notificationSettings, .notifications,
@@ -62,6 +67,30 @@ struct PlanSources: Sendable {
     /// conversations had since.
     var periodStart: Date
     var conversationsHad: Int
+}
+
+extension PlanSources {
+    /// The sources of a member for whom no store holds anything: their slot, stage and suggestion.
+    static func nothingStored(slot: WeeklySlot, stage: CareerStage?, suggestion: Suggestion?, at moment: Date) -> PlanSources {
+        PlanSources(
+            slot: slot,
+            stage: stage,
+            states: [:],
+            supported: nil,
+            inTransition: false,
+            asked: [],
+            asksForMe: [],
+            introductionsWaiting: [],
+            requests: [],
+            inbox: [],
+            board: .empty,
+            thanks: nil,
+            eventAhead: nil,
+            suggestion: suggestion,
+            periodStart: NetworkingGoal.suggested(for: stage).periodStart(at: moment, slot: slot),
+            conversationsHad: 0
+        )
+    }
 }
 
 extension KeepInTouchBoard {

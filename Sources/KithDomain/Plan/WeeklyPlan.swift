@@ -122,4 +122,7 @@ public protocol PlanRepository: Sendable {
         -> [(member: Member, email: String, slot: WeeklySlot?, stage: CareerStage?)]
     /// Keys already emailed in an earlier week's email.
     func emailedKeys(of member: Member.ID) async throws -> Set<String>
+    /// The same for every member after `after` up to `through` (one batch of the weekly run); a
+    /// member never emailed is absent.
+    func emailedKeys(after: Member.ID?, through: Member.ID) async throws -> [Member.ID: Set<String>]
 }

@@ -46,6 +46,10 @@ public final class MemberCards: Sendable {
         /// bytes instead of a profile's dozen strings. nil: the member has no profile.
         var traits: [Member.ID: ProfileTraits?] = [:]
         var affiliations: [Member.ID: [Affiliation]] = [:]
+        /// The first page of each organisation's and cohort's peers (`affiliationPeers`), with the
+        /// page size it was read at. Any member's change may move a group's page, so every applied
+        /// change forgets them all.
+        var peerPages: [PeerGroup: (size: Int, page: PeerGroup.Page)] = [:]
         var bytes = 0
         var hits = 0
         var misses = 0
@@ -55,6 +59,7 @@ public final class MemberCards: Sendable {
             profiles[id] = nil
             traits[id] = nil
             affiliations[id] = nil
+            peerPages = [:]
         }
 
         mutating func forgetEverything() {
@@ -65,6 +70,7 @@ public final class MemberCards: Sendable {
             profiles = [:]
             traits = [:]
             affiliations = [:]
+            peerPages = [:]
             bytes = 0
         }
 
@@ -82,6 +88,7 @@ public final class MemberCards: Sendable {
             halve(&profiles)
             halve(&traits)
             halve(&affiliations)
+            peerPages = [:]
             if vertices.count > 200_000 {
                 vertices = [:]
                 idsAtVertex = [:]
@@ -352,6 +359,46 @@ public final class MemberCards: Sendable {
             guard state.generation == ticket.generation else { return }
             for (id, traits) in derived { state.traits[id] = .some(traits) }
             state.bytes += derived.count * 40
+            state.trim(to: capacity)
+        }
+        return result
+    }
+
+    /// The first page (`size` rows, newest first) of each group's affiliations: from memory where
+    /// kept, the rest through `load` (then kept, unless a change was applied meanwhile). A
+    /// community has a few dozen to a few thousand groups, and every batch of suggestions asks for
+    /// most of them again.
+    func peerPages(
+        of groups: [PeerGroup],
+        size: Int,
+        store: any Store,
+        load: ([PeerGroup]) async throws -> [PeerGroup: PeerGroup.Page]
+    ) async throws -> [PeerGroup: PeerGroup.Page] {
+        guard !groups.isEmpty else { return [:] }
+        let ticket = try await catchUp(store)
+        var (result, missing) = state.withLock { state in
+            var found: [PeerGroup: PeerGroup.Page] = Dictionary(minimumCapacity: groups.count)
+            var missing: [PeerGroup] = []
+            for group in groups {
+                if let kept = state.peerPages[group], kept.size == size {
+                    found[group] = kept.page
+                } else {
+                    missing.append(group)
+                }
+            }
+            state.hits += found.count
+            state.misses += missing.count
+            return (found, missing)
+        }
+        guard !missing.isEmpty else { return result }
+        let loaded = try await load(missing)
+        result.merge(loaded) { kept, _ in kept }
+        state.withLock { state in
+            guard state.generation == ticket.generation else { return }
+            for (group, page) in loaded {
+                state.peerPages[group] = (size, page)
+                state.bytes += 64 + group.organization.utf8.count + group.cohort.utf8.count + page.rows.count * 32
+            }
             state.trim(to: capacity)
         }
         return result

@@ -175,7 +175,24 @@ public struct SQLPlanRepository: PlanRepository {
         try await store.read { db in
             var keys = Set<String>()
             for row in try await db.raw("SELECT item_keys FROM weekly_emails WHERE member_id = \(bind: member.description)").all() {
-                keys.formUnion(try row.string("item_keys").split(separator: "\n").map(String.init))
+                keys.formUnion(Lists.split(try row.string("item_keys")))
+            }
+            return keys
+        }
+    }
+
+    public func emailedKeys(after: Member.ID?, through: Member.ID) async throws -> [Member.ID: Set<String>] {
+        try await store.read { db in
+            // An index range: the primary key starts with member_id.
+            let rows = try await db.raw(
+                """
+                SELECT member_id, item_keys FROM weekly_emails
+                WHERE member_id > \(bind: after?.description ?? "") AND member_id <= \(bind: through.description)
+                """
+            ).all()
+            var keys: [Member.ID: Set<String>] = [:]
+            for row in rows {
+                keys[Member.ID(try row.uuid("member_id")), default: []].formUnion(Lists.split(try row.string("item_keys")))
             }
             return keys
         }

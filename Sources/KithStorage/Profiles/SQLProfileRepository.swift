@@ -122,11 +122,13 @@ public struct SQLProfileRepository: ProfileRepository {
         }
         // Per group, the newest affiliations from the front of `affiliations_peers_recent_idx`,
         // which holds everything read here (a large school or employer is not sorted whole, and
-        // no row is visited): the first page of every group in one statement, further pages only
-        // for a group where some member ran out of peers who show their affiliations. Whether a
-        // peer shows them comes from the member cache.
+        // no row is visited): the first pages from the member cache or, for the groups it does not
+        // keep, 50 groups to a statement; further pages only for a group where some member ran out
+        // of peers who show their affiliations. Whether a peer shows them comes from the member cache.
         let page = max(2 * limit, 32) + 1
-        var pages = try await PeerGroup.firstPages(of: groups, size: page, in: store)
+        var pages = try await store.memberCards.peerPages(of: groups, size: page, store: store) { missing in
+            try await PeerGroup.firstPages(of: missing, size: page, in: store)
+        }
         var shown = try await traits(of: pages.values.flatMap { $0.rows.map(\.id) })
         var found: [Member.ID: [PeerGroup.Peer]] = [:]
         for (viewer, mine) in groupsOf {
