@@ -125,7 +125,11 @@ struct BackgroundJobs: Service {
                 if recorded > 0 { logger.info("reminders recorded", metadata: ["count": .stringConvertible(recorded)]) }
             },
             RecurringJob(name: "weekly-plan-emails", interval: TimeInterval(weeklyPlanEvery)) {
-                let queued = try await plans.sendWeeklyEmails()
+                // On the low-priority lane, each batch's suggestions (most of the work) in one part
+                // per core: the run takes the cores that requests leave idle (docs/BENCHMARKS.md).
+                let queued = try await BackgroundWork.run {
+                    try await plans.sendWeeklyEmails(suggestionParts: ProcessInfo.processInfo.activeProcessorCount)
+                }
                 if queued > 0 { logger.info("weekly plan emails queued", metadata: ["count": .stringConvertible(queued)]) }
             },
             RecurringJob(name: "mail-outbox", interval: 30) {

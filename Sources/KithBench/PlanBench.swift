@@ -157,16 +157,23 @@ struct PlanBench: AsyncParsableCommand {
         // The week's end, so that every member's slot has come; then the next week's run, when
         // every member has an earlier week's email whose items are not repeated.
         clock.now = WeeklySlot.suggested(for: nil).weekStart(of: Date()).addingTimeInterval(7 * 86_400 - 60)
+        let plans = services.plans
+        let (concurrency, parts, recordEvery, everySource) = (
+            weeklyConcurrency, weeklySuggestionParts, weeklyRecordEvery, weeklyReadsEverySource
+        )
         for week in 1...2 {
             var run = Measurement(name: week == 1 ? "weekly email run" : "weekly email run (next week)")
             var queued = 0
             try await run.time {
-                queued = try await services.plans.sendWeeklyEmails(
-                    concurrency: weeklyConcurrency,
-                    suggestionParts: weeklySuggestionParts,
-                    recordEvery: weeklyRecordEvery,
-                    readEverySource: weeklyReadsEverySource
-                )
+                // As the server's job runs it: on the low-priority lane.
+                queued = try await BackgroundWork.run {
+                    try await plans.sendWeeklyEmails(
+                        concurrency: concurrency,
+                        suggestionParts: parts,
+                        recordEvery: recordEvery,
+                        readEverySource: everySource
+                    )
+                }
             }
             run.extra = [
                 "members": String(members), "queued": String(queued), "seconds": String(format: "%.1f", run.samples[0] / 1000),

@@ -102,4 +102,21 @@ import Glibc
         // Raising a nice value is always allowed, so the lane is lower than the process.
         #expect(lane.nice == max(7, processNice))
     }
+
+    /// Background work (the weekly email run) runs on the lane's low-priority threads, its child
+    /// tasks too, and reads as ranking work does.
+    @Test func backgroundWorkRunsOnTheLanesThreadsChildTasksIncluded() async throws {
+        let lane = WorkLane(name: "kith-test-background", threads: 2, nice: 9)
+        @Sendable func whereItRuns() async throws -> String {
+            try await Task.sleep(for: .milliseconds(2))
+            return "\(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)) \(RequestLane.current)"
+        }
+        let seen = try await BackgroundWork.run(on: lane) { () async throws -> [String] in
+            async let child = whereItRuns()
+            return [try await whereItRuns(), try await child]
+        }
+        let processNice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        #expect(lane.nice == max(9, processNice))
+        #expect(seen == ["\(lane.nice) ranking", "\(lane.nice) ranking"])
+    }
 }

@@ -119,3 +119,18 @@ struct WorkLaneMiddleware: RouterMiddleware {
         }
     }
 }
+
+/// Background work that takes the cores requests leave idle — the weekly email run — runs on the
+/// ranking lane's low-priority threads as a giving-way ranking request does, child tasks included,
+/// with `RequestLane.current` `.ranking` (so the SQLite store keeps its last reader for requests).
+public enum BackgroundWork {
+    public static func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await run(on: .ranking, body)
+    }
+
+    static func run<T: Sendable>(on lane: WorkLane, _ body: @Sendable () async throws -> T) async throws -> T {
+        try await RequestLane.$current.withValue(.ranking) {
+            try await withTaskExecutorPreference(lane) { try await body() }
+        }
+    }
+}
