@@ -46,10 +46,10 @@ public final class MemberCards: Sendable {
         /// bytes instead of a profile's dozen strings. nil: the member has no profile.
         var traits: [Member.ID: ProfileTraits?] = [:]
         var affiliations: [Member.ID: [Affiliation]] = [:]
-        /// The first page of each organisation's and cohort's peers (`affiliationPeers`), with the
+        /// The first page of each organisation's and cohort's peers (`affiliationPeers`), by the
         /// page size it was read at. Any member's change may move a group's page, so every applied
         /// change forgets them all.
-        var peerPages: [PeerGroup: (size: Int, page: PeerGroup.Page)] = [:]
+        var peerPages: [PeerGroup.Sized: PeerGroup.Page] = [:]
         var bytes = 0
         var hits = 0
         var misses = 0
@@ -374,34 +374,18 @@ public final class MemberCards: Sendable {
         store: any Store,
         load: ([PeerGroup]) async throws -> [PeerGroup: PeerGroup.Page]
     ) async throws -> [PeerGroup: PeerGroup.Page] {
-        guard !groups.isEmpty else { return [:] }
-        let ticket = try await catchUp(store)
-        var (result, missing) = state.withLock { state in
-            var found: [PeerGroup: PeerGroup.Page] = Dictionary(minimumCapacity: groups.count)
-            var missing: [PeerGroup] = []
-            for group in groups {
-                if let kept = state.peerPages[group], kept.size == size {
-                    found[group] = kept.page
-                } else {
-                    missing.append(group)
-                }
-            }
-            state.hits += found.count
-            state.misses += missing.count
-            return (found, missing)
+        let pages = try await read(
+            groups.map { PeerGroup.Sized(group: $0, size: size) },
+            store: store,
+            table: \.peerPages,
+            stored: { $0 },
+            absent: nil,
+            present: { $0 },
+            weight: MemberCards.weight
+        ) { missing in
+            try await load(missing.map(\.group)).reduce(into: [:]) { $0[PeerGroup.Sized(group: $1.key, size: size)] = $1.value }
         }
-        guard !missing.isEmpty else { return result }
-        let loaded = try await load(missing)
-        result.merge(loaded) { kept, _ in kept }
-        state.withLock { state in
-            guard state.generation == ticket.generation else { return }
-            for (group, page) in loaded {
-                state.peerPages[group] = (size, page)
-                state.bytes += 64 + group.organization.utf8.count + group.cohort.utf8.count + page.rows.count * 32
-            }
-            state.trim(to: capacity)
-        }
-        return result
+        return pages.reduce(into: [:]) { $0[$1.key.group] = $1.value }
     }
 
     /// Members by id (names and roles change: through the feed).
@@ -435,6 +419,10 @@ extension MemberCards {
         guard let profile else { return 48 }
         let text = [profile.headline, profile.bio, profile.location, profile.industry, profile.website, profile.phone]
         return 400 + text.reduce(0) { $0 + $1.utf8.count } + (profile.skills + profile.interests).reduce(0) { $0 + 16 + $1.utf8.count }
+    }
+
+    static func weight(_ page: PeerGroup.Page) -> Int {
+        64 + page.rows.count * 32
     }
 
     static func weight(_ affiliations: [Affiliation]) -> Int {

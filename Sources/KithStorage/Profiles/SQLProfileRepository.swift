@@ -228,6 +228,12 @@ struct PeerGroup: Hashable {
         let createdAt: Int64
     }
 
+    /// A group's first page as the member cache keeps it: by the page size it was read at.
+    struct Sized: Hashable {
+        let group: PeerGroup
+        let size: Int
+    }
+
     /// The rows of a group read so far; `complete` when no more are stored.
     struct Page {
         var rows: [Row]
