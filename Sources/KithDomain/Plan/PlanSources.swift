@@ -37,10 +37,7 @@ public struct PlanSourceSet: OptionSet, Sendable, Hashable {
         .lookingSignal, .lookingCircle, .asksMade, .asksRouted, .conversations, .contacts, .events, .itemStates,
     ]
 
-    public static let all: PlanSourceSet = [
-        .lookingSignal, .lookingCircle, .asksMade, .asksRouted, .conversations, .contacts, .events, .itemStates,
-        .weeklyEmails, .notificationSettings, .notifications,
-    ]
+    public static let all: PlanSourceSet = planItems.union([.weeklyEmails, .notificationSettings, .notifications])
 }
 
 /// What one member's week is made of, read from every capability the plan draws on; the plan is
