@@ -18,7 +18,8 @@ import Testing
     /// — over a demo community where members have, between them, every source the plan reads
     /// (conversations, requests, contacts with follow-ups and help received, events, introductions
     /// and help asks, a looking signal and its circle, an event organised, items done, digest and
-    /// "off" choices), in a first week and in the next (items already emailed left out).
+    /// "off" choices), in a first week and in the next (items already emailed left out). A plan
+    /// on its own asks the same question for one member: it too must match reading every store.
     @Test func theWeeklyRunQueuesWhatEachMembersOwnEmailWouldSay() async throws {
         try await withMigratedStore { store async throws in
             try await DemoSeeding.seedIfEmpty(store, members: 90, publicURL: "http://kith.test")
@@ -64,6 +65,18 @@ import Testing
                 ),
                 by: organizer
             )
+
+            // A plan asks first which stores hold anything for the member and reads only those:
+            // member for member, the same plan as reading every store.
+            var withItems = 0
+            for candidate in everyone {
+                let asked = try await services.plans.plan(for: candidate.member)
+                let everyStore = try await services.plans.plan(for: candidate.member, readingEveryStore: true)
+                #expect(asked.items == everyStore.items, "\(candidate.member.handle)")
+                #expect(asked.goal.text == everyStore.goal.text, "\(candidate.member.handle)")
+                if everyStore.items.contains(where: { ![.goal, .meet].contains($0.kind) }) { withItems += 1 }
+            }
+            #expect(withItems >= 10)
 
             func alone() async throws -> [Member.ID: String] {
                 var emails: [Member.ID: String] = [:]

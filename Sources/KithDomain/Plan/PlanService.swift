@@ -70,9 +70,12 @@ public struct PlanService: Sendable {
     }
 
     /// This week's plan: at most seven actionable items, varied, none done or put off; then the goal.
-    public func plan(for member: Member) async throws -> WeeklyPlan {
+    /// `readingEveryStore`: read every store the plan draws on rather than first asking which hold
+    /// anything for the member (the same plan, more reads; tests compare the two).
+    public func plan(for member: Member, readingEveryStore: Bool = false) async throws -> WeeklyPlan {
         let moment = now()
-        return plan(from: try await sources(of: member, known: nil, present: .all, at: moment), for: member, at: moment)
+        let present: PlanSourceSet? = readingEveryStore ? .all : nil
+        return plan(from: try await sources(of: member, known: nil, present: present, at: moment), for: member, at: moment)
     }
 
     /// What the weekly run already read for a member with the rest of their batch.
@@ -88,17 +91,18 @@ public struct PlanService: Sendable {
 
     /// Reads what the member's plan is made of. `known`: their slot, career stage and suggestions
     /// when the caller has them (the weekly run reads them with its batch); `present`: the stores worth
-    /// reading — the others are known to hold nothing for the member, and read as empty.
+    /// reading — the others are known to hold nothing for the member, and read as empty; nil: ask
+    /// (one statement) while the slot, stage and suggestions are read.
     func sources(
         of member: Member,
         known: KnownSources?,
-        present: PlanSourceSet,
+        present given: PlanSourceSet?,
         at moment: Date
     ) async throws -> PlanSources {
         // Most members of a large community keep nothing in any of the stores (the weekly run knows
         // which, for its whole batch): their plan is their slot, suggestion and goal, with no read
         // and no child task — a dozen `async let`s cost more than the rest of such an email.
-        if let known, let suggestions = known.suggestions, present.isDisjoint(with: .planItems) {
+        if let known, let suggestions = known.suggestions, let given, given.isDisjoint(with: .planItems) {
             return .nothingStored(slot: known.slot, stage: known.stage, suggestion: suggestions.first, at: moment)
         }
         let weekAhead = moment.addingTimeInterval(7 * 86_400)
@@ -106,9 +110,15 @@ public struct PlanService: Sendable {
             wanted ? try await read() : empty
         }
         // Every source is read at once (they are independent; a plan read them one after another,
-        // ~30 reads in a row).
+        // ~30 reads in a row): first what every plan needs, with the question of which stores hold
+        // anything for the member; then those stores.
         async let profile = when(known == nil, or: nil) { try await profiles.profile(of: member.id) }
         async let storedSlot = when(known == nil, or: nil) { try await plans.slot(of: member.id) }
+        async let someoneNew = when(known?.suggestions == nil, or: known?.suggestions ?? []) {
+            try await suggestions.suggestions(for: member, limit: "3")
+        }
+        let present: PlanSourceSet
+        if let given { present = given } else { present = try await plans.sourcesPresent(of: member.id) }
         async let states = when(present.contains(.itemStates), or: [:]) { try await plans.states(of: member.id) }
         async let supporting = when(present.contains(.lookingCircle), or: []) { try await looking.supporting(member) }
         async let inTransition = when(present.contains(.lookingSignal), or: false) { try await looking.own(member).signal.active }
@@ -126,9 +136,6 @@ public struct PlanService: Sendable {
             try await contacts.thanksDue(owner: member, since: moment.addingTimeInterval(-30 * 86_400), limit: 1).first
         }
         async let eventAhead = when(present.contains(.events), or: nil) { try await event(of: member, from: moment, until: weekAhead) }
-        async let someoneNew = when(known?.suggestions == nil, or: known?.suggestions ?? []) {
-            try await suggestions.suggestions(for: member, limit: "3")
-        }
         let slot: WeeklySlot
         let stage: CareerStage?
         if let known {

@@ -112,6 +112,8 @@ public protocol PlanRepository: Sendable {
     /// For the members after `after` up to `through` (in id order: one batch of the weekly run),
     /// the stores that hold anything for them; a member with nothing anywhere is absent.
     func sourcesPresent(after: Member.ID?, through: Member.ID) async throws -> [Member.ID: PlanSourceSet]
+    /// The same for one member: the stores that hold anything for them.
+    func sourcesPresent(of member: Member.ID) async throws -> PlanSourceSet
     /// Members whose week's email has not been recorded yet, after `after` (keyset), with their
     /// stored slot if any and career stage.
     func membersAwaitingWeeklyEmail(

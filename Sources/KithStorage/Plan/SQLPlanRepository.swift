@@ -119,22 +119,18 @@ public struct SQLPlanRepository: PlanRepository {
     ]
 
     public func sourcesPresent(after: Member.ID?, through: Member.ID) async throws -> [Member.ID: PlanSourceSet] {
-        let low = after?.description ?? ""
-        let high = through.description
+        let (low, high) = (after?.description ?? "", through.description)
+        // One statement for the batch: per store, the distinct members in the id range (an index
+        // range each), tagged with the store's bit.
+        let query = Self.overEveryStore { table, column, bit, query in
+            query.appendInterpolation(
+                unsafeRaw: "SELECT DISTINCT \(column) AS member_id, \(bit) AS source FROM \(table) WHERE \(column) > "
+            )
+            query.appendInterpolation(bind: low)
+            query.appendInterpolation(unsafeRaw: " AND \(column) <= ")
+            query.appendInterpolation(bind: high)
+        }
         return try await store.read { db in
-            // One statement for the batch: per store, the distinct members in the id range (an
-            // index range each), tagged with the store's bit.
-            var query = SQLQueryString("")
-            for (index, source) in Self.planSources.enumerated() {
-                if index > 0 { query.appendLiteral(" UNION ALL ") }
-                query.appendInterpolation(
-                    unsafeRaw: "SELECT DISTINCT \(source.column) AS member_id, \(source.source.rawValue) AS source FROM \(source.table) "
-                )
-                query.appendInterpolation(unsafeRaw: "WHERE \(source.column) > ")
-                query.appendInterpolation(bind: low)
-                query.appendInterpolation(unsafeRaw: " AND \(source.column) <= ")
-                query.appendInterpolation(bind: high)
-            }
             var present: [Member.ID: PlanSourceSet] = [:]
             for row in try await db.raw(query).all() {
                 let member = Member.ID(try row.uuid("member_id"))
@@ -142,6 +138,33 @@ public struct SQLPlanRepository: PlanRepository {
             }
             return present
         }
+    }
+
+    public func sourcesPresent(of member: Member.ID) async throws -> PlanSourceSet {
+        let id = member.description
+        // One statement: per store, its bit if it holds a row for the member (one index probe each,
+        // however many rows the member has there).
+        let query = Self.overEveryStore { table, column, bit, query in
+            query.appendInterpolation(unsafeRaw: "SELECT \(bit) AS source WHERE EXISTS (SELECT 1 FROM \(table) WHERE \(column) = ")
+            query.appendInterpolation(bind: id)
+            query.appendLiteral(")")
+        }
+        return try await store.read { db in
+            try await db.raw(query).all().reduce(into: PlanSourceSet()) { present, row in
+                present.insert(PlanSourceSet(rawValue: UInt16(try row.int64("source"))))
+            }
+        }
+    }
+
+    /// One `SELECT` per store the plan reads, written by `select` (given the table, its member
+    /// column and the store's bit), joined by `UNION ALL`.
+    private static func overEveryStore(_ select: (String, String, UInt16, inout SQLQueryString) -> Void) -> SQLQueryString {
+        var query = SQLQueryString("")
+        for (index, source) in planSources.enumerated() {
+            if index > 0 { query.appendLiteral(" UNION ALL ") }
+            select(source.table, source.column, source.source.rawValue, &query)
+        }
+        return query
     }
 
     public func membersAwaitingWeeklyEmail(
