@@ -53,6 +53,7 @@ public func buildApplication(
             GraphRefresher(graph: services.graph, interval: configuration.graphRefreshInterval, logger: logger),
             BackgroundJobs(services: services, logger: logger, weeklyPlanEvery: configuration.weeklyPlanEverySeconds),
             LiveMessages(messages: services.messages, interval: .milliseconds(250), logger: logger),
+            MemberCardsWarmer(store: store, logger: logger),
             WordIndexRefresher(
                 store: store,
                 interval: configuration.graphRefreshInterval,

@@ -24,6 +24,31 @@ struct GraphRefresher: Service {
     }
 }
 
+/// Fills the member cache once at start-up, on the low-priority lane (`MemberCards.warm`), so
+/// that the first suggestions and weekly plans read their candidates from memory; then waits for
+/// shutdown (a service that returns would stop the server).
+struct MemberCardsWarmer: Service {
+    let store: any Store
+    let logger: Logger
+
+    func run() async throws {
+        let started = ContinuousClock.now
+        do {
+            let warm = try await cancelWhenGracefulShutdown {
+                try await BackgroundWork.run { try await MemberCards.warm(store) }
+            }
+            logger.info(
+                "member cache warmed in \(ContinuousClock.now - started): \(warm.members) members\(warm.complete ? " (all)" : ""), \(warm.bytes / 1_000_000) MB"
+            )
+        } catch is CancellationError {
+            return
+        } catch {
+            logger.warning("member cache warm-up failed", metadata: ["error": .string("\(error)")])
+        }
+        try? await gracefulShutdown()
+    }
+}
+
 /// Applies other instances' member changes to this instance's word index between searches, so
 /// that it never goes a long time without reading the feed (and rebuilding) and the next search
 /// has little to apply. Searches catch up themselves too: this is for speed, not correctness.

@@ -30,6 +30,8 @@ struct PlanBench: AsyncParsableCommand {
     @Flag(help: "In the weekly run, read every store for every member (as before the batch's look-up of which hold anything).")
     var weeklyReadsEverySource = false
     @Option(help: "Weekly emails recorded to a transaction in the weekly run.") var weeklyRecordEvery = 50
+    @Flag(help: "Leave the member cache empty before the plans are timed rather than warming it as the server does at start-up.")
+    var coldMemberCache = false
     @Option(
         help: """
             SQLite only: a folder that keeps the seeded community. The first run seeds it; later runs \
@@ -124,6 +126,22 @@ struct PlanBench: AsyncParsableCommand {
         let services = Services(store: store, hasher: BcryptPasswordHasher(cost: 4), now: { clock.now })
         try await services.graph.rebuild()
         let demo = everyone[0].member
+        if !coldMemberCache {
+            // As `kith serve` does at start-up, on its low-priority lane.
+            let started = ContinuousClock.now
+            let warm = try await BackgroundWork.run { try await MemberCards.warm(store) }
+            let seconds = (ContinuousClock.now - started) / .seconds(1)
+            print(
+                json
+                    ? #"{"name":"member cache warm-up","members":\#(warm.members),"bytes":\#(warm.bytes),"seconds":\#(seconds)}"#
+                    : String(
+                        format: "member cache warm-up: %d members, %.1f MB kept, %.2f s",
+                        warm.members,
+                        Double(warm.bytes) / 1e6,
+                        seconds
+                    )
+            )
+        }
 
         var demoPlan = Measurement(name: "plan (demo member)")
         _ = try await services.plans.plan(for: demo)
@@ -132,6 +150,17 @@ struct PlanBench: AsyncParsableCommand {
         print(demoPlan.line(json: json))
 
         var rng = SplitMix64(seed: 11)
+        // A member's suggestions (limit 3, as a plan asks), each member at random: most of a
+        // random member's plan.
+        var someoneNew = Measurement(name: "suggestions (random member)")
+        var other = SplitMix64(seed: 99)
+        for _ in 0..<plans {
+            let member = everyone[Int(other.next() % UInt64(everyone.count))].member
+            try await someoneNew.time { _ = try await services.suggestions.suggestions(for: member, limit: "3") }
+        }
+        someoneNew.extra = ["members": String(members), "backend": "\"\(store.dialect.rawValue)\""]
+        print(someoneNew.line(json: json))
+
         var anyPlan = Measurement(name: "plan (random member)")
         for _ in 0..<plans {
             let member = everyone[Int(rng.next() % UInt64(everyone.count))].member

@@ -161,6 +161,47 @@ import Testing
         }
     }
 
+    /// The start-up warm-up reads members, their vertices and their profiles' traits a page at a
+    /// time until its share of the bound is kept: afterwards lists read them without a query, and
+    /// a change committed on another instance still shows at the next read.
+    @Test func theWarmUpKeepsWhatListsScoreFromAndStillSeesChanges() async throws {
+        try await withTwoInstances { first, second in
+            let here = testServices(first)
+            var registered: [Member] = []
+            for index in 0..<23 {
+                let member = try await here.register("warm-\(index)").member
+                _ = try await here.profiles.update(
+                    ProfileChanges(headline: "Headline \(index)", skills: ["Swift"], visibility: ["skills": "community"]),
+                    of: member
+                )
+                registered.append(member)
+            }
+            let ids = registered.map(\.id)
+            let everyone = try await first.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM members").first()?.int64("n") ?? 0
+            }
+            // A share of the bound that one page exceeds: the warm-up stops after it.
+            let share = 1_000 / Double(second.memberCards.capacity)
+            let partial = try await MemberCards.warm(second, share: share, page: 10)
+            #expect(partial.members == 10 && !partial.complete)
+            let warm = try await MemberCards.warm(second, page: 10)
+            #expect(warm.complete && Int64(warm.members) == everyone)
+            #expect(warm.bytes == second.memberCards.weight && warm.bytes > partial.bytes)
+
+            let misses = second.memberCards.counts.misses
+            let members = try await SQLMemberRepository(store: second).members(ids: ids)
+            let traits = try await SQLProfileRepository(store: second).traits(of: ids)
+            let vertices = try await SQLGraphFeed(store: second).vertices(of: ids)
+            #expect(members.count == 23 && traits.count == 23 && vertices.count == 23)
+            #expect(traits[ids[4]]?.visibility(of: .skills) == .community)
+            #expect(second.memberCards.counts.misses == misses, "everything was kept by the warm-up")
+
+            _ = try await here.profiles.update(ProfileChanges(name: "Renamed", visibility: ["skills": "only_me"]), of: registered[4])
+            #expect(try await SQLProfileRepository(store: second).traits(of: [ids[4]])[ids[4]]?.visibility(of: .skills) == .onlyMe)
+            #expect(try await SQLMemberRepository(store: second).members(ids: [ids[4]])[ids[4]]?.name == "Renamed")
+        }
+    }
+
     /// A row read just before a change commits (elsewhere) must not be kept past that change.
     @Test func aReadThatRacedAChangeIsNotKept() async throws {
         try await withTwoInstances { first, second in
@@ -179,15 +220,21 @@ import Testing
         }
     }
 
+    /// Twelve members, each with a profile headed "Headline <n>".
+    private func twelveWithProfiles(in store: any Store, bio: String? = nil) async throws -> [Member.ID] {
+        let services = testServices(store)
+        var ids: [Member.ID] = []
+        for index in 0..<12 {
+            let member = try await services.register("member\(index)")
+            _ = try await services.profiles.update(ProfileChanges(headline: "Headline \(index)", bio: bio), of: member.member)
+            ids.append(member.member.id)
+        }
+        return ids
+    }
+
     @Test func theCacheStaysWithinItsBoundAndStillAnswersRight() async throws {
         try await withMigratedStore { store in
-            let services = testServices(store)
-            var ids: [Member.ID] = []
-            for index in 0..<12 {
-                let member = try await services.register("member\(index)")
-                _ = try await services.profiles.update(ProfileChanges(headline: "Headline \(index)"), of: member.member)
-                ids.append(member.member.id)
-            }
+            let ids = try await twelveWithProfiles(in: store)
             let cards = MemberCards(capacityBytes: 4_000)
             let repository = SQLProfileRepository(store: store)
             for _ in 0..<3 {
@@ -198,6 +245,28 @@ import Testing
                 #expect(found[ids[7]]?.headline == "Headline 7")
                 #expect(cards.weight <= 4_000)
             }
+        }
+    }
+
+    /// Over its bound the cache drops whole profiles before the members every list reads.
+    @Test func overItsBoundTheCacheDropsWholeProfilesBeforeMembers() async throws {
+        try await withMigratedStore { store in
+            let bio = String(repeating: "A long biography, read only on the profile page. ", count: 14)
+            let ids = try await twelveWithProfiles(in: store, bio: bio)
+            let cards = MemberCards(capacityBytes: 6_000)
+            let members = SQLMemberRepository(store: store)
+            let profiles = SQLProfileRepository(store: store)
+            _ = try await cards.members(ids, store: store) { try await members.loadMembers($0) }
+            for id in ids {
+                let found = try await cards.profiles([id], store: store) { try await profiles.profiles(of: $0) }
+                #expect(found[id]?.headline != nil)
+                #expect(cards.weight <= 6_000)
+            }
+            #expect(cards.counts.profiles < 12, "profiles were dropped to stay within the bound")
+            let misses = cards.counts.misses
+            let again = try await cards.members(ids, store: store) { try await members.loadMembers($0) }
+            #expect(again.count == 12)
+            #expect(cards.counts.misses == misses, "the members stayed")
         }
     }
 

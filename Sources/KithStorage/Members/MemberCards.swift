@@ -18,11 +18,14 @@ import Synchronization
 /// change was applied while it ran (`Ticket`), so a row read just before a change commits cannot
 /// outlive it.
 ///
-/// Bounded: past about `capacityBytes` of kept values, about half of each kind is dropped (they
-/// are read again when next needed). Vertices are never invalidated: a member's `seq` never changes.
+/// Bounded: past about `capacityBytes` of kept values, about half of the whole profiles,
+/// affiliations and peer pages are dropped — or, when that is not enough, half of everything (they
+/// are read again when next needed): the summaries that every list of people reads (members,
+/// vertices, traits) outlast the heavier rows read for one page. A server fills the summaries at
+/// start-up (`MemberCards.warm`). Vertices are never invalidated: a member's `seq` never changes.
 public final class MemberCards: Sendable {
     /// What the kept values may weigh by default, roughly (strings' bytes plus a fixed overhead per value).
-    public static let defaultCapacity = 48 << 20
+    public static let defaultCapacity = 64 << 20
     /// More unapplied changes than this at once and the cache starts again empty.
     static let catchUpLimit = 500
     /// A cache that has not read the feed for this long starts again empty (changes older than
@@ -51,6 +54,9 @@ public final class MemberCards: Sendable {
         /// change forgets them all.
         var peerPages: [PeerGroup.Sized: PeerGroup.Page] = [:]
         var bytes = 0
+        /// Of `bytes`, what the summaries weigh — members, vertices, handles and traits, which every
+        /// list of people reads (the rest: whole profiles, affiliations, peer pages).
+        var summaryBytes = 0
         var hits = 0
         var misses = 0
 
@@ -72,9 +78,11 @@ public final class MemberCards: Sendable {
             affiliations = [:]
             peerPages = [:]
             bytes = 0
+            summaryBytes = 0
         }
 
-        /// Drops about half of everything kept when over `capacity`.
+        /// Over `capacity`, drops about half of the whole profiles, affiliations and peer pages
+        /// when that is enough (the summaries every list reads stay), else about half of everything.
         mutating func trim(to capacity: Int) {
             guard bytes > capacity else { return }
             func halve<K, V>(_ table: inout [K: V]) {
@@ -84,19 +92,25 @@ public final class MemberCards: Sendable {
                     return keep
                 }
             }
-            halve(&members)
+            let rest = bytes - summaryBytes
             halve(&profiles)
-            halve(&traits)
             halve(&affiliations)
             peerPages = [:]
-            if vertices.count > 200_000 {
-                vertices = [:]
-                idsAtVertex = [:]
+            if summaryBytes + rest / 2 <= capacity {
+                bytes = summaryBytes + rest / 2
+            } else {
+                halve(&members)
+                halve(&traits)
+                if vertices.count > 200_000 {
+                    vertices = [:]
+                    idsAtVertex = [:]
+                }
+                if idsByHandle.count > 200_000 { idsByHandle = [:] }
+                // Re-weighed only roughly: halving keeps the bound without walking every value.
+                bytes /= 2
+                summaryBytes /= 2
+                if bytes > capacity { forgetEverything() }
             }
-            if idsByHandle.count > 200_000 { idsByHandle = [:] }
-            // Re-weighed only roughly: halving keeps the bound without walking every value.
-            bytes /= 2
-            if bytes > capacity { forgetEverything() }
             generation &+= 1
         }
     }
@@ -109,7 +123,7 @@ public final class MemberCards: Sendable {
     private let state = Mutex(State())
     /// This cache's entry in a `RequestScope` (one cache per store).
     private let scopeKey = "memberCards.\(UUID().uuidString)"
-    private let capacity: Int
+    let capacity: Int
 
     /// Real time, never a test's clock: the feed's pruning uses it too.
     private func now() -> Date { Date() }
@@ -228,7 +242,8 @@ public final class MemberCards: Sendable {
 
     /// The values for `keys`: from memory where kept, the rest through `load` (then kept, unless a
     /// change was applied meanwhile). `absent` is what to keep for a key `load` did not return
-    /// (nil: keep nothing, ask the database again next time).
+    /// (nil: keep nothing, ask the database again next time). `summary`: the table is one of the
+    /// summaries every list reads (see `State.summaryBytes`).
     func read<Key: Hashable & Sendable, Value: Sendable, Stored: Sendable>(
         _ keys: [Key],
         store: any Store,
@@ -237,6 +252,7 @@ public final class MemberCards: Sendable {
         absent: Stored?,
         present: (Stored) -> Value?,
         weight: (Stored) -> Int,
+        summary: Bool = false,
         caughtUp: Ticket? = nil,
         load: ([Key]) async throws -> [Key: Value]
     ) async throws -> [Key: Value] {
@@ -252,7 +268,9 @@ public final class MemberCards: Sendable {
             for key in missing {
                 guard let value = loaded[key].map(stored) ?? absent else { continue }
                 state[keyPath: table][key] = value
-                state.bytes += weight(value)
+                let weight = weight(value)
+                state.bytes += weight
+                if summary { state.summaryBytes += weight }
             }
             state.trim(to: capacity)
         }
@@ -295,6 +313,7 @@ public final class MemberCards: Sendable {
         state.withLock { state in
             for (handle, id) in pairs { state.idsByHandle[handle] = id }
             state.bytes += pairs.count * 64
+            state.summaryBytes += pairs.count * 64
             state.trim(to: capacity)
         }
     }
@@ -307,6 +326,7 @@ public final class MemberCards: Sendable {
                 state.idsAtVertex[vertex] = id
             }
             state.bytes += pairs.count * 48
+            state.summaryBytes += pairs.count * 48
             state.trim(to: capacity)
         }
     }
@@ -359,6 +379,7 @@ public final class MemberCards: Sendable {
             guard state.generation == ticket.generation else { return }
             for (id, traits) in derived { state.traits[id] = .some(traits) }
             state.bytes += derived.count * 40
+            state.summaryBytes += derived.count * 40
             state.trim(to: capacity)
         }
         return result
@@ -403,6 +424,7 @@ public final class MemberCards: Sendable {
             absent: nil,
             present: { $0 },
             weight: MemberCards.weight,
+            summary: true,
             caughtUp: caughtUp,
             load: load
         )
