@@ -60,6 +60,11 @@ import Testing
             #expect(try await SQLGraphFeed(store: second).members(at: [vertex])[vertex]?.role == .member)
             #expect(try await SQLMemberRepository(store: first).setRole(.moderator, of: owner.member.id))
             #expect(try await SQLGraphFeed(store: second).members(at: [vertex])[vertex]?.role == .moderator)
+            // The same through the list that suggestions read (kept members straight from memory).
+            let listed = try await SQLGraphFeed(store: second).memberList(at: [vertex])
+            #expect(listed.vertices == [vertex] && listed.members.map(\.role) == [.moderator])
+            #expect(try await SQLMemberRepository(store: first).setRole(.member, of: owner.member.id))
+            #expect(try await SQLGraphFeed(store: second).memberList(at: [vertex]).members.map(\.role) == [.member])
         }
     }
 

@@ -77,4 +77,14 @@ public protocol GraphFeed: Sendable {
     /// The graph vertex (dense member number) of each member.
     func vertices(of members: [Member.ID]) async throws -> [Member.ID: Int32]
     func members(at vertices: [Int32]) async throws -> [Int32: Member]
+    /// The same as two lists in step (the vertices whose member was found, and those members):
+    /// what a batch of suggestions builds its pool from, without a dictionary in between.
+    func memberList(at vertices: [Int32]) async throws -> (vertices: [Int32], members: [Member])
+}
+
+extension GraphFeed {
+    public func memberList(at vertices: [Int32]) async throws -> (vertices: [Int32], members: [Member]) {
+        let found = try await members(at: vertices)
+        return (Array(found.keys), Array(found.values))
+    }
 }

@@ -102,6 +102,11 @@ public final class NetworkGraph: Sendable {
     public func members(at vertices: [Int32]) async throws -> [Int32: Member] {
         try await feed.members(at: vertices)
     }
+
+    /// The same as two lists in step (`GraphFeed.memberList(at:)`).
+    func memberList(at vertices: [Int32]) async throws -> (vertices: [Int32], members: [Member]) {
+        try await feed.memberList(at: vertices)
+    }
 }
 
 /// Connection checks answered from the graph, for the visibility policy.

@@ -23,15 +23,17 @@ struct SuggestionPool {
         var sharedAt: Int?
     }
 
-    /// The pool of the members found at graph vertices (the batch's second-degree candidates).
-    init(atVertices found: [Int32: Member]) {
-        members.reserveCapacity(found.count)
-        vertices.reserveCapacity(found.count)
-        placeOfID.reserveCapacity(found.count)
-        placeOfVertex.reserveCapacity(found.count)
-        for (vertex, member) in found {
-            let place = add(member, vertex: vertex)
-            placeOfVertex[vertex] = place
+    /// The pool of the members found at graph vertices (the batch's second-degree candidates),
+    /// given as two lists in step: the members' list becomes the pool's own, uncopied (a vertex is
+    /// one member's for life, so no member comes twice).
+    init(atVertices found: (vertices: [Int32], members: [Member])) {
+        members = found.members
+        vertices = found.vertices.map(Optional.some)
+        placeOfID.reserveCapacity(found.members.count)
+        placeOfVertex.reserveCapacity(found.members.count)
+        for (place, vertex) in found.vertices.enumerated() {
+            placeOfID[found.members[place].id] = Int32(place)
+            placeOfVertex[vertex] = Int32(place)
         }
     }
 

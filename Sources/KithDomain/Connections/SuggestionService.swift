@@ -123,7 +123,7 @@ public struct SuggestionService: Sendable {
                     return candidate
                 }
         }
-        var pool = SuggestionPool(atVertices: try await graph.members(at: Array(candidateVertices)))
+        var pool = SuggestionPool(atVertices: try await graph.memberList(at: Array(candidateVertices)))
         let (peersOf, exclusions) = try await (peersRead, exclusionsRead)
         let candidatesOf = viewers.indices.map { index in
             pool.candidates(of: viewers[index].id, fromGraph: fromGraph[index], peers: peersOf[viewers[index].id] ?? [])

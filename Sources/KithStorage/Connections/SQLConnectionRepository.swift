@@ -424,6 +424,10 @@ public struct SQLGraphFeed: GraphFeed {
     /// Through the member cache (`MemberCards`): which member is at a vertex never changes; the
     /// members themselves are read by id.
     public func members(at vertices: [Int32]) async throws -> [Int32: Member] {
+        try await members(at: vertices, caughtUp: nil)
+    }
+
+    private func members(at vertices: [Int32], caughtUp: MemberCards.Ticket?) async throws -> [Int32: Member] {
         guard !vertices.isEmpty else { return [:] }
         let cards = store.memberCards
         let ids = try await cards.ids(at: vertices) { missing in
@@ -438,9 +442,25 @@ public struct SQLGraphFeed: GraphFeed {
             }
             return found
         }
-        let members = try await cards.members(Array(ids.values), store: store) { missing in
+        let members = try await cards.members(Array(ids.values), store: store, caughtUp: caughtUp) { missing in
             try await SQLMemberRepository(store: store).loadMembers(missing)
         }
         return ids.compactMapValues { members[$0] }
+    }
+
+    /// The members kept in the member cache come straight from it, in step with their vertices
+    /// (after its catch-up with the change feed, as any read through it); the rest as above.
+    public func memberList(at vertices: [Int32]) async throws -> (vertices: [Int32], members: [Member]) {
+        guard !vertices.isEmpty else { return ([], []) }
+        let cards = store.memberCards
+        let ticket = try await cards.catchUp(store)
+        var (found, missing) = cards.members(atVertices: vertices)
+        if !missing.isEmpty {
+            for (vertex, member) in try await members(at: missing, caughtUp: ticket) {
+                found.vertices.append(vertex)
+                found.members.append(member)
+            }
+        }
+        return found
     }
 }

@@ -301,6 +301,29 @@ public final class MemberCards: Sendable {
         return kept.merging(loaded) { first, _ in first }
     }
 
+    /// The members kept at `vertices`, in two lists in step, and the vertices to read (their id or
+    /// their member not kept): one look-up under the lock, no dictionary built. The caller has
+    /// caught up with the feed first.
+    func members(atVertices vertices: [Int32]) -> (found: (vertices: [Int32], members: [Member]), missing: [Int32]) {
+        state.withLock { state in
+            var found: (vertices: [Int32], members: [Member]) = ([], [])
+            found.vertices.reserveCapacity(vertices.count)
+            found.members.reserveCapacity(vertices.count)
+            var missing: [Int32] = []
+            for vertex in vertices {
+                if let id = state.idsAtVertex[vertex], let member = state.members[id] {
+                    found.vertices.append(vertex)
+                    found.members.append(member)
+                } else {
+                    missing.append(vertex)
+                }
+            }
+            state.hits += found.members.count
+            state.misses += missing.count
+            return (found, missing)
+        }
+    }
+
     /// Members' ids by handle, where kept (a handle never changes: no catch-up is needed), and the
     /// handles to read from the database.
     func ids(ofHandles handles: [Handle]) -> (found: [Handle: Member.ID], missing: [Handle]) {
